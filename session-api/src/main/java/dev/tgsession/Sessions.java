@@ -1,0 +1,220 @@
+package dev.tgsession;
+
+import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.SessionProvider;
+import dev.tgsession.spi.SessionUri;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Opens sessions by URI: the scheme picks a {@link SessionProvider} found through {@link
+ * ServiceLoader} ({@code memory:}, {@code sqlite:bot.session}, {@code
+ * redis://host:6379/0?session=bot}, ...), so switching stores changes a string, not code.
+ *
+ * <pre>{@code
+ * try (Session session = Sessions.open("sqlite:bot.session")) {
+ *   session.cachePeer(PeerInfo.User.of(777000, 0x1234));
+ * }
+ * }</pre>
+ */
+public final class Sessions {
+
+  /** How many peers {@link #copy} hands to {@link Session#cachePeers} at once. */
+  public static final int COPY_BATCH_SIZE = 1000;
+
+  private static final Map<ClassLoader, Registry> REGISTRIES = new WeakHashMap<>();
+
+  private Sessions() {}
+
+  /** Told how far a {@link #copy} has come, after each batch of peers. */
+  @FunctionalInterface
+  public interface CopyProgress {
+    /**
+     * Reports progress.
+     *
+     * @param copied peers copied so far
+     * @param total peers in the source when the copy started
+     */
+    void peersCopied(long copied, long total);
+  }
+
+  /**
+   * Opens the session a URI names, with the providers visible to the thread's context class loader.
+   *
+   * @throws IllegalArgumentException if the URI is malformed
+   * @throws SessionException if no provider has the scheme (the message lists those there are), or
+   *     a provider failed to load
+   */
+  public static Session open(String uri) {
+    return open(uri, defaultClassLoader());
+  }
+
+  /** Opens the session a URI names; see {@link #open(String)}. */
+  public static Session open(URI uri) {
+    return open(uri.toString());
+  }
+
+  /** Opens the session a URI names, with the providers visible to {@code classLoader}. */
+  public static Session open(String uri, ClassLoader classLoader) {
+    SessionUri parsed = SessionUri.parse(uri);
+    return registry(classLoader).provider(parsed.scheme()).open(parsed);
+  }
+
+  /** The schemes of every provider visible to the thread's context class loader, sorted. */
+  public static Set<String> schemes() {
+    return registry(defaultClassLoader()).checked().providers.keySet();
+  }
+
+  /**
+   * The provider of a scheme, visible to the thread's context class loader.
+   *
+   * @throws SessionException if no provider has the scheme
+   */
+  public static SessionProvider provider(String scheme) {
+    return registry(defaultClassLoader()).provider(scheme.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /** The capabilities of the provider of a scheme. */
+  public static Set<Capability> capabilities(String scheme) {
+    return provider(scheme).capabilities();
+  }
+
+  /**
+   * Copies everything {@code from} holds into {@code to}: home DC, DC options with their keys,
+   * every peer (streamed, in batches of {@value #COPY_BATCH_SIZE}) and the updates state. What
+   * {@code to} held before and {@code from} does not have is kept.
+   *
+   * @return how many peers were copied
+   */
+  public static long copy(Session from, Session to) {
+    return copy(from, to, (copied, total) -> {});
+  }
+
+  /** Copies like {@link #copy(Session, Session)}, reporting progress after each batch. */
+  public static long copy(Session from, Session to, CopyProgress progress) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(progress, "progress");
+    long total = from.peerCount();
+    long copied = 0;
+    List<PeerInfo> batch = new ArrayList<>(COPY_BATCH_SIZE);
+    try (Stream<PeerInfo> peers = from.peers()) {
+      var iterator = peers.iterator();
+      while (iterator.hasNext()) {
+        batch.add(iterator.next());
+        if (batch.size() == COPY_BATCH_SIZE || !iterator.hasNext()) {
+          to.cachePeers(batch);
+          copied += batch.size();
+          batch.clear();
+          progress.peersCopied(copied, total);
+        }
+      }
+    }
+    for (DcOption option : from.dcOptions().values()) {
+      to.setDcOption(option);
+    }
+    to.setHomeDcId(from.homeDcId());
+    to.setUpdateState(new UpdateState.All(from.updatesState()));
+    if (copied == 0) {
+      progress.peersCopied(0, total);
+    }
+    return copied;
+  }
+
+  private static ClassLoader defaultClassLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : Sessions.class.getClassLoader();
+  }
+
+  private static Registry registry(ClassLoader classLoader) {
+    synchronized (REGISTRIES) {
+      return REGISTRIES.computeIfAbsent(classLoader, Registry::load);
+    }
+  }
+
+  /** The providers one class loader sees, by scheme. */
+  private record Registry(Map<String, SessionProvider> providers, List<String> failures) {
+
+    static Registry load(ClassLoader classLoader) {
+      Map<String, SessionProvider> providers = new TreeMap<>();
+      List<String> failures = new ArrayList<>();
+      var iterator = ServiceLoader.load(SessionProvider.class, classLoader).stream().iterator();
+      while (true) {
+        ServiceLoader.Provider<SessionProvider> candidate;
+        try {
+          if (!iterator.hasNext()) {
+            break;
+          }
+          candidate = iterator.next();
+        } catch (ServiceConfigurationError e) {
+          failures.add(describe(e));
+          continue;
+        }
+        SessionProvider provider;
+        try {
+          provider = candidate.get();
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+          failures.add(candidate.type().getName() + " failed to load: " + describe(e));
+          continue;
+        }
+        for (String scheme : provider.schemes()) {
+          String key = scheme.toLowerCase(java.util.Locale.ROOT);
+          SessionProvider other = providers.putIfAbsent(key, provider);
+          if (other != null) {
+            failures.add(
+                "scheme '"
+                    + key
+                    + "' is claimed by both "
+                    + other.getClass().getName()
+                    + " and "
+                    + provider.getClass().getName()
+                    + "; remove one of them from the class path");
+          }
+        }
+      }
+      return new Registry(Collections.unmodifiableMap(providers), List.copyOf(failures));
+    }
+
+    Registry checked() {
+      if (!failures.isEmpty()) {
+        throw new SessionException(
+            "session providers failed to load: " + String.join("; ", failures));
+      }
+      return this;
+    }
+
+    SessionProvider provider(String scheme) {
+      checked();
+      SessionProvider provider = providers.get(scheme);
+      if (provider == null) {
+        throw new SessionException(
+            "no session provider for scheme '"
+                + scheme
+                + "'; available schemes are "
+                + providers.keySet()
+                + " (add the backend's module, e.g. session-sqlite, to the class path)");
+      }
+      return provider;
+    }
+
+    private static String describe(Throwable e) {
+      Throwable root = e;
+      StringBuilder out = new StringBuilder(e.toString());
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+        out.append(" caused by ").append(root);
+      }
+      return out.toString();
+    }
+  }
+}

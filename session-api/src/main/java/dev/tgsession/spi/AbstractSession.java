@@ -1,0 +1,294 @@
+package dev.tgsession.spi;
+
+import dev.tgsession.DcOption;
+import dev.tgsession.KnownDcs;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionData;
+import dev.tgsession.UpdateState;
+import dev.tgsession.UpdatesState;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The part of a {@link Session} every backend shares, so a backend is only its store's native
+ * operations (the {@code protected abstract} methods).
+ *
+ * <p>This class checks arguments and the closed state, normalises usernames and phone numbers
+ * before lookups, reduces batches with {@link PeerBatch}, loads the home DC and DC options once and
+ * serves them from memory (writing through), and turns {@link #snapshot()} into calls of the store
+ * operations. The store operations are never called after {@link #close()} and never with {@link
+ * PeerId#selfUser()} or an unnormalised username.
+ *
+ * <p>A store operation that fails throws {@link dev.tgsession.SessionStorageException} (or {@link
+ * dev.tgsession.IncompatibleSessionException} for data it cannot read); when a write fails, the
+ * in-memory DC options are left as they were.
+ */
+public abstract class AbstractSession implements Session {
+
+  private final String description;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object dcLock = new Object();
+  private volatile @Nullable DcCache dcs;
+
+  /**
+   * Creates the shared part.
+   *
+   * @param description how messages name this session: a redacted URI ({@link
+   *     SessionUri#toString()}), never one with a password
+   */
+  protected AbstractSession(String description) {
+    this.description = Objects.requireNonNull(description, "description");
+  }
+
+  // ---- store operations -------------------------------------------------------------------
+
+  /** Reads the stored home DC and DC options (called once, before the first DC getter). */
+  protected abstract StoredDcs loadDcs();
+
+  /** Writes the home DC. */
+  protected abstract void storeHomeDcId(int dcId);
+
+  /** Writes (inserts or replaces) one DC option, auth key included. */
+  protected abstract void storeDcOption(DcOption option);
+
+  /** Reads one peer; never called with {@link PeerId#selfUser()}. */
+  protected abstract @Nullable PeerInfo loadPeer(PeerId id);
+
+  /** Reads the user stored with {@code self = TRUE}. */
+  protected abstract PeerInfo.@Nullable User loadSelfUser();
+
+  /** Reads the peer owning a username, given lower-case without {@code @}. */
+  protected abstract @Nullable PeerInfo loadPeerByUsername(String username);
+
+  /** Reads the user owning a phone number, given as digits. */
+  protected abstract @Nullable PeerInfo loadPeerByPhone(String phone);
+
+  /**
+   * Writes a batch reduced by {@link PeerBatch#reduce}: one record per peer, no username, phone or
+   * self flag claimed twice, so the records may be applied in any order. For each record the store
+   * merges it into what it holds ({@link PeerMerge}: null keeps, non-null replaces) and enforces
+   * its claims against every other stored peer (see {@link PeerBatch}); as one unit where the store
+   * can.
+   */
+  protected abstract void storePeers(List<PeerInfo> reducedBatch);
+
+  /** Reads the updates state. */
+  protected abstract UpdatesState loadUpdatesState();
+
+  /** Applies one change to the stored updates state, as {@link UpdateState} describes. */
+  protected abstract void storeUpdateState(UpdateState update);
+
+  /** Streams every stored peer; the caller closes the stream. */
+  protected abstract Stream<PeerInfo> streamPeers();
+
+  /** Counts the stored peers. */
+  protected abstract long countPeers();
+
+  /** Deletes everything this session stored, and nothing else. */
+  protected abstract void clearStore();
+
+  /** Releases the store's resources; called once. */
+  protected abstract void closeStore();
+
+  // ---- Session ----------------------------------------------------------------------------
+
+  @Override
+  public final int homeDcId() {
+    return dcCache().homeDcId;
+  }
+
+  @Override
+  public final void setHomeDcId(int dcId) {
+    if (dcId <= 0) {
+      throw new IllegalArgumentException("expected a positive DC id, found " + dcId);
+    }
+    synchronized (dcLock) {
+      DcCache current = dcCache();
+      storeHomeDcId(dcId);
+      dcs = new DcCache(dcId, current.options);
+    }
+  }
+
+  @Override
+  public final Optional<DcOption> dcOption(int dcId) {
+    return dcCache().options.getOrDefault(dcId, Optional.empty());
+  }
+
+  @Override
+  public final Map<Integer, DcOption> dcOptions() {
+    return dcCache().asMap();
+  }
+
+  @Override
+  public final void setDcOption(DcOption option) {
+    Objects.requireNonNull(option, "option");
+    synchronized (dcLock) {
+      DcCache current = dcCache();
+      storeDcOption(option);
+      Map<Integer, Optional<DcOption>> options = new HashMap<>(current.options);
+      options.put(option.id(), Optional.of(option));
+      dcs = new DcCache(current.homeDcId, options);
+    }
+  }
+
+  @Override
+  public final Optional<PeerInfo> peer(PeerId id) {
+    Objects.requireNonNull(id, "id");
+    ensureOpen();
+    if (id.equals(PeerId.selfUser())) {
+      return Optional.ofNullable(loadSelfUser());
+    }
+    return Optional.ofNullable(loadPeer(id));
+  }
+
+  @Override
+  public final void cachePeer(PeerInfo peer) {
+    Objects.requireNonNull(peer, "peer");
+    ensureOpen();
+    storePeers(List.of(peer));
+  }
+
+  @Override
+  public final void cachePeers(Collection<? extends PeerInfo> peers) {
+    Objects.requireNonNull(peers, "peers");
+    ensureOpen();
+    List<PeerInfo> reduced = PeerBatch.reduce(peers);
+    if (!reduced.isEmpty()) {
+      storePeers(reduced);
+    }
+  }
+
+  @Override
+  public final Optional<PeerInfo> peerByUsername(String username) {
+    String normalized = PeerInfo.normalizeUsername(username);
+    ensureOpen();
+    return Optional.ofNullable(loadPeerByUsername(normalized));
+  }
+
+  @Override
+  public final Optional<PeerInfo> peerByPhone(String phone) {
+    String normalized = PeerInfo.normalizePhone(phone);
+    ensureOpen();
+    return Optional.ofNullable(loadPeerByPhone(normalized));
+  }
+
+  @Override
+  public final UpdatesState updatesState() {
+    ensureOpen();
+    return loadUpdatesState();
+  }
+
+  @Override
+  public final void setUpdateState(UpdateState update) {
+    Objects.requireNonNull(update, "update");
+    ensureOpen();
+    storeUpdateState(update);
+  }
+
+  @Override
+  public final Stream<PeerInfo> peers() {
+    ensureOpen();
+    return streamPeers();
+  }
+
+  @Override
+  public final long peerCount() {
+    ensureOpen();
+    return countPeers();
+  }
+
+  @Override
+  public SessionData snapshot() {
+    DcCache dc = dcCache();
+    Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
+    try (Stream<PeerInfo> stream = streamPeers()) {
+      stream.forEach(peer -> peers.put(peer.peerId(), peer));
+    }
+    return new SessionData(dc.homeDcId, dc.asMap(), peers, loadUpdatesState());
+  }
+
+  @Override
+  public final void clear() {
+    synchronized (dcLock) {
+      ensureOpen();
+      clearStore();
+      dcs = null;
+    }
+  }
+
+  @Override
+  public final void close() {
+    if (closed.compareAndSet(false, true)) {
+      closeStore();
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public final boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Throws unless the session is open.
+   *
+   * @throws IllegalStateException after {@link #close()}
+   */
+  protected final void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException(
+          "session " + description + " is closed; open it again with Sessions.open");
+    }
+  }
+
+  /** How messages name this session (a redacted URI). */
+  protected final String description() {
+    return description;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + description + "]";
+  }
+
+  private DcCache dcCache() {
+    ensureOpen();
+    DcCache cache = dcs;
+    if (cache == null) {
+      synchronized (dcLock) {
+        cache = dcs;
+        if (cache == null) {
+          cache = DcCache.of(loadDcs());
+          dcs = cache;
+        }
+      }
+    }
+    return cache;
+  }
+
+  /** Immutable: home DC and options (known DCs filled in), looked up without allocating. */
+  private record DcCache(int homeDcId, Map<Integer, Optional<DcOption>> options) {
+    static DcCache of(StoredDcs stored) {
+      Map<Integer, Optional<DcOption>> options = new HashMap<>();
+      KnownDcs.all().forEach((id, option) -> options.put(id, Optional.of(option)));
+      stored.options().forEach((id, option) -> options.put(id, Optional.of(option)));
+      int home = stored.homeDcId() == 0 ? KnownDcs.DEFAULT_HOME_DC : stored.homeDcId();
+      return new DcCache(home, Map.copyOf(options));
+    }
+
+    Map<Integer, DcOption> asMap() {
+      Map<Integer, DcOption> map = new java.util.TreeMap<>();
+      options.forEach((id, option) -> option.ifPresent(o -> map.put(id, o)));
+      return java.util.Collections.unmodifiableMap(map);
+    }
+  }
+}

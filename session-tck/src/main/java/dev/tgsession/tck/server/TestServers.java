@@ -1,0 +1,287 @@
+package dev.tgsession.tck.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The servers backend tests run against, each found once per JVM and stopped when it exits, in this
+ * order: the URI in an environment variable; a Testcontainers container when a Docker engine
+ * answers; the server binary from the {@code PATH} on a free loopback port.
+ *
+ * <p>When none can be had, the test is aborted (reported as skipped) with the reason, unless {@code
+ * CI=true}, where it fails: a backend CI never ran is not verified.
+ */
+public final class TestServers {
+
+  /** Environment variable with the URI of a Redis for tests. */
+  public static final String REDIS_ENV = "TGSESSION_TEST_REDIS_URI";
+
+  /** Environment variable with the URI of a Redis Cluster for tests. */
+  public static final String REDIS_CLUSTER_ENV = "TGSESSION_TEST_REDIS_CLUSTER_URI";
+
+  /** Environment variable with the URI of a MongoDB for tests (no database path). */
+  public static final String MONGO_ENV = "TGSESSION_TEST_MONGO_URI";
+
+  private static final System.Logger LOG = System.getLogger(TestServers.class.getName());
+  private static final int[][] CLUSTER_SLOTS = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+
+  private static String redis;
+  private static String redisCluster;
+  private static Optional<String> mongo;
+  private static Boolean docker;
+
+  private TestServers() {}
+
+  /**
+   * A standalone Redis: {@value #REDIS_ENV}, else Testcontainers {@code redis:7}, else {@code
+   * redis-server} from the PATH.
+   *
+   * @return a URI such as {@code redis://127.0.0.1:41234/0}
+   */
+  public static synchronized String redisUri() {
+    if (redis == null) {
+      redis = findRedis();
+    }
+    return redis;
+  }
+
+  /**
+   * A three-master Redis Cluster: {@value #REDIS_CLUSTER_ENV}, else three {@code redis-server
+   * --cluster-enabled yes} processes from the PATH with every slot assigned.
+   *
+   * @return a URI such as {@code redis-cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3}
+   */
+  public static synchronized String redisClusterUri() {
+    if (redisCluster == null) {
+      redisCluster = findRedisCluster();
+    }
+    return redisCluster;
+  }
+
+  /**
+   * A real MongoDB: {@value #MONGO_ENV}, else Testcontainers {@code mongo:7}, else {@code mongod}
+   * from the PATH; empty when none is at hand (the caller may then use an emulator, and must say
+   * so).
+   *
+   * @return a URI such as {@code mongodb://127.0.0.1:27017}, without a database path
+   */
+  public static synchronized Optional<String> mongoUri() {
+    if (mongo == null) {
+      mongo = findMongo();
+    }
+    return mongo;
+  }
+
+  /**
+   * Aborts the current test with {@code reason}, or fails it when {@code CI=true}.
+   *
+   * @throws org.opentest4j.TestAbortedException outside CI
+   */
+  public static RuntimeException unavailable(String reason) {
+    String message = "TEST SERVER UNAVAILABLE: " + reason;
+    LOG.log(Level.WARNING, message);
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      Assertions.fail(message + " (CI=true: a backend that was not run is not verified)");
+    }
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable");
+  }
+
+  private static String findRedis() {
+    String env = System.getenv(REDIS_ENV);
+    if (env != null && !env.isBlank()) {
+      LOG.log(Level.INFO, "Redis for tests from " + REDIS_ENV);
+      return env;
+    }
+    if (dockerAvailable()) {
+      GenericContainer<?> container =
+          new GenericContainer<>(DockerImageName.parse("redis:7")).withExposedPorts(6379);
+      container.start();
+      Binaries.stopAtExit(container::stop);
+      LOG.log(Level.INFO, "Redis for tests from Testcontainers redis:7");
+      return "redis://" + container.getHost() + ":" + container.getMappedPort(6379) + "/0";
+    }
+    if (Binaries.find("redis-server").isPresent()) {
+      RedisServerProcess server = RedisServerProcess.start();
+      LOG.log(Level.INFO, "Redis for tests: redis-server from PATH on port " + server.port());
+      return server.uri();
+    }
+    throw unavailable(
+        "no Redis: set "
+            + REDIS_ENV
+            + ", start a Docker engine, or install redis-server (apt-get install redis-server)");
+  }
+
+  private static String findRedisCluster() {
+    String env = System.getenv(REDIS_CLUSTER_ENV);
+    if (env != null && !env.isBlank()) {
+      LOG.log(Level.INFO, "Redis Cluster for tests from " + REDIS_CLUSTER_ENV);
+      return env;
+    }
+    if (Binaries.find("redis-server").isEmpty()) {
+      throw unavailable(
+          "no Redis Cluster: set "
+              + REDIS_CLUSTER_ENV
+              + " or install redis-server (apt-get install redis-server)");
+    }
+    List<RedisServerProcess> nodes = new ArrayList<>();
+    try {
+      for (int i = 0; i < CLUSTER_SLOTS.length; i++) {
+        nodes.add(
+            RedisServerProcess.start("--cluster-enabled", "yes", "--cluster-node-timeout", "5000"));
+      }
+      for (int i = 0; i < nodes.size(); i++) {
+        reply(
+            nodes.get(i).port(),
+            "+OK",
+            "CLUSTER",
+            "ADDSLOTSRANGE",
+            Integer.toString(CLUSTER_SLOTS[i][0]),
+            Integer.toString(CLUSTER_SLOTS[i][1]));
+      }
+      for (int i = 1; i < nodes.size(); i++) {
+        reply(
+            nodes.get(0).port(),
+            "+OK",
+            "CLUSTER",
+            "MEET",
+            "127.0.0.1",
+            Integer.toString(nodes.get(i).port()));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      for (RedisServerProcess node : nodes) {
+        while (!clusterReady(node.port())) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "Redis Cluster on ports " + ports(nodes) + " did not reach cluster_state:ok");
+          }
+          TimeUnit.MILLISECONDS.sleep(50);
+        }
+      }
+    } catch (IOException e) {
+      nodes.forEach(RedisServerProcess::close);
+      throw new UncheckedIOException("could not set up a Redis Cluster", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      nodes.forEach(RedisServerProcess::close);
+      throw new IllegalStateException("interrupted while setting up a Redis Cluster", e);
+    }
+    LOG.log(Level.INFO, "Redis Cluster for tests: redis-server x3 on ports " + ports(nodes));
+    StringBuilder uri = new StringBuilder("redis-cluster://");
+    for (int i = 0; i < nodes.size(); i++) {
+      uri.append(i == 0 ? "" : ",").append("127.0.0.1:").append(nodes.get(i).port());
+    }
+    return uri.toString();
+  }
+
+  private static boolean clusterReady(int port) throws IOException {
+    String info = Resp.command(port, "CLUSTER", "INFO");
+    String nodes = Resp.command(port, "CLUSTER", "NODES");
+    return info.contains("cluster_state:ok")
+        && info.contains("cluster_slots_assigned:16384")
+        && nodes.lines().count() == CLUSTER_SLOTS.length;
+  }
+
+  private static void reply(int port, String expected, String... command) throws IOException {
+    String reply = Resp.command(port, command);
+    if (!reply.equals(expected)) {
+      throw new IllegalStateException(
+          "expected " + expected + " from " + String.join(" ", command) + ", found " + reply);
+    }
+  }
+
+  private static List<Integer> ports(List<RedisServerProcess> nodes) {
+    return nodes.stream().map(RedisServerProcess::port).toList();
+  }
+
+  private static Optional<String> findMongo() {
+    String env = System.getenv(MONGO_ENV);
+    if (env != null && !env.isBlank()) {
+      LOG.log(Level.INFO, "MongoDB for tests from " + MONGO_ENV);
+      return Optional.of(env);
+    }
+    if (dockerAvailable()) {
+      GenericContainer<?> container =
+          new GenericContainer<>(DockerImageName.parse("mongo:7")).withExposedPorts(27017);
+      container.start();
+      Binaries.stopAtExit(container::stop);
+      LOG.log(Level.INFO, "MongoDB for tests from Testcontainers mongo:7");
+      return Optional.of("mongodb://" + container.getHost() + ":" + container.getMappedPort(27017));
+    }
+    Optional<Path> mongod = Binaries.find("mongod");
+    if (mongod.isPresent()) {
+      return Optional.of(startMongod(mongod.get()));
+    }
+    LOG.log(
+        Level.WARNING,
+        "no real MongoDB for tests: "
+            + MONGO_ENV
+            + " unset, no Docker engine, no mongod on the PATH");
+    return Optional.empty();
+  }
+
+  private static String startMongod(Path binary) {
+    try {
+      Path dir = Files.createTempDirectory("tgsession-mongod-");
+      int port = Binaries.freePort();
+      Process process =
+          new ProcessBuilder(
+                  binary.toString(),
+                  "--dbpath",
+                  dir.toString(),
+                  "--port",
+                  Integer.toString(port),
+                  "--bind_ip",
+                  "127.0.0.1")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("mongod.log").toFile())
+              .start();
+      Binaries.stopAtExit(process::destroy);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("mongod exited with " + process.exitValue());
+        }
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+          LOG.log(Level.INFO, "MongoDB for tests: mongod from PATH on port " + port);
+          return "mongodb://127.0.0.1:" + port;
+        } catch (IOException notYet) {
+          TimeUnit.MILLISECONDS.sleep(100);
+        }
+      }
+      throw new IllegalStateException("mongod on port " + port + " not ready after 60 s");
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start mongod", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting mongod", e);
+    }
+  }
+
+  private static boolean dockerAvailable() {
+    if (docker == null) {
+      boolean available;
+      try {
+        available = DockerClientFactory.instance().isDockerAvailable();
+      } catch (RuntimeException | LinkageError e) {
+        available = false;
+      }
+      docker = available;
+      LOG.log(Level.INFO, "Docker engine for Testcontainers: " + (available ? "yes" : "no"));
+    }
+    return docker;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.tgsession.interop;
+
+import dev.tgsession.AuthKey;
+import dev.tgsession.DcOption;
+import dev.tgsession.KnownDcs;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionData;
+import dev.tgsession.UpdatesState;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** What every codec does with the one datacenter a string session holds. */
+final class HomeDc {
+  private HomeDc() {}
+
+  /**
+   * The home DC's option for a string's address: that address and port in its family, the other
+   * family from KnownDcs, or for a DC KnownDcs lacks derived from the string's address (IPv4-mapped
+   * IPv6 as grammers does; for an IPv6 address the IPv4 it embeds, else {@code 0.0.0.0}).
+   */
+  static DcOption option(int dcId, InetAddress address, int port, AuthKey key) {
+    Optional<DcOption> known = KnownDcs.get(dcId);
+    InetSocketAddress ipv4;
+    InetSocketAddress ipv6;
+    if (address instanceof Inet4Address v4) {
+      ipv4 = new InetSocketAddress(v4, port);
+      ipv6 =
+          known
+              .map(DcOption::ipv6)
+              .orElseGet(() -> new InetSocketAddress(IpAddresses.mapped(v4), port));
+    } else {
+      Inet6Address v6 = (Inet6Address) address;
+      ipv6 = new InetSocketAddress(v6, port);
+      ipv4 =
+          known
+              .map(DcOption::ipv4)
+              .orElseGet(() -> new InetSocketAddress(IpAddresses.embeddedOrUnspecified(v6), port));
+    }
+    return new DcOption(dcId, ipv4, ipv6, key);
+  }
+
+  /** A session of KnownDcs with {@code home} as its home DC, no peers but {@code self}. */
+  static SessionData session(
+      Map<Integer, DcOption> table,
+      DcOption home,
+      PeerInfo.@org.jspecify.annotations.Nullable User self) {
+    Map<Integer, DcOption> options = new TreeMap<>(table);
+    options.put(home.id(), home);
+    Map<PeerId, PeerInfo> peers = self == null ? Map.of() : Map.of(self.peerId(), self);
+    return new SessionData(home.id(), options, peers, UpdatesState.empty());
+  }
+
+  static SessionData session(DcOption home) {
+    return session(KnownDcs.all(), home, null);
+  }
+
+  /** The home DC's option, which must hold a key. */
+  static DcOption requireKeyed(String format, SessionData data) {
+    DcOption home = data.dcOptions().get(data.homeDcId());
+    if (home == null) {
+      throw new IllegalArgumentException(
+          format
+              + ": expected an option for the home DC "
+              + data.homeDcId()
+              + ", found options for DCs "
+              + data.dcOptions().keySet()
+              + " only");
+    }
+    if (home.authKey() == null) {
+      throw new IllegalArgumentException(
+          format
+              + ": expected an auth key for the home DC "
+              + data.homeDcId()
+              + ", found none (a session that never logged in has nothing to export)");
+    }
+    return home;
+  }
+
+  /** Checks that the home DC id fits the one unsigned byte every format stores it in. */
+  static int requireByteDcId(String format, int dcId) {
+    if (dcId > 255) {
+      throw new IllegalArgumentException(
+          format + ": expected a home DC id 1..255 (stored in one byte), found " + dcId);
+    }
+    return dcId;
+  }
+
+  /** Checks a decoded DC id (one unsigned byte) is a valid DC id. */
+  static int requireDecodedDcId(String format, int dcId) {
+    if (dcId == 0) {
+      throw new IllegalArgumentException(format + ": expected a DC id 1..255, found 0");
+    }
+    return dcId;
+  }
+
+  /** IPv4 unless the option's IPv4 is {@code 0.0.0.0} ("none known"), then IPv6. */
+  static StandardProtocolFamily defaultFamily(DcOption option) {
+    return option.ipv4().getAddress().isAnyLocalAddress()
+        ? StandardProtocolFamily.INET6
+        : StandardProtocolFamily.INET;
+  }
+
+  static InetSocketAddress address(String format, DcOption option, StandardProtocolFamily family) {
+    return switch (family) {
+      case INET -> option.ipv4();
+      case INET6 -> option.ipv6();
+      default ->
+          throw new IllegalArgumentException(
+              format + ": expected the address family INET or INET6, found " + family);
+    };
+  }
+}

@@ -1,0 +1,170 @@
+package dev.tgsession.interop;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
+
+/** IP addresses from bytes and text, never through a DNS lookup. */
+final class IpAddresses {
+  private IpAddresses() {}
+
+  /** An {@link Inet4Address} for 4 bytes, an {@link Inet6Address} (even IPv4-mapped) for 16. */
+  static InetAddress fromBytes(byte[] bytes) {
+    try {
+      if (bytes.length == 16) {
+        // getByAddress(byte[]) would turn ::ffff:a.b.c.d into an Inet4Address; this does not.
+        return Inet6Address.getByAddress(null, bytes, -1);
+      }
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new AssertionError("4 or 16 bytes are always an address", e);
+    }
+  }
+
+  /** The IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d}, as grammers' {@code to_ipv6_mapped}. */
+  static Inet6Address mapped(Inet4Address ipv4) {
+    byte[] bytes = new byte[16];
+    bytes[10] = (byte) 0xFF;
+    bytes[11] = (byte) 0xFF;
+    System.arraycopy(ipv4.getAddress(), 0, bytes, 12, 4);
+    return (Inet6Address) fromBytes(bytes);
+  }
+
+  /**
+   * The IPv4 address inside an IPv4-mapped ({@code ::ffff:a.b.c.d}) or IPv4-compatible ({@code
+   * ::a.b.c.d}) address; otherwise the unspecified {@code 0.0.0.0}, which stands for "no IPv4
+   * address known".
+   */
+  static Inet4Address embeddedOrUnspecified(Inet6Address ipv6) {
+    byte[] bytes = ipv6.getAddress();
+    boolean zeroPrefix = true;
+    for (int i = 0; i < 10; i++) {
+      zeroPrefix &= bytes[i] == 0;
+    }
+    boolean mapped = zeroPrefix && bytes[10] == (byte) 0xFF && bytes[11] == (byte) 0xFF;
+    boolean compatible = zeroPrefix && bytes[10] == 0 && bytes[11] == 0;
+    byte[] ipv4 = new byte[4];
+    if (mapped || compatible) {
+      System.arraycopy(bytes, 12, ipv4, 0, 4);
+    }
+    return (Inet4Address) fromBytes(ipv4);
+  }
+
+  /**
+   * Parses an IP literal: a dotted quad of decimal octets, or an IPv6 address in any RFC 4291 text
+   * form. Returns {@code null} for anything else (a hostname, say); never looks a name up.
+   */
+  static @Nullable InetAddress parseLiteral(String text) {
+    if (text.isEmpty() || text.length() > 45) {
+      return null;
+    }
+    if (text.indexOf(':') < 0) {
+      return parseDottedQuad(text);
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        return null;
+      }
+    }
+    InetAddress address;
+    try {
+      // Only hex digits, ':' and '.', with a ':': the JDK parses it as an IPv6 literal or fails,
+      // without a lookup.
+      address = InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+    // The JDK turns ::ffff:a.b.c.d into an Inet4Address; keep the family the text had.
+    return address instanceof Inet4Address ipv4 ? mapped(ipv4) : address;
+  }
+
+  private static @Nullable InetAddress parseDottedQuad(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] bytes = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i];
+      if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
+        return null;
+      }
+      int value = 0;
+      for (int j = 0; j < part.length(); j++) {
+        char c = part.charAt(j);
+        if (c < '0' || c > '9') {
+          return null;
+        }
+        value = value * 10 + (c - '0');
+      }
+      if (value > 255) {
+        return null;
+      }
+      bytes[i] = (byte) value;
+    }
+    return fromBytes(bytes);
+  }
+
+  /**
+   * The text form of an address: a dotted quad for IPv4; for IPv6 the RFC 5952 form (lower-case, no
+   * leading zeros, the longest run of two or more zero groups as {@code ::}, {@code ::ffff:a.b.c.d}
+   * for IPv4-mapped addresses).
+   */
+  static String toText(InetAddress address) {
+    if (address instanceof Inet4Address) {
+      return address.getHostAddress();
+    }
+    byte[] bytes = address.getAddress();
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
+    }
+    if (groups[0] == 0
+        && groups[1] == 0
+        && groups[2] == 0
+        && groups[3] == 0
+        && groups[4] == 0
+        && groups[5] == 0xFFFF) {
+      return "::ffff:"
+          + (bytes[12] & 0xFF)
+          + "."
+          + (bytes[13] & 0xFF)
+          + "."
+          + (bytes[14] & 0xFF)
+          + "."
+          + (bytes[15] & 0xFF);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < 8 && groups[i] == 0) {
+        i++;
+      }
+      if (i - start > bestLength) {
+        bestStart = start;
+        bestLength = i - start;
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.tgsession.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The fixed set of keys one session owns. Every key starts with the hash tag {@code
+ * {prefix:session}}, so the whole session lives in one cluster slot and scripts may touch any of
+ * its keys.
+ */
+final class RedisKeys {
+
+  /** Hash: 8-byte dialog id to peer record ({@link PeerCodec}). */
+  final byte[] peers;
+
+  /** Hash: lower-case username to the 8-byte dialog id owning it. */
+  final byte[] usernames;
+
+  /** Hash: phone digits to the 8-byte dialog id of the user owning it. */
+  final byte[] phones;
+
+  /** String: the 8-byte dialog id of the self user. */
+  final byte[] self;
+
+  /**
+   * Hash: {@code home} to the home DC id, decimal DC id to a DC option record ({@link DcCodec}).
+   */
+  final byte[] dcs;
+
+  /** Hash: {@code pts}, {@code qts}, {@code date}, {@code seq}, decimal. */
+  final byte[] state;
+
+  /** Hash: decimal bare channel id to decimal pts. */
+  final byte[] channels;
+
+  private final String tag;
+
+  RedisKeys(String prefix, String session) {
+    this.tag = "{" + prefix + ":" + session + "}";
+    peers = key("peers");
+    usernames = key("usernames");
+    phones = key("phones");
+    self = key("self");
+    dcs = key("dcs");
+    state = key("state");
+    channels = key("channels");
+  }
+
+  /** The hash tag shared by every key, {@code {prefix:session}}. */
+  String tag() {
+    return tag;
+  }
+
+  /** Every key of the session, for {@code clear()}. */
+  List<byte[]> all() {
+    return List.of(peers, usernames, phones, self, dcs, state, channels);
+  }
+
+  private byte[] key(String name) {
+    return (tag + ":" + name).getBytes(StandardCharsets.UTF_8);
+  }
+}

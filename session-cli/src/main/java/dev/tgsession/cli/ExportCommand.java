@@ -1,0 +1,181 @@
+package dev.tgsession.cli;
+
+import dev.tgsession.DcOption;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionData;
+import dev.tgsession.UpdatesState;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "export",
+    description = {
+      "Write a session in another format, to standard output or --out FILE (created readable by",
+      "its owner only). The output is a credential: whoever holds it controls the account.",
+      "Standard error says what the chosen format cannot carry."
+    })
+final class ExportCommand extends SessionCommand {
+
+  @Parameters(index = "0", paramLabel = "URI", description = "The session to export.")
+  String uri;
+
+  @Option(
+      names = "--format",
+      required = true,
+      paramLabel = "FORMAT",
+      converter = SessionFormat.ExportConverter.class,
+      description = "telethon-string, pyrogram-string, gramjs-string or json.")
+  SessionFormat format;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE, not standard output.")
+  @Nullable Path outFile;
+
+  @Option(
+      names = "--api-id",
+      paramLabel = "N",
+      description = "The api_id a Pyrogram string carries (required for pyrogram-string).")
+  @Nullable Integer apiId;
+
+  @Override
+  public Integer call() throws IOException {
+    if (format == SessionFormat.PYROGRAM_STRING && apiId == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "expected --api-id N with --format pyrogram-string (a Pyrogram string carries the"
+              + " api_id of the app that made it), found none");
+    }
+    if (format != SessionFormat.PYROGRAM_STRING && apiId != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "expected --api-id only with --format pyrogram-string, found it with " + format);
+    }
+    try (Session session = openExisting(uri)) {
+      if (format == SessionFormat.JSON) {
+        exportJson(session);
+      } else {
+        exportString(session);
+      }
+    }
+    return 0;
+  }
+
+  private void exportJson(Session session) throws IOException {
+    long keys = session.dcOptions().values().stream().filter(o -> o.authKey() != null).count();
+    err()
+        .printf(
+            "note: json carries everything: %s, %s and the updates state%n",
+            InfoCommand.plural(keys, "auth key"), InfoCommand.plural(session.peerCount(), "peer"));
+    if (outFile == null) {
+      warnIfTerminal();
+      PrintWriter out = out();
+      JsonSessionFormat.write(session, out);
+      out.flush();
+    } else {
+      long[] peers = new long[1];
+      CredentialFile.write(outFile, stream -> peers[0] = JsonSessionFormat.write(session, stream));
+      err().printf("wrote %s to %s%n", InfoCommand.plural(peers[0], "peer"), outFile);
+    }
+  }
+
+  private void exportString(Session session) throws IOException {
+    int home = session.homeDcId();
+    Optional<DcOption> homeOption = session.dcOption(home);
+    if (homeOption.isEmpty() || homeOption.get().authKey() == null) {
+      throw new IllegalArgumentException(
+          "expected an auth key for the home DC "
+              + home
+              + " of "
+              + show(uri)
+              + ", found none: a string session is that key, so there is nothing to export"
+              + " (log in with the session first)");
+    }
+    Map<PeerId, PeerInfo> peers = new java.util.HashMap<>();
+    Optional<PeerInfo> self = session.peer(PeerId.selfUser());
+    if (format == SessionFormat.PYROGRAM_STRING) {
+      self.ifPresent(user -> peers.put(user.peerId(), user));
+    }
+    SessionData data = new SessionData(home, session.dcOptions(), peers, UpdatesState.empty());
+    String text = ForeignFormats.encode(format, data, apiId == null ? 0 : apiId);
+    root.secret(text);
+    err().println("note: " + losses(session, self.isPresent()));
+    if (outFile == null) {
+      warnIfTerminal();
+      out().println(text);
+      out().flush();
+    } else {
+      CredentialFile.write(
+          outFile,
+          stream -> {
+            Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            writer.write(text);
+            writer.write('\n');
+            writer.flush();
+          });
+      err().printf("wrote the %s to %s%n", format, outFile);
+    }
+  }
+
+  /** What the string format drops from this session, counted. */
+  private String losses(Session session, boolean hasSelf) {
+    int home = session.homeDcId();
+    List<String> lost = new ArrayList<>();
+    long otherKeys =
+        session.dcOptions().values().stream()
+            .filter(o -> o.id() != home && o.authKey() != null)
+            .count();
+    long peers = session.peerCount();
+    if (format == SessionFormat.PYROGRAM_STRING && hasSelf) {
+      peers--;
+    }
+    if (peers > 0) {
+      lost.add(
+          InfoCommand.plural(
+              peers, format == SessionFormat.PYROGRAM_STRING && hasSelf ? "other peer" : "peer"));
+    }
+    UpdatesState state = session.updatesState();
+    if (!state.equals(UpdatesState.empty())) {
+      lost.add("the updates state");
+    }
+    if (otherKeys > 0) {
+      lost.add("the auth keys of " + InfoCommand.plural(otherKeys, "other DC"));
+    }
+    String carries =
+        switch (format) {
+          case PYROGRAM_STRING ->
+              "pyrogram-string carries the home DC id and its auth key, the api_id and the self"
+                  + " user's id and bot flag"
+                  + (hasSelf ? "" : " (no self user is cached: Pyrogram will see user id 0)")
+                  + " (not the DC address: Pyrogram uses its own table)";
+          case TELETHON_STRING -> "telethon-string carries the home DC's address and auth key only";
+          default -> "gramjs-string carries the home DC's address and auth key only";
+        };
+    return carries
+        + (lost.isEmpty()
+            ? "; this session holds nothing else, so nothing is lost"
+            : "; this export drops " + String.join(", ", lost));
+  }
+
+  private void warnIfTerminal() {
+    if (root.terminal().interactive()) {
+      err()
+          .println(
+              "warning: the output is a credential: whoever holds it controls the account;"
+                  + " prefer --out FILE (created readable by you only)");
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.tgsession.cli;
+
+import dev.tgsession.DcOption;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionData;
+import dev.tgsession.UpdateState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "import",
+    description = {
+      "Read a session made elsewhere into TO (merged into what TO holds).",
+      "FORMAT: telethon-string, pyrogram-string, gramjs-string (SOURCE is the string, '-' for",
+      "standard input or @FILE), telethon-file (SOURCE is a Telethon .session file), json (SOURCE",
+      "is a tgsession-export/1 file or '-')."
+    })
+final class ImportCommand extends SessionCommand {
+
+  private static final int BATCH_SIZE = 1000;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "FORMAT",
+      converter = SessionFormat.ImportConverter.class,
+      description = "telethon-string, telethon-file, pyrogram-string, gramjs-string or json.")
+  SessionFormat format;
+
+  @Parameters(index = "1", paramLabel = "SOURCE", description = "What to read (see above).")
+  String source;
+
+  @Parameters(index = "2", paramLabel = "TO", description = "The session to write.")
+  String to;
+
+  @Override
+  public Integer call() throws IOException {
+    if (format.isString() && SecretInput.isLiteral(source)) {
+      root.secret(source);
+    }
+    return switch (format) {
+      case JSON -> importJson();
+      case TELETHON_FILE -> {
+        Path file = existingFile(source);
+        yield apply(ForeignFormats.readTelethonFile(file), "Telethon file " + file, true);
+      }
+      default -> importString();
+    };
+  }
+
+  private int importString() throws IOException {
+    String text = SecretInput.resolve(source, root.terminal().stdin());
+    root.secret(text);
+    if (SecretInput.isLiteral(source)) {
+      err()
+          .println(
+              "note: a string session given as an argument stays in your shell history;"
+                  + " pass '-' (standard input) or @FILE instead");
+    }
+    SessionData data = ForeignFormats.decode(format, text, err());
+    String origin =
+        "a "
+            + format
+            + (source.equals("-")
+                ? " from standard input"
+                : source.startsWith("@") ? " from " + source.substring(1) : "");
+    return apply(data, origin, false);
+  }
+
+  private int importJson() throws IOException {
+    try (Session target = openForWriting(to)) {
+      warnIfNotEmpty(target);
+      long peers;
+      String origin;
+      if (source.equals("-")) {
+        peers = JsonSessionFormat.read(root.terminal().stdin(), target);
+        origin = "standard input";
+      } else {
+        Path file = existingFile(source.startsWith("@") ? source.substring(1) : source);
+        // Check the whole file first, so that a damaged one leaves TO untouched.
+        try (InputStream in = Files.newInputStream(file)) {
+          JsonSessionFormat.validate(in);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+          peers = JsonSessionFormat.read(in, target);
+        }
+        origin = file.toString();
+      }
+      out()
+          .printf(
+              "imported %s from json %s into %s%n",
+              InfoCommand.plural(peers, "peer"), origin, show(to));
+    }
+    return 0;
+  }
+
+  private int apply(SessionData data, String origin, boolean everything) {
+    try (Session target = openForWriting(to)) {
+      warnIfNotEmpty(target);
+      List<PeerInfo> batch = new ArrayList<>(BATCH_SIZE);
+      for (PeerInfo peer : data.peers().values()) {
+        batch.add(peer);
+        if (batch.size() == BATCH_SIZE) {
+          target.cachePeers(batch);
+          batch.clear();
+        }
+      }
+      target.cachePeers(batch);
+      if (everything) {
+        for (DcOption option : data.dcOptions().values()) {
+          target.setDcOption(option);
+        }
+        target.setUpdateState(new UpdateState.All(data.updatesState()));
+      } else {
+        // A string carries the home DC only: the other DCs' keys in TO stay as they are.
+        DcOption home = data.dcOptions().get(data.homeDcId());
+        if (home != null) {
+          target.setDcOption(home);
+        }
+      }
+      target.setHomeDcId(data.homeDcId());
+      out()
+          .printf(
+              "imported %s%s from %s into %s (home DC %d)%n",
+              InfoCommand.plural(data.peers().size(), "peer"),
+              everything ? "" : " and the home DC's auth key",
+              origin,
+              show(to),
+              data.homeDcId());
+    }
+    return 0;
+  }
+
+  private void warnIfNotEmpty(Session target) {
+    boolean hasKey = target.dcOptions().values().stream().anyMatch(o -> o.authKey() != null);
+    long peers = target.peerCount();
+    if (hasKey || peers > 0) {
+      err()
+          .printf(
+              "note: %s already held %s%s; the import is merged into it (run 'tgsession clear'"
+                  + " first to replace it)%n",
+              show(to), InfoCommand.plural(peers, "peer"), hasKey ? " and auth keys" : "");
+    }
+  }
+
+  private static Path existingFile(String name) {
+    Path file = Path.of(name);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("expected a file to import, found no file " + file);
+    }
+    return file;
+  }
+}

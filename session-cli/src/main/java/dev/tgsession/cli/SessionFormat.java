@@ -1,0 +1,83 @@
+package dev.tgsession.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** The formats {@code import} reads and {@code export} writes. */
+enum SessionFormat {
+  TELETHON_STRING("telethon-string", true),
+  TELETHON_FILE("telethon-file", false),
+  PYROGRAM_STRING("pyrogram-string", true),
+  GRAMJS_STRING("gramjs-string", true),
+  JSON("json", true);
+
+  private final String label;
+  private final boolean exportable;
+
+  SessionFormat(String label, boolean exportable) {
+    this.label = label;
+    this.exportable = exportable;
+  }
+
+  /** The name on the command line. */
+  String label() {
+    return label;
+  }
+
+  /** Whether this is a one-line string session (the home DC's key and little else). */
+  boolean isString() {
+    return this == TELETHON_STRING || this == PYROGRAM_STRING || this == GRAMJS_STRING;
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+
+  static List<String> labels(boolean forExport) {
+    List<String> labels = new ArrayList<>();
+    for (SessionFormat format : values()) {
+      if (!forExport || format.exportable) {
+        labels.add(format.label);
+      }
+    }
+    return labels;
+  }
+
+  private static SessionFormat parse(String text, boolean forExport) {
+    for (SessionFormat format : values()) {
+      if (format.label.equals(text)) {
+        if (forExport && !format.exportable) {
+          throw new TypeConversionException(
+              "expected one of "
+                  + labels(true)
+                  + ", found '"
+                  + text
+                  + "': tgsession reads Telethon files but does not write them"
+                  + " (copy to an sqlite: session instead)");
+        }
+        return format;
+      }
+    }
+    throw new TypeConversionException(
+        "expected one of " + labels(forExport) + ", found '" + text + "'");
+  }
+
+  /** Converts the FORMAT of {@code import}. */
+  static final class ImportConverter implements ITypeConverter<SessionFormat> {
+    @Override
+    public SessionFormat convert(String value) {
+      return parse(value, false);
+    }
+  }
+
+  /** Converts the {@code --format} of {@code export}. */
+  static final class ExportConverter implements ITypeConverter<SessionFormat> {
+    @Override
+    public SessionFormat convert(String value) {
+      return parse(value, true);
+    }
+  }
+}

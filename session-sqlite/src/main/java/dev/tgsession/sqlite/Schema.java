@@ -1,0 +1,174 @@
+package dev.tgsession.sqlite;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The tables of a session file and the migrations that make them.
+ *
+ * <p>grammers' tables ({@code dc_home}, {@code dc_option}, {@code peer_info}, {@code update_state},
+ * {@code channel_state}, {@code PRAGMA user_version = 1}) are created with grammers' own DDL text,
+ * so a file made here is the file grammers would have made. What grammers cannot hold lives in
+ * tables prefixed {@code tgsession_}, which grammers never reads. Our schema version is the single
+ * row of {@code tgsession_schema}; each migration runs in one transaction.
+ */
+final class Schema {
+
+  /** The newest schema version this code reads and writes. */
+  static final int CURRENT_VERSION = 1;
+
+  /** The {@code PRAGMA user_version} of grammers' format. */
+  static final int GRAMMERS_VERSION = 1;
+
+  static final Set<String> GRAMMERS_TABLES =
+      Set.of("dc_home", "dc_option", "peer_info", "update_state", "channel_state");
+  static final Set<String> TELETHON_TABLES = Set.of("version", "sessions", "entities");
+
+  // grammers' migrate_v0_to_v1, character for character (sqlite_master keeps the text).
+  private static final List<String> GRAMMERS_DDL =
+      List.of(
+          "CREATE TABLE dc_home (\n"
+              + "                dc_id INTEGER NOT NULL,\n"
+              + "                PRIMARY KEY(dc_id))",
+          "CREATE TABLE dc_option (\n"
+              + "                dc_id INTEGER NOT NULL,\n"
+              + "                ipv4 TEXT NOT NULL,\n"
+              + "                ipv6 TEXT NOT NULL,\n"
+              + "                auth_key BLOB,\n"
+              + "                PRIMARY KEY (dc_id))",
+          "CREATE TABLE peer_info (\n"
+              + "                peer_id INTEGER NOT NULL,\n"
+              + "                hash INTEGER,\n"
+              + "                subtype INTEGER,\n"
+              + "                PRIMARY KEY (peer_id))",
+          "CREATE TABLE update_state (\n"
+              + "                pts INTEGER NOT NULL,\n"
+              + "                qts INTEGER NOT NULL,\n"
+              + "                date INTEGER NOT NULL,\n"
+              + "                seq INTEGER NOT NULL)",
+          "CREATE TABLE channel_state (\n"
+              + "                peer_id INTEGER NOT NULL,\n"
+              + "                pts INTEGER NOT NULL,\n"
+              + "                PRIMARY KEY (peer_id))");
+
+  /**
+   * Version 1. {@code tgsession_peer} holds, per user or channel: whether the known access hash is
+   * 0 (grammers stores NULL for both "0" and "unknown"), the bot and self flags with "unknown" kept
+   * apart from "false", the phone, and whether the username list is known. {@code
+   * tgsession_username} maps each username to its one owner, in list order.
+   */
+  private static final List<String> V1_DDL =
+      List.of(
+          "CREATE TABLE tgsession_schema ("
+              + "id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
+          "CREATE TABLE tgsession_peer ("
+              + "peer_id INTEGER PRIMARY KEY, "
+              + "ambient INTEGER NOT NULL DEFAULT 0, "
+              + "bot INTEGER, "
+              + "self INTEGER, "
+              + "phone TEXT, "
+              + "usernames INTEGER NOT NULL DEFAULT 0)",
+          "CREATE UNIQUE INDEX tgsession_peer_phone ON tgsession_peer (phone)"
+              + " WHERE phone IS NOT NULL",
+          "CREATE TABLE tgsession_username ("
+              + "username TEXT PRIMARY KEY, "
+              + "peer_id INTEGER NOT NULL, "
+              + "position INTEGER NOT NULL)",
+          "CREATE INDEX tgsession_username_peer ON tgsession_username (peer_id, position)",
+          // Finds the self user without a scan; an index on grammers' table that it ignores.
+          "CREATE INDEX tgsession_peer_info_self ON peer_info (peer_id) WHERE subtype & 1 = 1");
+
+  /** One step from {@code version - 1} to {@code version}. */
+  private record Migration(int version, List<String> statements) {}
+
+  private static final List<Migration> MIGRATIONS = List.of(new Migration(1, V1_DDL));
+
+  private Schema() {}
+
+  /** What a file holds, read without writing to it. */
+  record Contents(Set<String> tables, int userVersion, int ourVersion) {
+
+    boolean isEmpty() {
+      return tables.isEmpty();
+    }
+
+    boolean hasGrammersTables() {
+      return tables.containsAll(GRAMMERS_TABLES);
+    }
+
+    boolean isTelethon() {
+      return tables.containsAll(TELETHON_TABLES) && !hasGrammersTables();
+    }
+  }
+
+  /** Reads the table names, {@code user_version} and our schema version. */
+  static Contents read(Connection connection) throws SQLException {
+    Set<String> tables = new TreeSet<>();
+    int userVersion;
+    int ourVersion = 0;
+    try (Statement statement = connection.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT name FROM sqlite_master WHERE type = 'table'"
+                  + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")) {
+        while (rows.next()) {
+          tables.add(rows.getString(1));
+        }
+      }
+      try (ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
+        userVersion = rows.next() ? rows.getInt(1) : 0;
+      }
+      if (tables.contains("tgsession_schema")) {
+        try (ResultSet rows = statement.executeQuery("SELECT max(version) FROM tgsession_schema")) {
+          ourVersion = rows.next() ? rows.getInt(1) : 0;
+        }
+      }
+    }
+    return new Contents(Set.copyOf(tables), userVersion, ourVersion);
+  }
+
+  /**
+   * Applies the migrations this file lacks, each in its own {@code BEGIN IMMEDIATE} transaction
+   * that first reads the version again (another process may have migrated the file meanwhile).
+   */
+  static void migrate(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      for (Migration migration : MIGRATIONS) {
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+          Contents contents = read(connection);
+          if (contents.ourVersion() < migration.version()) {
+            if (migration.version() == 1 && !contents.hasGrammersTables()) {
+              for (String ddl : GRAMMERS_DDL) {
+                statement.execute(ddl);
+              }
+            }
+            if (contents.userVersion() != GRAMMERS_VERSION) {
+              statement.execute("PRAGMA user_version = " + GRAMMERS_VERSION);
+            }
+            for (String ddl : migration.statements()) {
+              statement.execute(ddl);
+            }
+            statement.execute(
+                "INSERT INTO tgsession_schema (id, version) VALUES (1, "
+                    + migration.version()
+                    + ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
+          }
+          statement.execute("COMMIT");
+        } catch (SQLException | RuntimeException e) {
+          try {
+            statement.execute("ROLLBACK");
+          } catch (SQLException rollback) {
+            e.addSuppressed(rollback);
+          }
+          throw e;
+        }
+      }
+    }
+  }
+}

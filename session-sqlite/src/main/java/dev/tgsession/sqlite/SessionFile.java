@@ -1,0 +1,122 @@
+package dev.tgsession.sqlite;
+
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.SessionStorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Properties;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+import org.sqlite.jdbc4.JDBC4Connection;
+
+/**
+ * Opening a session file: create it owner-only, recognise what it is without writing to it, then
+ * open it for writing in WAL mode and migrate it.
+ */
+final class SessionFile {
+
+  private static final byte[] SQLITE_HEADER =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private SessionFile() {}
+
+  /**
+   * Creates the file with permissions 0600 if it does not exist (where the file system has POSIX
+   * permissions), so SQLite never creates it with the umask's wider ones; SQLite gives its -wal and
+   * -shm files the permissions of the database file.
+   */
+  static void createOwnerOnly(Path file) {
+    if (Files.exists(file)) {
+      return;
+    }
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        throw new SessionStorageException(
+            "expected the directory of session file " + file + " to exist, found none; create it",
+            null);
+      }
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } else {
+        Files.createFile(file);
+      }
+    } catch (FileAlreadyExistsException e) {
+      // another process created it first: fine, it is a session file or will be checked as one
+    } catch (IOException e) {
+      throw new SessionStorageException("could not create session file " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * Rejects a file that is not SQLite by its first 16 bytes (an empty file is a new database).
+   *
+   * @throws IncompatibleSessionException if it is not an SQLite database
+   */
+  static void requireSqliteHeader(Path file, String what) {
+    byte[] header;
+    try (InputStream in = Files.newInputStream(file)) {
+      header = in.readNBytes(SQLITE_HEADER.length);
+    } catch (IOException e) {
+      throw new SessionStorageException("could not read " + file + ": " + e, e);
+    }
+    if (header.length != 0 && !Arrays.equals(header, SQLITE_HEADER)) {
+      throw new IncompatibleSessionException(
+          "expected "
+              + what
+              + " (an SQLite database), found a file that is not SQLite at "
+              + file
+              + "; check the path, the file was left untouched");
+    }
+  }
+
+  /** Opens a read-only connection that writes nothing to the file. */
+  static Connection openReadOnly(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    return open(file, config);
+  }
+
+  /**
+   * Opens a read-write connection with the busy timeout, switched to WAL and synchronous=NORMAL.
+   */
+  static Connection openReadWrite(Path file, int busyTimeoutMillis) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(busyTimeoutMillis);
+    Connection connection = open(file, config);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("PRAGMA journal_mode = WAL");
+      statement.execute("PRAGMA synchronous = NORMAL");
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  /** Opens a connection for reads only; the file is already in WAL mode. */
+  static Connection openReader(Path file, int busyTimeoutMillis) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(busyTimeoutMillis);
+    return open(file, config);
+  }
+
+  private static Connection open(Path file, SQLiteConfig config) throws SQLException {
+    String name = file.toAbsolutePath().toString();
+    Properties properties = config.toProperties();
+    // The constructor takes the file name as is: no '?' options are parsed out of it.
+    return new JDBC4Connection("jdbc:sqlite:" + name, name, properties);
+  }
+}

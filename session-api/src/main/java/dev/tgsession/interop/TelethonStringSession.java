@@ -69,9 +69,15 @@ public final class TelethonStringSession {
     byte[] bytes = Base64Text.URL_SAFE.decode(FORMAT, text.substring(1), 1, true);
     int expected = 1 + ipLength + 2 + AuthKey.LENGTH;
     if (bytes.length != expected) {
-      // Unreachable: the length check and canonical padding fix the byte count.
       throw new IllegalArgumentException(
-          FORMAT + ": expected " + expected + " bytes, found " + bytes.length);
+          FORMAT
+              + ": expected "
+              + expected
+              + " bytes ("
+              + (length - 1)
+              + " base64 characters ending in one '='), found "
+              + bytes.length
+              + " bytes");
     }
     if (GramJsStringSession.isLayout(bytes)) {
       // Both start with '1' and an IPv4 GramJS string of 14 address characters has 369.

@@ -1,0 +1,483 @@
+package dev.tgsession.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tgsession.ChannelKind;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionData;
+import dev.tgsession.Sessions;
+import dev.tgsession.UpdateState;
+import dev.tgsession.UpdatesState;
+import dev.tgsession.tck.server.RedisServerProcess;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * What the TCK cannot see: the key layout, isolation down to the stored bytes, the commands each
+ * hot path sends, script reloads, chunked batches and paged listing. Runs on a redis-server of its
+ * own, so it may list every key and reset the command statistics.
+ */
+@DisplayName("Redis session")
+class RedisSessionTest {
+
+  private static RedisServerProcess server;
+  private static RedisClient raw;
+  private final List<Session> opened = new ArrayList<>();
+
+  @BeforeAll
+  static void startServer() {
+    server = RedisServerProcess.start();
+    raw = RedisClient.create(URI.create(server.uri()));
+  }
+
+  @AfterAll
+  static void stopServer() {
+    raw.close();
+    server.close();
+  }
+
+  @BeforeEach
+  void emptyServer() {
+    raw.flushAll();
+  }
+
+  @AfterEach
+  void closeSessions() {
+    opened.forEach(Session::close);
+  }
+
+  private Session open(String options) {
+    Session session = Sessions.open(server.uri() + "?" + options);
+    opened.add(session);
+    return session;
+  }
+
+  private static PeerInfo.User user(long id, long hash) {
+    return PeerInfo.User.of(id, hash);
+  }
+
+  /** Fills every part of a session. */
+  private static void fill(Session session, long base) {
+    session.setHomeDcId(4);
+    session.setDcOption(
+        new dev.tgsession.DcOption(
+            4,
+            new java.net.InetSocketAddress("10.1.2.3", 443),
+            new java.net.InetSocketAddress("2001:db8::4", 443),
+            null));
+    session.cachePeers(
+        List.of(
+            new PeerInfo.User(
+                base + 1, new PeerAuth(base), false, true, List.of("me" + base), "1555" + base),
+            new PeerInfo.User(base + 2, new PeerAuth(2), true, false, List.of("bot" + base), null),
+            new PeerInfo.Chat(base + 3),
+            new PeerInfo.Channel(
+                base + 4, new PeerAuth(4), ChannelKind.BROADCAST, List.of("news" + base))));
+    session.setUpdateState(new UpdateState.All(new UpdatesState(1, 2, 3, 4, List.of())));
+    session.setUpdateState(new UpdateState.Channel(base + 4, 44));
+  }
+
+  private static Set<String> keys() {
+    return raw.keys("*");
+  }
+
+  private static Map<String, byte[]> dump(Set<String> keys) {
+    Map<String, byte[]> dumps = new TreeMap<>();
+    for (String key : keys) {
+      dumps.put(key, raw.dump(key));
+    }
+    return dumps;
+  }
+
+  @Nested
+  @DisplayName("key layout")
+  class Layout {
+
+    @Test
+    @DisplayName("a full session is the seven documented keys, all under one hash tag and slot")
+    void documentedKeys() {
+      fill(open("session=layout"), 100);
+      String tag = "{tgsession:layout}";
+      assertThat(keys())
+          .containsExactlyInAnyOrder(
+              tag + ":peers",
+              tag + ":usernames",
+              tag + ":phones",
+              tag + ":self",
+              tag + ":dcs",
+              tag + ":state",
+              tag + ":channels");
+      assertThat(keys().stream().map(JedisClusterCRC16::getSlot).distinct())
+          .containsExactly(JedisClusterCRC16.getSlot(tag));
+      assertThat(raw.type(tag + ":peers")).isEqualTo("hash");
+      assertThat(raw.type(tag + ":self")).isEqualTo("string");
+      assertThat(raw.hlen(tag + ":peers")).isEqualTo(4);
+      assertThat(raw.hgetAll(tag + ":state"))
+          .isEqualTo(Map.of("pts", "1", "qts", "2", "date", "3", "seq", "4"));
+      assertThat(raw.hgetAll(tag + ":channels")).isEqualTo(Map.of("104", "44"));
+      assertThat(raw.hget(tag + ":dcs", "home")).isEqualTo("4");
+    }
+
+    @Test
+    @DisplayName("peers are compact binary records keyed by the 8-byte dialog id")
+    void binaryRecords() {
+      Session session = open("session=records");
+      session.cachePeer(user(7, 0x0102030405060708L));
+      byte[] id = {0, 0, 0, 0, 0, 0, 0, 7};
+      byte[] record = raw.hget(bytes("{tgsession:records}:peers"), id);
+      assertThat(record)
+          .containsExactly(PeerCodec.VERSION, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8)
+          .hasSize(11);
+    }
+
+    @Test
+    @DisplayName("prefix and session name the hash tag")
+    void prefixOption() {
+      open("session=bot-7&prefix=farm").cachePeer(user(1, 1));
+      assertThat(keys()).containsExactly("{farm:bot-7}:peers");
+    }
+
+    @Test
+    @DisplayName("clear() leaves no key behind")
+    void clearRemovesAll() {
+      Session session = open("session=cleared");
+      fill(session, 10);
+      session.clear();
+      assertThat(keys()).isEmpty();
+      assertThat(session.snapshot()).isEqualTo(SessionData.empty());
+    }
+  }
+
+  @Nested
+  @DisplayName("named sessions in one database")
+  class Isolation {
+
+    @Test
+    @DisplayName("never see each other, and clear() of one leaves the other's keys byte for byte")
+    void isolated() {
+      Session a = open("session=a");
+      Session b = open("session=b");
+      Session otherPrefix = open("session=a&prefix=other");
+      fill(a, 1000);
+      fill(b, 2000);
+      fill(otherPrefix, 3000);
+      assertThat(a.peer(PeerId.user(2001))).isEmpty();
+      assertThat(a.peerByUsername("me2000")).isEmpty();
+      assertThat(a.peerByPhone("15552000")).isEmpty();
+      assertThat(b.peer(PeerId.selfUser()).orElseThrow().peerId()).isEqualTo(PeerId.user(2001));
+      assertThat(otherPrefix.peer(PeerId.selfUser()).orElseThrow().peerId())
+          .isEqualTo(PeerId.user(3001));
+      assertThat(a.peerCount()).isEqualTo(4);
+
+      Set<String> kept =
+          keys().stream().filter(key -> !key.startsWith("{tgsession:a}")).collect(toSet());
+      assertThat(kept).hasSize(14);
+      Map<String, byte[]> before = dump(kept);
+      SessionData bBefore = b.snapshot();
+
+      a.clear();
+
+      assertThat(keys()).isEqualTo(kept);
+      Map<String, byte[]> after = dump(kept);
+      for (String key : kept) {
+        assertThat(after.get(key)).as(key).isEqualTo(before.get(key));
+      }
+      assertThat(b.snapshot()).isEqualTo(bBefore);
+      assertThat(otherPrefix.peerCount()).isEqualTo(4);
+    }
+  }
+
+  @Nested
+  @DisplayName("hot paths")
+  class HotPaths {
+
+    private Map<String, Long> calls(Runnable operations) {
+      raw.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+      operations.run();
+      Map<String, Long> calls = new HashMap<>();
+      for (String line : raw.info("commandstats").split("\r?\n")) {
+        if (line.startsWith("cmdstat_")) {
+          String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+          long count = Long.parseLong(line.replaceAll(".*:calls=(\\d+),.*", "$1"));
+          if (!name.equals("info") && !name.startsWith("config")) {
+            calls.put(name, count);
+          }
+        }
+      }
+      return calls;
+    }
+
+    @Test
+    @DisplayName("peer() is one HGET, cachePeer() one EVALSHA, setUpdateState() one HSET")
+    void oneCommandEach() {
+      Session session = open("session=hot");
+      session.cachePeer(
+          new PeerInfo.User(1, new PeerAuth(1), false, false, List.of("one"), "15550001"));
+      session.peerByUsername("one"); // the scripts are now known to the server
+
+      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1 + i % 2)))))
+          .isEqualTo(Map.of("hget", 20L));
+      assertThat(
+              calls(
+                  () -> repeat(20, i -> session.setUpdateState(new UpdateState.Primary(i, i, i)))))
+          .isEqualTo(Map.of("hset", 20L));
+      assertThat(
+              calls(() -> repeat(20, i -> session.setUpdateState(new UpdateState.Channel(5, i)))))
+          .isEqualTo(Map.of("hset", 20L));
+
+      Map<String, Long> caching =
+          calls(
+              () ->
+                  repeat(
+                      20,
+                      i ->
+                          session.cachePeer(
+                              new PeerInfo.User(
+                                  2 + i, new PeerAuth(i), true, null, List.of("u" + i), null))));
+      assertThat(caching).containsEntry("evalsha", 20L);
+      assertThat(caching.keySet()).isSubsetOf("evalsha", "hget", "hset", "hdel", "get");
+
+      Map<String, Long> batch =
+          calls(() -> session.cachePeers(List.of(user(100, 1), user(101, 1), user(102, 1))));
+      assertThat(batch).containsEntry("evalsha", 1L);
+
+      Map<String, Long> lookups =
+          calls(
+              () ->
+                  repeat(
+                      10,
+                      i -> {
+                        session.peerByUsername("one");
+                        session.peerByPhone("15550001");
+                        session.peer(PeerId.selfUser());
+                      }));
+      assertThat(lookups).containsEntry("evalsha", 30L);
+      assertThat(lookups.keySet()).isSubsetOf("evalsha", "hget", "get");
+    }
+
+    @Test
+    @DisplayName("home DC and DC options are served from memory after open")
+    void dcsFromMemory() {
+      Session session = open("session=dcs");
+      session.setHomeDcId(3);
+      assertThat(
+              calls(
+                  () ->
+                      repeat(
+                          50,
+                          i -> {
+                            session.homeDcId();
+                            session.dcOption(i % 6);
+                            session.dcOptions();
+                          })))
+          .isEmpty();
+    }
+  }
+
+  @Nested
+  @DisplayName("scripts and large data")
+  class Scripts {
+
+    @Test
+    @DisplayName("a script flushed from the server is sent again, transparently")
+    void noScript() {
+      Session session = open("session=flush");
+      session.cachePeer(user(1, 1));
+      raw.scriptFlush();
+      session.cachePeer(new PeerInfo.User(1, null, true, null, List.of("again"), null));
+      raw.scriptFlush();
+      assertThat(session.peerByUsername("again"))
+          .contains(new PeerInfo.User(1, new PeerAuth(1), true, null, List.of("again"), null));
+      raw.scriptFlush();
+      assertThat(session.updatesState()).isEqualTo(UpdatesState.empty());
+    }
+
+    @Test
+    @DisplayName(
+        "a batch larger than one script call is stored whole, claims across calls included")
+    void chunkedBatch() {
+      Session session = open("session=chunks");
+      int count = 2 * RedisSession.PEERS_PER_CALL + 17;
+      List<PeerInfo> batch = new ArrayList<>();
+      for (int i = 1; i <= count; i++) {
+        batch.add(new PeerInfo.User(i, new PeerAuth(i), null, null, List.of("n" + i), null));
+      }
+      batch.add(new PeerInfo.User(count + 1, new PeerAuth(1), null, null, List.of("n1"), null));
+      session.cachePeers(batch);
+      assertThat(session.peerCount()).isEqualTo(count + 1);
+      assertThat(session.peerByUsername("n1").orElseThrow().peerId())
+          .isEqualTo(PeerId.user(count + 1));
+      assertThat(session.peer(PeerId.user(1)).orElseThrow().usernames()).isEmpty();
+      assertThat(session.peerByUsername("n" + count).orElseThrow().peerId())
+          .isEqualTo(PeerId.user(count));
+    }
+
+    @Test
+    @DisplayName("peers() pages through a large hash and returns each peer once")
+    void pagedListing() {
+      Session session = open("session=paged");
+      int count = 5000;
+      List<PeerInfo> batch = new ArrayList<>();
+      for (int i = 1; i <= count; i++) {
+        batch.add(i % 3 == 0 ? new PeerInfo.Chat(i) : user(i, -i));
+      }
+      session.cachePeers(batch);
+      try (Stream<PeerInfo> peers = session.peers()) {
+        Map<PeerId, PeerInfo> listed =
+            peers.collect(Collectors.toMap(PeerInfo::peerId, peer -> peer));
+        assertThat(listed).hasSize(count);
+        assertThat(listed.get(PeerId.user(4))).isEqualTo(user(4, -4));
+        assertThat(listed.get(PeerId.chat(3))).isEqualTo(new PeerInfo.Chat(3));
+      }
+      assertThat(session.snapshot().peers()).hasSize(count);
+    }
+
+    @Test
+    @DisplayName("an updates state with thousands of channels is replaced whole")
+    void manyChannels() {
+      Session session = open("session=channels");
+      session.setUpdateState(new UpdateState.Channel(999_999, 1));
+      List<dev.tgsession.ChannelState> channels = new ArrayList<>();
+      for (int i = 1; i <= 2500; i++) {
+        channels.add(new dev.tgsession.ChannelState(i, i * 2));
+      }
+      UpdatesState state = new UpdatesState(10, 20, 30, 40, channels);
+      session.setUpdateState(new UpdateState.All(state));
+      assertThat(session.updatesState()).isEqualTo(state);
+    }
+  }
+
+  @Nested
+  @DisplayName("concurrent writers")
+  class ConcurrentWriters {
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    @DisplayName("two instances hammering one peer never lose its hash, usernames or phone")
+    void twoInstancesOnePeer() throws Exception {
+      Session first = open("session=hammer");
+      Session second = open("session=hammer");
+      PeerInfo.User original =
+          new PeerInfo.User(
+              42, new PeerAuth(4242), false, null, List.of("keepme", "andme"), "15554242");
+      first.cachePeer(original);
+      ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          Session writer = t % 2 == 0 ? first : second;
+          Session reader = t % 2 == 0 ? second : first;
+          int thread = t;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    try {
+                      for (int i = 0; i < 150; i++) {
+                        writer.cachePeer(
+                            new PeerInfo.User(42, null, (i + thread) % 2 == 0, null, null, null));
+                        writer.cachePeers(
+                            List.of(
+                                new PeerInfo.User(
+                                    1000 + thread, new PeerAuth(i), null, null, List.of(), null),
+                                new PeerInfo.User(42, null, null, false, null, null)));
+                        PeerInfo.User read =
+                            (PeerInfo.User) reader.peer(PeerId.user(42)).orElseThrow();
+                        assertThat(read.auth()).isEqualTo(new PeerAuth(4242));
+                        assertThat(read.usernames()).containsExactly("keepme", "andme");
+                        assertThat(read.phone()).isEqualTo("15554242");
+                        assertThat(reader.peerByUsername("andme").orElseThrow().peerId())
+                            .isEqualTo(PeerId.user(42));
+                      }
+                    } catch (Throwable e) {
+                      errors.add(e);
+                    }
+                  }));
+        }
+        for (Future<?> future : futures) {
+          future.get(90, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(errors).isEmpty();
+      assertThat(second.peerByPhone("+15554242").orElseThrow().peerId()).isEqualTo(PeerId.user(42));
+      assertThat(first.peerCount()).isEqualTo(9);
+    }
+  }
+
+  @Nested
+  @DisplayName("foreign data")
+  class ForeignData {
+
+    @Test
+    @DisplayName("a peer record of an unknown version is IncompatibleSessionException, not garbage")
+    void newerRecord() {
+      Session session = open("session=newer");
+      byte[] id = {0, 0, 0, 0, 0, 0, 0, 9};
+      raw.hset(bytes("{tgsession:newer}:peers"), id, new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+      assertThatThrownBy(() -> session.peer(PeerId.user(9)))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("version 9");
+      assertThatThrownBy(() -> session.cachePeer(user(9, 1)))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("version 9");
+    }
+
+    @Test
+    @DisplayName("a key of another type under the session's tag is IncompatibleSessionException")
+    void wrongType() {
+      raw.set("{tgsession:taken}:peers", "somebody else's");
+      Session session = open("session=taken");
+      assertThatThrownBy(() -> session.cachePeer(user(1, 1)))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("{tgsession:taken}")
+          .hasMessageContaining("'prefix' or 'session'");
+      assertThatThrownBy(() -> session.peer(PeerId.user(1)))
+          .isInstanceOf(IncompatibleSessionException.class);
+    }
+  }
+
+  private static void repeat(int times, java.util.function.IntConsumer body) {
+    for (int i = 0; i < times; i++) {
+      body.accept(i);
+    }
+  }
+
+  private static <T> java.util.stream.Collector<T, ?, Set<T>> toSet() {
+    return Collectors.toCollection(java.util.TreeSet::new);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

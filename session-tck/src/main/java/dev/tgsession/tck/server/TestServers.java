@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -38,10 +39,10 @@ public final class TestServers {
   private static final System.Logger LOG = System.getLogger(TestServers.class.getName());
   private static final int[][] CLUSTER_SLOTS = {{0, 5460}, {5461, 10922}, {10923, 16383}};
 
-  private static String redis;
-  private static String redisCluster;
-  private static Optional<String> mongo;
-  private static Boolean docker;
+  private static @Nullable String redis;
+  private static @Nullable String redisCluster;
+  private static @Nullable Optional<String> mongo;
+  private static @Nullable Boolean docker;
 
   private TestServers() {}
 
@@ -255,7 +256,8 @@ public final class TestServers {
         if (!process.isAlive()) {
           throw new IllegalStateException("mongod exited with " + process.exitValue());
         }
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
           LOG.log(Level.INFO, "MongoDB for tests: mongod from PATH on port " + port);
           return "mongodb://127.0.0.1:" + port;
         } catch (IOException notYet) {

@@ -51,8 +51,11 @@ enum Base64Text {
       if (!valid) {
         String hint =
             c == other62 || c == other63
-                ? " (that character belongs to the other base64 alphabet: is this string of"
-                    + " another format?)"
+                ? (this == URL_SAFE
+                    ? " (that is standard base64, which GramJS string sessions use: use"
+                        + " GramJsStringSession)"
+                    : " (that is URL-safe base64, which Telethon and Pyrogram string sessions use:"
+                        + " use TelethonStringSession or PyrogramStringSession)")
                 : "";
         throw new IllegalArgumentException(
             format

@@ -257,7 +257,7 @@ class TelethonStringSessionTest {
     void gramJsAlphabet() {
       assertRefused(Fixtures.named(Fixtures.gramJs(), "ipv4-dc4").string())
           .hasMessageContaining("expected URL-safe base64")
-          .hasMessageContaining("other base64 alphabet");
+          .hasMessageContaining("use GramJsStringSession");
     }
 
     @Test

@@ -159,7 +159,6 @@ final class ExportCommand extends SessionCommand {
           case PYROGRAM_STRING ->
               "pyrogram-string carries the home DC id and its auth key, the api_id and the self"
                   + " user's id and bot flag"
-                  + (hasSelf ? "" : " (no self user is cached: Pyrogram will see user id 0)")
                   + " (not the DC address: Pyrogram uses its own table)";
           case TELETHON_STRING -> "telethon-string carries the home DC's address and auth key only";
           default -> "gramjs-string carries the home DC's address and auth key only";

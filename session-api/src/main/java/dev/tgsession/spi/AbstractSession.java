@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -39,15 +40,30 @@ public abstract class AbstractSession implements Session {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object dcLock = new Object();
   private volatile @Nullable DcCache dcs;
+  private final PeerCache peerCache;
+  // Bumped before and after every peer write: a load that overlaps a write is not cached.
+  private final AtomicLong peerWrites = new AtomicLong();
 
   /**
-   * Creates the shared part.
+   * Creates the shared part, without a peer cache.
    *
    * @param description how messages name this session: a redacted URI ({@link
    *     SessionUri#toString()}), never one with a password
    */
   protected AbstractSession(String description) {
+    this(description, PeerCache.none());
+  }
+
+  /**
+   * Creates the shared part with a peer cache in front of {@link #loadPeer}.
+   *
+   * @param description how messages name this session: a redacted URI, never one with a password
+   * @param peerCache the cache of peers read by id; this session keeps it coherent with its own
+   *     writes
+   */
+  protected AbstractSession(String description, PeerCache peerCache) {
     this.description = Objects.requireNonNull(description, "description");
+    this.peerCache = Objects.requireNonNull(peerCache, "peerCache");
   }
 
   // ---- store operations -------------------------------------------------------------------
@@ -148,14 +164,23 @@ public abstract class AbstractSession implements Session {
     if (id.equals(PeerId.selfUser())) {
       return Optional.ofNullable(loadSelfUser());
     }
-    return Optional.ofNullable(loadPeer(id));
+    PeerInfo cached = peerCache.get(id);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    long writes = peerWrites.get();
+    PeerInfo loaded = loadPeer(id);
+    if (loaded != null && peerWrites.get() == writes) {
+      peerCache.put(loaded);
+    }
+    return Optional.ofNullable(loaded);
   }
 
   @Override
   public final void cachePeer(PeerInfo peer) {
     Objects.requireNonNull(peer, "peer");
     ensureOpen();
-    storePeers(List.of(peer));
+    write(List.of(peer));
   }
 
   @Override
@@ -164,7 +189,17 @@ public abstract class AbstractSession implements Session {
     ensureOpen();
     List<PeerInfo> reduced = PeerBatch.reduce(peers);
     if (!reduced.isEmpty()) {
+      write(reduced);
+    }
+  }
+
+  private void write(List<PeerInfo> reduced) {
+    peerWrites.incrementAndGet();
+    try {
       storePeers(reduced);
+    } finally {
+      peerWrites.incrementAndGet();
+      peerCache.written(reduced);
     }
   }
 
@@ -221,7 +256,13 @@ public abstract class AbstractSession implements Session {
   public final void clear() {
     synchronized (dcLock) {
       ensureOpen();
-      clearStore();
+      peerWrites.incrementAndGet();
+      try {
+        clearStore();
+      } finally {
+        peerWrites.incrementAndGet();
+        peerCache.clear();
+      }
       dcs = null;
     }
   }
@@ -229,6 +270,7 @@ public abstract class AbstractSession implements Session {
   @Override
   public final void close() {
     if (closed.compareAndSet(false, true)) {
+      peerCache.clear();
       closeStore();
     }
   }

@@ -16,6 +16,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -98,8 +99,11 @@ public final class RedisSessionProvider implements SessionProvider {
             .socketTimeoutMillis(timeout)
             .connectionTimeoutMillis(connectTimeout)
             .database(database(uri, cluster))
-            .ssl(tls)
             .clientName("tgsession");
+    if (tls) {
+      // Verifies the certificate chain (JVM trust store) and the host name.
+      config.sslOptions(SslOptions.defaults());
+    }
     if (uri.password().isPresent()) {
       config.user(uri.user().orElse(null)).password(uri.password().get());
     } else if (uri.user().isPresent()) {

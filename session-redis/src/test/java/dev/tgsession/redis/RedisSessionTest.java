@@ -37,7 +37,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -221,7 +222,9 @@ class RedisSessionTest {
   class HotPaths {
 
     private Map<String, Long> calls(Runnable operations) {
-      raw.sendCommand(Protocol.Command.CONFIG, "RESETSTAT");
+      try (Connection connection = raw.getPool().getResource()) {
+        new Jedis(connection).configResetStat();
+      }
       operations.run();
       Map<String, Long> calls = new HashMap<>();
       for (String line : raw.info("commandstats").split("\r?\n")) {

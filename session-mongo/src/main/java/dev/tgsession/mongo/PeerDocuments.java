@@ -1,0 +1,152 @@
+package dev.tgsession.mongo;
+
+import dev.tgsession.ChannelKind;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import java.util.List;
+import java.util.Locale;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The documents of the peers collection: one per (session, peer), {@code _id: {s: session, p: Bot
+ * API dialog id}}, and only the components that are known:
+ *
+ * <pre>
+ * { _id: {s: "bot", p: NumberLong(-1001234567890)}, kind: "channel", hash: NumberLong(...),
+ *   channelKind: "megagroup", usernames: ["news"], usernamesAt: Timestamp(...) }
+ * { _id: {s: "bot", p: NumberLong(42)}, kind: "user", hash: NumberLong(...), bot: false,
+ *   self: true, selfAt: Timestamp(...), usernames: [], usernamesAt: ..., phone: "15550100",
+ *   phoneAt: Timestamp(...) }
+ * </pre>
+ *
+ * <p>{@code usernamesAt}, {@code phoneAt} and {@code selfAt} are server timestamps ({@code
+ * $currentDate}) of the last write that claimed the names, the phone or the self flag: lookups
+ * prefer the latest claim, so they stay deterministic in the moments two peers hold one claim (see
+ * {@link MongoSession}).
+ */
+final class PeerDocuments {
+
+  static final String ID = "_id";
+  static final String SESSION = "_id.s";
+  static final String PEER = "_id.p";
+  static final String KIND = "kind";
+  static final String HASH = "hash";
+  static final String BOT = "bot";
+  static final String SELF = "self";
+  static final String SELF_AT = "selfAt";
+  static final String USERNAMES = "usernames";
+  static final String USERNAMES_AT = "usernamesAt";
+  static final String PHONE = "phone";
+  static final String PHONE_AT = "phoneAt";
+  static final String CHANNEL_KIND = "channelKind";
+
+  private PeerDocuments() {}
+
+  /** The {@code _id} of one peer of one session. */
+  static Document id(String session, PeerId peer) {
+    return new Document("s", session).append("p", peer.botApiDialogId());
+  }
+
+  /**
+   * The merge of {@code peer} into its document as one update: {@code $set} of the known (non-null)
+   * components only, so a null keeps what is stored; {@code $currentDate} stamps each claim.
+   */
+  static Bson mergeUpdate(PeerInfo peer) {
+    Document set = new Document(KIND, kindName(peer));
+    Document stamps = new Document();
+    if (peer instanceof PeerInfo.User user) {
+      putAuth(set, user.auth());
+      if (user.bot() != null) {
+        set.append(BOT, user.bot());
+      }
+      if (user.self() != null) {
+        set.append(SELF, user.self());
+        if (user.self()) {
+          stamps.append(SELF_AT, new Document("$type", "timestamp"));
+        }
+      }
+      if (user.phone() != null) {
+        set.append(PHONE, user.phone());
+        stamps.append(PHONE_AT, new Document("$type", "timestamp"));
+      }
+    } else if (peer instanceof PeerInfo.Channel channel) {
+      putAuth(set, channel.auth());
+      if (channel.kind() != null) {
+        set.append(CHANNEL_KIND, channel.kind().name().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (peer.usernames() != null) {
+      set.append(USERNAMES, peer.usernames());
+      stamps.append(USERNAMES_AT, new Document("$type", "timestamp"));
+    }
+    Document update = new Document("$set", set);
+    if (!stamps.isEmpty()) {
+      update.append("$currentDate", stamps);
+    }
+    return update;
+  }
+
+  private static void putAuth(Document set, @Nullable PeerAuth auth) {
+    if (auth != null) {
+      set.append(HASH, auth.accessHash());
+    }
+  }
+
+  private static String kindName(PeerInfo peer) {
+    if (peer instanceof PeerInfo.User) {
+      return "user";
+    }
+    return peer instanceof PeerInfo.Chat ? "chat" : "channel";
+  }
+
+  /**
+   * Reads a peer document.
+   *
+   * @throws IncompatibleSessionException if it is not one this backend wrote
+   */
+  static PeerInfo decode(Document document, String where) {
+    try {
+      Document id = document.get(ID, Document.class);
+      PeerId peerId = new PeerId(id.get("p", Number.class).longValue());
+      PeerAuth auth =
+          document.containsKey(HASH)
+              ? new PeerAuth(document.get(HASH, Number.class).longValue())
+              : null;
+      List<String> usernames = document.getList(USERNAMES, String.class);
+      return switch (peerId.kind()) {
+        case USER ->
+            new PeerInfo.User(
+                peerId.bareId(),
+                auth,
+                document.getBoolean(BOT),
+                document.getBoolean(SELF),
+                usernames,
+                document.getString(PHONE));
+        case CHAT -> new PeerInfo.Chat(peerId.bareId());
+        case CHANNEL -> {
+          String kind = document.getString(CHANNEL_KIND);
+          yield new PeerInfo.Channel(
+              peerId.bareId(),
+              auth,
+              kind == null ? null : ChannelKind.valueOf(kind.toUpperCase(Locale.ROOT)),
+              usernames);
+        }
+        case USER_SELF -> throw new IllegalArgumentException("the self marker is no stored peer");
+      };
+    } catch (RuntimeException e) {
+      throw new IncompatibleSessionException(
+          "expected a peer document written by tgsession in "
+              + where
+              + ", found one it cannot read (_id "
+              + document.get(ID)
+              + "): "
+              + e.getMessage()
+              + "; was the collection written by another program or a newer version?",
+          e);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.tgsession.mongo;
+
+import dev.tgsession.AuthKey;
+import dev.tgsession.ChannelState;
+import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.UpdateState;
+import dev.tgsession.UpdatesState;
+import dev.tgsession.spi.StoredDcs;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The document of the sessions collection, one per session name:
+ *
+ * <pre>
+ * { _id: "bot", v: 1, homeDc: 4,
+ *   dcs: { "4": { ipv4: "149.154.167.91", ipv4Port: 443, ipv6: "2001:67c:4e8:f004::a",
+ *                 ipv6Port: 443, authKey: BinData(0, 256 bytes) } },
+ *   updates: { pts: 10, qts: 0, date: 1700000000, seq: 3,
+ *              channels: { "1234567890": 77 } } }
+ * </pre>
+ *
+ * <p>DC options and channels are sub-documents keyed by id, so one {@code $set} of {@code "dcs.4"}
+ * or {@code "updates.channels.1234567890"} changes exactly one entry atomically.
+ */
+final class SessionDocuments {
+
+  /** The layout version this code writes; a newer one is refused. */
+  static final int VERSION = 1;
+
+  static final String VERSION_FIELD = "v";
+  static final String HOME_DC = "homeDc";
+  static final String DCS = "dcs";
+  static final String UPDATES = "updates";
+  static final String CHANNELS = "channels";
+
+  private SessionDocuments() {}
+
+  static Document dcOption(DcOption option) {
+    Document document =
+        new Document("ipv4", option.ipv4().getAddress().getHostAddress())
+            .append("ipv4Port", option.ipv4().getPort())
+            .append("ipv6", option.ipv6().getAddress().getHostAddress())
+            .append("ipv6Port", option.ipv6().getPort());
+    AuthKey key = option.authKey();
+    if (key != null) {
+      document.append("authKey", new Binary(key.bytes()));
+    }
+    return document;
+  }
+
+  static Document updatesState(UpdatesState state) {
+    Document channels = new Document();
+    for (ChannelState channel : state.channels()) {
+      channels.append(Long.toString(channel.id()), channel.pts());
+    }
+    return new Document("pts", state.pts())
+        .append("qts", state.qts())
+        .append("date", state.date())
+        .append("seq", state.seq())
+        .append(CHANNELS, channels);
+  }
+
+  /** The {@code $set} of one change to the updates state. */
+  static Document updateStateSet(UpdateState update) {
+    String prefix = UPDATES + ".";
+    if (update instanceof UpdateState.All all) {
+      return new Document(UPDATES, updatesState(all.state()));
+    } else if (update instanceof UpdateState.Primary primary) {
+      return new Document(prefix + "pts", primary.pts())
+          .append(prefix + "date", primary.date())
+          .append(prefix + "seq", primary.seq());
+    } else if (update instanceof UpdateState.Secondary secondary) {
+      return new Document(prefix + "qts", secondary.qts());
+    }
+    UpdateState.Channel channel = (UpdateState.Channel) update;
+    return new Document(prefix + CHANNELS + "." + channel.id(), channel.pts());
+  }
+
+  /** Refuses a document written by a newer layout. */
+  static void checkVersion(@Nullable Document session, String where) {
+    if (session == null) {
+      return;
+    }
+    Object version = session.get(VERSION_FIELD);
+    if (version != null && (!(version instanceof Number n) || n.intValue() > VERSION)) {
+      throw new IncompatibleSessionException(
+          "expected a session document of layout version "
+              + VERSION
+              + " or older in "
+              + where
+              + ", found version "
+              + version
+              + "; use a newer tgsession-mongo to open it");
+    }
+  }
+
+  static StoredDcs storedDcs(@Nullable Document session, String where) {
+    if (session == null) {
+      return StoredDcs.NONE;
+    }
+    checkVersion(session, where);
+    try {
+      Number home = session.get(HOME_DC, Number.class);
+      Map<Integer, DcOption> options = new TreeMap<>();
+      Document dcs = session.get(DCS, Document.class);
+      if (dcs != null) {
+        for (Map.Entry<String, Object> entry : dcs.entrySet()) {
+          int id = Integer.parseInt(entry.getKey());
+          options.put(id, dcOption(id, (Document) entry.getValue()));
+        }
+      }
+      return new StoredDcs(home == null ? 0 : home.intValue(), options);
+    } catch (RuntimeException | UnknownHostException e) {
+      throw incompatible("DC options", where, e);
+    }
+  }
+
+  private static DcOption dcOption(int id, Document document) throws UnknownHostException {
+    InetAddress ipv4 = InetAddress.getByName(document.getString("ipv4"));
+    InetAddress ipv6 = InetAddress.getByName(document.getString("ipv6"));
+    if (ipv6 instanceof Inet4Address mapped) {
+      // getByName turns an IPv4-mapped IPv6 literal into IPv4; DcOption wants the IPv6 form back
+      byte[] bytes = new byte[16];
+      bytes[10] = (byte) 0xFF;
+      bytes[11] = (byte) 0xFF;
+      System.arraycopy(mapped.getAddress(), 0, bytes, 12, 4);
+      ipv6 = Inet6Address.getByAddress(null, bytes, -1);
+    }
+    Binary key = document.get("authKey", Binary.class);
+    return new DcOption(
+        id,
+        new InetSocketAddress(ipv4, document.getInteger("ipv4Port")),
+        new InetSocketAddress(ipv6, document.getInteger("ipv6Port")),
+        key == null ? null : AuthKey.of(key.getData()));
+  }
+
+  static UpdatesState updatesState(@Nullable Document session, String where) {
+    if (session == null) {
+      return UpdatesState.empty();
+    }
+    checkVersion(session, where);
+    Document updates = session.get(UPDATES, Document.class);
+    if (updates == null) {
+      return UpdatesState.empty();
+    }
+    try {
+      List<ChannelState> channels = new ArrayList<>();
+      Document stored = updates.get(CHANNELS, Document.class);
+      if (stored != null) {
+        for (Map.Entry<String, Object> entry : stored.entrySet()) {
+          channels.add(
+              new ChannelState(
+                  Long.parseLong(entry.getKey()), ((Number) entry.getValue()).intValue()));
+        }
+      }
+      return new UpdatesState(
+          intOrZero(updates, "pts"),
+          intOrZero(updates, "qts"),
+          intOrZero(updates, "date"),
+          intOrZero(updates, "seq"),
+          channels);
+    } catch (RuntimeException e) {
+      throw incompatible("updates state", where, e);
+    }
+  }
+
+  private static int intOrZero(Document document, String field) {
+    Number value = document.get(field, Number.class);
+    return value == null ? 0 : value.intValue();
+  }
+
+  private static IncompatibleSessionException incompatible(
+      String what, String where, Exception cause) {
+    return new IncompatibleSessionException(
+        "expected "
+            + what
+            + " written by tgsession in "
+            + where
+            + ", found a document it cannot read: "
+            + cause.getMessage()
+            + "; was it written by another program?",
+        cause);
+  }
+}

@@ -374,6 +374,9 @@ public final class JsonSessionFormat {
     private final JsonParser parser;
     private final Sink sink;
 
+    /** Where the object being read began: what a fault found at its end points to. */
+    private @Nullable JsonLocation objectStart;
+
     DocumentReader(JsonParser parser, Sink sink) {
       this.parser = parser;
       this.sink = sink;
@@ -477,6 +480,7 @@ public final class JsonSessionFormat {
 
     private DcOption dcOption() throws IOException {
       expect(JsonToken.START_OBJECT, "each DC option to be an object");
+      objectStart = parser.currentTokenLocation();
       Integer id = null;
       InetSocketAddress ipv4 = null;
       InetSocketAddress ipv6 = null;
@@ -605,6 +609,7 @@ public final class JsonSessionFormat {
       List<ChannelState> channels = new ArrayList<>();
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         expect(JsonToken.START_OBJECT, "each channel state to be an object");
+        objectStart = parser.currentTokenLocation();
         Long id = null;
         Integer pts = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -648,6 +653,7 @@ public final class JsonSessionFormat {
 
     private PeerInfo peer() throws IOException {
       expect(JsonToken.START_OBJECT, "each peer to be an object");
+      objectStart = parser.currentTokenLocation();
       String type = null;
       Long id = null;
       PeerAuth auth = null;
@@ -839,7 +845,10 @@ public final class JsonSessionFormat {
     }
 
     private IncompatibleSessionException fail(String message, String advice) {
-      JsonLocation where = parser.currentTokenLocation();
+      JsonLocation where =
+          parser.currentToken() == JsonToken.END_OBJECT && objectStart != null
+              ? objectStart
+              : parser.currentTokenLocation();
       return new IncompatibleSessionException(
           message
               + " at line "

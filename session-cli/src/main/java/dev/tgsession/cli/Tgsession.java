@@ -31,8 +31,7 @@ import picocli.CommandLine.Spec;
       CopyCommand.class,
       ImportCommand.class,
       ExportCommand.class,
-      ClearCommand.class,
-      CommandLine.HelpCommand.class
+      ClearCommand.class
     },
     footer = {
       "",

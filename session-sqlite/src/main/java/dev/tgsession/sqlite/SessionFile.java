@@ -81,12 +81,23 @@ final class SessionFile {
     }
   }
 
-  /** Opens a read-only connection that writes nothing to the file. */
+  /**
+   * Opens a read-only connection that writes nothing, not even side files: without a -wal file all
+   * content is in the database file, so it is opened {@code immutable} (no locks, no -wal or -shm
+   * created); with one, another connection is using the file (or crashed), its -wal and -shm exist,
+   * and a plain read-only open reads the WAL too.
+   */
   static Connection openReadOnly(Path file) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
-    return open(file, config);
+    Path wal = file.resolveSibling(file.getFileName() + "-wal");
+    if (Files.exists(wal)) {
+      return open(file, config);
+    }
+    config.setOpenMode(SQLiteOpenMode.OPEN_URI);
+    String uri = file.toAbsolutePath().toUri() + "?immutable=1";
+    return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
   }
 
   /**

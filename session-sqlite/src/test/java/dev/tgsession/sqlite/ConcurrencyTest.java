@@ -1,0 +1,161 @@
+package dev.tgsession.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.Sessions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several writers on one file with the default settings: no "database is locked", and every
+ * acknowledged write visible afterwards.
+ */
+@DisplayName("concurrent writers on one file")
+class ConcurrencyTest {
+
+  private static final int ROUNDS = 200;
+
+  @TempDir Path dir;
+
+  static void assertAllVisible(Session session, int worker, int written) {
+    for (int i = 0; i < written; i++) {
+      PeerInfo.User expected = SessionWorker.user(worker, i);
+      assertThat(session.peer(expected.peerId()))
+          .as("user %d of worker %d", i, worker)
+          .contains(expected);
+      assertThat(session.peerByUsername("w" + worker + "_" + i))
+          .map(PeerInfo::peerId)
+          .contains(expected.peerId());
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  @DisplayName("two JVMs and two instances in this one, all creating and writing one new file")
+  void twoJvmsAndTwoInstances() throws Exception {
+    Path file = dir.resolve("shared.session");
+    String uri = "sqlite:" + file;
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                SessionWorker.class.getName(),
+                uri,
+                "2",
+                Integer.toString(ROUNDS))
+            .redirectErrorStream(true)
+            .start();
+    List<String> childOutput = new ArrayList<>();
+    CompletableFuture<Void> childReader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                  synchronized (childOutput) {
+                    childOutput.add(line);
+                  }
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      // start writing here once the other JVM has opened the file, so the writers overlap
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      while (System.nanoTime() < deadline && child.isAlive()) {
+        synchronized (childOutput) {
+          if (childOutput.contains("READY")) {
+            break;
+          }
+        }
+        Thread.sleep(10);
+      }
+      Future<Integer> first =
+          threads.submit(
+              () -> {
+                try (Session session = Sessions.open(uri)) {
+                  return SessionWorker.run(session, 1, ROUNDS);
+                }
+              });
+      Future<Integer> third =
+          threads.submit(
+              () -> {
+                try (Session session = Sessions.open(uri)) {
+                  return SessionWorker.run(session, 3, ROUNDS);
+                }
+              });
+      int writtenByFirst = first.get(3, TimeUnit.MINUTES);
+      int writtenByThird = third.get(3, TimeUnit.MINUTES);
+      assertThat(child.waitFor(3, TimeUnit.MINUTES)).as("the second JVM finished").isTrue();
+      childReader.get(10, TimeUnit.SECONDS);
+      assertThat(child.exitValue()).as("second JVM exit code, output: %s", childOutput).isZero();
+      String done =
+          childOutput.stream().filter(l -> l.startsWith("DONE ")).findFirst().orElseThrow();
+      int writtenByChild = Integer.parseInt(done.substring(5));
+
+      try (Session session = Sessions.open(uri)) {
+        assertAllVisible(session, 1, writtenByFirst);
+        assertAllVisible(session, 2, writtenByChild);
+        assertAllVisible(session, 3, writtenByThird);
+        assertThat(session.peerCount())
+            .isEqualTo(writtenByFirst + writtenByChild + writtenByThird + 1L);
+        assertThat(session.peer(PeerId.user(SessionWorker.SHARED_PEER))).isPresent();
+        assertThat(session.updatesState().channels()).hasSize(60);
+      }
+    } finally {
+      threads.shutdownNow();
+      child.destroyForcibly();
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  @DisplayName("one instance shared by eight threads loses nothing")
+  void oneInstanceManyThreads() throws Exception {
+    Path file = dir.resolve("threads.session");
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (int worker = 1; worker <= 8; worker++) {
+        int id = worker;
+        workers.add(threads.submit(() -> SessionWorker.run(session, id, ROUNDS / 4)));
+      }
+      long total = 0;
+      for (int worker = 1; worker <= 8; worker++) {
+        int written = workers.get(worker - 1).get(90, TimeUnit.SECONDS);
+        assertAllVisible(session, worker, written);
+        total += written;
+      }
+      assertThat(session.peerCount()).isEqualTo(total + 1);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+}

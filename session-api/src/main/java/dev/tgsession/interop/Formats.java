@@ -21,6 +21,13 @@ final class Formats {
       return " (a string starting with '1' is a Telethon or GramJS string session: use"
           + " TelethonStringSession or GramJsStringSession)";
     }
+    if (format.equals(TelethonStringSession.FORMAT)
+        && versioned
+        && length != TelethonStringSession.IPV4_LENGTH
+        && length != TelethonStringSession.IPV6_LENGTH) {
+      return " (a string starting with '1' of another length may be a GramJS string session: use"
+          + " GramJsStringSession)";
+    }
     if (format.equals(GramJsStringSession.FORMAT)
         && versioned
         && (length == TelethonStringSession.IPV4_LENGTH

@@ -25,9 +25,10 @@ import org.jspecify.annotations.Nullable;
  * drops everything else.
  *
  * <p>The address is text. An IP literal is kept exactly; a hostname (GramJS in a browser stores
- * e.g. {@code venus.web.telegram.org}) is not looked up: the DC's known addresses are used instead,
- * so re-encoding writes an IP address. The port is a signed 16-bit number in this format, so ports
- * above 32767 cannot be carried.
+ * e.g. {@code venus.web.telegram.org}, port 443 for WebSocket) is not looked up: the DC's known
+ * addresses and ports from {@link dev.tgsession.KnownDcs} are used instead, so re-encoding writes
+ * an IP address. The port is a signed 16-bit number in this format, so ports above 32767 cannot be
+ * carried.
  */
 public final class GramJsStringSession {
 

@@ -231,6 +231,13 @@ class TelethonStringSessionTest {
     }
 
     @Test
+    @DisplayName("a GramJS string of another length is sent to GramJsStringSession")
+    void gramJsLength() {
+      assertRefused(Fixtures.named(Fixtures.gramJs(), "ipv6-unknown-dc9").string())
+          .hasMessageContaining("use GramJsStringSession");
+    }
+
+    @Test
     @DisplayName("a wrong version prefix names the character found")
     void wrongPrefix() {
       assertRefused("2" + valid.substring(1))

@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "Forget everything a session holds (sign-out).",
     name = "clear",
     description = "Forget everything a session holds (sign-out): keys, peers and updates state.")
 final class ClearCommand extends SessionCommand {

@@ -8,10 +8,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "Copy everything one session holds into another.",
     name = "copy",
     description = {
-      "Copy everything one session holds into another: home DC, DC options with their keys,",
-      "every peer and the updates state. What TO held and FROM does not have is kept."
+      "%nCopies everything FROM holds into TO: home DC, DC options with their keys, every peer and the updates state. What TO held and FROM does not have is kept.",
+      "Draws a progress bar on stderr in a terminal; prints the count copied."
     })
 final class CopyCommand extends SessionCommand {
 

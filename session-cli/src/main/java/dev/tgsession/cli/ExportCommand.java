@@ -23,11 +23,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "Write a session as a string session or as tgsession-export/1 JSON.",
     name = "export",
     description = {
-      "Write a session in another format, to standard output or --out FILE (created readable by",
-      "its owner only). The output is a credential: whoever holds it controls the account.",
-      "Standard error says what the chosen format cannot carry."
+      "%nWrites a session in another format, to standard output or to --out FILE (created readable by its owner only).",
+      "The output is a credential: whoever holds it controls the account. Standard error says what the chosen format cannot carry."
     })
 final class ExportCommand extends SessionCommand {
 

@@ -15,12 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "Read a Telethon, Pyrogram, GramJS or JSON session into a session.",
     name = "import",
     description = {
-      "Read a session made elsewhere into TO (merged into what TO holds).",
-      "FORMAT: telethon-string, pyrogram-string, gramjs-string (SOURCE is the string, '-' for",
-      "standard input or @FILE), telethon-file (SOURCE is a Telethon .session file), json (SOURCE",
-      "is a tgsession-export/1 file or '-')."
+      "%nReads a session made elsewhere into TO, merged into what TO holds (run clear first to replace it).",
+      "telethon-string, pyrogram-string, gramjs-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (keeps it out of the shell history).",
+      "telethon-file: SOURCE is a Telethon .session file.",
+      "json: SOURCE is a tgsession-export/1 file, or - for standard input."
     })
 final class ImportCommand extends SessionCommand {
 

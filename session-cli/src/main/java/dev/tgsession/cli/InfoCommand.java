@@ -18,10 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "Show home DC, DC key ids, self user, peer counts and updates state.",
     name = "info",
     description = {
-      "Show what a session holds: home DC, each DC with the id of its auth key (never the key),",
-      "the self user, peer counts by kind and the updates state."
+      "%nShows what a session holds: the home DC, each DC with the id of its auth key (never the key), the self user, peer counts by kind and the updates state."
     })
 final class InfoCommand extends SessionCommand {
 

@@ -15,10 +15,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(
+    header = "List the cached peers.",
     name = "peers",
     description = {
-      "List the cached peers: id (Bot API form), kind, access hash, bot/self flags, usernames,",
-      "phone. '?' marks what the session does not know."
+      "%nLists the cached peers: id (Bot API form), kind, access hash, bot and self flags, phone, usernames. ? marks what the session does not know."
     })
 final class PeersCommand extends SessionCommand {
 

@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import picocli.CommandLine.Command;
 
 @Command(
+    header = "List the URI schemes (backends) this tgsession can open.",
     name = "schemes",
     description = "List the session URI schemes this tgsession can open, with their capabilities.")
 final class SchemesCommand extends SessionCommand {

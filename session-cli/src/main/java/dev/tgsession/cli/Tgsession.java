@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "Session URIs: memory:, sqlite:FILE, redis://[user:pass@]host:6379/0?session=NAME,",
-      "  mongodb://[user:pass@]host/db?session=NAME (see 'tgsession schemes').",
+      "Session URIs (see 'tgsession schemes'):",
+      "  memory:  sqlite:FILE  redis://[user:pass@]host:6379/0?session=NAME",
+      "  mongodb://[user:pass@]host/db?session=NAME",
       "Exit codes: 0 ok, 1 failure, 2 usage error."
     })
 public final class Tgsession implements Runnable {

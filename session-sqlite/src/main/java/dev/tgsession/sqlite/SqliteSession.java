@@ -283,7 +283,7 @@ final class SqliteSession extends AbstractSession {
   @Override
   protected void storeDcOption(DcOption option) {
     write(
-        "store DC option " + option.id(),
+        "store a DC option",
         false,
         connection -> {
           PreparedStatement upsert = connection.prepare(UPSERT_DC_OPTION);
@@ -361,10 +361,7 @@ final class SqliteSession extends AbstractSession {
           });
       return;
     }
-    write(
-        "cache " + reducedBatch.size() + " peer(s)",
-        true,
-        connection -> store(connection, reducedBatch));
+    write("cache peers", true, connection -> store(connection, reducedBatch));
   }
 
   /**

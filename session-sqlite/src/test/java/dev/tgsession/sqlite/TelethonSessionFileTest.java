@@ -16,18 +16,19 @@ import dev.tgsession.Sessions;
 import dev.tgsession.UpdatesState;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,64 +101,76 @@ class TelethonSessionFileTest {
     }
   }
 
+  /** Compares everything, then reports every difference at once. */
   static void assertMatchesManifest(SessionData data, Manifest manifest) throws IOException {
-    SoftAssertions soft = new SoftAssertions();
-    soft.assertThat(data.homeDcId()).as("home DC").isEqualTo(manifest.home());
+    List<String> wrong = new ArrayList<>();
+    check(wrong, "home DC", data.homeDcId(), manifest.home());
     for (String[] dc : manifest.dcs().values()) {
       int id = Integer.parseInt(dc[1]);
       DcOption option = data.dcOptions().get(id);
-      soft.assertThat(option).as("DC %d", id).isNotNull();
       if (option == null) {
+        wrong.add("DC " + id + " missing");
         continue;
       }
       InetAddress address = InetAddress.getByName(dc[2]);
       DcOption known = KnownDcs.get(id).orElseThrow();
-      if (dc[2].contains(":")) {
-        soft.assertThat(option.ipv6().getAddress()).as("DC %d IPv6", id).isEqualTo(address);
-        soft.assertThat(option.ipv6().getPort()).as("DC %d port", id).isEqualTo(443);
-        soft.assertThat(option.ipv4()).as("DC %d IPv4 from KnownDcs", id).isEqualTo(known.ipv4());
-      } else {
-        soft.assertThat(option.ipv4().getAddress()).as("DC %d IPv4", id).isEqualTo(address);
-        soft.assertThat(option.ipv4().getPort()).as("DC %d port", id).isEqualTo(443);
-        soft.assertThat(option.ipv6()).as("DC %d IPv6 from KnownDcs", id).isEqualTo(known.ipv6());
-      }
+      boolean v6 = dc[2].contains(":");
+      InetSocketAddress given = v6 ? option.ipv6() : option.ipv4();
+      check(wrong, "DC " + id + " address", given.getAddress(), address);
+      check(wrong, "DC " + id + " port", given.getPort(), Integer.parseInt(dc[3]));
+      check(
+          wrong,
+          "DC " + id + " other family from KnownDcs",
+          v6 ? option.ipv4() : option.ipv6(),
+          v6 ? known.ipv4() : known.ipv6());
       AuthKey key = option.authKey();
-      soft.assertThat(key == null ? "none" : sha256(key.bytes()))
-          .as("DC %d auth key SHA-256", id)
-          .isEqualTo(dc[4]);
+      check(
+          wrong,
+          "DC " + id + " auth key SHA-256",
+          key == null ? "none" : sha256(key.bytes()),
+          dc[4]);
     }
-    soft.assertThat(data.peers()).as("peer count").hasSize(manifest.peerCount());
+    check(wrong, "peer count", data.peers().size(), manifest.peerCount());
     for (String[] expected : manifest.peers().values()) {
       PeerId id = new PeerId(Long.parseLong(expected[1]));
       PeerInfo peer = data.peers().get(id);
-      soft.assertThat(peer).as("peer %s", id).isNotNull();
       if (peer == null) {
+        wrong.add("peer " + id + " missing");
         continue;
       }
       String kind =
           peer instanceof PeerInfo.User
               ? "user"
               : peer instanceof PeerInfo.Chat ? "chat" : "channel";
-      soft.assertThat(kind).as("kind of %s", id).isEqualTo(expected[2]);
-      soft.assertThat(peer.authOrAmbient().accessHash())
-          .as("hash of %s", id)
-          .isEqualTo(Long.parseLong(expected[3]));
+      check(wrong, "kind of " + id, kind, expected[2]);
+      check(wrong, "hash of " + id, peer.authOrAmbient().accessHash(), Long.parseLong(expected[3]));
       List<String> usernames = peer.usernames() == null ? List.of() : peer.usernames();
-      soft.assertThat(usernames)
-          .as("usernames of %s", id)
-          .isEqualTo(expected[4].isEmpty() ? List.of() : List.of(expected[4]));
+      check(
+          wrong,
+          "usernames of " + id,
+          usernames,
+          expected[4].isEmpty() ? List.of() : List.of(expected[4]));
       String phone = peer instanceof PeerInfo.User user ? user.phone() : null;
-      soft.assertThat(phone == null ? "" : phone).as("phone of %s", id).isEqualTo(expected[5]);
+      check(wrong, "phone of " + id, phone == null ? "" : phone, expected[5]);
       if (peer instanceof PeerInfo.User user) {
-        soft.assertThat(user.bot()).as("bot flag of %s (Telethon does not keep it)", id).isNull();
-        soft.assertThat(user.self()).as("self flag of %s", id).isNull();
+        check(
+            wrong,
+            "bot and self flags of " + id + " (Telethon has none)",
+            Arrays.asList(user.bot(), user.self()),
+            Arrays.asList(null, null));
       }
       if (peer instanceof PeerInfo.Channel channel) {
-        soft.assertThat(channel.kind()).as("kind of channel %s", id).isNull();
+        check(wrong, "kind of channel " + id, channel.kind(), null);
       }
     }
-    soft.assertThat(data.updatesState()).as("updates state").isEqualTo(manifest.state());
-    soft.assertAll();
+    check(wrong, "updates state", data.updatesState(), manifest.state());
+    assertThat(wrong).as("differences from the manifest").isEmpty();
+  }
+
+  static void check(List<String> wrong, String what, Object actual, Object expected) {
+    if (!java.util.Objects.equals(actual, expected)) {
+      wrong.add(what + ": expected " + expected + ", found " + actual);
+    }
   }
 
   @ParameterizedTest(name = "{0}.session imports exactly as its manifest says")

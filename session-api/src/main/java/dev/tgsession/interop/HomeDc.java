@@ -15,6 +15,7 @@ import java.net.StandardProtocolFamily;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** What every codec does with the one datacenter a string session holds. */
 final class HomeDc {
@@ -48,9 +49,7 @@ final class HomeDc {
 
   /** A session of KnownDcs with {@code home} as its home DC, no peers but {@code self}. */
   static SessionData session(
-      Map<Integer, DcOption> table,
-      DcOption home,
-      PeerInfo.@org.jspecify.annotations.Nullable User self) {
+      Map<Integer, DcOption> table, DcOption home, PeerInfo.@Nullable User self) {
     Map<Integer, DcOption> options = new TreeMap<>(table);
     options.put(home.id(), home);
     Map<PeerId, PeerInfo> peers = self == null ? Map.of() : Map.of(self.peerId(), self);

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * scheme://user:password@host1:port1,host2:port2/path?option=value&...}.
  *
  * <p>{@link #toString()}, and every message built from this class, shows {@code ****} for the
- * password and for any option whose name contains {@code password}, {@code key}, {@code secret} or
- * {@code token}. Only {@link #raw()} holds the original text; never log it.
+ * password, for a user given without a password (it may be a password in the user's place), and for
+ * any option whose name contains {@code password}, {@code key}, {@code secret} or {@code token}.
+ * Only {@link #raw()} holds the original text; never log it.
  */
 public final class SessionUri {
 
@@ -53,7 +54,8 @@ public final class SessionUri {
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*");
   private static final Pattern SECRET_OPTION =
       Pattern.compile(".*(password|key|secret|token).*", Pattern.CASE_INSENSITIVE);
-  private static final Pattern USERINFO = Pattern.compile("(//[^/?#@]*?:)[^/?#@]*@");
+  private static final Pattern USERINFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
+  private static final Pattern LONE_USER = Pattern.compile("//[^/?#@:]*@");
   private static final String MASK = "****";
 
   private final String raw;
@@ -146,6 +148,7 @@ public final class SessionUri {
    */
   public static String redact(String uri) {
     String redacted = USERINFO.matcher(uri).replaceFirst("$1" + MASK + "@");
+    redacted = LONE_USER.matcher(redacted).replaceFirst("//" + MASK + "@");
     int question = redacted.indexOf('?');
     if (question < 0) {
       return redacted;
@@ -314,7 +317,8 @@ public final class SessionUri {
     if (hierarchical) {
       out.append("//");
       if (user != null || password != null) {
-        out.append(user == null ? "" : user);
+        // A user without a password may be a password written in the user's place: mask it.
+        out.append(password == null ? MASK : user == null ? "" : user);
         if (password != null) {
           out.append(':').append(MASK);
         }

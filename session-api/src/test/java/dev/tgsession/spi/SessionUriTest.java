@@ -48,6 +48,10 @@ class SessionUriTest {
         .doesNotContain("hunter2", "xyz", "abc");
     assertThat(SessionUri.redact("mongodb://u:pw@a,b/db?password=pw2"))
         .isEqualTo("mongodb://u:****@a,b/db?password=****");
+    // a password written where the user goes is masked too
+    assertThat(SessionUri.parse("redis://hunter2@h:1/0").toString())
+        .isEqualTo("redis://****@h:1/0");
+    assertThat(SessionUri.redact("redis://hunter2@h:1/0")).isEqualTo("redis://****@h:1/0");
   }
 
   @Test

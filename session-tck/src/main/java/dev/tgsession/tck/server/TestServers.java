@@ -87,6 +87,14 @@ public final class TestServers {
   }
 
   /**
+   * {@code uri} with one more query option, after a {@code ?} or an {@code &} as the URI needs (a
+   * URI from an environment variable may already have a query).
+   */
+  public static String withOption(String uri, String name, String value) {
+    return uri + (uri.indexOf('?') < 0 ? "?" : "&") + name + "=" + value;
+  }
+
+  /**
    * Aborts the current test with {@code reason}, or fails it when {@code CI=true}.
    *
    * @throws org.opentest4j.TestAbortedException outside CI

@@ -29,8 +29,9 @@ final class PeerTable {
 
   private static final String COLUMNS =
       "SELECT pi.peer_id, pi.hash, pi.subtype, tp.peer_id, tp.ambient, tp.bot, tp.self, tp.phone,"
-          + " tp.usernames, (SELECT group_concat(n.username, ' ' ORDER BY n.position)"
-          + " FROM tgsession_username n WHERE n.peer_id = pi.peer_id) ";
+          + " tp.usernames, CASE WHEN tp.usernames THEN"
+          + " (SELECT group_concat(n.username, ' ' ORDER BY n.position)"
+          + " FROM tgsession_username n WHERE n.peer_id = pi.peer_id) END ";
   private static final String FROM_PEERS =
       "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";
 

@@ -158,4 +158,63 @@ class ConcurrencyTest {
       threads.shutdownNow();
     }
   }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  @DisplayName("a write waits for another process's write transaction within busy-timeout")
+  void waitsForWriterWithinBusyTimeout() throws Exception {
+    Path file = dir.resolve("busy.session");
+    Sessions.open("sqlite:" + file).close();
+    try (Session session = Sessions.open("sqlite:" + file);
+        java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        java.sql.Statement statement = other.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      statement.execute("INSERT INTO channel_state VALUES (5, 50)");
+      CompletableFuture<Void> release =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  Thread.sleep(300);
+                  statement.execute("COMMIT");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+
+      session.cachePeers(List.of(PeerInfo.User.of(1, 1), PeerInfo.User.of(2, 2)));
+      session.setUpdateState(new dev.tgsession.UpdateState.Channel(6, 60));
+
+      release.get(30, TimeUnit.SECONDS);
+      assertThat(session.peerCount()).isEqualTo(2);
+      assertThat(session.updatesState().channels())
+          .containsExactly(
+              new dev.tgsession.ChannelState(5, 50), new dev.tgsession.ChannelState(6, 60));
+    }
+  }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  @DisplayName("past busy-timeout a write fails with SessionLockedException and changes nothing")
+  void lockedPastBusyTimeout() throws Exception {
+    Path file = dir.resolve("locked.session");
+    try (Session session = Sessions.open("sqlite:" + file + "?busy-timeout=50");
+        java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        java.sql.Statement statement = other.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> session.cachePeers(List.of(PeerInfo.User.of(1, 1), PeerInfo.User.of(2, 2))))
+            .isInstanceOf(dev.tgsession.SessionLockedException.class)
+            .hasMessageContaining("busy-timeout=50");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> session.setUpdateState(new dev.tgsession.UpdateState.Primary(1, 2, 3)))
+            .isInstanceOf(dev.tgsession.SessionLockedException.class);
+      } finally {
+        statement.execute("ROLLBACK");
+      }
+      assertThat(session.peerCount()).isZero();
+      session.cachePeer(PeerInfo.User.of(3, 3));
+      assertThat(session.peerCount()).isOne();
+    }
+  }
 }

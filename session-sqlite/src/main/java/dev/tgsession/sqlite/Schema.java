@@ -138,7 +138,11 @@ final class Schema {
    */
   static void migrate(Connection connection) throws SQLException {
     try (Statement statement = connection.createStatement()) {
+      int version = read(connection).ourVersion();
       for (Migration migration : MIGRATIONS) {
+        if (version >= migration.version()) {
+          continue; // the common case: no write lock taken on open
+        }
         statement.execute("BEGIN IMMEDIATE");
         try {
           Contents contents = read(connection);

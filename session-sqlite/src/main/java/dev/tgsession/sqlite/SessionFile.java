@@ -88,16 +88,24 @@ final class SessionFile {
    * and a plain read-only open reads the WAL too.
    */
   static Connection openReadOnly(Path file) throws SQLException {
+    Path wal = file.resolveSibling(file.getFileName() + "-wal");
+    if (Files.exists(wal)) {
+      return openLockedReadOnly(file);
+    }
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
-    Path wal = file.resolveSibling(file.getFileName() + "-wal");
-    if (Files.exists(wal)) {
-      return open(file, config);
-    }
     config.setOpenMode(SQLiteOpenMode.OPEN_URI);
     String uri = file.toAbsolutePath().toUri() + "?immutable=1";
     return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
+  }
+
+  /** Opens a read-only connection that takes SQLite's locks and reads a hot journal or WAL. */
+  static Connection openLockedReadOnly(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setOpenMode(SQLiteOpenMode.READONLY);
+    return open(file, config);
   }
 
   /**

@@ -124,9 +124,7 @@ final class SqliteSession extends AbstractSession {
     SessionFile.requireSqliteHeader(file, "a session file");
     try {
       if (Files.size(file) > 0) {
-        try (Connection inspector = SessionFile.openReadOnly(file)) {
-          requireUsable(Schema.read(inspector), file);
-        }
+        requireUsable(inspect(file), file);
       }
     } catch (java.io.IOException e) {
       throw new SessionStorageException("could not read session file " + file + ": " + e, e);
@@ -150,6 +148,21 @@ final class SqliteSession extends AbstractSession {
         throw openFailure(file, sql);
       }
       throw (RuntimeException) e;
+    }
+  }
+
+  private static Schema.Contents inspect(Path file) throws SQLException {
+    try (Connection inspector = SessionFile.openReadOnly(file)) {
+      return Schema.read(inspector);
+    } catch (SQLException unlocked) {
+      // An immutable read can catch a concurrent creator writing the first page: read again
+      // under SQLite's locks before calling the file corrupt.
+      try (Connection inspector = SessionFile.openLockedReadOnly(file)) {
+        return Schema.read(inspector);
+      } catch (SQLException locked) {
+        locked.addSuppressed(unlocked);
+        throw locked;
+      }
     }
   }
 

@@ -217,4 +217,44 @@ class ConcurrencyTest {
       assertThat(session.peerCount()).isOne();
     }
   }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  @DisplayName("instances opening one new file at the same moment migrate it once")
+  void concurrentCreation() throws Exception {
+    Path file = dir.resolve("new.session");
+    int openers = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(openers);
+    ExecutorService threads = Executors.newFixedThreadPool(openers);
+    try {
+      List<Future<Long>> opened = new ArrayList<>();
+      for (int i = 1; i <= openers; i++) {
+        long id = i;
+        opened.add(
+            threads.submit(
+                () -> {
+                  start.await(30, TimeUnit.SECONDS);
+                  try (Session session = Sessions.open("sqlite:" + file)) {
+                    session.cachePeer(PeerInfo.User.of(id, id));
+                    return session.peerCount();
+                  }
+                }));
+      }
+      for (Future<Long> count : opened) {
+        assertThat(count.get(50, TimeUnit.SECONDS)).isPositive();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    try (java.sql.Connection raw = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+        java.sql.Statement statement = raw.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery("SELECT version FROM tgsession_schema")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getInt(1)).isEqualTo(Schema.CURRENT_VERSION);
+      assertThat(rows.next()).isFalse();
+    }
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      assertThat(session.peerCount()).isEqualTo(openers);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -72,8 +73,9 @@ final class RedisSession extends AbstractSession {
       RedisKeys keys,
       String endpoint,
       boolean retryOnConnectionFailure,
-      String description) {
-    super(description);
+      String description,
+      PeerCache peerCache) {
+    super(description, peerCache);
     this.redis = redis;
     this.keys = keys;
     this.endpoint = endpoint;

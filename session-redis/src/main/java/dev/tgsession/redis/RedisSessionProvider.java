@@ -3,7 +3,9 @@ package dev.tgsession.redis;
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
 import dev.tgsession.SessionStorageException;
+import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import java.util.LinkedHashSet;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -45,7 +48,11 @@ public final class RedisSessionProvider implements SessionProvider {
 
   static final int DEFAULT_PORT = 6379;
   static final int DEFAULT_TIMEOUT_MILLIS = 2000;
-  static final List<String> OPTIONS = List.of("session", "prefix", "timeout", "connectTimeout");
+  static final List<String> OPTIONS =
+      Stream.concat(
+              Stream.of("session", "prefix", "timeout", "connectTimeout"),
+              CaffeinePeerCache.OPTIONS.stream())
+          .toList();
 
   private static final Pattern NAME = Pattern.compile("[^{}]{1,200}");
   private static final Pattern DATABASE = Pattern.compile("/?|/[0-9]{1,5}/?");
@@ -123,7 +130,9 @@ public final class RedisSessionProvider implements SessionProvider {
         (cluster ? "Redis Cluster at " : "Redis at ")
             + hosts.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
     UnifiedJedis client = connect(hosts, config.build(), cluster, endpoint, uri);
-    RedisSession session = new RedisSession(client, keys, endpoint, !cluster, uri.toString());
+    PeerCache peerCache = CaffeinePeerCache.fromUri(uri);
+    RedisSession session =
+        new RedisSession(client, keys, endpoint, !cluster, uri.toString(), peerCache);
     try {
       session.homeDcId(); // reaches the server now, and loads the DCs served from memory
     } catch (RuntimeException e) {

@@ -10,6 +10,6 @@ class RedisClusterTckTest extends SessionTck {
 
   @Override
   protected String uri(String sessionName) {
-    return TestServers.redisClusterUri() + "?session=" + sessionName;
+    return TestServers.withOption(TestServers.redisClusterUri(), "session", sessionName);
   }
 }

@@ -240,9 +240,23 @@ class RedisSessionTest {
     }
 
     @Test
+    @DisplayName("with the peer cache, repeated reads of a peer cost one HGET until it is written")
+    void peerCacheSavesRoundTrips() {
+      Session session = open("session=cached");
+      session.cachePeer(new PeerInfo.User(1, new PeerAuth(1), false, false, null, null));
+      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1)))))
+          .isEqualTo(Map.of("hget", 1L));
+      session.cachePeer(new PeerInfo.User(1, new PeerAuth(2), null, null, null, null));
+      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1)))))
+          .isEqualTo(Map.of("hget", 1L));
+      assertThat(session.peer(PeerId.user(1)).orElseThrow().authOrAmbient())
+          .isEqualTo(new PeerAuth(2));
+    }
+
+    @Test
     @DisplayName("peer() is one HGET, cachePeer() one EVALSHA, setUpdateState() one HSET")
     void oneCommandEach() {
-      Session session = open("session=hot");
+      Session session = open("session=hot&peer-cache=0");
       session.cachePeer(
           new PeerInfo.User(1, new PeerAuth(1), false, false, List.of("one"), "15550001"));
       session.peerByUsername("one"); // the scripts are now known to the server

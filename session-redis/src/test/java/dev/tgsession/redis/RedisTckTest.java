@@ -10,6 +10,6 @@ class RedisTckTest extends SessionTck {
 
   @Override
   protected String uri(String sessionName) {
-    return TestServers.redisUri() + "?session=" + sessionName;
+    return TestServers.withOption(TestServers.redisUri(), "session", sessionName);
   }
 }

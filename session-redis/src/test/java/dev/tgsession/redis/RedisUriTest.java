@@ -50,7 +50,8 @@ class RedisUriTest {
     assertThatThrownBy(() -> Sessions.open("redis://127.0.0.1:1/0?sesion=x"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sesion")
-        .hasMessageContaining("[connectTimeout, prefix, session, timeout]");
+        .hasMessageContaining(
+            "[connectTimeout, peer-cache, peer-cache-ttl, prefix, session, timeout]");
   }
 
   @Test

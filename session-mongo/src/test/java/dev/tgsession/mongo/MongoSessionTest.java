@@ -1,0 +1,444 @@
+package dev.tgsession.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import dev.tgsession.AuthKey;
+import dev.tgsession.ChannelKind;
+import dev.tgsession.ChannelState;
+import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.Sessions;
+import dev.tgsession.UpdateState;
+import dev.tgsession.UpdatesState;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.bson.BsonTimestamp;
+import org.bson.Document;
+import org.bson.types.Binary;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@DisplayName("the MongoDB backend")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MongoSessionTest {
+
+  private static MongoClient client;
+  private static MongoDatabase database;
+
+  private final List<Session> opened = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    client = MongoClients.create(MongoTestServer.baseUri());
+    database = client.getDatabase(MongoTestServer.DATABASE);
+  }
+
+  @AfterAll
+  static void disconnect() {
+    client.close();
+  }
+
+  @AfterEach
+  void closeSessions() {
+    for (Session session : opened) {
+      session.clear();
+      session.close();
+    }
+  }
+
+  private static String unique(String name) {
+    return name + "-" + System.nanoTime();
+  }
+
+  private Session open(String session) {
+    return open(session, "");
+  }
+
+  private Session open(String session, String options) {
+    Session opened = Sessions.open(MongoTestServer.sessionUri(session, options));
+    this.opened.add(opened);
+    return opened;
+  }
+
+  private static MongoCollection<Document> peers() {
+    return database.getCollection("tgsession_peers");
+  }
+
+  private static MongoCollection<Document> sessions() {
+    return database.getCollection("tgsession_sessions");
+  }
+
+  private static Document peerId(String session, PeerId id) {
+    return new Document("s", session).append("p", id.botApiDialogId());
+  }
+
+  private static DcOption dc(int id, byte fill) throws UnknownHostException {
+    byte[] key = new byte[AuthKey.LENGTH];
+    java.util.Arrays.fill(key, fill);
+    return new DcOption(
+        id,
+        new InetSocketAddress(InetAddress.getByName("149.154.167.91"), 443),
+        new InetSocketAddress(InetAddress.getByName("2001:67c:4e8:f004::a"), 8443),
+        AuthKey.of(key));
+  }
+
+  @Nested
+  @DisplayName("document layout")
+  class Layout {
+
+    @Test
+    @DisplayName("each peer is its own document keyed by {s: session, p: dialog id}")
+    void peerDocuments() {
+      String name = unique("layout");
+      Session session = open(name);
+      session.cachePeer(
+          new PeerInfo.User(
+              42, new PeerAuth(-5), false, true, List.of("Alice", "alice_2"), "+15550100"));
+      session.cachePeer(new PeerInfo.Channel(77, new PeerAuth(9), ChannelKind.GIGAGROUP, null));
+      session.cachePeer(new PeerInfo.Chat(5));
+
+      Document user = peers().find(Filters.eq("_id", peerId(name, PeerId.user(42)))).first();
+      assertThat(user).isNotNull();
+      assertThat(user.get("kind")).isEqualTo("user");
+      assertThat(user.get("hash")).isEqualTo(-5L);
+      assertThat(user.get("bot")).isEqualTo(false);
+      assertThat(user.get("self")).isEqualTo(true);
+      assertThat(user.getList("usernames", String.class)).containsExactly("alice", "alice_2");
+      assertThat(user.get("phone")).isEqualTo("15550100");
+      assertThat(user.get("usernamesAt")).isInstanceOf(BsonTimestamp.class);
+      assertThat(user.get("phoneAt")).isInstanceOf(BsonTimestamp.class);
+      assertThat(user.get("selfAt")).isInstanceOf(BsonTimestamp.class);
+
+      Document channel = peers().find(Filters.eq("_id", peerId(name, PeerId.channel(77)))).first();
+      assertThat(channel).isNotNull();
+      assertThat(channel.get("kind")).isEqualTo("channel");
+      assertThat(channel.get("channelKind")).isEqualTo("gigagroup");
+      assertThat(channel).doesNotContainKey("usernames");
+
+      Document chat = peers().find(Filters.eq("_id", peerId(name, PeerId.chat(5)))).first();
+      assertThat(chat).isNotNull();
+      assertThat(chat.keySet()).containsExactlyInAnyOrder("_id", "kind");
+      assertThat(peers().countDocuments(Filters.eq("_id.s", name))).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("the session document holds home DC, DC options with binary keys and updates")
+    void sessionDocument() throws UnknownHostException {
+      String name = unique("layout");
+      Session session = open(name);
+      session.setHomeDcId(4);
+      session.setDcOption(dc(4, (byte) 7));
+      session.setUpdateState(
+          new UpdateState.All(
+              new UpdatesState(10, 2, 1_700_000_000, 3, List.of(new ChannelState(123, 77)))));
+      session.cachePeer(PeerInfo.User.of(1, 1));
+
+      Document document = sessions().find(Filters.eq("_id", name)).first();
+      assertThat(document).isNotNull();
+      assertThat(document.keySet())
+          .containsExactlyInAnyOrder("_id", "v", "homeDc", "dcs", "updates");
+      assertThat(document.get("v")).isEqualTo(1);
+      assertThat(document.get("homeDc")).isEqualTo(4);
+      Document dc = document.get("dcs", Document.class).get("4", Document.class);
+      assertThat(dc.get("ipv4")).isEqualTo("149.154.167.91");
+      assertThat(dc.get("ipv6Port")).isEqualTo(8443);
+      assertThat(dc.get("authKey", Binary.class).getData()).hasSize(256).containsOnly(7);
+      Document updates = document.get("updates", Document.class);
+      assertThat(updates.get("pts")).isEqualTo(10);
+      assertThat(updates.get("channels", Document.class)).isEqualTo(new Document("123", 77));
+    }
+
+    @Test
+    @DisplayName("the indexes exist after open: unique (session, peer), username, phone, self")
+    void indexes() {
+      open(unique("indexes"));
+      List<Document> indexes = peers().listIndexes().into(new ArrayList<>());
+      assertThat(indexes)
+          .extracting(index -> index.getString("name"))
+          .contains("session_peer", "session_username", "session_phone", "session_self");
+      Document unique =
+          indexes.stream().filter(i -> "session_peer".equals(i.get("name"))).findFirst().get();
+      assertThat(unique.get("unique")).isEqualTo(true);
+      assertThat(unique.get("key", Document.class).keySet()).containsExactly("_id.s", "_id.p");
+    }
+
+    @Test
+    @DisplayName("a merge $sets only the known fields and leaves the others in the document")
+    void mergeKeepsUnknownFields() {
+      String name = unique("merge");
+      Session session = open(name);
+      session.cachePeer(new PeerInfo.User(3, new PeerAuth(33), true, null, List.of("c"), "1234"));
+      session.cachePeer(new PeerInfo.User(3, null, null, null, null, null));
+      session.cachePeer(new PeerInfo.User(3, new PeerAuth(34), null, null, null, null));
+
+      Document user = peers().find(Filters.eq("_id", peerId(name, PeerId.user(3)))).first();
+      assertThat(user).isNotNull();
+      assertThat(user.get("hash")).isEqualTo(34L);
+      assertThat(user.get("bot")).isEqualTo(true);
+      assertThat(user.get("phone")).isEqualTo("1234");
+      assertThat(user.getList("usernames", String.class)).containsExactly("c");
+    }
+  }
+
+  @Nested
+  @DisplayName("many sessions in one database")
+  class Isolation {
+
+    @Test
+    @DisplayName("sessions share the collections but never each other's data or claims")
+    void sessionsAreIsolated() throws UnknownHostException {
+      String nameA = unique("a");
+      Session a = open(nameA);
+      Session b = open(unique("b"));
+      a.setHomeDcId(1);
+      b.setHomeDcId(5);
+      a.setDcOption(dc(1, (byte) 1));
+      a.setUpdateState(new UpdateState.Channel(10, 100));
+      b.setUpdateState(new UpdateState.Primary(5, 6, 7));
+
+      PeerInfo.User inA = new PeerInfo.User(1, new PeerAuth(11), false, true, List.of("x"), "111");
+      PeerInfo.User inB = new PeerInfo.User(1, new PeerAuth(22), true, false, List.of("y"), "222");
+      a.cachePeer(inA);
+      b.cachePeer(inB);
+      // claims in b (same username, phone, self flag) must not touch a
+      PeerInfo.User claimer = new PeerInfo.User(2, null, null, true, List.of("x"), "111");
+      b.cachePeer(claimer);
+
+      assertThat(a.peer(PeerId.user(1))).contains(inA);
+      assertThat(a.peerByUsername("x")).contains(inA);
+      assertThat(a.peerByPhone("111")).contains(inA);
+      assertThat(a.peer(PeerId.selfUser())).contains(inA);
+      assertThat(b.peerByUsername("x")).contains(claimer);
+      assertThat(b.peer(PeerId.selfUser())).contains(claimer);
+      assertThat(b.peerByUsername("y")).contains(inB);
+      assertThat(a.peerByUsername("y")).isEmpty();
+      assertThat(a.peerCount()).isEqualTo(1);
+      assertThat(b.peerCount()).isEqualTo(2);
+      try (Stream<PeerInfo> peers = a.peers()) {
+        assertThat(peers).containsExactly(inA);
+      }
+
+      b.clear();
+      try (Session reopened = Sessions.open(MongoTestServer.sessionUri(nameA, ""))) {
+        assertThat(reopened.homeDcId()).isEqualTo(1);
+        assertThat(reopened.dcOption(1)).contains(dc(1, (byte) 1));
+        assertThat(reopened.updatesState())
+            .isEqualTo(new UpdatesState(0, 0, 0, 0, List.of(new ChannelState(10, 100))));
+        assertThat(reopened.peer(PeerId.user(1))).contains(inA);
+      }
+      assertThat(b.peerCount()).isZero();
+      assertThat(b.homeDcId()).isEqualTo(2);
+      assertThat(b.updatesState()).isEqualTo(UpdatesState.empty());
+    }
+
+    @Test
+    @DisplayName("one session name under two collection prefixes is two sessions")
+    void prefixesSeparate() {
+      String name = unique("prefix");
+      Session plain = open(name);
+      Session prefixed = open(name, "collection-prefix=other_");
+      plain.cachePeer(PeerInfo.User.of(1, 1));
+      prefixed.cachePeer(PeerInfo.User.of(1, 2));
+      assertThat(plain.peer(PeerId.user(1))).contains(PeerInfo.User.of(1, 1));
+      assertThat(prefixed.peer(PeerId.user(1))).contains(PeerInfo.User.of(1, 2));
+      assertThat(database.getCollection("other_peers").countDocuments()).isEqualTo(1);
+    }
+  }
+
+  @Nested
+  @DisplayName("claims held by two peers at once (what a concurrent writer can leave)")
+  class DoubleClaims {
+
+    private void insert(String session, PeerId id, Document fields) {
+      Document document = new Document("_id", peerId(session, id)).append("kind", "user");
+      document.putAll(fields);
+      peers().insertOne(document);
+    }
+
+    @Test
+    @DisplayName("a username held twice resolves to the latest claim, then the lower dialog id")
+    void usernameLookupIsDeterministic() {
+      String name = unique("double");
+      Session session = open(name);
+      insert(
+          name,
+          PeerId.user(5),
+          new Document("usernames", List.of("dup"))
+              .append("usernamesAt", new BsonTimestamp(200, 1)));
+      insert(
+          name,
+          PeerId.user(3),
+          new Document("usernames", List.of("dup"))
+              .append("usernamesAt", new BsonTimestamp(100, 1)));
+      assertThat(session.peerByUsername("dup")).map(PeerInfo::peerId).contains(PeerId.user(5));
+
+      insert(
+          name,
+          PeerId.user(4),
+          new Document("usernames", List.of("tie"))
+              .append("usernamesAt", new BsonTimestamp(300, 0)));
+      insert(
+          name,
+          PeerId.user(2),
+          new Document("usernames", List.of("tie"))
+              .append("usernamesAt", new BsonTimestamp(300, 0)));
+      assertThat(session.peerByUsername("tie")).map(PeerInfo::peerId).contains(PeerId.user(2));
+    }
+
+    @Test
+    @DisplayName("a phone or self flag held twice resolves to the latest claim")
+    void phoneAndSelfLookupsAreDeterministic() {
+      String name = unique("double");
+      Session session = open(name);
+      insert(
+          name,
+          PeerId.user(1),
+          new Document("phone", "999")
+              .append("phoneAt", new BsonTimestamp(100, 1))
+              .append("self", true)
+              .append("selfAt", new BsonTimestamp(500, 1)));
+      insert(
+          name,
+          PeerId.user(2),
+          new Document("phone", "999")
+              .append("phoneAt", new BsonTimestamp(100, 2))
+              .append("self", true)
+              .append("selfAt", new BsonTimestamp(400, 9)));
+      assertThat(session.peerByPhone("999")).map(PeerInfo::peerId).contains(PeerId.user(2));
+      assertThat(session.peer(PeerId.selfUser())).map(PeerInfo::peerId).contains(PeerId.user(1));
+    }
+
+    @Test
+    @DisplayName("the next claim takes the name from every holder")
+    void nextClaimRepairs() {
+      String name = unique("double");
+      Session session = open(name);
+      insert(name, PeerId.user(5), new Document("usernames", List.of("dup", "keep")));
+      insert(name, PeerId.user(3), new Document("usernames", List.of("dup")));
+      PeerInfo.User claimer = new PeerInfo.User(9, null, null, null, List.of("dup"), null);
+      session.cachePeer(claimer);
+      assertThat(session.peerByUsername("dup")).contains(claimer);
+      assertThat(session.peer(PeerId.user(5)).orElseThrow().usernames()).containsExactly("keep");
+      assertThat(session.peer(PeerId.user(3)).orElseThrow().usernames()).isEmpty();
+    }
+  }
+
+  @Nested
+  @DisplayName("updates state")
+  class Updates {
+
+    @Test
+    @DisplayName("two instances writing different channels at once lose none")
+    void channelUpsertsAreAtomic() throws Exception {
+      String name = unique("channels");
+      Session first = open(name);
+      Session second = open(name);
+      first.setUpdateState(new UpdateState.Secondary(9));
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          Session session = t % 2 == 0 ? first : second;
+          int thread = t;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 1; i <= 25; i++) {
+                      session.setUpdateState(new UpdateState.Channel(thread * 100 + i, i));
+                      session.setUpdateState(new UpdateState.Primary(i, i, i));
+                    }
+                  }));
+        }
+        for (Future<?> future : futures) {
+          future.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      UpdatesState state = second.updatesState();
+      assertThat(state.channels()).hasSize(100);
+      assertThat(state.qts()).isEqualTo(9);
+      assertThat(state.pts()).isEqualTo(25);
+      assertThat(
+              state.channels().stream()
+                  .collect(Collectors.toMap(ChannelState::id, ChannelState::pts)))
+          .containsEntry(325L, 25)
+          .containsEntry(1L, 1);
+    }
+  }
+
+  @Nested
+  @DisplayName("foreign data")
+  class ForeignData {
+
+    @Test
+    @DisplayName("a session document of a newer layout is refused")
+    void newerLayout() {
+      String name = unique("newer");
+      sessions().insertOne(new Document("_id", name).append("v", 99).append("homeDc", 3));
+      Session session = open(name);
+      assertThatThrownBy(session::homeDcId)
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("version 99");
+    }
+
+    @Test
+    @DisplayName("an unreadable peer document raises IncompatibleSessionException")
+    void unreadablePeer() {
+      String name = unique("foreign");
+      Session session = open(name);
+      peers()
+          .insertOne(
+              new Document("_id", peerId(name, PeerId.user(8)))
+                  .append("kind", "user")
+                  .append("usernames", "not-a-list"));
+      assertThatThrownBy(() -> session.peer(PeerId.user(8)))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("peer document");
+    }
+  }
+
+  @Nested
+  @DisplayName("connections")
+  class Connections {
+
+    @Test
+    @DisplayName("sessions on one URI share a client; closing one leaves the other working")
+    void sharedClient() {
+      String name = unique("shared");
+      Session first = Sessions.open(MongoTestServer.sessionUri(name, ""));
+      Session second = open(name);
+      first.cachePeer(PeerInfo.User.of(1, 1));
+      first.close();
+      assertThat(second.peer(PeerId.user(1))).contains(PeerInfo.User.of(1, 1));
+      try (Session third = Sessions.open(MongoTestServer.sessionUri(name, ""))) {
+        assertThat(third.peerCount()).isEqualTo(1);
+      }
+      assertThat(second.peerCount()).isEqualTo(1);
+    }
+  }
+}

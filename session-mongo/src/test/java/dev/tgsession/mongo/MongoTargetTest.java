@@ -1,0 +1,164 @@
+package dev.tgsession.mongo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.ReadPreference;
+import com.mongodb.WriteConcern;
+import dev.tgsession.Sessions;
+import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.SessionUri;
+import java.lang.reflect.Field;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("mongodb: URIs")
+class MongoTargetTest {
+
+  private static MongoTarget target(String uri) {
+    return MongoTarget.of(SessionUri.parse(uri));
+  }
+
+  @Test
+  @DisplayName("the provider serves mongodb and mongodb+srv, durable, named and shared")
+  void providerIsRegistered() {
+    assertThat(Sessions.schemes()).contains("mongodb", "mongodb+srv");
+    assertThat(Sessions.capabilities("mongodb"))
+        .containsExactlyInAnyOrder(Capability.DURABLE, Capability.NAMED, Capability.SHARED);
+    assertThat(Sessions.capabilities("mongodb+srv")).isEqualTo(Sessions.capabilities("mongodb"));
+  }
+
+  @Test
+  @DisplayName("session and collection-prefix are removed; every other byte goes to the driver")
+  void ownOptionsAreRemoved() {
+    MongoTarget target =
+        target(
+            "mongodb://u%40x:p%3Ass@h1:27017,h2:27018,[::1]:27019/telegram?replicaSet=rs0"
+                + "&session=bot-42&w=majority&collection-prefix=tg_&readPreference=secondaryPreferred"
+                + "&authSource=admin");
+    assertThat(target.connectionString())
+        .isEqualTo(
+            "mongodb://u%40x:p%3Ass@h1:27017,h2:27018,[::1]:27019/telegram?replicaSet=rs0"
+                + "&w=majority&readPreference=secondaryPreferred&authSource=admin");
+    assertThat(target.session()).isEqualTo("bot-42");
+    assertThat(target.database()).isEqualTo("telegram");
+    assertThat(target.sessionsCollection()).isEqualTo("tg_sessions");
+    assertThat(target.peersCollection()).isEqualTo("tg_peers");
+
+    ConnectionString driver = new ConnectionString(target.connectionString());
+    assertThat(driver.getHosts()).containsExactlyInAnyOrder("h1:27017", "h2:27018", "[::1]:27019");
+    assertThat(driver.getRequiredReplicaSetName()).isEqualTo("rs0");
+    assertThat(driver.getWriteConcern()).isEqualTo(WriteConcern.MAJORITY);
+    assertThat(driver.getReadPreference()).isEqualTo(ReadPreference.secondaryPreferred());
+    assertThat(driver.getCredential()).isNotNull();
+    assertThat(driver.getCredential().getUserName()).isEqualTo("u@x");
+    assertThat(driver.getCredential().getPassword()).containsExactly("p:ss".toCharArray());
+    assertThat(driver.getCredential().getSource()).isEqualTo("admin");
+    assertThat(driver.getDatabase()).isEqualTo("telegram");
+  }
+
+  @Test
+  @DisplayName("session defaults to 'default' and the collections to tgsession_sessions/_peers")
+  void defaults() {
+    MongoTarget target = target("mongodb://localhost/db");
+    assertThat(target.connectionString()).isEqualTo("mongodb://localhost/db");
+    assertThat(target.session()).isEqualTo("default");
+    assertThat(target.sessionsCollection()).isEqualTo("tgsession_sessions");
+    assertThat(target.peersCollection()).isEqualTo("tgsession_peers");
+    assertThat(target("mongodb://localhost/db?collection-prefix=").peersCollection())
+        .isEqualTo("peers");
+    assertThat(target("MongoDB://localhost/Db?session=s").connectionString())
+        .isEqualTo("mongodb://localhost/Db");
+  }
+
+  @Test
+  @DisplayName("mongodb+srv URIs keep their SRV name and options (resolved by the driver later)")
+  void srv() {
+    MongoTarget target =
+        target("mongodb+srv://app:s3cret@cluster0.example.net/prod?retryWrites=true&session=b&w=1");
+    assertThat(target.connectionString())
+        .isEqualTo("mongodb+srv://app:s3cret@cluster0.example.net/prod?retryWrites=true&w=1");
+    assertThat(target.hosts()).containsExactly("cluster0.example.net");
+    assertThat(target.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  @DisplayName("a URI without a database is rejected, saying how to add one")
+  void databaseRequired() {
+    for (String uri :
+        new String[] {
+          "mongodb://u:hunter2@localhost",
+          "mongodb://u:hunter2@localhost/",
+          "mongodb://u:hunter2@h1,h2/?replicaSet=rs&session=x"
+        }) {
+      assertThatThrownBy(() -> target(uri))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("expected a database")
+          .hasMessageNotContaining("hunter2");
+    }
+  }
+
+  @Test
+  @DisplayName("a database.collection path and bad names are rejected")
+  void badDatabase() {
+    assertThatThrownBy(() -> target("mongodb://localhost/db.coll"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'db.coll'");
+    assertThatThrownBy(() -> target("mongodb://localhost/a$b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("an unknown option is rejected with the valid ones; driver options ignore case")
+  void unknownOptions() {
+    assertThatThrownBy(() -> target("mongodb://u:hunter2@localhost/db?sesion=bot"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[sesion]")
+        .hasMessageContaining("session")
+        .hasMessageContaining("collection-prefix")
+        .hasMessageContaining("replicaset")
+        .hasMessageNotContaining("hunter2");
+    assertThat(
+            target("mongodb://localhost/db?REPLICASET=rs&ServerSelectionTimeoutMS=5")
+                .connectionString())
+        .endsWith("?REPLICASET=rs&ServerSelectionTimeoutMS=5");
+  }
+
+  @Test
+  @DisplayName("bad values of our options are rejected")
+  void badOwnOptions() {
+    assertThatThrownBy(() -> target("mongodb://localhost/db?session="))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'session'");
+    assertThatThrownBy(() -> target("mongodb://localhost/db?collection-prefix=a.b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'collection-prefix'");
+  }
+
+  @Test
+  @DisplayName("a URI without hosts is rejected")
+  void hostsRequired() {
+    assertThatThrownBy(() -> target("mongodb:db"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mongodb://");
+  }
+
+  @Test
+  @DisplayName("our list of driver options is the driver's own (update it with the driver)")
+  void driverOptionsMatchTheDriver() throws ReflectiveOperationException {
+    Field keys = ConnectionString.class.getDeclaredField("ALL_KEYS");
+    keys.setAccessible(true);
+    assertThat(MongoTarget.DRIVER_OPTIONS).isEqualTo((Set<?>) keys.get(null));
+  }
+
+  @Test
+  @DisplayName("the password is masked in the target's description and scrubbed from messages")
+  void passwordNeverShown() {
+    MongoTarget target = target("mongodb://u:p%40ss@localhost/db");
+    assertThat(target.toString()).doesNotContain("p%40ss").doesNotContain("p@ss");
+    assertThat(target.scrub("auth failed for p@ss and p%40ss"))
+        .isEqualTo("auth failed for **** and ****");
+  }
+}

@@ -12,6 +12,7 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,8 +107,13 @@ final class SqliteSession extends AbstractSession {
   private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
   private volatile boolean storeClosed;
 
-  private SqliteSession(String description, Path file, int busyTimeoutMillis, Connection writer) {
-    super(description);
+  private SqliteSession(
+      String description,
+      Path file,
+      int busyTimeoutMillis,
+      Connection writer,
+      PeerCache peerCache) {
+    super(description, peerCache);
     this.file = file;
     this.busyTimeoutMillis = busyTimeoutMillis;
     this.writer = new SqliteConnection(writer);
@@ -119,7 +125,8 @@ final class SqliteSession extends AbstractSession {
    * @throws IncompatibleSessionException if the file is not one this version can use; the file is
    *     then left byte-for-byte as it was
    */
-  static SqliteSession open(String description, Path file, int busyTimeoutMillis) {
+  static SqliteSession open(
+      String description, Path file, int busyTimeoutMillis, PeerCache peerCache) {
     SessionFile.createOwnerOnly(file);
     SessionFile.requireSqliteHeader(file, "a session file");
     try {
@@ -135,7 +142,7 @@ final class SqliteSession extends AbstractSession {
     try {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
       Schema.migrate(connection);
-      return new SqliteSession(description, file, busyTimeoutMillis, connection);
+      return new SqliteSession(description, file, busyTimeoutMillis, connection, peerCache);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {
         try {

@@ -2,11 +2,14 @@ package dev.tgsession.sqlite;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
+import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -57,10 +60,13 @@ public final class SqliteSessionProvider implements SessionProvider {
               + uri
               + "'; use one file per session instead (sqlite:NAME.session)");
     }
-    uri.requireKnownOptions(List.of(BUSY_TIMEOUT));
+    List<String> known = new ArrayList<>(CaffeinePeerCache.OPTIONS);
+    known.add(BUSY_TIMEOUT);
+    uri.requireKnownOptions(known);
     int busyTimeout =
         uri.intOption(BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT_MILLIS, 0, MAX_BUSY_TIMEOUT_MILLIS);
-    return SqliteSession.open(uri.toString(), file(uri), busyTimeout);
+    PeerCache peerCache = CaffeinePeerCache.fromUri(uri);
+    return SqliteSession.open(uri.toString(), file(uri), busyTimeout, peerCache);
   }
 
   private static Path file(SessionUri uri) {

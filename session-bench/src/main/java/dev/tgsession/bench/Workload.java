@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 final class Workload {
 
   /** Users stored before measuring; hits and updates cycle over them. */
-  static final int STORED = 10_000;
+  static final int STORED = 5_000;
 
   /** Stored users that also carry a username ({@code bench_user_N}). */
   static final int NAMED = 100;

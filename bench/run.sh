@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds session-bench, runs the short JMH configuration of every benchmark (sessions and raw-driver
+# baselines) and Telethon's SQLiteSession on the same machine, and writes bench/results.md.
+#
+# usage: bench/run.sh [extra JMH arguments, e.g. a benchmark regexp]
+# environment:
+#   JMH_ARGS    JMH options (default: the short configuration below, about 6-8 minutes)
+#   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
+#   SKIP_BUILD  1 to reuse session-bench/target/benchmarks.jar
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=bench/target
+mkdir -p "$out"
+started=$(date +%s)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
+TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building session-bench/target/benchmarks.jar"
+  # shellcheck disable=SC2086
+  mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests
+fi
+
+echo "== JMH: $JMH_ARGS $*"
+# shellcheck disable=SC2086
+java -jar session-bench/target/benchmarks.jar $JMH_ARGS -rf json -rff "$out/jmh.json" "$@" \
+  2>&1 | tee "$out/jmh.log" | grep --line-buffered -E '^# (Run progress|Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+
+echo "== Telethon (/usr/bin/python3)"
+# shellcheck disable=SC2086
+if ! /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
+  echo "Telethon benchmark failed: $(tail -3 "$out/telethon.err")" >&2
+  : >"$out/telethon.json"
+fi
+
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
+finished=$(date +%s)
+export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_OS RUN_LOAD_BEFORE \
+  RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
+RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+RUN_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
+RUN_JMH_ARGS="$JMH_ARGS $*"
+RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH and Telethon)"
+RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
+RUN_CORES=$(nproc)
+RUN_MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+RUN_OS="$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)"
+RUN_LOAD_BEFORE=$load_before
+RUN_LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+RUN_JAVA=$(java -version 2>&1 | sed -n 2p)
+RUN_JMH=$(prop jmh.version)
+RUN_SQLITE_JDBC=$(prop sqlite-jdbc.version)
+RUN_JEDIS=$(prop jedis.version)
+RUN_MONGODB=$(prop mongodb.version)
+RUN_MONGO_SERVER=$(prop mongo-java-server.version)
+RUN_REDIS=$(redis-server --version | sed 's/^Redis server //')
+
+/usr/bin/python3 - "$out/env.json" <<'PY'
+import json, os, sys
+keys = {
+    "date": "RUN_DATE", "commit": "RUN_COMMIT", "jmh_args": "RUN_JMH_ARGS", "wall_time": "RUN_WALL",
+    "cpu": "RUN_CPU", "cores": "RUN_CORES", "memory": "RUN_MEM", "os": "RUN_OS",
+    "load_before": "RUN_LOAD_BEFORE", "load_after": "RUN_LOAD_AFTER", "java": "RUN_JAVA",
+    "jmh": "RUN_JMH", "sqlite_jdbc": "RUN_SQLITE_JDBC", "jedis": "RUN_JEDIS",
+    "mongodb_driver": "RUN_MONGODB", "mongo_java_server": "RUN_MONGO_SERVER", "redis_server": "RUN_REDIS",
+}
+env = {k: os.environ.get(v, "") for k, v in keys.items()}
+json.dump(env, open(sys.argv[1], "w"), indent=1)
+PY
+
+/usr/bin/python3 bench/report.py "$out/jmh.json" "$out/telethon.json" "$out/env.json" bench/results.md
+echo "== wrote bench/results.md in $(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s"

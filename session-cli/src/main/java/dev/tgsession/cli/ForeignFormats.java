@@ -4,6 +4,7 @@ import dev.tgsession.SessionData;
 import dev.tgsession.interop.GramJsStringSession;
 import dev.tgsession.interop.PyrogramStringSession;
 import dev.tgsession.interop.TelethonStringSession;
+import dev.tgsession.sqlite.TelethonSessionFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -52,7 +53,6 @@ final class ForeignFormats {
 
   /** Reads a Telethon {@code .session} file. */
   static SessionData readTelethonFile(Path file) {
-    throw new UnsupportedOperationException(
-        "telethon-file needs the session-sqlite backend, which this tgsession was built without");
+    return TelethonSessionFile.read(file);
   }
 }

@@ -309,7 +309,13 @@ public final class JsonSessionFormat {
   }
 
   static String hostPort(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
+    String host;
+    try {
+      // From the bytes: a scope id ("%0") some stores attach means nothing for a Telegram DC.
+      host = InetAddress.getByAddress(address.getAddress().getAddress()).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new AssertionError("an address of 4 or 16 bytes", e);
+    }
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 

@@ -179,13 +179,7 @@ final class MongoTarget {
     String forDriver = uri.rawWithoutOptions(OWN_OPTIONS);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
     return new MongoTarget(
-        forDriver,
-        uri.toString(),
-        database,
-        session,
-        prefix,
-        hosts,
-        uri.password().orElse(""));
+        forDriver, uri.toString(), database, session, prefix, hosts, uri.password().orElse(""));
   }
 
   /** What goes to the driver's {@code ConnectionString}. Holds the password: never log it. */

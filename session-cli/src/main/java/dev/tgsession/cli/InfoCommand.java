@@ -44,7 +44,7 @@ final class InfoCommand extends SessionCommand {
         AuthKey key = option.authKey();
         out.printf(
             Locale.ROOT,
-            "DC %-7d %-21s %-32s %s%s%n",
+            "DC %-7d %-21s %-30s %s%s%n",
             option.id(),
             JsonSessionFormat.hostPort(option.ipv4()),
             JsonSessionFormat.hostPort(option.ipv6()),

@@ -308,15 +308,47 @@ public final class JsonSessionFormat {
     out.writeEndArray();
   }
 
+  /** {@code a.b.c.d:port} or {@code [x:y::z]:port}, IPv6 in the RFC 5952 form, no scope id. */
   static String hostPort(InetSocketAddress address) {
-    String host;
-    try {
-      // From the bytes: a scope id ("%0") some stores attach means nothing for a Telegram DC.
-      host = InetAddress.getByAddress(address.getAddress().getAddress()).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new AssertionError("an address of 4 or 16 bytes", e);
+    byte[] bytes = address.getAddress().getAddress();
+    if (bytes.length == 4) {
+      return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    return "[" + ipv6Text(bytes) + "]:" + address.getPort();
+  }
+
+  private static String ipv6Text(byte[] bytes) {
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
+    }
+    // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::".
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        text.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+        text.append(':');
+      }
+      text.append(Integer.toHexString(groups[i]));
+    }
+    return text.toString();
   }
 
   /** Where a reader puts what it has read. */

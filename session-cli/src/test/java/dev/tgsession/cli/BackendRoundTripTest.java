@@ -47,7 +47,7 @@ class BackendRoundTripTest {
         assertThat(read).isEqualTo(held.peers().size());
         assertThat(target.snapshot()).isEqualTo(held);
         String again = export(target);
-        assertThat(again.lines().sorted().toList()).isEqualTo(json.lines().sorted().toList());
+        assertThat(unordered(again)).isEqualTo(unordered(json));
         if (scheme.equals("sqlite")) {
           assertThat(again).isEqualTo(json);
         }
@@ -56,6 +56,14 @@ class BackendRoundTripTest {
         target.clear();
       }
     }
+  }
+
+  /** The lines of an export, sorted, without the commas that depend on what came last. */
+  static java.util.List<String> unordered(String json) {
+    return json.lines()
+        .map(line -> line.endsWith(",") ? line.substring(0, line.length() - 1) : line)
+        .sorted()
+        .toList();
   }
 
   private static ByteArrayInputStream utf8(String text) {

@@ -141,7 +141,7 @@ class JsonSessionFormatTest {
         assertThat(json).contains("\"authKey\": \"" + Samples.hex(Samples.HOME_KEY) + "\"");
         assertThat(json)
             .contains("\"authKeyId\": \"" + JsonSessionFormat.keyIdHex(Samples.HOME_KEY) + "\"");
-        assertThat(json).contains("\"ipv6\": \"[fd00:0:0:0:0:0:0:7]:8443\"");
+        assertThat(json).contains("\"ipv6\": \"[fd00::7]:8443\"");
         assertThat(lines)
             .filteredOn(line -> line.startsWith("    {\"type\": "))
             .hasSize(Samples.peers().size());
@@ -312,6 +312,26 @@ class JsonSessionFormatTest {
       assertThat(rejected(valid().replace("\"10.0.0.7:8443\"", "\"example.org:443\"")))
           .hasMessageContaining("expected ipv4 to be 'a.b.c.d:port', found 'example.org:443'");
     }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "2001:b28:f23d:f001:0:0:0:a, [2001:b28:f23d:f001::a]:443",
+    "0:0:0:0:0:0:0:0, [::]:443",
+    "0:0:0:0:0:0:0:1, [::1]:443",
+    "1:0:0:0:0:0:0:0, [1::]:443",
+    "1:0:0:2:0:0:0:3, [1:0:0:2::3]:443",
+    "1:0:0:2:0:0:3:4, [1::2:0:0:3:4]:443",
+    "1:0:2:3:4:5:6:7, [1:0:2:3:4:5:6:7]:443",
+    "FD00:0:0:0:0:0:0:7%0, [fd00::7]:443",
+    "149.154.167.41, 149.154.167.41:443"
+  })
+  @DisplayName("addresses are written in RFC 5952 form, without a scope id")
+  void addressText(String address, String text) throws IOException {
+    java.net.InetSocketAddress socket =
+        new java.net.InetSocketAddress(java.net.InetAddress.getByName(address), 443);
+
+    assertThat(JsonSessionFormat.hostPort(socket)).isEqualTo(text);
   }
 
   @Test

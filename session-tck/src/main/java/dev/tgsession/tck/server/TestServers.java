@@ -116,12 +116,10 @@ public final class TestServers {
       return env;
     }
     if (dockerAvailable()) {
-      GenericContainer<?> container =
-          new GenericContainer<>(DockerImageName.parse("redis:7")).withExposedPorts(6379);
-      container.start();
-      Binaries.stopAtExit(container::stop);
-      LOG.log(Level.INFO, "Redis for tests from Testcontainers redis:7");
-      return "redis://" + container.getHost() + ":" + container.getMappedPort(6379) + "/0";
+      Optional<String> container = container("redis:7", 6379);
+      if (container.isPresent()) {
+        return "redis://" + container.get() + "/0";
+      }
     }
     if (Binaries.find("redis-server").isPresent()) {
       RedisServerProcess server = RedisServerProcess.start();
@@ -223,12 +221,10 @@ public final class TestServers {
       return Optional.of(env);
     }
     if (dockerAvailable()) {
-      GenericContainer<?> container =
-          new GenericContainer<>(DockerImageName.parse("mongo:7")).withExposedPorts(27017);
-      container.start();
-      Binaries.stopAtExit(container::stop);
-      LOG.log(Level.INFO, "MongoDB for tests from Testcontainers mongo:7");
-      return Optional.of("mongodb://" + container.getHost() + ":" + container.getMappedPort(27017));
+      Optional<String> container = container("mongo:7", 27017);
+      if (container.isPresent()) {
+        return Optional.of("mongodb://" + container.get());
+      }
     }
     Optional<Path> mongod = Binaries.find("mongod");
     if (mongod.isPresent()) {
@@ -279,6 +275,21 @@ public final class TestServers {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting mongod", e);
     }
+  }
+
+  /** Starts a container and returns its {@code host:port}, or empty (logged) when it fails. */
+  private static Optional<String> container(String image, int port) {
+    GenericContainer<?> container =
+        new GenericContainer<>(DockerImageName.parse(image)).withExposedPorts(port);
+    try {
+      container.start();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Testcontainers could not start " + image + ", trying the PATH", e);
+      return Optional.empty();
+    }
+    Binaries.stopAtExit(container::stop);
+    LOG.log(Level.INFO, "test server from Testcontainers " + image);
+    return Optional.of(container.getHost() + ":" + container.getMappedPort(port));
   }
 
   private static boolean dockerAvailable() {

@@ -61,6 +61,21 @@ class SqliteCommandTest {
   }
 
   @Test
+  @DisplayName("Telethon's file, imported and exported as a string, gives Telethon's own string")
+  void telethonFileToString() throws IOException {
+    String demo = "sqlite:" + dir.resolve("demo.session");
+    assertThat(Cli.run("import", "telethon-file", DEMO_FILE.toString(), demo).exitCode()).isZero();
+
+    Cli.Result export = Cli.run("export", demo, "--format", "telethon-string");
+
+    assertThat(export.exitCode()).as("%s", export).isZero();
+    assertThat(export.out()).isEqualTo(Files.readString(TgsessionCommandTest.DEMO_STRING));
+    assertThat(export.err())
+        .contains("this export drops 7 peers, the updates state")
+        .doesNotContain("warning");
+  }
+
+  @Test
   @DisplayName("peers, export, import, copy and clear work on files and keep everything")
   void wholeRound() throws IOException {
     String demo = "sqlite:" + dir.resolve("demo.session");

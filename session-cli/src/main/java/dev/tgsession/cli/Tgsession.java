@@ -107,7 +107,9 @@ public final class Tgsession implements Runnable {
     PrintWriter err = commandLine.getErr();
     err.println("tgsession: " + redact(Failures.describe(e)));
     if (isVerbose(parseResult)) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(redact(trace.toString()));
     }
     err.flush();
     return 1;

@@ -203,6 +203,24 @@ class TgsessionCommandTest {
     }
 
     @Test
+    @DisplayName("to reach a store says so in one line, without the URI's password")
+    void unreachableStore() {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          dev.tgsession.Sessions.schemes().contains("redis"),
+          "session-redis not on the class path");
+      String uri = "redis://bot:hunter22@127.0.0.1:1/0?session=x";
+
+      Cli.Result info = run("info", uri);
+      Cli.Result copy = run("copy", SAMPLE, uri, "--verbose");
+
+      assertThat(info.exitCode()).as("%s", info).isEqualTo(1);
+      assertThat(info.err().lines()).hasSize(1);
+      assertThat(info.err()).startsWith("tgsession: ").doesNotContain("hunter22");
+      assertThat(copy.exitCode()).as("%s", copy).isEqualTo(1);
+      assertThat(copy.err()).contains("\tat ").doesNotContain("hunter22");
+    }
+
+    @Test
     @DisplayName("shows a URI's password as ****")
     void passwordMasked() {
       Cli.Result result = run("info", "nosuchscheme://me:hunter22@localhost/?session=x");

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes bench/results.md from one run of bench/run.sh.
 
-usage: report.py JMH_JSON TELETHON_JSON ENV_JSON OUT_MD
+usage: report.py TELETHON_JSON ENV_JSON OUT_MD JMH_JSON...
 
-JMH_JSON is JMH's -rf json output, TELETHON_JSON the line telethon_bench.py printed (or an
+JMH_JSON are JMH's -rf json outputs (one per backend), TELETHON_JSON the line telethon_bench.py printed (or an
 empty file when it could not run), ENV_JSON what run.sh recorded about the machine and the run.
 """
 
@@ -80,8 +80,7 @@ SINGLE_THREAD = [
     ("peerByUsername", "1 lookup", "select", None, None),
     ("setUpdateStatePrimary", "1 update", "state", 0.9, None),
     ("setUpdateStateChannel", "1 update", "channel", 0.9, None),
-    ("homeDcId", "1 call", None, None, 50e6),
-    ("dcOption", "1 call", None, None, 50e6),
+    ("homeDcIdAndDcOption", "homeDcId() + dcOption(home)", None, None, 50e6),
 ]
 FOUR_THREADS = [
     ("cachePeerExisting4T", "1 known peer, new hash", "single", 0.9),
@@ -91,9 +90,14 @@ FOUR_THREADS = [
 FOUR_THREAD_BACKENDS = ["sqlite", "redis", "mongo"]
 
 
-def load_jmh(path):
-    with open(path) as f:
-        runs = json.load(f)
+def load_jmh(paths):
+    runs = []
+    for path in paths:
+        try:
+            with open(path) as f:
+                runs.extend(json.load(f))
+        except (OSError, ValueError):
+            pass  # a cluster that did not run or crashed: its rows read "failed / not run"
     scores = {}
     for run in runs:
         name = run["benchmark"].rsplit(".", 2)
@@ -138,8 +142,8 @@ def verdict(ratio, target):
 
 
 def main():
-    jmh_path, telethon_path, env_path, out_path = sys.argv[1:5]
-    scores = load_jmh(jmh_path)
+    telethon_path, env_path, out_path = sys.argv[1:4]
+    scores = load_jmh(sys.argv[4:])
     with open(env_path) as f:
         env = json.load(f)
     telethon = None
@@ -318,7 +322,7 @@ def main():
         "client); the machine has the cores listed above, so 4 threads measure contention, not "
         "scaling.\n"
         "- Source: `session-bench/src/main/java/dev/tgsession/bench`. Raw JMH output: "
-        "`bench/target/jmh.json`, `bench/target/jmh.log`."
+        "`bench/target/jmh-BACKEND.json` and `.log`."
     )
     with open(out_path, "w") as f:
         f.write("\n".join(out) + "\n")

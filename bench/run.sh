@@ -2,11 +2,12 @@
 # Builds session-bench, runs the short JMH configuration of every benchmark (sessions and raw-driver
 # baselines) and Telethon's SQLiteSession on the same machine, and writes bench/results.md.
 #
-# usage: bench/run.sh [extra JMH arguments, e.g. a benchmark regexp]
+# usage: bench/run.sh
 # environment:
-#   JMH_ARGS    JMH options (default: the short configuration below, about 6-8 minutes)
+#   JMH_ARGS    JMH options (default: the short configuration below, about 7-8 minutes in all)
+#   BACKENDS    which backends to run (default: memory sqlite redis mongo)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
-#   SKIP_BUILD  1 to reuse session-bench/target/benchmarks.jar
+#   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -16,25 +17,57 @@ mkdir -p "$out"
 started=$(date +%s)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
+JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 2s -i 2 -r 1s"}
+BACKENDS=${BACKENDS:-"memory sqlite redis mongo"}
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
 
+# The jar is built from the committed tree (HEAD), copied to bench/target/src, so results belong to
+# a commit and uncommitted work in the checkout cannot break or change them. Files are copied only
+# when their content changed, so Maven recompiles only what a new commit touched.
+jar=bench/target/src/session-bench/target/benchmarks.jar
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  echo "== building session-bench/target/benchmarks.jar"
+  echo "== building $jar from HEAD ($(git rev-parse --short HEAD))"
+  rm -rf "$out/head" && mkdir -p "$out/head" "$out/src"
+  git archive HEAD | tar -x -C "$out/head"
+  rsync -rc --delete --exclude '/*/target/' --exclude '/target/' "$out/head/" "$out/src/"
+  rm -rf "$out/head"
   # shellcheck disable=SC2086
-  mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests
+  (cd "$out/src" && mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests) \
+    >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 1; }
 fi
 
-echo "== JMH: $JMH_ARGS $*"
-# shellcheck disable=SC2086
-java -jar session-bench/target/benchmarks.jar $JMH_ARGS -rf json -rff "$out/jmh.json" "$@" \
-  2>&1 | tee "$out/jmh.log" | grep --line-buffered -E '^# (Run progress|Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+# Telethon's SQLiteSession on the same workload, right after our sqlite benchmarks.
+run_telethon() {
+  echo "== Telethon (/usr/bin/python3)"
+  # shellcheck disable=SC2086
+  if ! /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
+    echo "Telethon benchmark failed: $(tail -3 "$out/telethon.err")" >&2
+    : >"$out/telethon.json"
+  fi
+}
 
-echo "== Telethon (/usr/bin/python3)"
-# shellcheck disable=SC2086
-if ! /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
-  echo "Telethon benchmark failed: $(tail -3 "$out/telethon.err")" >&2
-  : >"$out/telethon.json"
+# One JMH run per backend: a backend's benchmarks and its driver's baselines run back to back, so
+# a ratio compares minutes that saw the same load on a shared machine.
+rm -f "$out"/jmh-*.json "$out"/jmh-*.log
+for backend in $BACKENDS; do
+  case $backend in
+    memory) include='SessionBench\.' ;;
+    sqlite) include='SessionBench\.|SessionBench4T\.|SqliteDriverBench\.' ;;
+    redis) include='SessionBench\.|SessionBench4T\.|RedisDriverBench\.' ;;
+    mongo) include='SessionBench\.|SessionBench4T\.|MongoDriverBench\.' ;;
+    *) echo "unknown backend $backend (expected memory, sqlite, redis, mongo)" >&2; exit 2 ;;
+  esac
+  echo "== JMH $backend: $JMH_ARGS"
+  # shellcheck disable=SC2086
+  java -jar "$jar" "$include" -p backend="$backend" $JMH_ARGS \
+    -rf json -rff "$out/jmh-$backend.json" 2>&1 | tee "$out/jmh-$backend.log" \
+    | grep --line-buffered -E '^# (Run progress|Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+  if [[ $backend == sqlite ]]; then
+    run_telethon
+  fi
+done
+if [[ " $BACKENDS " != *" sqlite "* ]]; then
+  run_telethon
 fi
 
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
@@ -42,8 +75,8 @@ finished=$(date +%s)
 export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_OS RUN_LOAD_BEFORE \
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
-RUN_COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . 2>/dev/null || echo ' (with uncommitted changes)')"
-RUN_JMH_ARGS="$JMH_ARGS $*"
+RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
+RUN_JMH_ARGS="$JMH_ARGS (one run per backend: $BACKENDS)"
 RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH and Telethon)"
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)
@@ -72,5 +105,5 @@ env = {k: os.environ.get(v, "") for k, v in keys.items()}
 json.dump(env, open(sys.argv[1], "w"), indent=1)
 PY
 
-/usr/bin/python3 bench/report.py "$out/jmh.json" "$out/telethon.json" "$out/env.json" bench/results.md
+/usr/bin/python3 bench/report.py "$out/telethon.json" "$out/env.json" bench/results.md "$out"/jmh-*.json
 echo "== wrote bench/results.md in $(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s"

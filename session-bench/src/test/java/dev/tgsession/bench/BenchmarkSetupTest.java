@@ -11,12 +11,18 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Each benchmark's trial setup, one call of every benchmark method, and teardown, so a broken
  * benchmark fails here and not after minutes of {@code bench/run.sh}. No timing is checked.
  */
 class BenchmarkSetupTest {
+
+  private static final Blackhole BLACKHOLE =
+      new Blackhole(
+          "Today's password is swordfish. I understand instantiating Blackholes directly is"
+              + " dangerous.");
 
   @DisplayName("every session benchmark runs once against the backend and leaves its writes")
   @ParameterizedTest(name = "{0}")
@@ -42,8 +48,8 @@ class BenchmarkSetupTest {
       assertThat(state.pts()).isEqualTo(1);
       assertThat(state.channels()).hasSize(1);
       assertThat(state.channels().get(0).pts()).isEqualTo(2);
-      assertThat(bench.homeDcId()).isEqualTo(2);
-      assertThat(bench.dcOption()).isPresent();
+      assertThat(bench.session().homeDcId()).isEqualTo(2);
+      bench.homeDcIdAndDcOption(BLACKHOLE);
     } finally {
       bench.tearDown();
     }

@@ -3,12 +3,10 @@ package dev.tgsession.mongo;
 import static dev.tgsession.mongo.PeerDocuments.ID;
 import static dev.tgsession.mongo.PeerDocuments.PEER;
 import static dev.tgsession.mongo.PeerDocuments.PHONE;
-import static dev.tgsession.mongo.PeerDocuments.PHONE_AT;
 import static dev.tgsession.mongo.PeerDocuments.SELF;
 import static dev.tgsession.mongo.PeerDocuments.SELF_AT;
 import static dev.tgsession.mongo.PeerDocuments.SESSION;
 import static dev.tgsession.mongo.PeerDocuments.USERNAMES;
-import static dev.tgsession.mongo.PeerDocuments.USERNAMES_AT;
 
 import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
@@ -35,10 +33,16 @@ import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.StoredDcs;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -47,42 +51,53 @@ import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session in two collections of one database: its document in {@code PREFIXsessions} and one
- * document per peer in {@code PREFIXpeers} (see {@link SessionDocuments}, {@link PeerDocuments}).
+ * A session in three collections of one database: its document in {@code PREFIXsessions}, one
+ * document per peer in {@code PREFIXpeers} and one per claimed username or phone number in {@code
+ * PREFIXnames} (see {@link SessionDocuments}, {@link PeerDocuments}, {@link NameDocuments}). Every
+ * read and write of a peer or a name finds its document by {@code _id}.
  *
- * <p>Nothing here uses multi-document transactions. Each merge is one single-document upsert, and
- * the claims of a batch (a username, a phone, the self flag) are {@code updateMany}s that take the
- * claim from every other peer of the session, sent with the upserts in one unordered {@code
- * bulkWrite}. The final state does not depend on the order the server applies them in (the {@code
- * updateMany} filters exclude the claimers), but another reader or writer can see the moments in
- * between:
+ * <p>Nothing here uses multi-document transactions. Each merge is one single-document upsert. A
+ * batch that claims usernames or phones first reads their name documents (one {@code find} by
+ * {@code _id $in}) to learn the previous holders; then one unordered {@code bulkWrite} on the peers
+ * merges the records and takes each name from its previous holder ({@code $pullAll} by {@code _id};
+ * {@code $unset} of the phone only if it is still that phone), and one on the names records the new
+ * holders (only the names whose holder changed). The self flag is taken from every other user by
+ * one {@code updateMany} in the peers {@code bulkWrite}.
  *
- * <ul>
- *   <li>a username (phone, self flag) held by nobody, when the {@code updateMany} has run and the
- *       upsert not yet;
- *   <li>held by two peers, when the upsert ran first; and for good when two writers claim one name
- *       for different peers at the same time (each one's {@code updateMany} ran before the other's
- *       upsert). The loser keeps the name in its {@code usernames} until the name is claimed again
- *       or the peer is re-cached with a list.
- * </ul>
- *
- * <p>Lookups stay deterministic through both: {@code peerByUsername}, {@code peerByPhone} and the
- * self user take the holder whose claim the server stamped last ({@code $currentDate} timestamps),
- * then the lowest dialog id. On a replica set the stamps are the server's increasing cluster-time
- * ticks, so the latest claim wins, as the single-writer rule says.
+ * <p>The holder read is a read-modify-write. One instance runs its claiming writes one at a time
+ * ({@link #claimLock}), so its threads never race each other. Another instance (process) claiming
+ * the same name for another peer at the same moment can leave the name in both peers' {@code
+ * usernames} (or {@code phone}), or, if its take lands after this instance's re-claim, in neither.
+ * The name document always names exactly one holder, the claim whose write reached it last, and the
+ * lookups by username and phone go through it and check that the holder still lists the name, so
+ * they stay deterministic (the holder, or nobody); a stale copy stays in the other peer's record
+ * until that peer is re-cached with a list or phone, and a name held by nobody is back with the
+ * next claim. Between the two {@code bulkWrite}s a reader can see a name held by nobody for a
+ * moment. The self lookup takes the user whose self claim the server stamped last ({@code
+ * $currentDate}), then the lowest dialog id.
  */
 final class MongoSession extends AbstractSession {
 
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
 
+  /** Name ids per holder {@code find} (a 10,000-entry {@code $in} is well under 16 MB). */
+  private static final int HOLDER_CHUNK = 10_000;
+
   private final MongoTarget target;
   private final SharedClients.Lease lease;
   private final String session;
   private final MongoCollection<Document> sessions;
   private final MongoCollection<Document> peers;
+  private final MongoCollection<Document> names;
   private final Bson sessionFilter;
   private final Bson peersOfSession;
+
+  /**
+   * Serializes this instance's claiming writes, so its holder reads never race its own claims: on
+   * one instance the latest claim always wins, whatever the threads.
+   */
+  private final ReentrantLock claimLock = new ReentrantLock();
 
   private MongoSession(MongoTarget target, SharedClients.Lease lease) {
     super(target.toString());
@@ -92,6 +107,7 @@ final class MongoSession extends AbstractSession {
     MongoDatabase database = lease.client().getDatabase(target.database());
     this.sessions = database.getCollection(target.sessionsCollection());
     this.peers = database.getCollection(target.peersCollection());
+    this.names = database.getCollection(target.namesCollection());
     this.sessionFilter = Filters.eq(ID, session);
     this.peersOfSession = Filters.eq(SESSION, session);
   }
@@ -134,14 +150,13 @@ final class MongoSession extends AbstractSession {
                         Indexes.ascending(SESSION, PEER),
                         new IndexOptions().name("session_peer").unique(true)),
                     new IndexModel(
-                        Indexes.ascending(SESSION, USERNAMES),
-                        new IndexOptions().name("session_username")),
-                    new IndexModel(
-                        Indexes.ascending(SESSION, PHONE),
-                        new IndexOptions().name("session_phone")),
-                    new IndexModel(
                         Indexes.ascending(SESSION, SELF),
                         new IndexOptions().name("session_self")))));
+    run(
+        "creating the indexes of " + target.namesCollection(),
+        () ->
+            names.createIndex(
+                Indexes.ascending(NameDocuments.SESSION), new IndexOptions().name("session")));
   }
 
   // ---- DCs ----------------------------------------------------------------------------------
@@ -206,13 +221,32 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected @Nullable PeerInfo loadPeerByUsername(String username) {
-    return latestClaim(
-        "looking up username '" + username + "'", Filters.eq(USERNAMES, username), USERNAMES_AT);
+    PeerInfo holder =
+        holder("looking up username '" + username + "'", NameDocuments.username(session, username));
+    return holder != null && holder.usernames() != null && holder.usernames().contains(username)
+        ? holder
+        : null;
   }
 
   @Override
   protected @Nullable PeerInfo loadPeerByPhone(String phone) {
-    return latestClaim("looking up a phone number", Filters.eq(PHONE, phone), PHONE_AT);
+    PeerInfo holder = holder("looking up a phone number", NameDocuments.phone(session, phone));
+    return holder instanceof PeerInfo.User user && phone.equals(user.phone()) ? holder : null;
+  }
+
+  /**
+   * The peer the name document {@code nameId} names as the last claimer, or null; the caller checks
+   * that it still holds the name.
+   */
+  private @Nullable PeerInfo holder(String what, Document nameId) {
+    Document name = call(what, () -> names.find(Filters.eq(NameDocuments.ID, nameId)).first());
+    if (name == null) {
+      return null;
+    }
+    long owner = name.get(NameDocuments.OWNER, Number.class).longValue();
+    Document document =
+        call(what, () -> peers.find(Filters.eq(ID, PeerDocuments.id(session, owner))).first());
+    return document == null ? null : PeerDocuments.decode(document, description());
   }
 
   /** The holder of a claim whose claim was stamped last (see the class comment for why). */
@@ -231,9 +265,8 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch) {
-    List<WriteModel<Document>> writes = new ArrayList<>(reducedBatch.size() + 3);
-    addClaims(reducedBatch, writes);
-    if (writes.isEmpty() && reducedBatch.size() == 1) {
+    Claims claims = new Claims(reducedBatch);
+    if (claims.isEmpty() && reducedBatch.size() == 1) {
       // the hot path: one peer and nothing to take from others is one plain upsert
       PeerInfo peer = reducedBatch.get(0);
       run(
@@ -245,65 +278,130 @@ final class MongoSession extends AbstractSession {
                   UPSERT));
       return;
     }
+    claimLock.lock();
+    try {
+      storeClaiming(reducedBatch, claims);
+    } finally {
+      claimLock.unlock();
+    }
+  }
+
+  /** Reads the holders of the claimed names, then writes the peers and the names (see above). */
+  private void storeClaiming(List<PeerInfo> reducedBatch, Claims claims) {
+    String what = "caching " + reducedBatch.size() + " peer(s)";
+    Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
+    List<WriteModel<Document>> peerWrites = new ArrayList<>(reducedBatch.size() + 1);
     for (PeerInfo peer : reducedBatch) {
-      writes.add(
+      peerWrites.add(
           new UpdateOneModel<>(
               Filters.eq(ID, PeerDocuments.id(session, peer.peerId())),
               PeerDocuments.mergeUpdate(peer),
               UPSERT));
     }
-    run("caching " + reducedBatch.size() + " peer(s)", () -> peers.bulkWrite(writes, UNORDERED));
+    Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
+    List<WriteModel<Document>> nameWrites = new ArrayList<>();
+    for (Claim claim : claims.names.values()) {
+      Long previous = holders.get(claim.nameId());
+      if (previous != null && previous == claim.claimer()) {
+        continue; // already the holder: nothing to take, nothing to record
+      }
+      if (previous != null) {
+        if (claim.phone() == null) {
+          if (!claims.usernameClaimers.contains(previous)) {
+            lostUsernames.computeIfAbsent(previous, p -> new ArrayList<>()).add(claim.username());
+          }
+        } else if (!claims.phoneClaimers.contains(previous)) {
+          peerWrites.add(
+              new UpdateOneModel<>(
+                  Filters.and(
+                      Filters.eq(ID, PeerDocuments.id(session, previous)),
+                      Filters.eq(PHONE, claim.phone())),
+                  Updates.unset(PHONE)));
+        }
+      }
+      nameWrites.add(
+          new UpdateOneModel<>(
+              Filters.eq(NameDocuments.ID, claim.nameId()),
+              Updates.set(NameDocuments.OWNER, claim.claimer()),
+              UPSERT));
+    }
+    lostUsernames.forEach(
+        (previous, usernames) ->
+            peerWrites.add(
+                new UpdateOneModel<>(
+                    Filters.eq(ID, PeerDocuments.id(session, previous)),
+                    Updates.pullAll(USERNAMES, usernames))));
+    if (claims.selfClaimer != null) {
+      peerWrites.add(
+          new UpdateManyModel<>(
+              Filters.and(
+                  peersOfSession, Filters.eq(SELF, true), Filters.ne(PEER, claims.selfClaimer)),
+              Updates.set(SELF, false)));
+    }
+    run(what, () -> peers.bulkWrite(peerWrites, UNORDERED));
+    if (!nameWrites.isEmpty()) {
+      run(what, () -> names.bulkWrite(nameWrites, UNORDERED));
+    }
   }
 
+  /** The current holder of each claimed name that has one, read by {@code _id} in chunks. */
+  private Map<Document, Long> holders(String what, Map<Document, Claim> claimed) {
+    Map<Document, Long> holders = new HashMap<>();
+    List<Document> ids = new ArrayList<>(claimed.keySet());
+    for (int from = 0; from < ids.size(); from += HOLDER_CHUNK) {
+      List<Document> chunk = ids.subList(from, Math.min(ids.size(), from + HOLDER_CHUNK));
+      run(
+          what,
+          () -> {
+            for (Document name : names.find(Filters.in(NameDocuments.ID, chunk))) {
+              holders.put(
+                  name.get(NameDocuments.ID, Document.class),
+                  name.get(NameDocuments.OWNER, Number.class).longValue());
+            }
+          });
+    }
+    return holders;
+  }
+
+  /** One claimed username ({@code phone} null) or phone ({@code username} null). */
+  private record Claim(
+      Document nameId, long claimer, @Nullable String username, @Nullable String phone) {}
+
   /**
-   * One {@code updateMany} per kind of claim in the batch, taking the claimed usernames, phones and
-   * self flag from every peer of the session that is not a claimer of that kind. Excluding all the
-   * claimers is exact because the batch is reduced: no two records claim one thing, and each
-   * claimer's own upsert sets its full list, phone or flag.
+   * The claims of a reduced batch: no two records claim one name, and each claimer's own upsert
+   * sets its full list, phone or flag, so a claimer never needs a name taken from it by the batch.
    */
-  private void addClaims(List<PeerInfo> batch, List<WriteModel<Document>> writes) {
-    List<String> usernames = new ArrayList<>();
-    List<Long> usernameClaimers = new ArrayList<>();
-    List<String> phones = new ArrayList<>();
-    List<Long> phoneClaimers = new ArrayList<>();
-    Long selfClaimer = null;
-    for (PeerInfo peer : batch) {
-      long dialogId = peer.peerId().botApiDialogId();
-      if (peer.usernames() != null) {
-        usernameClaimers.add(dialogId);
-        usernames.addAll(peer.usernames());
-      }
-      if (peer instanceof PeerInfo.User user) {
-        if (user.phone() != null) {
-          phoneClaimers.add(dialogId);
-          phones.add(user.phone());
+  private final class Claims {
+    final Map<Document, Claim> names = new LinkedHashMap<>();
+    final Set<Long> usernameClaimers = new HashSet<>();
+    final Set<Long> phoneClaimers = new HashSet<>();
+    @Nullable Long selfClaimer;
+
+    Claims(List<PeerInfo> batch) {
+      for (PeerInfo peer : batch) {
+        long dialogId = peer.peerId().botApiDialogId();
+        if (peer.usernames() != null) {
+          usernameClaimers.add(dialogId);
+          for (String username : peer.usernames()) {
+            Document id = NameDocuments.username(session, username);
+            names.put(id, new Claim(id, dialogId, username, null));
+          }
         }
-        if (user.isSelf()) {
-          selfClaimer = dialogId;
+        if (peer instanceof PeerInfo.User user) {
+          if (user.phone() != null) {
+            phoneClaimers.add(dialogId);
+            Document id = NameDocuments.phone(session, user.phone());
+            names.put(id, new Claim(id, dialogId, null, user.phone()));
+          }
+          if (user.isSelf()) {
+            selfClaimer = dialogId;
+          }
         }
       }
     }
-    if (!usernames.isEmpty()) {
-      writes.add(
-          new UpdateManyModel<>(
-              Filters.and(
-                  peersOfSession,
-                  Filters.in(USERNAMES, usernames),
-                  Filters.nin(PEER, usernameClaimers)),
-              Updates.pullAll(USERNAMES, usernames)));
-    }
-    if (!phones.isEmpty()) {
-      writes.add(
-          new UpdateManyModel<>(
-              Filters.and(
-                  peersOfSession, Filters.in(PHONE, phones), Filters.nin(PEER, phoneClaimers)),
-              Updates.combine(Updates.unset(PHONE), Updates.unset(PHONE_AT))));
-    }
-    if (selfClaimer != null) {
-      writes.add(
-          new UpdateManyModel<>(
-              Filters.and(peersOfSession, Filters.eq(SELF, true), Filters.ne(PEER, selfClaimer)),
-              Updates.set(SELF, false)));
+
+    boolean isEmpty() {
+      return names.isEmpty() && selfClaimer == null;
     }
   }
 
@@ -362,6 +460,7 @@ final class MongoSession extends AbstractSession {
   @Override
   protected void clearStore() {
     run("deleting the peers", () -> peers.deleteMany(peersOfSession));
+    run("deleting the names", () -> names.deleteMany(Filters.eq(NameDocuments.SESSION, session)));
     run("deleting the session document", () -> sessions.deleteOne(sessionFilter));
   }
 

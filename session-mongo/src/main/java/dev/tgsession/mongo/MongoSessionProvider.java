@@ -12,11 +12,11 @@ import java.util.Set;
  * mongodb://[user:password@]host1[:port1][,host2...]/database?session=NAME&collection-prefix=P}.
  *
  * <p>{@code session} (default {@code default}) names the session; {@code collection-prefix}
- * (default {@code tgsession_}) names the two collections, {@code PREFIXsessions} and {@code
- * PREFIXpeers}. Both are removed from the URI and the rest goes to the driver unchanged, so every
- * driver option works ({@code replicaSet}, {@code tls}, {@code authSource}, {@code w}, {@code
- * readPreference}, {@code serverSelectionTimeoutMS}, ...). Sessions on one connection string share
- * one driver client.
+ * (default {@code tgsession_}) names the three collections, {@code PREFIXsessions}, {@code
+ * PREFIXpeers} and {@code PREFIXnames}. Both are removed from the URI and the rest goes to the
+ * driver unchanged, so every driver option works ({@code replicaSet}, {@code tls}, {@code
+ * authSource}, {@code w}, {@code readPreference}, {@code serverSelectionTimeoutMS}, ...). Sessions
+ * on one connection string share one driver client.
  */
 @AutoService(SessionProvider.class)
 public final class MongoSessionProvider implements SessionProvider {

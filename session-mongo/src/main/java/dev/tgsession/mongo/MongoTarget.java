@@ -172,7 +172,7 @@ final class MongoTarget {
               + "' in "
               + uri
               + " (a 'database.collection' path is not supported: the collections are"
-              + " PREFIXsessions and PREFIXpeers)");
+              + " PREFIXsessions, PREFIXpeers and PREFIXnames)");
     }
     List<String> hosts = uri.hosts().stream().map(SessionUri.Host::toString).toList();
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
@@ -201,6 +201,10 @@ final class MongoTarget {
 
   String peersCollection() {
     return collectionPrefix + "peers";
+  }
+
+  String namesCollection() {
+    return collectionPrefix + "names";
   }
 
   /** The hosts as the URI lists them (for {@code mongodb+srv}, the SRV name). */

@@ -17,16 +17,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * { _id: {s: "bot", p: NumberLong(-1001234567890)}, kind: "channel", hash: NumberLong(...),
- *   channelKind: "megagroup", usernames: ["news"], usernamesAt: Timestamp(...) }
+ *   channelKind: "megagroup", usernames: ["news"] }
  * { _id: {s: "bot", p: NumberLong(42)}, kind: "user", hash: NumberLong(...), bot: false,
- *   self: true, selfAt: Timestamp(...), usernames: [], usernamesAt: ..., phone: "15550100",
- *   phoneAt: Timestamp(...) }
+ *   self: true, selfAt: Timestamp(...), usernames: [], phone: "15550100" }
  * </pre>
  *
- * <p>{@code usernamesAt}, {@code phoneAt} and {@code selfAt} are server timestamps ({@code
- * $currentDate}) of the last write that claimed the names, the phone or the self flag: lookups
- * prefer the latest claim, so they stay deterministic in the moments two peers hold one claim (see
- * {@link MongoSession}).
+ * <p>{@code selfAt} is the server timestamp ({@code $currentDate}) of the last write that claimed
+ * the self flag: the self lookup prefers the latest claim, so it stays deterministic in the moments
+ * two users hold the flag (see {@link MongoSession}). Who holds a username or a phone is recorded
+ * in the names collection ({@link NameDocuments}).
  */
 final class PeerDocuments {
 
@@ -39,21 +38,24 @@ final class PeerDocuments {
   static final String SELF = "self";
   static final String SELF_AT = "selfAt";
   static final String USERNAMES = "usernames";
-  static final String USERNAMES_AT = "usernamesAt";
   static final String PHONE = "phone";
-  static final String PHONE_AT = "phoneAt";
   static final String CHANNEL_KIND = "channelKind";
 
   private PeerDocuments() {}
 
   /** The {@code _id} of one peer of one session. */
   static Document id(String session, PeerId peer) {
-    return new Document("s", session).append("p", peer.botApiDialogId());
+    return id(session, peer.botApiDialogId());
+  }
+
+  /** The {@code _id} of one peer of one session, by Bot API dialog id. */
+  static Document id(String session, long dialogId) {
+    return new Document("s", session).append("p", dialogId);
   }
 
   /**
    * The merge of {@code peer} into its document as one update: {@code $set} of the known (non-null)
-   * components only, so a null keeps what is stored; {@code $currentDate} stamps each claim.
+   * components only, so a null keeps what is stored; {@code $currentDate} stamps a self claim.
    */
   static Bson mergeUpdate(PeerInfo peer) {
     Document set = new Document(KIND, kindName(peer));
@@ -71,7 +73,6 @@ final class PeerDocuments {
       }
       if (user.phone() != null) {
         set.append(PHONE, user.phone());
-        stamps.append(PHONE_AT, new Document("$type", "timestamp"));
       }
     } else if (peer instanceof PeerInfo.Channel channel) {
       putAuth(set, channel.auth());
@@ -81,7 +82,6 @@ final class PeerDocuments {
     }
     if (peer.usernames() != null) {
       set.append(USERNAMES, peer.usernames());
-      stamps.append(USERNAMES_AT, new Document("$type", "timestamp"));
     }
     Document update = new Document("$set", set);
     if (!stamps.isEmpty()) {

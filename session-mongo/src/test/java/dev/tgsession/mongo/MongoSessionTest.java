@@ -88,6 +88,10 @@ class MongoSessionTest {
     return database.getCollection("tgsession_peers");
   }
 
+  private static MongoCollection<Document> names() {
+    return database.getCollection("tgsession_names");
+  }
+
   private static MongoCollection<Document> sessions() {
     return database.getCollection("tgsession_sessions");
   }
@@ -129,9 +133,17 @@ class MongoSessionTest {
       assertThat(user.get("self")).isEqualTo(true);
       assertThat(user.getList("usernames", String.class)).containsExactly("alice", "alice_2");
       assertThat(user.get("phone")).isEqualTo("15550100");
-      assertThat(user.get("usernamesAt")).isInstanceOf(BsonTimestamp.class);
-      assertThat(user.get("phoneAt")).isInstanceOf(BsonTimestamp.class);
       assertThat(user.get("selfAt")).isInstanceOf(BsonTimestamp.class);
+      assertThat(names().find(Filters.eq("_id.s", name)).into(new ArrayList<>()))
+          .extracting(
+              document -> document.get("_id", Document.class), document -> document.get("p"))
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(
+                  new Document("s", name).append("u", "alice"), 42L),
+              org.assertj.core.groups.Tuple.tuple(
+                  new Document("s", name).append("u", "alice_2"), 42L),
+              org.assertj.core.groups.Tuple.tuple(
+                  new Document("s", name).append("ph", "15550100"), 42L));
 
       Document channel = peers().find(Filters.eq("_id", peerId(name, PeerId.channel(77)))).first();
       assertThat(channel).isNotNull();
@@ -173,13 +185,16 @@ class MongoSessionTest {
     }
 
     @Test
-    @DisplayName("the indexes exist after open: unique (session, peer), username, phone, self")
+    @DisplayName("the indexes exist after open: unique (session, peer), self; names by session")
     void indexes() {
       open(unique("indexes"));
       List<Document> indexes = peers().listIndexes().into(new ArrayList<>());
       assertThat(indexes)
           .extracting(index -> index.getString("name"))
-          .contains("session_peer", "session_username", "session_phone", "session_self");
+          .contains("session_peer", "session_self");
+      assertThat(names().listIndexes().into(new ArrayList<>()))
+          .extracting(index -> index.getString("name"))
+          .contains("session");
       Document unique =
           indexes.stream().filter(i -> "session_peer".equals(i.get("name"))).findFirst().get();
       assertThat(unique.get("unique")).isEqualTo(true);
@@ -279,71 +294,89 @@ class MongoSessionTest {
       peers().insertOne(document);
     }
 
-    @Test
-    @DisplayName("a username held twice resolves to the latest claim, then the lower dialog id")
-    void usernameLookupIsDeterministic() {
-      String name = unique("double");
-      Session session = open(name);
-      insert(
-          name,
-          PeerId.user(5),
-          new Document("usernames", List.of("dup"))
-              .append("usernamesAt", new BsonTimestamp(200, 1)));
-      insert(
-          name,
-          PeerId.user(3),
-          new Document("usernames", List.of("dup"))
-              .append("usernamesAt", new BsonTimestamp(100, 1)));
-      assertThat(session.peerByUsername("dup")).map(PeerInfo::peerId).contains(PeerId.user(5));
-
-      insert(
-          name,
-          PeerId.user(4),
-          new Document("usernames", List.of("tie"))
-              .append("usernamesAt", new BsonTimestamp(300, 0)));
-      insert(
-          name,
-          PeerId.user(2),
-          new Document("usernames", List.of("tie"))
-              .append("usernamesAt", new BsonTimestamp(300, 0)));
-      assertThat(session.peerByUsername("tie")).map(PeerInfo::peerId).contains(PeerId.user(2));
+    private void holder(Document nameId, PeerId id) {
+      names().insertOne(new Document("_id", nameId).append("p", id.botApiDialogId()));
     }
 
     @Test
-    @DisplayName("a phone or self flag held twice resolves to the latest claim")
-    void phoneAndSelfLookupsAreDeterministic() {
+    @DisplayName("a username or phone listed by two peers resolves to its name document's holder")
+    void lookupFollowsTheNameDocument() {
+      String name = unique("double");
+      Session session = open(name);
+      insert(
+          name, PeerId.user(3), new Document("usernames", List.of("dup")).append("phone", "999"));
+      insert(
+          name, PeerId.user(5), new Document("usernames", List.of("dup")).append("phone", "999"));
+      holder(new Document("s", name).append("u", "dup"), PeerId.user(5));
+      holder(new Document("s", name).append("ph", "999"), PeerId.user(3));
+      for (int i = 0; i < 3; i++) {
+        assertThat(session.peerByUsername("dup")).map(PeerInfo::peerId).contains(PeerId.user(5));
+        assertThat(session.peerByPhone("999")).map(PeerInfo::peerId).contains(PeerId.user(3));
+      }
+    }
+
+    @Test
+    @DisplayName("a name document whose holder no longer lists the name finds nobody")
+    void staleNameDocument() {
+      String name = unique("double");
+      Session session = open(name);
+      session.cachePeer(new PeerInfo.User(1, null, null, null, List.of("old"), "111"));
+      session.cachePeer(new PeerInfo.User(1, null, null, null, List.of("new"), "222"));
+      assertThat(session.peerByUsername("old")).isEmpty();
+      assertThat(session.peerByPhone("111")).isEmpty();
+      assertThat(session.peerByUsername("new")).map(PeerInfo::peerId).contains(PeerId.user(1));
+      assertThat(session.peerByPhone("222")).map(PeerInfo::peerId).contains(PeerId.user(1));
+      PeerInfo.User claimer = new PeerInfo.User(2, null, null, null, List.of("old"), "111");
+      session.cachePeer(claimer);
+      assertThat(session.peerByUsername("old")).contains(claimer);
+      assertThat(session.peerByPhone("111")).contains(claimer);
+      assertThat(session.peer(PeerId.user(1)).orElseThrow())
+          .isEqualTo(new PeerInfo.User(1, null, null, null, List.of("new"), "222"));
+    }
+
+    @Test
+    @DisplayName("the self flag held twice resolves to the latest claim, then the lower dialog id")
+    void selfLookupIsDeterministic() {
       String name = unique("double");
       Session session = open(name);
       insert(
           name,
           PeerId.user(1),
-          new Document("phone", "999")
-              .append("phoneAt", new BsonTimestamp(100, 1))
-              .append("self", true)
-              .append("selfAt", new BsonTimestamp(500, 1)));
+          new Document("self", true).append("selfAt", new BsonTimestamp(500, 1)));
       insert(
           name,
           PeerId.user(2),
-          new Document("phone", "999")
-              .append("phoneAt", new BsonTimestamp(100, 2))
-              .append("self", true)
-              .append("selfAt", new BsonTimestamp(400, 9)));
-      assertThat(session.peerByPhone("999")).map(PeerInfo::peerId).contains(PeerId.user(2));
+          new Document("self", true).append("selfAt", new BsonTimestamp(400, 9)));
       assertThat(session.peer(PeerId.selfUser())).map(PeerInfo::peerId).contains(PeerId.user(1));
+      insert(
+          name,
+          PeerId.user(4),
+          new Document("self", true).append("selfAt", new BsonTimestamp(600, 0)));
+      insert(
+          name,
+          PeerId.user(3),
+          new Document("self", true).append("selfAt", new BsonTimestamp(600, 0)));
+      assertThat(session.peer(PeerId.selfUser())).map(PeerInfo::peerId).contains(PeerId.user(3));
     }
 
     @Test
-    @DisplayName("the next claim takes the name from every holder")
+    @DisplayName("the next claim takes the name from its holder; a stale copy is never found")
     void nextClaimRepairs() {
       String name = unique("double");
       Session session = open(name);
       insert(name, PeerId.user(5), new Document("usernames", List.of("dup", "keep")));
       insert(name, PeerId.user(3), new Document("usernames", List.of("dup")));
+      holder(new Document("s", name).append("u", "dup"), PeerId.user(5));
+      holder(new Document("s", name).append("u", "keep"), PeerId.user(5));
       PeerInfo.User claimer = new PeerInfo.User(9, null, null, null, List.of("dup"), null);
       session.cachePeer(claimer);
       assertThat(session.peerByUsername("dup")).contains(claimer);
+      assertThat(session.peerByUsername("keep")).map(PeerInfo::peerId).contains(PeerId.user(5));
       assertThat(session.peer(PeerId.user(5)).orElseThrow().usernames()).containsExactly("keep");
-      assertThat(session.peer(PeerId.user(3)).orElseThrow().usernames()).isEmpty();
+      // the stale copy of the loser of a race stays in its record until it is re-cached
+      assertThat(session.peer(PeerId.user(3)).orElseThrow().usernames()).containsExactly("dup");
+      session.cachePeer(new PeerInfo.User(3, null, null, null, List.of(), null));
+      assertThat(session.peerByUsername("dup")).contains(claimer);
     }
   }
 

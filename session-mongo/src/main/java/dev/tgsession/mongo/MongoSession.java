@@ -31,6 +31,7 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,8 +100,8 @@ final class MongoSession extends AbstractSession {
    */
   private final ReentrantLock claimLock = new ReentrantLock();
 
-  private MongoSession(MongoTarget target, SharedClients.Lease lease) {
-    super(target.toString());
+  private MongoSession(MongoTarget target, SharedClients.Lease lease, PeerCache peerCache) {
+    super(target.toString(), peerCache);
     this.target = target;
     this.lease = lease;
     this.session = target.session();
@@ -117,7 +118,7 @@ final class MongoSession extends AbstractSession {
    *
    * @throws SessionStorageException if the server cannot be reached or refuses
    */
-  static MongoSession open(MongoTarget target) {
+  static MongoSession open(MongoTarget target, PeerCache peerCache) {
     SharedClients.Lease lease;
     try {
       lease = SharedClients.acquire(target.connectionString());
@@ -131,7 +132,7 @@ final class MongoSession extends AbstractSession {
       throw failure(target, "resolving the connection string", e);
     }
     try {
-      MongoSession opened = new MongoSession(target, lease);
+      MongoSession opened = new MongoSession(target, lease, peerCache);
       opened.createIndexes();
       return opened;
     } catch (RuntimeException e) {

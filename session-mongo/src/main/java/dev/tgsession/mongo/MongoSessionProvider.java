@@ -2,6 +2,7 @@ package dev.tgsession.mongo;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
+import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
@@ -36,6 +37,6 @@ public final class MongoSessionProvider implements SessionProvider {
 
   @Override
   public Session open(SessionUri uri) {
-    return MongoSession.open(MongoTarget.of(uri));
+    return MongoSession.open(MongoTarget.of(uri), CaffeinePeerCache.fromUri(uri));
   }
 }

@@ -1,11 +1,13 @@
 package dev.tgsession.mongo;
 
+import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.SessionUri;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Where a {@code mongodb:} session lives: the connection string handed to the driver (our options
@@ -19,7 +21,9 @@ final class MongoTarget {
   static final String PREFIX_OPTION = "collection-prefix";
   static final String DEFAULT_SESSION = "default";
   static final String DEFAULT_PREFIX = "tgsession_";
-  static final List<String> OWN_OPTIONS = List.of(SESSION_OPTION, PREFIX_OPTION);
+  static final List<String> OWN_OPTIONS =
+      Stream.concat(Stream.of(SESSION_OPTION, PREFIX_OPTION), CaffeinePeerCache.OPTIONS.stream())
+          .toList();
 
   /**
    * The options the driver's {@code ConnectionString} understands (mongodb-driver-core 5.14, lower

@@ -82,7 +82,7 @@ class MongoFailureTest {
 
         for (Executable call :
             List.<Executable>of(
-                () -> session.peer(PeerId.user(7)),
+                () -> session.peer(PeerId.user(70)),
                 () -> session.cachePeer(PeerInfo.User.of(8, 8)),
                 () -> session.cachePeers(List.of(PeerInfo.User.of(9, 9), PeerInfo.User.of(10, 1))),
                 () -> session.peerByUsername("seven"),
@@ -94,6 +94,8 @@ class MongoFailureTest {
           assertThat(thrown.getMessage()).contains("127.0.0.1:" + proxy.port());
         }
         assertThat(session.homeDcId()).isEqualTo(2);
+        // a peer read before the outage is still served by the peer cache
+        assertThat(session.peer(PeerId.user(7))).contains(user);
         assertThatCode(session::close).doesNotThrowAnyException();
       }
     }

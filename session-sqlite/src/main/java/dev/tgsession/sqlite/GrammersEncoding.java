@@ -150,7 +150,7 @@ final class GrammersEncoding {
       throw new IllegalArgumentException("expected '[x::y]:port', found '" + text + "'");
     }
     String host = text.substring(1, close);
-    int scope = 0;
+    int scope = -1; // no scope id unless the text gives one (-1 leaves it unset, not "%0")
     int percent = host.indexOf('%');
     try {
       if (percent >= 0) {

@@ -55,6 +55,14 @@ class GrammersEncodingTest {
   }
 
   @Test
+  @DisplayName("an address without a scope id reads back without one (no '%0')")
+  void noScopeId() {
+    InetSocketAddress parsed = GrammersEncoding.parseIpv6("[2001:67c:4e8:f002::a]:443");
+    assertThat(((Inet6Address) parsed.getAddress()).getScopeId()).isZero();
+    assertThat(parsed.getAddress().getHostAddress()).doesNotContain("%");
+  }
+
+  @Test
   @DisplayName("IPv4 prints as a.b.c.d:port")
   void ipv4() throws Exception {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("149.154.167.51"), 443);

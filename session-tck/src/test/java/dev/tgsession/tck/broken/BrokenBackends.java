@@ -3,6 +3,7 @@ package dev.tgsession.tck.broken;
 import com.google.auto.service.AutoService;
 import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
+import dev.tgsession.ForwardingSession;
 import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;

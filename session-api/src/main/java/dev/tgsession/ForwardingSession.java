@@ -1,24 +1,26 @@
-package dev.tgsession.tck.broken;
+package dev.tgsession;
 
-import dev.tgsession.DcOption;
-import dev.tgsession.PeerId;
-import dev.tgsession.PeerInfo;
-import dev.tgsession.Session;
-import dev.tgsession.SessionData;
-import dev.tgsession.UpdateState;
-import dev.tgsession.UpdatesState;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A session that passes every call on; broken backends override the one rule they break. */
-class ForwardingSession implements Session {
+/**
+ * A session that passes every call to another; extend it and override what a decorator changes
+ * (metrics, logging, a read-only view, a test double that breaks one rule).
+ */
+public class ForwardingSession implements Session {
 
-  final Session delegate;
+  /** The session every call goes to. */
+  protected final Session delegate;
 
-  ForwardingSession(Session delegate) {
-    this.delegate = delegate;
+  /**
+   * Wraps a session.
+   *
+   * @param delegate the session every call goes to
+   */
+  public ForwardingSession(Session delegate) {
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
   }
 
   @Override

@@ -122,6 +122,14 @@ final class PeerCodec {
     return out.toByteArray();
   }
 
+  /**
+   * Whether an encoded record claims something its peer may take from another one: usernames, a
+   * phone or the self flag. {@code store_peers.lua} merges the others on their bytes.
+   */
+  static boolean claims(byte[] record) {
+    return (record[1] & (SELF | USERNAMES | PHONE)) != 0;
+  }
+
   static PeerInfo decode(PeerId id, byte[] record) {
     try {
       ByteBuffer in = ByteBuffer.wrap(record);

@@ -155,20 +155,48 @@ final class RedisSession extends AbstractSession {
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch) {
     // Encode everything first: a peer that cannot be encoded changes nothing stored.
-    List<byte[]> args = new ArrayList<>(2 * reducedBatch.size());
+    List<byte[]> ids = new ArrayList<>(reducedBatch.size());
+    List<byte[]> records = new ArrayList<>(reducedBatch.size());
     for (PeerInfo peer : reducedBatch) {
-      args.add(PeerCodec.id(peer.peerId()));
-      args.add(PeerCodec.encode(peer));
+      ids.add(PeerCodec.id(peer.peerId()));
+      records.add(PeerCodec.encode(peer));
     }
     List<byte[]> scriptKeys = List.of(keys.peers, keys.usernames, keys.phones, keys.self);
     String what =
         reducedBatch.size() == 1
             ? "cache peer " + reducedBatch.get(0).peerId()
             : "cache " + reducedBatch.size() + " peers";
-    for (int from = 0; from < args.size(); from += 2 * PEERS_PER_CALL) {
-      List<byte[]> chunk = args.subList(from, Math.min(args.size(), from + 2 * PEERS_PER_CALL));
-      call(what, () -> STORE_PEERS.run(redis, scriptKeys, chunk));
+    for (int from = 0; from < ids.size(); from += PEERS_PER_CALL) {
+      int to = Math.min(ids.size(), from + PEERS_PER_CALL);
+      List<byte[]> args = scriptArgs(ids.subList(from, to), records.subList(from, to));
+      call(what, () -> STORE_PEERS.run(redis, scriptKeys, args));
     }
+  }
+
+  /**
+   * The arguments of {@code store_peers.lua}: the count of records that claim something (usernames,
+   * phone or self), those records as id/record pairs, then the ids of the others followed by their
+   * records, which the script merges without decoding them.
+   */
+  private static List<byte[]> scriptArgs(List<byte[]> ids, List<byte[]> records) {
+    List<byte[]> claiming = new ArrayList<>();
+    List<byte[]> plainIds = new ArrayList<>(ids.size());
+    List<byte[]> plainRecords = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      if (PeerCodec.claims(records.get(i))) {
+        claiming.add(ids.get(i));
+        claiming.add(records.get(i));
+      } else {
+        plainIds.add(ids.get(i));
+        plainRecords.add(records.get(i));
+      }
+    }
+    List<byte[]> args = new ArrayList<>(1 + 2 * ids.size());
+    args.add(bytes(Integer.toString(claiming.size() / 2)));
+    args.addAll(claiming);
+    args.addAll(plainIds);
+    args.addAll(plainRecords);
+    return args;
   }
 
   @Override

@@ -1,17 +1,77 @@
 -- Applies a batch of peer records (reduced by PeerBatch, so claims never collide within it)
 -- atomically: merge each record into the stored one (a missing field keeps, a present one
 -- replaces), then enforce its username, phone and self claims against every other peer.
--- KEYS: peers, usernames, phones, self. ARGV: id1, record1, id2, record2, ...
+-- KEYS: peers, usernames, phones, self.
+-- ARGV: S, then S claiming pairs (id, record), then F ids, then the F records of those ids
+-- (records that claim nothing: usernames, phone and self unknown, exactly 11 bytes).
 -- Record: u8 version=1, u8 known mask (1 hash, 2 bot, 4 self, 8 usernames, 16 phone,
 -- 32 channel kind), u8 values (1 bot, 2 self, kind << 2), 8 byte access hash,
 -- [u16 count, (u8 length, bytes)*], [u8 length, digits].
+--
+-- Fast path first, for the records that claim nothing: two commands for all of them (HMGET of
+-- their stored records, one HSET of those that change), merged on the bytes without tables (the
+-- header is fixed-position; the stored usernames and phone are kept as they are). Such a record
+-- changes only its own hash, bot and kind, which a claim never touches in another peer's record,
+-- so applying them before the claiming records gives the same result as the batch's order.
+-- Then the claiming records, one by one: decoded into tables, merged, indexes and other peers
+-- updated. Their functions are only defined when there is one (most calls have none).
 local peers, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+
+local function incompatible(r)
+  error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
+    .. tostring(string.byte(r, 1)) .. ' of ' .. #r .. ' bytes'})
+end
+
+local claiming = tonumber(ARGV[1])
+local first = 2 + 2 * claiming
+local count = (#ARGV - first + 1) / 2
+if count > 0 then
+  local stored = redis.call('HMGET', peers, unpack(ARGV, first, first + count - 1))
+  local changed, n = {}, 0
+  for j = 1, count do
+    local r = ARGV[first + count + j - 1]
+    local version, known, values = string.byte(r, 1, 3)
+    if version ~= 1 or #r ~= 11 or bit.band(known, 28) ~= 0 then
+      error({err = 'expected a record that claims nothing, found ' .. #r .. ' bytes, known '
+        .. tostring(known) .. '; the session sent a malformed batch'})
+    end
+    local s = stored[j]
+    if s then
+      local sversion, sknown, svalues = string.byte(s, 1, 3)
+      if sversion ~= 1 or #s < 11 then
+        incompatible(s)
+      end
+      local mask = 0
+      if bit.band(known, 2) ~= 0 then mask = 1 end
+      if bit.band(known, 32) ~= 0 then mask = mask + 12 end
+      local mvalues = bit.bor(bit.band(values, mask), bit.band(svalues, bit.bnot(mask)))
+      local mknown = bit.bor(sknown, known)
+      -- Most often the merge is the incoming record itself (same header, nothing stored after
+      -- the hash): keep it without building a string.
+      if mknown ~= known or mvalues ~= values or #s ~= 11 or bit.band(known, 1) == 0 then
+        local hash
+        if bit.band(known, 1) ~= 0 then hash = string.sub(r, 4, 11) else hash = string.sub(s, 4, 11) end
+        r = string.char(1, mknown, mvalues) .. hash .. string.sub(s, 12)
+      end
+    end
+    if r ~= s then
+      changed[n + 1] = ARGV[first + j - 1]
+      changed[n + 2] = r
+      n = n + 2
+    end
+  end
+  if n > 0 then
+    redis.call('HSET', peers, unpack(changed))
+  end
+end
+if claiming == 0 then
+  return count
+end
 
 local function decode(r)
   local version = string.byte(r, 1)
   if version ~= 1 or #r < 11 then
-    error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
-      .. tostring(version) .. ' of ' .. #r .. ' bytes'})
+    incompatible(r)
   end
   local known, values = string.byte(r, 2, 3)
   local p = {}
@@ -70,7 +130,7 @@ local function update(id, change)
   end
 end
 
-for i = 1, #ARGV, 2 do
+for i = 2, 2 * claiming, 2 do
   local id = ARGV[i]
   local incoming = decode(ARGV[i + 1])
   local raw = redis.call('HGET', peers, id)
@@ -132,4 +192,5 @@ for i = 1, #ARGV, 2 do
 
   redis.call('HSET', peers, id, encode(merged))
 end
-return #ARGV / 2
+
+return claiming + count

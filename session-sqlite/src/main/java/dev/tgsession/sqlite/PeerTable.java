@@ -89,14 +89,21 @@ final class PeerTable {
           + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
           + " bot = excluded.bot, self = excluded.self,"
           + " phone = coalesce(excluded.phone, phone),"
-          + " usernames = excluded.usernames OR usernames";
+          + " usernames = excluded.usernames OR usernames"
+          // no row write when nothing changes
+          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
+          + " OR excluded.bot IS NOT bot OR excluded.self IS NOT self"
+          + " OR coalesce(excluded.phone, phone) IS NOT phone"
+          + " OR (excluded.usernames OR usernames) IS NOT usernames";
 
   /** Upserts a channel's row of ours. ?1 id, ?2 auth known, ?3 hash is 0, ?4 usernames known. */
   static final String UPSERT_CHANNEL_EXTRA =
       "INSERT INTO tgsession_peer (peer_id, ambient, usernames) VALUES (?1, ?2 AND ?3, ?4)"
           + " ON CONFLICT (peer_id) DO UPDATE SET"
           + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
-          + " usernames = excluded.usernames OR usernames";
+          + " usernames = excluded.usernames OR usernames"
+          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
+          + " OR (excluded.usernames OR usernames) IS NOT usernames";
 
   /**
    * Upserts grammers' row. ?1 id, ?2 hash (NULL for 0 or unknown, as grammers), ?3 auth known, ?4
@@ -109,7 +116,25 @@ final class PeerTable {
           + " ON CONFLICT (peer_id) DO UPDATE SET"
           + " hash = CASE WHEN ?3 THEN excluded.hash ELSE hash END,"
           + " subtype = CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype)"
-          + " END";
+          + " END"
+          // no row write (nor index upkeep) when nothing changes
+          + " WHERE (CASE WHEN ?3 THEN excluded.hash ELSE hash END) IS NOT hash"
+          + " OR (CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype) END)"
+          + " IS NOT subtype";
+
+  /**
+   * Upserts grammers' row of a plain record ({@link #plain}: only an access hash): the raw upsert,
+   * which leaves {@code subtype} (and so the partial index on it) and our tables alone. ?1 id, ?2
+   * hash (NULL for unknown, as grammers).
+   */
+  static final String UPSERT_HASH =
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, NULL)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash";
+
+  /** Inserts grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */
+  static final String INSERT_ID =
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, NULL, NULL)"
+          + " ON CONFLICT (peer_id) DO NOTHING";
 
   /** Gives every other self user self = false in our table (first, while grammers' bit is set). */
   static final String UNSET_OTHER_SELF_EXTRA =
@@ -157,6 +182,43 @@ final class PeerTable {
       return channel.usernames() == null && !isAmbient(channel.auth());
     }
     return true;
+  }
+
+  /**
+   * The statement that alone caches {@code peer}, if one does: {@link #UPSERT_HASH} for a record
+   * that carries at most an access hash (not the ambient one) and claims nothing (no usernames,
+   * phone, bot or self flag, channel kind), {@link #INSERT_ID} for one without a hash; {@code null}
+   * for any other record, which needs {@link #UPSERT_PEER_INFO} (and maybe our tables).
+   */
+  static @Nullable String plain(PeerInfo peer) {
+    PeerAuth auth;
+    if (peer instanceof PeerInfo.User user) {
+      if (!onlyPeerInfo(user)) {
+        return null;
+      }
+      auth = user.auth();
+    } else if (peer instanceof PeerInfo.Channel channel) {
+      if (!onlyPeerInfo(channel) || channel.kind() != null) {
+        return null;
+      }
+      auth = channel.auth();
+    } else {
+      auth = null;
+    }
+    return auth == null ? INSERT_ID : UPSERT_HASH;
+  }
+
+  /**
+   * Binds {@link #UPSERT_HASH} or {@link #INSERT_ID} (as {@link #plain} chose) for {@code peer}.
+   */
+  static void bindPlain(PreparedStatement statement, String sql, PeerInfo peer)
+      throws SQLException {
+    statement.setLong(1, peer.peerId().botApiDialogId());
+    if (sql.equals(UPSERT_HASH)) {
+      PeerAuth auth =
+          peer instanceof PeerInfo.User user ? user.auth() : ((PeerInfo.Channel) peer).auth();
+      statement.setLong(2, auth.accessHash());
+    }
   }
 
   /** Binds {@link #UPSERT_PEER_INFO}; {@code derived} when our row was written for a user. */

@@ -370,11 +370,18 @@ final class SqliteSession extends AbstractSession {
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch) {
     if (reducedBatch.size() == 1 && PeerTable.onlyPeerInfo(reducedBatch.get(0))) {
+      // One statement: autocommit is atomic and takes the write lock under the busy handler.
       PeerInfo peer = reducedBatch.get(0);
+      String plain = PeerTable.plain(peer);
       write(
           "cache a peer",
           false,
           connection -> {
+            if (plain != null) {
+              PreparedStatement upsert = connection.prepare(plain);
+              PeerTable.bindPlain(upsert, plain, peer);
+              return upsert.executeUpdate();
+            }
             PreparedStatement upsert = connection.prepare(PeerTable.UPSERT_PEER_INFO);
             PeerTable.bindPeerInfo(upsert, peer, false);
             return upsert.executeUpdate();
@@ -388,7 +395,8 @@ final class SqliteSession extends AbstractSession {
    * Writes a reduced batch. Each statement kind runs as one JDBC batch, in an order that is correct
    * because the batch claims no username, phone or self flag twice: first the claims are taken from
    * other peers, then usernames are rewritten, then our rows are merged (reading grammers' rows as
-   * they were), then grammers' rows.
+   * they were), then grammers' rows. Plain records (an id and at most an access hash, see {@link
+   * PeerTable#plain}) take the raw upserts, which leave {@code subtype} and our tables alone.
    */
   private static int store(SqliteConnection connection, List<PeerInfo> batch) throws SQLException {
     PreparedStatement unsetSelfExtra = null;
@@ -398,8 +406,22 @@ final class SqliteSession extends AbstractSession {
     PreparedStatement claimUsername = null;
     PreparedStatement userExtra = null;
     PreparedStatement channelExtra = null;
-    PreparedStatement peerInfo = connection.prepare(PeerTable.UPSERT_PEER_INFO);
+    PreparedStatement peerInfo = null;
+    PreparedStatement upsertHash = null;
+    PreparedStatement insertId = null;
     for (PeerInfo peer : batch) {
+      String plain = PeerTable.plain(peer);
+      if (plain != null) {
+        PreparedStatement statement = connection.prepare(plain);
+        PeerTable.bindPlain(statement, plain, peer);
+        statement.addBatch();
+        if (plain.equals(PeerTable.UPSERT_HASH)) {
+          upsertHash = statement;
+        } else {
+          insertId = statement;
+        }
+        continue;
+      }
       long id = peer.peerId().botApiDialogId();
       boolean extra = !PeerTable.onlyPeerInfo(peer);
       if (peer instanceof PeerInfo.User user) {
@@ -440,6 +462,7 @@ final class SqliteSession extends AbstractSession {
           claimUsername.addBatch();
         }
       }
+      peerInfo = connection.prepare(PeerTable.UPSERT_PEER_INFO);
       PeerTable.bindPeerInfo(peerInfo, peer, extra && peer instanceof PeerInfo.User);
       peerInfo.addBatch();
     }
@@ -453,7 +476,9 @@ final class SqliteSession extends AbstractSession {
           claimUsername,
           userExtra,
           channelExtra,
-          peerInfo
+          peerInfo,
+          upsertHash,
+          insertId
         }) {
       if (statement != null) {
         for (int count : statement.executeBatch()) {

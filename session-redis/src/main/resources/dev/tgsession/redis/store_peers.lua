@@ -9,10 +9,11 @@
 -- [u16 count, (u8 length, bytes)*], [u8 length, digits].
 --
 -- Fast path first, for the records that claim nothing: two commands for all of them (HMGET of
--- their stored records, one HSET of those that change), merged on the bytes without tables (the
--- header is fixed-position; the stored usernames and phone are kept as they are). Such a record
--- changes only its own hash, bot and kind, which a claim never touches in another peer's record,
--- so applying them before the claiming records gives the same result as the batch's order.
+-- their stored records, or HGET for one; one HSET of those that change, none if nothing does),
+-- merged on the bytes without tables (the header is fixed-position; the stored usernames and
+-- phone are kept as they are). Such a record changes only its own hash, bot and kind, which a
+-- claim never touches in another peer's record, so applying them before the claiming records
+-- gives the same result as the batch's order.
 -- Then the claiming records, one by one: decoded into tables, merged, indexes and other peers
 -- updated. Their functions are only defined when there is one (most calls have none).
 local peers, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -22,38 +23,51 @@ local function incompatible(r)
     .. tostring(string.byte(r, 1)) .. ' of ' .. #r .. ' bytes'})
 end
 
+-- The merge of a record that claims nothing (r) into the stored one (s, false if none).
+local function merge(r, s)
+  local version, known, values = string.byte(r, 1, 3)
+  if version ~= 1 or #r ~= 11 or bit.band(known, 28) ~= 0 then
+    error({err = 'expected a record that claims nothing, found ' .. #r .. ' bytes, known '
+      .. tostring(known) .. '; the session sent a malformed batch'})
+  end
+  if not s then
+    return r
+  end
+  local sversion, sknown, svalues = string.byte(s, 1, 3)
+  if sversion ~= 1 or #s < 11 then
+    incompatible(s)
+  end
+  -- Most often the merge is the incoming record itself: the same components known, the hash
+  -- among them, nothing stored after it. Otherwise splice the bytes.
+  if sknown == known and #s == 11 and bit.band(known, 1) ~= 0 then
+    return r
+  end
+  local mask = 0
+  if bit.band(known, 2) ~= 0 then mask = 1 end
+  if bit.band(known, 32) ~= 0 then mask = mask + 12 end
+  values = bit.bor(bit.band(values, mask), bit.band(svalues, bit.bnot(mask)))
+  local hash
+  if bit.band(known, 1) ~= 0 then hash = string.sub(r, 4, 11) else hash = string.sub(s, 4, 11) end
+  return string.char(1, bit.bor(sknown, known), values) .. hash .. string.sub(s, 12)
+end
+
 local claiming = tonumber(ARGV[1])
 local first = 2 + 2 * claiming
 local count = (#ARGV - first + 1) / 2
-if count > 0 then
+if count == 1 then
+  local id = ARGV[first]
+  local s = redis.call('HGET', peers, id)
+  local r = merge(ARGV[first + 1], s)
+  if r ~= s then
+    redis.call('HSET', peers, id, r)
+  end
+elseif count > 1 then
   local stored = redis.call('HMGET', peers, unpack(ARGV, first, first + count - 1))
   local changed, n = {}, 0
+  local records = first + count - 1
   for j = 1, count do
-    local r = ARGV[first + count + j - 1]
-    local version, known, values = string.byte(r, 1, 3)
-    if version ~= 1 or #r ~= 11 or bit.band(known, 28) ~= 0 then
-      error({err = 'expected a record that claims nothing, found ' .. #r .. ' bytes, known '
-        .. tostring(known) .. '; the session sent a malformed batch'})
-    end
     local s = stored[j]
-    if s then
-      local sversion, sknown, svalues = string.byte(s, 1, 3)
-      if sversion ~= 1 or #s < 11 then
-        incompatible(s)
-      end
-      local mask = 0
-      if bit.band(known, 2) ~= 0 then mask = 1 end
-      if bit.band(known, 32) ~= 0 then mask = mask + 12 end
-      local mvalues = bit.bor(bit.band(values, mask), bit.band(svalues, bit.bnot(mask)))
-      local mknown = bit.bor(sknown, known)
-      -- Most often the merge is the incoming record itself (same header, nothing stored after
-      -- the hash): keep it without building a string.
-      if mknown ~= known or mvalues ~= values or #s ~= 11 or bit.band(known, 1) == 0 then
-        local hash
-        if bit.band(known, 1) ~= 0 then hash = string.sub(r, 4, 11) else hash = string.sub(s, 4, 11) end
-        r = string.char(1, mknown, mvalues) .. hash .. string.sub(s, 12)
-      end
-    end
+    local r = merge(ARGV[records + j], s)
     if r ~= s then
       changed[n + 1] = ARGV[first + j - 1]
       changed[n + 2] = r

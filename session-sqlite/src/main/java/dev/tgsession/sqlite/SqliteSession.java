@@ -412,14 +412,16 @@ final class SqliteSession extends AbstractSession {
     for (PeerInfo peer : batch) {
       String plain = PeerTable.plain(peer);
       if (plain != null) {
-        PreparedStatement statement = connection.prepare(plain);
-        PeerTable.bindPlain(statement, plain, peer);
-        statement.addBatch();
+        PreparedStatement statement;
         if (plain.equals(PeerTable.UPSERT_HASH)) {
+          statement = upsertHash == null ? connection.prepare(plain) : upsertHash;
           upsertHash = statement;
         } else {
+          statement = insertId == null ? connection.prepare(plain) : insertId;
           insertId = statement;
         }
+        PeerTable.bindPlain(statement, plain, peer);
+        statement.addBatch();
         continue;
       }
       long id = peer.peerId().botApiDialogId();

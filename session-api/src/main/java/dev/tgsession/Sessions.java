@@ -13,8 +13,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.WeakHashMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens sessions by URI: the scheme picks a {@link SessionProvider} found through {@link
@@ -32,7 +32,7 @@ public final class Sessions {
   /** How many peers {@link #copy} hands to {@link Session#cachePeers} at once. */
   public static final int COPY_BATCH_SIZE = 1000;
 
-  private static final Map<ClassLoader, Registry> REGISTRIES = new WeakHashMap<>();
+  private static volatile @Nullable Registry ownRegistry;
 
   private Sessions() {}
 
@@ -136,10 +136,23 @@ public final class Sessions {
     return context != null ? context : Sessions.class.getClassLoader();
   }
 
+  // Providers are cached only for the loader of this class: a cache keyed by other loaders would
+  // keep them alive (the providers reference their loader), so those are looked up on each call.
   private static Registry registry(ClassLoader classLoader) {
-    synchronized (REGISTRIES) {
-      return REGISTRIES.computeIfAbsent(classLoader, Registry::load);
+    if (classLoader != Sessions.class.getClassLoader()) {
+      return Registry.load(classLoader);
     }
+    Registry registry = ownRegistry;
+    if (registry == null) {
+      synchronized (Sessions.class) {
+        registry = ownRegistry;
+        if (registry == null) {
+          registry = Registry.load(classLoader);
+          ownRegistry = registry;
+        }
+      }
+    }
+    return registry;
   }
 
   /** The providers one class loader sees, by scheme. */

@@ -186,13 +186,18 @@ class ValueTypesTest {
     }
 
     @Test
-    @DisplayName("KnownDcs holds Telegram's five production DCs on port 443")
+    @DisplayName(
+        "KnownDcs holds Telegram's five production DCs on port 443, and its three test DCs")
     void knownDcs() {
       assertThat(KnownDcs.all()).containsOnlyKeys(1, 2, 3, 4, 5);
       assertThat(KnownDcs.get(2).orElseThrow().ipv4().getAddress().getHostAddress())
           .isEqualTo("149.154.167.41");
       assertThat(KnownDcs.get(5).orElseThrow().ipv4().getAddress().getHostAddress())
           .isEqualTo("91.108.56.104");
+      assertThat(KnownDcs.test()).containsOnlyKeys(1, 2, 3);
+      assertThat(KnownDcs.test().get(2).ipv4().getAddress().getHostAddress())
+          .isEqualTo("149.154.167.40");
+      assertThat(KnownDcs.test().values()).allSatisfy(dc -> assertThat(dc.authKey()).isNull());
       assertThat(KnownDcs.all().values())
           .allSatisfy(
               dc -> {

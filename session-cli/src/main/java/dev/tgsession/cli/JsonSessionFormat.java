@@ -606,7 +606,16 @@ public final class JsonSessionFormat {
       }
       try {
         // A literal address: no name lookup happens.
-        return new InetSocketAddress(InetAddress.getByName(matcher.group(1)), port);
+        InetAddress address = InetAddress.getByName(matcher.group(1));
+        if (pattern == IPV6 && address instanceof java.net.Inet4Address) {
+          // Java reads ::ffff:a.b.c.d as IPv4; the field is IPv6, so keep it IPv4-mapped.
+          byte[] mapped = new byte[16];
+          mapped[10] = (byte) 0xFF;
+          mapped[11] = (byte) 0xFF;
+          System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
+          address = java.net.Inet6Address.getByAddress(null, mapped, -1);
+        }
+        return new InetSocketAddress(address, port);
       } catch (UnknownHostException e) {
         throw fail("expected " + name + " to be " + form + ", found '" + text + "'", "");
       }

@@ -335,6 +335,29 @@ class JsonSessionFormatTest {
   }
 
   @Test
+  @DisplayName("an IPv4-mapped IPv6 address (as grammers gives DCs it does not know) round-trips")
+  void mappedIpv6RoundTrips() throws IOException {
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xFF;
+    mapped[11] = (byte) 0xFF;
+    mapped[12] = 10;
+    mapped[15] = 7;
+    dev.tgsession.DcOption option =
+        new dev.tgsession.DcOption(
+            203,
+            new java.net.InetSocketAddress(java.net.InetAddress.getByName("10.0.0.7"), 443),
+            new java.net.InetSocketAddress(
+                java.net.Inet6Address.getByAddress(null, mapped, -1), 443),
+            null);
+    try (Session source = Sessions.open("memory:");
+        Session target = Sessions.open("memory:")) {
+      source.setDcOption(option);
+      JsonSessionFormat.read(utf8(export(source)), target);
+      assertThat(target.dcOption(203)).contains(option);
+    }
+  }
+
+  @Test
   @DisplayName("reading into a closed session fails like the session does")
   void closedTarget() throws IOException {
     String json;

@@ -491,6 +491,20 @@ final class SqliteSession extends AbstractSession {
     return changed;
   }
 
+  /**
+   * Updates the single update_state row; only when it does not exist yet (the first write), runs
+   * the update again and the insert in one transaction. After the first write this is one UPDATE in
+   * autocommit.
+   */
+  private void updateStateRow(Work<Integer> update, Work<Integer> insert) {
+    if (write("store the update state", false, update) == 0) {
+      write(
+          "store the update state",
+          true,
+          connection -> update.run(connection) > 0 ? 1 : insert.run(connection));
+    }
+  }
+
   @Override
   protected Stream<PeerInfo> streamPeers() {
     // Pages by peer id, one short read each, so no transaction stays open while the caller
@@ -621,22 +635,15 @@ final class SqliteSession extends AbstractSession {
             statement.setInt(3, primary.seq());
             return statement.executeUpdate();
           };
-      // The single row exists after the first write: then this is one UPDATE, no transaction.
-      if (write("store the update state", false, set) == 0) {
-        write(
-            "store the update state",
-            true,
-            connection -> {
-              if (set.run(connection) > 0) {
-                return 1;
-              }
-              PreparedStatement insert = connection.prepare(INSERT_PRIMARY);
-              insert.setInt(1, primary.pts());
-              insert.setInt(2, primary.date());
-              insert.setInt(3, primary.seq());
-              return insert.executeUpdate();
-            });
-      }
+      updateStateRow(
+          set,
+          connection -> {
+            PreparedStatement insert = connection.prepare(INSERT_PRIMARY);
+            insert.setInt(1, primary.pts());
+            insert.setInt(2, primary.date());
+            insert.setInt(3, primary.seq());
+            return insert.executeUpdate();
+          });
     } else if (update instanceof UpdateState.Secondary secondary) {
       Work<Integer> set =
           connection -> {
@@ -644,19 +651,13 @@ final class SqliteSession extends AbstractSession {
             statement.setInt(1, secondary.qts());
             return statement.executeUpdate();
           };
-      if (write("store the update state", false, set) == 0) {
-        write(
-            "store the update state",
-            true,
-            connection -> {
-              if (set.run(connection) > 0) {
-                return 1;
-              }
-              PreparedStatement insert = connection.prepare(INSERT_SECONDARY);
-              insert.setInt(1, secondary.qts());
-              return insert.executeUpdate();
-            });
-      }
+      updateStateRow(
+          set,
+          connection -> {
+            PreparedStatement insert = connection.prepare(INSERT_SECONDARY);
+            insert.setInt(1, secondary.qts());
+            return insert.executeUpdate();
+          });
     } else if (update instanceof UpdateState.All all) {
       UpdatesState state = all.state();
       write(

@@ -6,8 +6,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.jspecify.annotations.Nullable;
 
-/** IP addresses from bytes and text, never through a DNS lookup. */
-final class IpAddresses {
+/**
+ * IP addresses from bytes and text, never through a DNS lookup, for the codecs and the export
+ * formats that write addresses as text.
+ */
+public final class IpAddresses {
   private IpAddresses() {}
 
   /** An {@link Inet4Address} for 4 bytes, an {@link Inet6Address} (even IPv4-mapped) for 16. */
@@ -24,7 +27,7 @@ final class IpAddresses {
   }
 
   /** The IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d}, as grammers' {@code to_ipv6_mapped}. */
-  static Inet6Address mapped(Inet4Address ipv4) {
+  public static Inet6Address mapped(Inet4Address ipv4) {
     byte[] bytes = new byte[16];
     bytes[10] = (byte) 0xFF;
     bytes[11] = (byte) 0xFF;
@@ -113,7 +116,7 @@ final class IpAddresses {
    * leading zeros, the longest run of two or more zero groups as {@code ::}, {@code ::ffff:a.b.c.d}
    * for IPv4-mapped addresses).
    */
-  static String toText(InetAddress address) {
+  public static String toText(InetAddress address) {
     if (address instanceof Inet4Address) {
       return address.getHostAddress();
     }

@@ -19,6 +19,7 @@ import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.interop.IpAddresses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -310,45 +311,10 @@ public final class JsonSessionFormat {
 
   /** {@code a.b.c.d:port} or {@code [x:y::z]:port}, IPv6 in the RFC 5952 form, no scope id. */
   static String hostPort(InetSocketAddress address) {
-    byte[] bytes = address.getAddress().getAddress();
-    if (bytes.length == 4) {
-      return address.getAddress().getHostAddress() + ":" + address.getPort();
-    }
-    return "[" + ipv6Text(bytes) + "]:" + address.getPort();
-  }
-
-  private static String ipv6Text(byte[] bytes) {
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
-    }
-    // RFC 5952: the longest run of two or more zero groups (the first of equals) becomes "::".
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
+    String text = IpAddresses.toText(address.getAddress());
+    return (address.getAddress() instanceof java.net.Inet6Address ? "[" + text + "]" : text)
+        + ":"
+        + address.getPort();
   }
 
   /** Where a reader puts what it has read. */
@@ -607,13 +573,9 @@ public final class JsonSessionFormat {
       try {
         // A literal address: no name lookup happens.
         InetAddress address = InetAddress.getByName(matcher.group(1));
-        if (pattern == IPV6 && address instanceof java.net.Inet4Address) {
+        if (pattern == IPV6 && address instanceof java.net.Inet4Address ipv4) {
           // Java reads ::ffff:a.b.c.d as IPv4; the field is IPv6, so keep it IPv4-mapped.
-          byte[] mapped = new byte[16];
-          mapped[10] = (byte) 0xFF;
-          mapped[11] = (byte) 0xFF;
-          System.arraycopy(address.getAddress(), 0, mapped, 12, 4);
-          address = java.net.Inet6Address.getByAddress(null, mapped, -1);
+          address = IpAddresses.mapped(ipv4);
         }
         return new InetSocketAddress(address, port);
       } catch (UnknownHostException e) {

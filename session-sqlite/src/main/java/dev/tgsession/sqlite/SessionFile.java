@@ -14,7 +14,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 import org.sqlite.jdbc4.JDBC4Connection;
 
@@ -85,12 +89,13 @@ final class SessionFile {
    * Opens a read-only connection that writes nothing, not even side files: without a -wal file all
    * content is in the database file, so it is opened {@code immutable} (no locks, no -wal or -shm
    * created); with one, another connection is using the file (or crashed), its -wal and -shm exist,
-   * and a plain read-only open reads the WAL too.
+   * and a plain read-only open reads the WAL too, waiting up to {@code busyTimeoutMillis} for a
+   * writer's lock.
    */
-  static Connection openReadOnly(Path file) throws SQLException {
+  static Connection openReadOnly(Path file, int busyTimeoutMillis) throws SQLException {
     Path wal = file.resolveSibling(file.getFileName() + "-wal");
     if (Files.exists(wal)) {
-      return openLockedReadOnly(file);
+      return openLockedReadOnly(file, busyTimeoutMillis);
     }
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
@@ -100,9 +105,13 @@ final class SessionFile {
     return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
   }
 
-  /** Opens a read-only connection that takes SQLite's locks and reads a hot journal or WAL. */
-  static Connection openLockedReadOnly(Path file) throws SQLException {
+  /**
+   * Opens a read-only connection that takes SQLite's locks, waiting up to {@code busyTimeoutMillis}
+   * for them, and reads a hot journal or WAL.
+   */
+  static Connection openLockedReadOnly(Path file, int busyTimeoutMillis) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout(busyTimeoutMillis);
     config.setReadOnly(true);
     config.setOpenMode(SQLiteOpenMode.READONLY);
     return open(file, config);
@@ -116,13 +125,42 @@ final class SessionFile {
     config.setBusyTimeout(busyTimeoutMillis);
     Connection connection = open(file, config);
     try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA journal_mode = WAL");
+      switchToWal(statement, busyTimeoutMillis);
       statement.execute("PRAGMA synchronous = NORMAL");
     } catch (SQLException e) {
       connection.close();
       throw e;
     }
     return connection;
+  }
+
+  /**
+   * Puts the file in WAL mode (a setting stored in the file, so a no-op once done). Converting a
+   * new file takes its exclusive lock; when several connections convert it at the same moment,
+   * SQLite answers all but one with SQLITE_BUSY at once, without its busy handler (waiting would
+   * deadlock). So the conversion is retried here, with a short random pause, until the busy timeout
+   * has passed; the winner's conversion takes microseconds.
+   */
+  private static void switchToWal(Statement statement, int busyTimeoutMillis) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(busyTimeoutMillis);
+    for (int attempt = 0; ; attempt++) {
+      try {
+        statement.execute("PRAGMA journal_mode = WAL");
+        return;
+      } catch (SQLiteException e) {
+        int primary = e.getResultCode().code & 0xFF;
+        if (primary != SQLiteErrorCode.SQLITE_BUSY.code || System.nanoTime() - deadline >= 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(1 + ThreadLocalRandom.current().nextInt(Math.min(1 << attempt, 20)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          e.addSuppressed(interrupted);
+          throw e;
+        }
+      }
+    }
   }
 
   /** Opens a connection for reads only; the file is already in WAL mode. */

@@ -131,7 +131,7 @@ final class SqliteSession extends AbstractSession {
     SessionFile.requireSqliteHeader(file, "a session file");
     try {
       if (Files.size(file) > 0) {
-        requireUsable(inspect(file), file);
+        requireUsable(inspect(file, busyTimeoutMillis), file);
       }
     } catch (java.io.IOException e) {
       throw new SessionStorageException("could not read session file " + file + ": " + e, e);
@@ -158,13 +158,13 @@ final class SqliteSession extends AbstractSession {
     }
   }
 
-  private static Schema.Contents inspect(Path file) throws SQLException {
-    try (Connection inspector = SessionFile.openReadOnly(file)) {
+  private static Schema.Contents inspect(Path file, int busyTimeoutMillis) throws SQLException {
+    try (Connection inspector = SessionFile.openReadOnly(file, busyTimeoutMillis)) {
       return Schema.read(inspector);
     } catch (SQLException unlocked) {
       // An immutable read can catch a concurrent creator writing the first page: read again
       // under SQLite's locks before calling the file corrupt.
-      try (Connection inspector = SessionFile.openLockedReadOnly(file)) {
+      try (Connection inspector = SessionFile.openLockedReadOnly(file, busyTimeoutMillis)) {
         return Schema.read(inspector);
       } catch (SQLException locked) {
         locked.addSuppressed(unlocked);

@@ -75,7 +75,8 @@ public final class TelethonSessionFile {
           "expected a Telethon .session file at " + file + ", found no such file", null);
     }
     SessionFile.requireSqliteHeader(file, "a Telethon .session file");
-    try (Connection connection = SessionFile.openReadOnly(file)) {
+    try (Connection connection =
+        SessionFile.openReadOnly(file, SqliteSessionProvider.DEFAULT_BUSY_TIMEOUT_MILLIS)) {
       Schema.Contents contents = Schema.read(connection);
       if (!contents.tables().containsAll(Schema.TELETHON_TABLES)) {
         throw new IncompatibleSessionException(

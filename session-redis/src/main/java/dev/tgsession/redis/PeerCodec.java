@@ -14,32 +14,38 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The binary peer record, shared with {@code store_peers.lua} (which merges records without turning
- * them into anything else):
+ * How a peer is stored: its access hash in the {@code peers} hash and everything else it may know
+ * in an optional record in the {@code info} hash, both under the 8-byte big-endian Bot API dialog
+ * id. Splitting them lets a peer known by id and access hash only, the most common write, be one
+ * plain {@code HSET} that replaces exactly the hash and leaves what else is stored alone.
  *
  * <pre>
- * u8  version (1)
- * u8  known:  1 access hash, 2 bot, 4 self, 8 usernames, 16 phone, 32 channel kind
- * u8  values: 1 bot, 2 self, channel kind &lt;&lt; 2 (1 broadcast, 2 megagroup, 3 gigagroup)
- * i64 access hash, big-endian (0 unless known)
- * if usernames known: u16 count, then per username u8 length + ASCII
- * if phone known:     u8 length + ASCII digits
+ * peers value: the access hash as i64 big-endian, or empty when it is unknown (the field exists for
+ *              every stored peer)
+ * info record (absent when none of these is known):
+ *   u8  version (1)
+ *   u8  known:  2 bot, 4 self, 8 usernames, 16 phone, 32 channel kind (1 is unused)
+ *   u8  values: 1 bot, 2 self, channel kind &lt;&lt; 2 (1 broadcast, 2 megagroup, 3 gigagroup)
+ *   if usernames known: u16 count, then per username u8 length + ASCII
+ *   if phone known:     u8 length + ASCII digits
  * </pre>
  *
- * A bit clear in {@code known} is a {@code null} component. Peer ids (hash fields and index values)
- * are the Bot API dialog id as 8 bytes, big-endian.
+ * A bit clear in {@code known} is a {@code null} component. {@code store_peers.lua} merges info
+ * records that claim nothing on their bytes.
  */
 final class PeerCodec {
 
   static final int VERSION = 1;
 
-  private static final int HASH = 1;
+  /** The stored value of a peer whose access hash is unknown. */
+  static final byte[] NO_HASH = new byte[0];
+
   private static final int BOT = 2;
   private static final int SELF = 4;
   private static final int USERNAMES = 8;
   private static final int PHONE = 16;
   private static final int KIND = 32;
-  private static final int HEADER = 11;
+  private static final int HEADER = 3;
 
   private PeerCodec() {}
 
@@ -63,14 +69,26 @@ final class PeerCodec {
     }
   }
 
-  static byte[] encode(PeerInfo peer) {
+  /** The {@code peers} value of a peer: its access hash, or {@link #NO_HASH}. */
+  static byte[] hash(PeerInfo peer) {
+    PeerAuth auth = null;
+    if (peer instanceof PeerInfo.User user) {
+      auth = user.auth();
+    } else if (peer instanceof PeerInfo.Channel channel) {
+      auth = channel.auth();
+    }
+    return auth == null
+        ? NO_HASH
+        : ByteBuffer.allocate(Long.BYTES).putLong(auth.accessHash()).array();
+  }
+
+  /** The {@code info} record of a peer, or {@code null} when it knows nothing the record holds. */
+  static byte @Nullable [] info(PeerInfo peer) {
     int known = 0;
     int values = 0;
-    PeerAuth auth = null;
     List<String> usernames = peer.usernames();
     String phone = null;
     if (peer instanceof PeerInfo.User user) {
-      auth = user.auth();
       if (user.bot() != null) {
         known |= BOT;
         values |= user.bot() ? 1 : 0;
@@ -80,28 +98,25 @@ final class PeerCodec {
         values |= user.self() ? 2 : 0;
       }
       phone = user.phone();
-    } else if (peer instanceof PeerInfo.Channel channel) {
-      auth = channel.auth();
-      if (channel.kind() != null) {
-        known |= KIND;
-        values |=
-            switch (channel.kind()) {
-                  case BROADCAST -> 1;
-                  case MEGAGROUP -> 2;
-                  case GIGAGROUP -> 3;
-                }
-                << 2;
-      }
+    } else if (peer instanceof PeerInfo.Channel channel && channel.kind() != null) {
+      known |= KIND;
+      values |=
+          switch (channel.kind()) {
+                case BROADCAST -> 1;
+                case MEGAGROUP -> 2;
+                case GIGAGROUP -> 3;
+              }
+              << 2;
     }
-    known |= auth != null ? HASH : 0;
     known |= usernames != null ? USERNAMES : 0;
     known |= phone != null ? PHONE : 0;
-    ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+    if (known == 0) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16);
     out.write(VERSION);
     out.write(known);
     out.write(values);
-    out.writeBytes(
-        ByteBuffer.allocate(Long.BYTES).putLong(auth == null ? 0 : auth.accessHash()).array());
     if (usernames != null) {
       if (usernames.size() > 0xFFFF) {
         throw new IllegalArgumentException(
@@ -123,42 +138,57 @@ final class PeerCodec {
   }
 
   /**
-   * Whether an encoded record claims something its peer may take from another one: usernames, a
-   * phone or the self flag. {@code store_peers.lua} merges the others on their bytes.
+   * The peer stored as {@code hash} (its {@code peers} value) and {@code info} (its {@code info}
+   * record, or {@code null}).
+   *
+   * @throws IncompatibleSessionException if either was not written by this version
    */
-  static boolean claims(byte[] record) {
-    return (record[1] & (SELF | USERNAMES | PHONE)) != 0;
-  }
-
-  static PeerInfo decode(PeerId id, byte[] record) {
-    try {
-      ByteBuffer in = ByteBuffer.wrap(record);
-      int version = in.get() & 0xFF;
-      if (version != VERSION || record.length < HEADER) {
-        throw new IncompatibleSessionException(
-            "expected a peer record of version "
-                + VERSION
-                + " for peer "
-                + id
-                + ", found version "
-                + version
-                + " ("
-                + record.length
-                + " bytes); it was written by a newer or foreign program, open it with that");
-      }
-      int known = in.get() & 0xFF;
-      int values = in.get() & 0xFF;
-      long hash = in.getLong();
-      PeerAuth auth = (known & HASH) != 0 ? new PeerAuth(hash) : null;
-      List<String> usernames = null;
-      if ((known & USERNAMES) != 0) {
-        int count = in.getShort() & 0xFFFF;
-        usernames = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          usernames.add(readShort(in));
+  static PeerInfo decode(PeerId id, byte[] hash, byte @Nullable [] info) {
+    if (hash.length != 0 && hash.length != Long.BYTES) {
+      throw new IncompatibleSessionException(
+          "expected an 8-byte access hash (or none) for peer "
+              + id
+              + ", found "
+              + hash.length
+              + " bytes; the peers were written by another program or tgsession version");
+    }
+    PeerAuth auth = hash.length == 0 ? null : new PeerAuth(ByteBuffer.wrap(hash).getLong());
+    int known = 0;
+    int values = 0;
+    List<String> usernames = null;
+    String phone = null;
+    if (info != null) {
+      try {
+        ByteBuffer in = ByteBuffer.wrap(info);
+        int version = in.get() & 0xFF;
+        if (version != VERSION || info.length < HEADER) {
+          throw new IncompatibleSessionException(
+              "expected a peer record of version "
+                  + VERSION
+                  + " for peer "
+                  + id
+                  + ", found version "
+                  + version
+                  + " ("
+                  + info.length
+                  + " bytes); it was written by a newer or foreign program, open it with that");
         }
+        known = in.get() & 0xFF;
+        values = in.get() & 0xFF;
+        if ((known & USERNAMES) != 0) {
+          int count = in.getShort() & 0xFFFF;
+          usernames = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            usernames.add(readShort(in));
+          }
+        }
+        phone = (known & PHONE) != 0 ? readShort(in) : null;
+      } catch (BufferUnderflowException e) {
+        throw new IncompatibleSessionException(
+            "expected a valid peer record for peer " + id + ", found a malformed one: " + e, e);
       }
-      String phone = (known & PHONE) != 0 ? readShort(in) : null;
+    }
+    try {
       return switch (id.kind()) {
         case USER ->
             new PeerInfo.User(
@@ -177,7 +207,7 @@ final class PeerCodec {
                 usernames);
         case USER_SELF -> throw new IncompatibleSessionException("peer record under the self id");
       };
-    } catch (BufferUnderflowException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new IncompatibleSessionException(
           "expected a valid peer record for peer " + id + ", found a malformed one: " + e, e);
     }

@@ -10,8 +10,14 @@ import java.util.List;
  */
 final class RedisKeys {
 
-  /** Hash: 8-byte dialog id to peer record ({@link PeerCodec}). */
+  /**
+   * Hash: 8-byte dialog id to the peer's access hash (8 bytes, or empty when unknown); one field
+   * per stored peer ({@link PeerCodec}).
+   */
   final byte[] peers;
+
+  /** Hash: 8-byte dialog id to the peer's info record, when it knows more than its hash. */
+  final byte[] info;
 
   /** Hash: lower-case username to the 8-byte dialog id owning it. */
   final byte[] usernames;
@@ -23,7 +29,8 @@ final class RedisKeys {
   final byte[] self;
 
   /**
-   * Hash: {@code home} to the home DC id, decimal DC id to a DC option record ({@link DcCodec}).
+   * Hash: {@code home} to the home DC id, decimal DC id to a DC option record ({@link DcCodec}),
+   * {@code layout} to the version of this key layout ({@link RedisSession#LAYOUT}).
    */
   final byte[] dcs;
 
@@ -38,6 +45,7 @@ final class RedisKeys {
   RedisKeys(String prefix, String session) {
     this.tag = "{" + prefix + ":" + session + "}";
     peers = key("peers");
+    info = key("info");
     usernames = key("usernames");
     phones = key("phones");
     self = key("self");
@@ -53,7 +61,7 @@ final class RedisKeys {
 
   /** Every key of the session, for {@code clear()}. */
   List<byte[]> all() {
-    return List.of(peers, usernames, phones, self, dcs, state, channels);
+    return List.of(peers, info, usernames, phones, self, dcs, state, channels);
   }
 
   private byte[] key(String name) {

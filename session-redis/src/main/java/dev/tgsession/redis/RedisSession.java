@@ -13,6 +13,7 @@ import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -37,16 +38,29 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
- * or one script call; merges and claims run inside {@code store_peers.lua}, so concurrent writers
- * never lose each other's data.
+ * or one script call, so concurrent writers never lose each other's data: a batch of peers known by
+ * id and access hash only is one {@code HSET} (it replaces exactly the hashes), anything else is
+ * merged and its claims enforced inside {@code store_peers.lua}.
  */
 final class RedisSession extends AbstractSession {
 
-  /** Peers per script call: bounds how long one call blocks the server. */
+  /** Peers per script call or command: bounds how long one call blocks the server. */
   static final int PEERS_PER_CALL = 1000;
+
+  /**
+   * The version of the key layout, kept in the {@code dcs} hash under {@code layout} by every
+   * writer, so that a session written in another layout is refused at open instead of mixed up.
+   */
+  static final String LAYOUT = "2";
 
   private static final int SCAN_COUNT = 1000;
   private static final byte[] HOME = bytes("home");
+  private static final String LAYOUT_FIELD = "layout";
+  private static final byte[] LAYOUT_KEY = bytes(LAYOUT_FIELD);
+  private static final byte[] LAYOUT_VALUE = bytes(LAYOUT);
+  private static final byte[] BY_ID = bytes("id");
+  private static final byte[] BY_FIELD = bytes("field");
+  private static final byte[] BY_STRING = bytes("string");
   private static final byte[] PTS = bytes("pts");
   private static final byte[] QTS = bytes("qts");
   private static final byte[] DATE = bytes("date");
@@ -62,6 +76,9 @@ final class RedisSession extends AbstractSession {
   private final RedisKeys keys;
   private final String endpoint;
   private final boolean retryOnConnectionFailure;
+
+  /** Whether this instance wrote the layout version since it opened or cleared the session. */
+  private volatile boolean layoutMarked;
 
   /**
    * @param endpoint how messages name the server ({@code Redis at host:port})
@@ -91,7 +108,9 @@ final class RedisSession extends AbstractSession {
     Map<Integer, DcOption> options = new HashMap<>();
     for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {
       String field = string(entry.getKey());
-      if (field.equals("home")) {
+      if (field.equals(LAYOUT_FIELD)) {
+        requireLayout(string(entry.getValue()));
+      } else if (field.equals("home")) {
         home = parseInt(entry.getValue(), "the home DC id");
       } else {
         int dcId = parseInt(entry.getKey(), "a DC id");
@@ -101,30 +120,58 @@ final class RedisSession extends AbstractSession {
     return new StoredDcs(home, options);
   }
 
+  private void requireLayout(String layout) {
+    if (!layout.equals(LAYOUT)) {
+      throw new IncompatibleSessionException(
+          "expected tgsession's Redis key layout "
+              + LAYOUT
+              + " under "
+              + keys.tag()
+              + " in "
+              + endpoint
+              + ", found layout '"
+              + layout
+              + "' (written by another tgsession version); open it with that version, or copy"
+              + " the session with it to a new one");
+    }
+  }
+
   @Override
   protected void storeHomeDcId(int dcId) {
-    call("write the home DC", () -> redis.hset(keys.dcs, HOME, bytes(Integer.toString(dcId))));
+    Map<byte[], byte[]> fields = new LinkedHashMap<>();
+    fields.put(HOME, bytes(Integer.toString(dcId)));
+    fields.put(LAYOUT_KEY, LAYOUT_VALUE);
+    call("write the home DC", () -> redis.hset(keys.dcs, fields));
+    layoutMarked = true;
   }
 
   @Override
   protected void storeDcOption(DcOption option) {
-    byte[] record = DcCodec.encode(option);
-    call(
-        "write DC option " + option.id(),
-        () -> redis.hset(keys.dcs, bytes(Integer.toString(option.id())), record));
+    Map<byte[], byte[]> fields = new LinkedHashMap<>();
+    fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
+    fields.put(LAYOUT_KEY, LAYOUT_VALUE);
+    call("write DC option " + option.id(), () -> redis.hset(keys.dcs, fields));
+    layoutMarked = true;
+  }
+
+  /** Writes the layout version before this instance's first other write (once, idempotent). */
+  private void markLayout() {
+    if (!layoutMarked) {
+      call("write the key layout version", () -> redis.hset(keys.dcs, LAYOUT_KEY, LAYOUT_VALUE));
+      layoutMarked = true;
+    }
   }
 
   // ---- peers --------------------------------------------------------------------------------
 
   @Override
   protected @Nullable PeerInfo loadPeer(PeerId id) {
-    byte[] record = call("read peer " + id, () -> redis.hget(keys.peers, PeerCodec.id(id)));
-    return record == null ? null : PeerCodec.decode(id, record);
+    return lookup("read peer " + id, null, BY_ID, PeerCodec.id(id));
   }
 
   @Override
   protected PeerInfo.@Nullable User loadSelfUser() {
-    PeerInfo self = lookup("read the self user", keys.self, null);
+    PeerInfo self = lookup("read the self user", keys.self, BY_STRING, null);
     if (self != null && !(self instanceof PeerInfo.User)) {
       throw new IncompatibleSessionException(
           "expected the self user of " + description() + " to be a user, found peer " + self);
@@ -134,69 +181,78 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected @Nullable PeerInfo loadPeerByUsername(String username) {
-    return lookup("look up a peer by username", keys.usernames, bytes(username));
+    return lookup("look up a peer by username", keys.usernames, BY_FIELD, bytes(username));
   }
 
   @Override
   protected @Nullable PeerInfo loadPeerByPhone(String phone) {
-    return lookup("look up a user by phone", keys.phones, bytes(phone));
-  }
-
-  private @Nullable PeerInfo lookup(String what, byte[] index, byte @Nullable [] field) {
-    List<byte[]> args = field == null ? List.of() : List.of(field);
-    Object result = call(what, () -> LOOKUP_PEER.run(redis, List.of(index, keys.peers), args));
-    if (!(result instanceof List<?> pair) || pair.size() != 2) {
-      return null;
-    }
-    PeerId id = PeerCodec.id((byte[]) pair.get(0));
-    return PeerCodec.decode(id, (byte[]) pair.get(1));
-  }
-
-  @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
-    // Encode everything first: a peer that cannot be encoded changes nothing stored.
-    List<byte[]> ids = new ArrayList<>(reducedBatch.size());
-    List<byte[]> records = new ArrayList<>(reducedBatch.size());
-    for (PeerInfo peer : reducedBatch) {
-      ids.add(PeerCodec.id(peer.peerId()));
-      records.add(PeerCodec.encode(peer));
-    }
-    List<byte[]> scriptKeys = List.of(keys.peers, keys.usernames, keys.phones, keys.self);
-    String what =
-        reducedBatch.size() == 1
-            ? "cache peer " + reducedBatch.get(0).peerId()
-            : "cache " + reducedBatch.size() + " peers";
-    for (int from = 0; from < ids.size(); from += PEERS_PER_CALL) {
-      int to = Math.min(ids.size(), from + PEERS_PER_CALL);
-      List<byte[]> args = scriptArgs(ids.subList(from, to), records.subList(from, to));
-      call(what, () -> STORE_PEERS.run(redis, scriptKeys, args));
-    }
+    return lookup("look up a user by phone", keys.phones, BY_FIELD, bytes(phone));
   }
 
   /**
-   * The arguments of {@code store_peers.lua}: the count of records that claim something (usernames,
-   * phone or self), those records as id/record pairs, then the ids of the others followed by their
-   * records, which the script merges without decoding them.
+   * Reads a peer with {@code lookup_peer.lua}: by its id ({@code index} null), through a field of
+   * an index hash, or through the self user's string key.
    */
-  private static List<byte[]> scriptArgs(List<byte[]> ids, List<byte[]> records) {
-    List<byte[]> claiming = new ArrayList<>();
-    List<byte[]> plainIds = new ArrayList<>(ids.size());
-    List<byte[]> plainRecords = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      if (PeerCodec.claims(records.get(i))) {
-        claiming.add(ids.get(i));
-        claiming.add(records.get(i));
+  private @Nullable PeerInfo lookup(
+      String what, byte @Nullable [] index, byte[] mode, byte @Nullable [] argument) {
+    List<byte[]> scriptKeys =
+        index == null ? List.of(keys.peers, keys.info) : List.of(keys.peers, keys.info, index);
+    List<byte[]> args = argument == null ? List.of(mode) : List.of(mode, argument);
+    Object result = call(what, () -> LOOKUP_PEER.run(redis, scriptKeys, args));
+    if (!(result instanceof List<?> parts) || parts.size() != 3) {
+      return null;
+    }
+    PeerId id = PeerCodec.id((byte[]) parts.get(0));
+    byte[] info = (byte[]) parts.get(2);
+    return PeerCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
+  }
+
+  /**
+   * Peers known by id and access hash only (the most common write) are one {@code HSET} of their
+   * hashes per call: a known hash replaces the stored one and nothing else of the peer changes,
+   * exactly the merge. Any other batch goes through {@code store_peers.lua} as id, hash and info
+   * triples.
+   */
+  @Override
+  protected void storePeers(List<PeerInfo> reducedBatch) {
+    // Encode everything first: a peer that cannot be encoded changes nothing stored.
+    int size = reducedBatch.size();
+    List<byte[]> ids = new ArrayList<>(size);
+    List<byte[]> hashes = new ArrayList<>(size);
+    List<byte @Nullable []> infos = new ArrayList<>(size);
+    boolean hashesOnly = true;
+    for (PeerInfo peer : reducedBatch) {
+      byte[] hash = PeerCodec.hash(peer);
+      byte[] info = PeerCodec.info(peer);
+      ids.add(PeerCodec.id(peer.peerId()));
+      hashes.add(hash);
+      infos.add(info);
+      hashesOnly &= hash.length != 0 && info == null;
+    }
+    String what =
+        size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
+    markLayout();
+    List<byte[]> scriptKeys =
+        List.of(keys.peers, keys.info, keys.usernames, keys.phones, keys.self);
+    for (int from = 0; from < size; from += PEERS_PER_CALL) {
+      int to = Math.min(size, from + PEERS_PER_CALL);
+      if (hashesOnly) {
+        Map<byte[], byte[]> fields = new LinkedHashMap<>(2 * (to - from));
+        for (int i = from; i < to; i++) {
+          fields.put(ids.get(i), hashes.get(i));
+        }
+        call(what, () -> redis.hset(keys.peers, fields));
       } else {
-        plainIds.add(ids.get(i));
-        plainRecords.add(records.get(i));
+        List<byte[]> args = new ArrayList<>(3 * (to - from));
+        for (int i = from; i < to; i++) {
+          byte[] info = infos.get(i);
+          args.add(ids.get(i));
+          args.add(hashes.get(i));
+          args.add(info == null ? PeerCodec.NO_HASH : info);
+        }
+        call(what, () -> STORE_PEERS.run(redis, scriptKeys, args));
       }
     }
-    List<byte[]> args = new ArrayList<>(1 + 2 * ids.size());
-    args.add(bytes(Integer.toString(claiming.size() / 2)));
-    args.addAll(claiming);
-    args.addAll(plainIds);
-    args.addAll(plainRecords);
-    return args;
   }
 
   @Override
@@ -212,24 +268,25 @@ final class RedisSession extends AbstractSession {
     return call("count the peers", () -> redis.hlen(keys.peers));
   }
 
-  /** Walks the peers hash with HSCAN, one page per call, skipping repeats HSCAN may return. */
+  /**
+   * Walks the peers hash with HSCAN, one page per call and one HMGET of the page's info records,
+   * skipping repeats HSCAN may return.
+   */
   private final class PeerScan implements Iterator<PeerInfo> {
     private final ScanParams params = new ScanParams().count(SCAN_COUNT);
     private final Set<PeerId> seen = new HashSet<>();
     private byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
     private boolean done;
-    private Iterator<Map.Entry<byte[], byte[]>> page =
-        List.<Map.Entry<byte[], byte[]>>of().iterator();
+    private Iterator<PeerInfo> page = Collections.emptyIterator();
     private @Nullable PeerInfo next;
 
     @Override
     public boolean hasNext() {
       while (next == null) {
         if (page.hasNext()) {
-          Map.Entry<byte[], byte[]> entry = page.next();
-          PeerId id = PeerCodec.id(entry.getKey());
-          if (seen.add(id)) {
-            next = PeerCodec.decode(id, entry.getValue());
+          PeerInfo peer = page.next();
+          if (seen.add(peer.peerId())) {
+            next = peer;
           }
         } else if (done) {
           return false;
@@ -240,10 +297,27 @@ final class RedisSession extends AbstractSession {
               call("list the peers", () -> redis.hscan(keys.peers, from, params));
           cursor = result.getCursorAsBytes();
           done = result.isCompleteIteration();
-          page = result.getResult().iterator();
+          page = decodePage(result.getResult());
         }
       }
       return true;
+    }
+
+    private Iterator<PeerInfo> decodePage(List<Map.Entry<byte[], byte[]>> entries) {
+      if (entries.isEmpty()) {
+        return Collections.emptyIterator();
+      }
+      byte[][] ids = new byte[entries.size()][];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = entries.get(i).getKey();
+      }
+      List<byte[]> infos = call("list the peers", () -> redis.hmget(keys.info, ids));
+      List<PeerInfo> peers = new ArrayList<>(ids.length);
+      for (int i = 0; i < ids.length; i++) {
+        PeerId id = PeerCodec.id(ids[i]);
+        peers.add(PeerCodec.decode(id, entries.get(i).getValue(), infos.get(i)));
+      }
+      return peers.iterator();
     }
 
     @Override
@@ -296,6 +370,7 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void storeUpdateState(UpdateState update) {
+    markLayout();
     if (update instanceof UpdateState.All all) {
       UpdatesState state = all.state();
       List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
@@ -330,6 +405,7 @@ final class RedisSession extends AbstractSession {
   @Override
   protected void clearStore() {
     call("clear the session", () -> redis.del(keys.all().toArray(new byte[0][])));
+    layoutMarked = false;
   }
 
   @Override

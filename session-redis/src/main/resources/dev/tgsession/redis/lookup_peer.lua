@@ -1,12 +1,19 @@
--- Reads the peer an index points to, in one round trip.
--- KEYS: index (a hash when ARGV[1] is given, else a string), peers. ARGV: [field].
+-- Reads one peer, found by id or through an index, in one round trip and one consistent view.
+-- KEYS: peers, info, [index]. ARGV: 'id' and the 8-byte id; or 'field' and the index hash's field
+-- (username or phone); or 'string' (the index is a string holding the id: the self user).
+-- Returns {id, access hash (empty when unknown), info record (empty when none)}, or false.
 local id
-if ARGV[1] then
-  id = redis.call('HGET', KEYS[1], ARGV[1])
+local mode = ARGV[1]
+if mode == 'id' then
+  id = ARGV[2]
+elseif mode == 'field' then
+  id = redis.call('HGET', KEYS[3], ARGV[2])
+elseif mode == 'string' then
+  id = redis.call('GET', KEYS[3])
 else
-  id = redis.call('GET', KEYS[1])
+  error({err = "expected lookup mode 'id', 'field' or 'string', found " .. tostring(mode)})
 end
 if not id then return false end
-local record = redis.call('HGET', KEYS[2], id)
-if not record then return false end
-return {id, record}
+local hash = redis.call('HGET', KEYS[1], id)
+if not hash then return false end
+return {id, hash, redis.call('HGET', KEYS[2], id) or ''}

@@ -1,99 +1,133 @@
--- Applies a batch of peer records (reduced by PeerBatch, so claims never collide within it)
--- atomically: merge each record into the stored one (a missing field keeps, a present one
--- replaces), then enforce its username, phone and self claims against every other peer.
--- KEYS: peers, usernames, phones, self.
--- ARGV: S, then S claiming pairs (id, record), then F ids, then the F records of those ids
--- (records that claim nothing: usernames, phone and self unknown, exactly 11 bytes).
--- Record: u8 version=1, u8 known mask (1 hash, 2 bot, 4 self, 8 usernames, 16 phone,
--- 32 channel kind), u8 values (1 bot, 2 self, kind << 2), 8 byte access hash,
--- [u16 count, (u8 length, bytes)*], [u8 length, digits].
+-- Applies a batch of peers (reduced by PeerBatch, so claims never collide within it) atomically.
+-- KEYS: peers, info, usernames, phones, self.
+-- ARGV: one triple per peer: 8-byte id, access hash (8 bytes, or empty when unknown), info record
+-- (empty when the peer knows none of its components).
+-- Info record: u8 version=1, u8 known mask (2 bot, 4 self, 8 usernames, 16 phone, 32 channel
+-- kind), u8 values (1 bot, 2 self, kind << 2), [u16 count, (u8 length, bytes)*], [u8 length,
+-- digits].
 --
--- Fast path first, for the records that claim nothing: two commands for all of them (HMGET of
--- their stored records, or HGET for one; one HSET of those that change, none if nothing does),
--- merged on the bytes without tables (the header is fixed-position; the stored usernames and
--- phone are kept as they are). Such a record changes only its own hash, bot and kind, which a
--- claim never touches in another peer's record, so applying them before the claiming records
--- gives the same result as the batch's order.
--- Then the claiming records, one by one: decoded into tables, merged, indexes and other peers
--- updated. Their functions are only defined when there is one (most calls have none).
-local peers, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+-- 1. Access hashes: the known ones in one HSET (a known hash replaces the stored one), the unknown
+--    ones with HSETNX (a stored hash is kept; the field marks the peer as stored).
+-- 2. Info records that claim nothing (bot, channel kind): HGET or one HMGET of the stored records,
+--    merged on the bytes (a known component replaces, an unknown one keeps; the stored usernames
+--    and phone stay as they are), one HSET of those that change.
+-- 3. Info records that claim usernames, a phone or the self flag, one by one: decoded into
+--    tables, merged, indexes and the other peers that lose a claim updated.
+-- Steps 1 and 2 touch only the batch's own peers and components a claim never takes from another
+-- peer, so applying them first gives the same result as the batch's order.
+local peers, info, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 
 local function incompatible(r)
   error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
     .. tostring(string.byte(r, 1)) .. ' of ' .. #r .. ' bytes'})
 end
 
--- The merge of a record that claims nothing (r) into the stored one (s, false if none).
-local function merge(r, s)
-  local version, known, values = string.byte(r, 1, 3)
-  if version ~= 1 or #r ~= 11 or bit.band(known, 28) ~= 0 then
-    error({err = 'expected a record that claims nothing, found ' .. #r .. ' bytes, known '
-      .. tostring(known) .. '; the session sent a malformed batch'})
+local function malformed(what)
+  error({err = 'expected ' .. what .. '; the session sent a malformed batch'})
+end
+
+if #ARGV % 3 ~= 0 then
+  malformed('triples of id, hash and info, found ' .. #ARGV .. ' arguments')
+end
+
+-- 1. access hashes
+local known_hashes, h = {}, 0
+for i = 1, #ARGV, 3 do
+  local hash = ARGV[i + 1]
+  if #hash == 8 then
+    known_hashes[h + 1] = ARGV[i]
+    known_hashes[h + 2] = hash
+    h = h + 2
+  elseif #hash == 0 then
+    redis.call('HSETNX', peers, ARGV[i], '')
+  else
+    malformed('an 8-byte access hash or none, found ' .. #hash .. ' bytes')
   end
+end
+if h > 0 then
+  redis.call('HSET', peers, unpack(known_hashes, 1, h))
+end
+
+-- The merge of an info record that claims nothing (r) into the stored one (s, false if none).
+local function merge(r, s)
   if not s then
     return r
   end
   local sversion, sknown, svalues = string.byte(s, 1, 3)
-  if sversion ~= 1 or #s < 11 then
+  if sversion ~= 1 or #s < 3 then
     incompatible(s)
   end
-  -- Most often the merge is the incoming record itself: the same components known, the hash
-  -- among them, nothing stored after it. Otherwise splice the bytes.
-  if sknown == known and #s == 11 and bit.band(known, 1) ~= 0 then
+  local _, known, values = string.byte(r, 1, 3)
+  -- Most often the merge is the incoming record itself: the same components known, nothing
+  -- stored after the header. Otherwise splice the bytes.
+  if sknown == known and #s == 3 then
     return r
   end
   local mask = 0
   if bit.band(known, 2) ~= 0 then mask = 1 end
   if bit.band(known, 32) ~= 0 then mask = mask + 12 end
   values = bit.bor(bit.band(values, mask), bit.band(svalues, bit.bnot(mask)))
-  local hash
-  if bit.band(known, 1) ~= 0 then hash = string.sub(r, 4, 11) else hash = string.sub(s, 4, 11) end
-  return string.char(1, bit.bor(sknown, known), values) .. hash .. string.sub(s, 12)
+  return string.char(1, bit.bor(sknown, known), values) .. string.sub(s, 4)
 end
 
-local claiming = tonumber(ARGV[1])
-local first = 2 + 2 * claiming
-local count = (#ARGV - first + 1) / 2
+-- 2. info records that claim nothing; the others are kept for step 3
+local plain_ids, plain_records, claiming = {}, {}, {}
+for i = 1, #ARGV, 3 do
+  local r = ARGV[i + 2]
+  if #r > 0 then
+    local version, known = string.byte(r, 1, 2)
+    if version ~= 1 or #r < 3 then
+      malformed('an info record of version 1, found ' .. #r .. ' bytes')
+    end
+    if bit.band(known, 28) == 0 then
+      if #r ~= 3 then
+        malformed('a record that claims nothing to be 3 bytes, found ' .. #r)
+      end
+      plain_ids[#plain_ids + 1] = ARGV[i]
+      plain_records[#plain_records + 1] = r
+    else
+      claiming[#claiming + 1] = i
+    end
+  end
+end
+local count = #plain_ids
 if count == 1 then
-  local id = ARGV[first]
-  local s = redis.call('HGET', peers, id)
-  local r = merge(ARGV[first + 1], s)
+  local s = redis.call('HGET', info, plain_ids[1])
+  local r = merge(plain_records[1], s)
   if r ~= s then
-    redis.call('HSET', peers, id, r)
+    redis.call('HSET', info, plain_ids[1], r)
   end
 elseif count > 1 then
-  local stored = redis.call('HMGET', peers, unpack(ARGV, first, first + count - 1))
+  local stored = redis.call('HMGET', info, unpack(plain_ids))
   local changed, n = {}, 0
-  local records = first + count - 1
   for j = 1, count do
     local s = stored[j]
-    local r = merge(ARGV[records + j], s)
+    local r = merge(plain_records[j], s)
     if r ~= s then
-      changed[n + 1] = ARGV[first + j - 1]
+      changed[n + 1] = plain_ids[j]
       changed[n + 2] = r
       n = n + 2
     end
   end
   if n > 0 then
-    redis.call('HSET', peers, unpack(changed))
+    redis.call('HSET', info, unpack(changed, 1, n))
   end
 end
-if claiming == 0 then
-  return count
+if #claiming == 0 then
+  return #ARGV / 3
 end
 
 local function decode(r)
   local version = string.byte(r, 1)
-  if version ~= 1 or #r < 11 then
+  if version ~= 1 or #r < 3 then
     incompatible(r)
   end
   local known, values = string.byte(r, 2, 3)
   local p = {}
-  if bit.band(known, 1) ~= 0 then p.hash = string.sub(r, 4, 11) end
   if bit.band(known, 2) ~= 0 then p.bot = bit.band(values, 1) end
   if bit.band(known, 4) ~= 0 then p.self = bit.rshift(bit.band(values, 2), 1) end
   if bit.band(known, 32) ~= 0 then p.kind = bit.band(bit.rshift(values, 2), 3) end
-  local pos = 12
+  local pos = 4
   if bit.band(known, 8) ~= 0 then
     local hi, lo = string.byte(r, pos, pos + 1)
     pos = pos + 2
@@ -114,13 +148,12 @@ end
 
 local function encode(p)
   local known, values = 0, 0
-  if p.hash then known = known + 1 end
   if p.bot then known = known + 2; values = values + p.bot end
   if p.self then known = known + 4; values = values + 2 * p.self end
   if p.names then known = known + 8 end
   if p.phone then known = known + 16 end
   if p.kind then known = known + 32; values = values + 4 * p.kind end
-  local parts = {string.char(1, known, values), p.hash or string.rep('\0', 8)}
+  local parts = {string.char(1, known, values)}
   if p.names then
     local n = #p.names
     parts[#parts + 1] = string.char(math.floor(n / 256), n % 256)
@@ -134,20 +167,21 @@ local function encode(p)
   return table.concat(parts)
 end
 
--- Rewrites another stored peer (one that loses a claim); a missing record is left missing.
+-- Rewrites the info record of another stored peer (one that loses a claim); a missing record is
+-- left missing.
 local function update(id, change)
-  local raw = redis.call('HGET', peers, id)
+  local raw = redis.call('HGET', info, id)
   if raw then
     local p = decode(raw)
     change(p)
-    redis.call('HSET', peers, id, encode(p))
+    redis.call('HSET', info, id, encode(p))
   end
 end
 
-for i = 2, 2 * claiming, 2 do
+for _, i in ipairs(claiming) do
   local id = ARGV[i]
-  local incoming = decode(ARGV[i + 1])
-  local raw = redis.call('HGET', peers, id)
+  local incoming = decode(ARGV[i + 2])
+  local raw = redis.call('HGET', info, id)
   local stored = raw and decode(raw) or nil
   local merged = {}
   if stored then
@@ -204,7 +238,7 @@ for i = 2, 2 * claiming, 2 do
     redis.call('DEL', selfkey)
   end
 
-  redis.call('HSET', peers, id, encode(merged))
+  redis.call('HSET', info, id, encode(merged))
 end
 
-return claiming + count
+return #ARGV / 3

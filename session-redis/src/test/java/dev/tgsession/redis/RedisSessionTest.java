@@ -124,13 +124,14 @@ class RedisSessionTest {
   class Layout {
 
     @Test
-    @DisplayName("a full session is the seven documented keys, all under one hash tag and slot")
+    @DisplayName("a full session is the eight documented keys, all under one hash tag and slot")
     void documentedKeys() {
       fill(open("session=layout"), 100);
       String tag = "{tgsession:layout}";
       assertThat(keys())
           .containsExactlyInAnyOrder(
               tag + ":peers",
+              tag + ":info",
               tag + ":usernames",
               tag + ":phones",
               tag + ":self",
@@ -142,29 +143,58 @@ class RedisSessionTest {
       assertThat(raw.type(tag + ":peers")).isEqualTo("hash");
       assertThat(raw.type(tag + ":self")).isEqualTo("string");
       assertThat(raw.hlen(tag + ":peers")).isEqualTo(4);
+      assertThat(raw.hlen(tag + ":info")).as("the chat knows nothing but its id").isEqualTo(3);
       assertThat(raw.hgetAll(tag + ":state"))
           .isEqualTo(Map.of("pts", "1", "qts", "2", "date", "3", "seq", "4"));
       assertThat(raw.hgetAll(tag + ":channels")).isEqualTo(Map.of("104", "44"));
       assertThat(raw.hget(tag + ":dcs", "home")).isEqualTo("4");
+      assertThat(raw.hget(tag + ":dcs", "layout")).isEqualTo(RedisSession.LAYOUT);
     }
 
     @Test
-    @DisplayName("peers are compact binary records keyed by the 8-byte dialog id")
+    @DisplayName("peers are 8-byte hashes and compact binary records keyed by the 8-byte dialog id")
     void binaryRecords() {
       Session session = open("session=records");
+      byte[] peers = bytes("{tgsession:records}:peers");
+      byte[] info = bytes("{tgsession:records}:info");
+      byte[] seven = {0, 0, 0, 0, 0, 0, 0, 7};
+      byte[] eight = {0, 0, 0, 0, 0, 0, 0, 8};
       session.cachePeer(user(7, 0x0102030405060708L));
-      byte[] id = {0, 0, 0, 0, 0, 0, 0, 7};
-      byte[] record = raw.hget(bytes("{tgsession:records}:peers"), id);
-      assertThat(record)
-          .containsExactly(PeerCodec.VERSION, 1, 0, 1, 2, 3, 4, 5, 6, 7, 8)
-          .hasSize(11);
+      assertThat(raw.hget(peers, seven)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(raw.hget(info, seven)).as("nothing but the hash is known").isNull();
+
+      session.cachePeer(new PeerInfo.User(7, null, true, null, List.of("ab"), "159"));
+      assertThat(raw.hget(peers, seven)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(raw.hget(info, seven))
+          .containsExactly(PeerCodec.VERSION, 2 | 8 | 16, 1, 0, 1, 2, 'a', 'b', 3, '1', '5', '9');
+
+      session.cachePeer(new PeerInfo.User(8, null, false, null, null, null));
+      assertThat(raw.hget(peers, eight)).as("stored, hash unknown").isEmpty();
+      assertThat(raw.hget(info, eight)).containsExactly(PeerCodec.VERSION, 2, 0);
     }
 
     @Test
     @DisplayName("prefix and session name the hash tag")
     void prefixOption() {
       open("session=bot-7&prefix=farm").cachePeer(user(1, 1));
-      assertThat(keys()).containsExactly("{farm:bot-7}:peers");
+      assertThat(keys()).containsExactlyInAnyOrder("{farm:bot-7}:peers", "{farm:bot-7}:dcs");
+    }
+
+    @Test
+    @DisplayName("opening the session creates no key; the first write marks the layout")
+    void layoutMarkedOnFirstWrite() {
+      Session session = open("session=marked");
+      session.peer(PeerId.user(1));
+      session.peerCount();
+      assertThat(keys()).isEmpty();
+      session.setUpdateState(new UpdateState.Secondary(5));
+      assertThat(raw.hget("{tgsession:marked}:dcs", "layout")).isEqualTo(RedisSession.LAYOUT);
+      session.clear();
+      assertThat(keys()).isEmpty();
+      session.cachePeer(user(1, 1));
+      assertThat(raw.hget("{tgsession:marked}:dcs", "layout"))
+          .as("marked again after clear()")
+          .isEqualTo(RedisSession.LAYOUT);
     }
 
     @Test
@@ -201,7 +231,7 @@ class RedisSessionTest {
 
       Set<String> kept =
           keys().stream().filter(key -> !key.startsWith("{tgsession:a}")).collect(toSet());
-      assertThat(kept).hasSize(14);
+      assertThat(kept).hasSize(16);
       Map<String, byte[]> before = dump(kept);
       SessionData bBefore = b.snapshot();
 
@@ -240,29 +270,45 @@ class RedisSessionTest {
     }
 
     @Test
-    @DisplayName("with the peer cache, repeated reads of a peer cost one HGET until it is written")
+    @DisplayName(
+        "with the peer cache, repeated reads of a peer cost one lookup until it is written")
     void peerCacheSavesRoundTrips() {
       Session session = open("session=cached");
       session.cachePeer(new PeerInfo.User(1, new PeerAuth(1), false, false, null, null));
-      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1)))))
-          .isEqualTo(Map.of("hget", 1L));
+      Map<String, Long> oneLookup = Map.of("evalsha", 1L, "hget", 2L);
+      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1))))).isEqualTo(oneLookup);
       session.cachePeer(new PeerInfo.User(1, new PeerAuth(2), null, null, null, null));
-      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1)))))
-          .isEqualTo(Map.of("hget", 1L));
+      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1))))).isEqualTo(oneLookup);
       assertThat(session.peer(PeerId.user(1)).orElseThrow().authOrAmbient())
           .isEqualTo(new PeerAuth(2));
     }
 
     @Test
-    @DisplayName("peer() is one HGET, cachePeer() one EVALSHA, setUpdateState() one HSET")
+    @DisplayName(
+        "peer() is one EVALSHA, cachePeer() of id and hash one HSET, any other one EVALSHA,"
+            + " setUpdateState() one HSET")
     void oneCommandEach() {
       Session session = open("session=hot&peer-cache=0");
       session.cachePeer(
           new PeerInfo.User(1, new PeerAuth(1), false, false, List.of("one"), "15550001"));
       session.peerByUsername("one"); // the scripts are now known to the server
 
-      assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1 + i % 2)))))
-          .isEqualTo(Map.of("hget", 20L));
+      Map<String, Long> reads = calls(() -> repeat(20, i -> session.peer(PeerId.user(1 + i % 2))));
+      assertThat(reads).containsEntry("evalsha", 20L);
+      assertThat(reads.keySet()).isSubsetOf("evalsha", "hget");
+
+      assertThat(calls(() -> repeat(20, i -> session.cachePeer(user(1 + i % 3, i)))))
+          .as("a peer known by id and hash, stored or new")
+          .isEqualTo(Map.of("hset", 20L));
+      assertThat(
+              calls(
+                  () ->
+                      session.cachePeers(
+                          java.util.stream.LongStream.rangeClosed(1, 250)
+                              .mapToObj(id -> (PeerInfo) user(id, -id))
+                              .toList())))
+          .as("a batch of them")
+          .isEqualTo(Map.of("hset", 1L));
       assertThat(
               calls(
                   () -> repeat(20, i -> session.setUpdateState(new UpdateState.Primary(i, i, i)))))
@@ -284,8 +330,11 @@ class RedisSessionTest {
       assertThat(caching.keySet()).isSubsetOf("evalsha", "hget", "hset", "hdel", "get");
 
       Map<String, Long> batch =
-          calls(() -> session.cachePeers(List.of(user(100, 1), user(101, 1), user(102, 1))));
+          calls(
+              () ->
+                  session.cachePeers(List.of(user(100, 1), new PeerInfo.Chat(101), user(102, 1))));
       assertThat(batch).containsEntry("evalsha", 1L);
+      assertThat(batch.keySet()).isSubsetOf("evalsha", "hset", "hsetnx", "hget", "hmget");
 
       Map<String, Long> lookups =
           calls(
@@ -420,6 +469,7 @@ class RedisSessionTest {
                   () -> {
                     try {
                       for (int i = 0; i < 150; i++) {
+                        writer.cachePeer(user(42, 4242));
                         writer.cachePeer(
                             new PeerInfo.User(42, null, (i + thread) % 2 == 0, null, null, null));
                         writer.cachePeers(
@@ -461,13 +511,43 @@ class RedisSessionTest {
     void newerRecord() {
       Session session = open("session=newer");
       byte[] id = {0, 0, 0, 0, 0, 0, 0, 9};
-      raw.hset(bytes("{tgsession:newer}:peers"), id, new byte[] {9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+      raw.hset(bytes("{tgsession:newer}:peers"), id, new byte[8]);
+      raw.hset(bytes("{tgsession:newer}:info"), id, new byte[] {9, 2, 0});
       assertThatThrownBy(() -> session.peer(PeerId.user(9)))
           .isInstanceOf(IncompatibleSessionException.class)
           .hasMessageContaining("version 9");
-      assertThatThrownBy(() -> session.cachePeer(user(9, 1)))
+      assertThatThrownBy(
+              () -> session.cachePeer(new PeerInfo.User(9, null, null, null, List.of("x"), null)))
           .isInstanceOf(IncompatibleSessionException.class)
           .hasMessageContaining("version 9");
+      assertThat(raw.hget(bytes("{tgsession:newer}:info"), id)).containsExactly(9, 2, 0);
+      assertThat(raw.hget("{tgsession:newer}:usernames", "x")).as("nothing written").isNull();
+    }
+
+    @Test
+    @DisplayName("an access hash that is not 8 bytes is IncompatibleSessionException")
+    void foreignHash() {
+      Session session = open("session=foreign");
+      byte[] id = {0, 0, 0, 0, 0, 0, 0, 9};
+      raw.hset(
+          bytes("{tgsession:foreign}:peers"), id, new byte[] {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 7});
+      assertThatThrownBy(() -> session.peer(PeerId.user(9)))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("8-byte access hash")
+          .hasMessageContaining("11 bytes");
+    }
+
+    @Test
+    @DisplayName("a session in another key layout is refused at open, and left as it was")
+    void otherLayout() {
+      raw.hset("{tgsession:future}:dcs", "layout", "3");
+      raw.hset("{tgsession:future}:peers", "x", "y");
+      assertThatThrownBy(() -> open("session=future"))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("key layout " + RedisSession.LAYOUT)
+          .hasMessageContaining("found layout '3'");
+      assertThat(raw.hgetAll("{tgsession:future}:dcs")).isEqualTo(Map.of("layout", "3"));
+      assertThat(raw.hgetAll("{tgsession:future}:peers")).isEqualTo(Map.of("x", "y"));
     }
 
     @Test

@@ -17,6 +17,19 @@ mkdir -p "$out"
 started=$(date +%s)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# What the run needs and a fresh Debian machine may lack: Telethon (Debian's python3-telethon, for
+# /usr/bin/python3) and redis-server for the redis benchmarks. Installed with apt when missing.
+need_apt=()
+/usr/bin/python3 -c 'import telethon' >/dev/null 2>&1 || need_apt+=(python3-telethon)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing: ${need_apt[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 2s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite redis mongo"}
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}

@@ -14,7 +14,6 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
@@ -58,12 +57,14 @@ import org.jspecify.annotations.Nullable;
  * read and write of a peer or a name finds its document by {@code _id}.
  *
  * <p>Nothing here uses multi-document transactions. Each merge is one single-document upsert. A
- * batch that claims usernames or phones first reads their name documents (one {@code find} by
- * {@code _id $in}) to learn the previous holders; then one unordered {@code bulkWrite} on the peers
- * merges the records and takes each name from its previous holder ({@code $pullAll} by {@code _id};
- * {@code $unset} of the phone only if it is still that phone), and one on the names records the new
- * holders (only the names whose holder changed). The self flag is taken from every other user by
- * one {@code updateMany} in the peers {@code bulkWrite}.
+ * batch that claims no username, phone or self flag is just its merges: one {@code updateOne}, or
+ * one unordered {@code bulkWrite} of them. A batch that claims usernames or phones first reads
+ * their name documents (one {@code find} by {@code _id $in}) to learn the previous holders; then
+ * one unordered {@code bulkWrite} on the peers merges the records and takes each name from its
+ * previous holder ({@code $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still
+ * that phone), and one on the names records the new holders (only the names whose holder changed).
+ * The self flag is taken from every other user by one {@code updateMany} in the peers {@code
+ * bulkWrite}.
  *
  * <p>The holder read is a read-modify-write. One instance runs its claiming writes one at a time
  * ({@link #claimLock}), so its threads never race each other. Another instance (process) claiming
@@ -141,18 +142,18 @@ final class MongoSession extends AbstractSession {
     }
   }
 
+  /**
+   * Creates the one secondary index of the peers and the one of the names. The peers need no {@code
+   * (session, peer)} index: {@code _id} is already unique and serves every write and lookup by id,
+   * and {@code session_self}'s {@code _id.s} prefix serves the per-session scans (listing,
+   * counting, clearing) as well as the self lookup. Each further index would cost every peer write.
+   */
   private void createIndexes() {
     run(
         "creating the indexes of " + target.peersCollection(),
         () ->
-            peers.createIndexes(
-                List.of(
-                    new IndexModel(
-                        Indexes.ascending(SESSION, PEER),
-                        new IndexOptions().name("session_peer").unique(true)),
-                    new IndexModel(
-                        Indexes.ascending(SESSION, SELF),
-                        new IndexOptions().name("session_self")))));
+            peers.createIndex(
+                Indexes.ascending(SESSION, SELF), new IndexOptions().name("session_self")));
     run(
         "creating the indexes of " + target.namesCollection(),
         () ->
@@ -191,16 +192,14 @@ final class MongoSession extends AbstractSession {
         new Document(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option)));
   }
 
+  /** One upsert of the session document: {@code $set} plus the layout version on insert. */
   private void updateSession(String what, Document set) {
-    run(
-        what,
-        () ->
-            sessions.updateOne(
-                sessionFilter,
-                Updates.combine(
-                    new Document("$set", set),
-                    Updates.setOnInsert(SessionDocuments.VERSION_FIELD, SessionDocuments.VERSION)),
-                UPSERT));
+    Document update =
+        new Document("$set", set)
+            .append(
+                "$setOnInsert",
+                new Document(SessionDocuments.VERSION_FIELD, SessionDocuments.VERSION));
+    run(what, () -> sessions.updateOne(sessionFilter, update, UPSERT));
   }
 
   // ---- peers --------------------------------------------------------------------------------
@@ -267,16 +266,8 @@ final class MongoSession extends AbstractSession {
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch) {
     Claims claims = new Claims(reducedBatch);
-    if (claims.isEmpty() && reducedBatch.size() == 1) {
-      // the hot path: one peer and nothing to take from others is one plain upsert
-      PeerInfo peer = reducedBatch.get(0);
-      run(
-          "caching peer " + peer.peerId(),
-          () ->
-              peers.updateOne(
-                  Filters.eq(ID, PeerDocuments.id(session, peer.peerId())),
-                  PeerDocuments.mergeUpdate(peer),
-                  UPSERT));
+    if (claims.isEmpty()) {
+      storeClaimFree(reducedBatch);
       return;
     }
     claimLock.lock();
@@ -287,18 +278,43 @@ final class MongoSession extends AbstractSession {
     }
   }
 
+  /**
+   * The hot path: records that claim no username, phone or self flag take nothing from other peers,
+   * so they need no holder read, no names write and no {@link #claimLock}: one upsert per record by
+   * {@code _id}, a single {@code updateOne} or one unordered {@code bulkWrite}. Each upsert is a
+   * single-document merge, so concurrent writers (threads, instances, processes) lose no component.
+   */
+  private void storeClaimFree(List<PeerInfo> reducedBatch) {
+    if (reducedBatch.size() == 1) {
+      PeerInfo peer = reducedBatch.get(0);
+      run(
+          "caching peer " + peer.peerId(),
+          () -> peers.updateOne(byId(peer), PeerDocuments.mergeUpdate(peer), UPSERT));
+      return;
+    }
+    List<WriteModel<Document>> merges = merges(reducedBatch, 0);
+    run("caching " + reducedBatch.size() + " peers", () -> peers.bulkWrite(merges, UNORDERED));
+  }
+
+  /** The merge upserts of a batch, with room for {@code extra} further writes. */
+  private List<WriteModel<Document>> merges(List<PeerInfo> reducedBatch, int extra) {
+    List<WriteModel<Document>> writes = new ArrayList<>(reducedBatch.size() + extra);
+    for (PeerInfo peer : reducedBatch) {
+      writes.add(new UpdateOneModel<>(byId(peer), PeerDocuments.mergeUpdate(peer), UPSERT));
+    }
+    return writes;
+  }
+
+  /** The filter of a peer's document: its {@code _id}, nothing else. */
+  private Bson byId(PeerInfo peer) {
+    return Filters.eq(ID, PeerDocuments.id(session, peer.peerId()));
+  }
+
   /** Reads the holders of the claimed names, then writes the peers and the names (see above). */
   private void storeClaiming(List<PeerInfo> reducedBatch, Claims claims) {
     String what = "caching " + reducedBatch.size() + " peer(s)";
     Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
-    List<WriteModel<Document>> peerWrites = new ArrayList<>(reducedBatch.size() + 1);
-    for (PeerInfo peer : reducedBatch) {
-      peerWrites.add(
-          new UpdateOneModel<>(
-              Filters.eq(ID, PeerDocuments.id(session, peer.peerId())),
-              PeerDocuments.mergeUpdate(peer),
-              UPSERT));
-    }
+    List<WriteModel<Document>> peerWrites = merges(reducedBatch, claims.names.size() + 1);
     Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
     List<WriteModel<Document>> nameWrites = new ArrayList<>();
     for (Claim claim : claims.names.values()) {

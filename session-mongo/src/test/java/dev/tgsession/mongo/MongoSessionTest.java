@@ -185,20 +185,22 @@ class MongoSessionTest {
     }
 
     @Test
-    @DisplayName("the indexes exist after open: unique (session, peer), self; names by session")
+    @DisplayName(
+        "the indexes exist after open: peers by (session, self) and _id only; names by session")
     void indexes() {
       open(unique("indexes"));
       List<Document> indexes = peers().listIndexes().into(new ArrayList<>());
+      // every peer write maintains each index: _id serves the writes and lookups by id, the
+      // (session, self) index's session prefix the scans of one session
       assertThat(indexes)
           .extracting(index -> index.getString("name"))
-          .contains("session_peer", "session_self");
+          .containsExactlyInAnyOrder("_id_", "session_self");
+      Document self =
+          indexes.stream().filter(i -> "session_self".equals(i.get("name"))).findFirst().get();
+      assertThat(self.get("key", Document.class).keySet()).containsExactly("_id.s", "self");
       assertThat(names().listIndexes().into(new ArrayList<>()))
           .extracting(index -> index.getString("name"))
           .contains("session");
-      Document unique =
-          indexes.stream().filter(i -> "session_peer".equals(i.get("name"))).findFirst().get();
-      assertThat(unique.get("unique")).isEqualTo(true);
-      assertThat(unique.get("key", Document.class).keySet()).containsExactly("_id.s", "_id.p");
     }
 
     @Test
@@ -216,6 +218,123 @@ class MongoSessionTest {
       assertThat(user.get("bot")).isEqualTo(true);
       assertThat(user.get("phone")).isEqualTo("1234");
       assertThat(user.getList("usernames", String.class)).containsExactly("c");
+    }
+  }
+
+  @Nested
+  @DisplayName("batches that claim no username, phone or self flag")
+  class ClaimFreeBatches {
+
+    private List<Document> nameDocuments(String session) {
+      return names().find(Filters.eq("_id.s", session)).into(new ArrayList<>());
+    }
+
+    @Test
+    @DisplayName("merge exactly into what is stored and leave every claim where it was")
+    void mergeExactly() {
+      String name = unique("claim-free");
+      Session session = open(name);
+      PeerInfo.User self =
+          new PeerInfo.User(1, new PeerAuth(11), false, true, List.of("me"), "15550101");
+      PeerInfo.User named =
+          new PeerInfo.User(2, new PeerAuth(22), true, false, List.of("bob"), null);
+      PeerInfo.Channel channel =
+          new PeerInfo.Channel(3, new PeerAuth(33), ChannelKind.MEGAGROUP, List.of("news"));
+      session.cachePeers(List.of(self, named, channel));
+      List<Document> namesBefore = nameDocuments(name);
+
+      session.cachePeers(
+          List.of(
+              PeerInfo.User.of(1, 111),
+              new PeerInfo.User(2, null, null, null, null, null),
+              new PeerInfo.Channel(3, new PeerAuth(333), null, null),
+              PeerInfo.User.of(4, 44),
+              new PeerInfo.Chat(5),
+              PeerInfo.User.of(4, 444)));
+
+      assertThat(session.peer(PeerId.user(1)))
+          .contains(
+              new PeerInfo.User(1, new PeerAuth(111), false, true, List.of("me"), "15550101"));
+      assertThat(session.peer(PeerId.user(2))).contains(named);
+      assertThat(session.peer(PeerId.channel(3)))
+          .contains(
+              new PeerInfo.Channel(3, new PeerAuth(333), ChannelKind.MEGAGROUP, List.of("news")));
+      assertThat(session.peer(PeerId.user(4))).contains(PeerInfo.User.of(4, 444));
+      assertThat(session.peer(PeerId.chat(5))).contains(new PeerInfo.Chat(5));
+      assertThat(session.peerCount()).isEqualTo(5);
+      assertThat(session.peerByUsername("me").map(PeerInfo::peerId)).contains(PeerId.user(1));
+      assertThat(session.peerByUsername("bob")).contains(named);
+      assertThat(session.peerByPhone("+15550101").map(PeerInfo::peerId)).contains(PeerId.user(1));
+      assertThat(session.peer(PeerId.selfUser()).map(PeerInfo::peerId)).contains(PeerId.user(1));
+      assertThat(nameDocuments(name)).containsExactlyInAnyOrderElementsOf(namesBefore);
+      // what the next open reads, not this instance's peer cache
+      try (Session reopened = Sessions.open(MongoTestServer.sessionUri(name, "peer-cache=0"))) {
+        assertThat(reopened.peer(PeerId.user(2))).contains(named);
+        assertThat(reopened.peer(PeerId.user(4))).contains(PeerInfo.User.of(4, 444));
+      }
+    }
+
+    @Test
+    @DisplayName(
+        "written from two instances and four threads, with claims in between, lose no"
+            + " hash and no component")
+    void concurrentWritersLoseNothing() throws Exception {
+      String name = unique("claim-free-race");
+      Session first = open(name);
+      Session second = open(name);
+      int peers = 100;
+      List<PeerInfo> stored = new ArrayList<>();
+      for (int i = 1; i <= peers; i++) {
+        stored.add(PeerInfo.User.of(i, -i));
+      }
+      first.cachePeers(stored);
+      ExecutorService pool = Executors.newFixedThreadPool(5);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          Session session = t % 2 == 0 ? first : second;
+          int thread = t;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    for (int round = 0; round < 10; round++) {
+                      List<PeerInfo> batch = new ArrayList<>();
+                      for (int i = 1; i <= peers; i++) {
+                        // even threads move the hash, odd ones send none but set the bot flag
+                        batch.add(
+                            thread % 2 == 0
+                                ? PeerInfo.User.of(i, thread * 1_000L + i)
+                                : new PeerInfo.User(i, null, true, null, null, null));
+                      }
+                      session.cachePeers(batch);
+                    }
+                  }));
+        }
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 1; i <= peers; i++) {
+                    second.cachePeer(
+                        new PeerInfo.User(i, null, null, null, List.of("u" + i), null));
+                  }
+                }));
+        for (Future<?> future : futures) {
+          future.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      try (Session reader = Sessions.open(MongoTestServer.sessionUri(name, "peer-cache=0"))) {
+        for (int i = 1; i <= peers; i++) {
+          PeerInfo.User user = (PeerInfo.User) reader.peer(PeerId.user(i)).orElseThrow();
+          // the last write of thread 0 or thread 2, never the stored -i nor none
+          assertThat(user.auth()).isIn(new PeerAuth(i), new PeerAuth(2_000L + i));
+          assertThat(user.bot()).isTrue();
+          assertThat(user.usernames()).containsExactly("u" + i);
+          assertThat(reader.peerByUsername("u" + i)).contains(user);
+        }
+        assertThat(reader.peerCount()).isEqualTo(peers);
+      }
     }
   }
 

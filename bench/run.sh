@@ -59,22 +59,43 @@ run_telethon() {
   fi
 }
 
-# One JMH run per backend: a backend's benchmarks and its driver's baselines run back to back, so
-# a ratio compares minutes that saw the same load on a shared machine.
+# Each of our benchmarks runs right beside the baseline it is compared with, in one JMH run per
+# pair (one right after the other, seconds apart), so a ratio compares two measurements that
+# saw the same load on a shared machine rather than ones minutes apart.
 rm -f "$out"/jmh-*.json "$out"/jmh-*.log
+jmh() { # name, include pattern, backend
+  # shellcheck disable=SC2086
+  java -jar "$jar" "$2" -p backend="$3" $JMH_ARGS \
+    -rf json -rff "$out/jmh-$1.json" 2>&1 | tee "$out/jmh-$1.log" \
+    | grep --line-buffered -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+  [[ -s "$out/jmh-$1.json" ]] || { echo "JMH run $1 wrote no results: see $out/jmh-$1.log" >&2; exit 1; }
+}
 for backend in $BACKENDS; do
   case $backend in
-    memory) include='SessionBench\.' ;;
-    sqlite) include='SessionBench\.|SessionBench4T\.|SqliteDriverBench\.' ;;
-    redis) include='SessionBench\.|SessionBench4T\.|RedisDriverBench\.' ;;
-    mongo) include='SessionBench\.|SessionBench4T\.|MongoDriverBench\.' ;;
+    memory) driver="" ;;
+    sqlite) driver=SqliteDriverBench single=upsertPeer batch=upsertPeers100 select=selectPeer \
+      state=updateStatePrimary channel=upsertChannelPts ;;
+    redis) driver=RedisDriverBench single=hsetPeer batch=hsetPeers100Pipelined select=hgetPeer \
+      state=hsetStatePrimary channel=hsetChannelPts ;;
+    mongo) driver=MongoDriverBench single=updateOnePeer batch=bulkWritePeers100 select=findPeer \
+      state=updateOneStatePrimary channel=updateOneChannelPts ;;
     *) echo "unknown backend $backend (expected memory, sqlite, redis, mongo)" >&2; exit 2 ;;
   esac
   echo "== JMH $backend: $JMH_ARGS"
-  # shellcheck disable=SC2086
-  java -jar "$jar" "$include" -p backend="$backend" $JMH_ARGS \
-    -rf json -rff "$out/jmh-$backend.json" 2>&1 | tee "$out/jmh-$backend.log" \
-    | grep --line-buffered -E '^# (Run progress|Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+  if [[ -z $driver ]]; then
+    jmh "$backend" '\.SessionBench\.' "$backend"
+  else
+    ours='\.SessionBench\.' ours4t='\.SessionBench4T\.' base="\\.$driver\\."
+    jmh "$backend-single" "${ours}(cachePeerNew|cachePeerExisting)\$|${base}${single}\$" "$backend"
+    jmh "$backend-batch" "${ours}cachePeers100\$|${base}${batch}\$" "$backend"
+    jmh "$backend-select" "${ours}(peerHit|peerMiss|peerByUsername)\$|${base}${select}\$" "$backend"
+    jmh "$backend-state" "${ours}setUpdateStatePrimary\$|${base}${state}\$" "$backend"
+    jmh "$backend-channel" "${ours}setUpdateStateChannel\$|${base}${channel}\$" "$backend"
+    jmh "$backend-getters" "${ours}homeDcIdAndDcOption\$" "$backend"
+    jmh "$backend-single4t" "${ours4t}cachePeerExisting4T\$|${base}${single}4T\$" "$backend"
+    jmh "$backend-select4t" "${ours4t}peerHit4T\$|${base}${select}4T\$" "$backend"
+    jmh "$backend-state4t" "${ours4t}setUpdateStatePrimary4T\$|${base}${state}4T\$" "$backend"
+  fi
   if [[ $backend == sqlite ]]; then
     run_telethon
   fi

@@ -154,6 +154,9 @@ def main():
     except (OSError, ValueError):
         telethon = None
 
+    if "EMULATOR" not in (env.get("mongo_java_server") or "EMULATOR"):
+        BACKEND_LABEL["mongo"] = "mongo"
+
     def session(method, backend):
         return scores.get(("SessionBench", method, backend))
 
@@ -191,11 +194,7 @@ def main():
         ("Jedis", env.get("jedis")),
         ("mongodb-driver-sync", env.get("mongodb_driver")),
         ("redis-server", env.get("redis_server")),
-        (
-            "Mongo server",
-            f"mongo-java-server {env.get('mongo_java_server')} MemoryBackend, in the benchmark's JVM "
-            "(an EMULATOR, not MongoDB: no mongod on this machine)",
-        ),
+        ("Mongo server", env.get("mongo_java_server") or "(mongo not run)"),
     ]
     if telethon:
         rows.append(
@@ -309,8 +308,10 @@ def main():
     out.append("## What the benchmarks do\n")
     out.append(
         "- Every JMH fork starts its own store in `@Setup(Level.Trial)` and removes it in "
-        "`@TearDown`: a temporary SQLite file, a `redis-server` on a free loopback port, the Mongo "
-        "emulator on a free loopback port. Sessions are opened with `Sessions.open(uri)`.\n"
+        "`@TearDown`: a temporary SQLite file, a `redis-server` on a free loopback port, and for Mongo "
+        "a database of its own on a real MongoDB when one is at hand (`TGSESSION_TEST_MONGO_URI`, "
+        "Docker, or `mongod` on the PATH; loopback only), else the in-JVM emulator on a free "
+        "loopback port. Sessions are opened with `Sessions.open(uri)`.\n"
         "- 5,000 users (id + access hash; the first 100 with a username) are stored before "
         "measuring; `peerHit`, `cachePeerExisting` and `cachePeers100` cycle over them with new "
         "access hashes, `cachePeerNew` caches ids never stored, `peerMiss` looks up ids never "

@@ -123,7 +123,12 @@ RUN_JMH=$(prop jmh.version)
 RUN_SQLITE_JDBC=$(prop sqlite-jdbc.version)
 RUN_JEDIS=$(prop jedis.version)
 RUN_MONGODB=$(prop mongodb.version)
-RUN_MONGO_SERVER=$(prop mongo-java-server.version)
+# The Mongo server the forks used, as each printed it (a real MongoDB when one was at hand).
+RUN_MONGO_SERVER=$(cat "$out"/jmh-mongo-*.log 2>/dev/null | sed -n 's/^tgsession-bench mongo server: //p' | sort -u | head -1)
+if [[ $RUN_MONGO_SERVER == EMULATOR* ]]; then
+  RUN_MONGO_SERVER="mongo-java-server $(prop mongo-java-server.version) ${RUN_MONGO_SERVER#EMULATOR: mongo-java-server }"
+  RUN_MONGO_SERVER="$RUN_MONGO_SERVER (EMULATOR)"
+fi
 RUN_REDIS=$(redis-server --version | sed 's/^Redis server //')
 
 /usr/bin/python3 - "$out/env.json" <<'PY'

@@ -49,8 +49,8 @@ public class MongoDriverBench {
   public void setUp() {
     store = Store.start(Store.MONGO);
     client = MongoClients.create(store.mongoConnectionString());
-    peers = client.getDatabase(Store.DATABASE).getCollection("raw_peers");
-    state = client.getDatabase(Store.DATABASE).getCollection("raw_state");
+    peers = client.getDatabase(store.database()).getCollection("raw_peers");
+    state = client.getDatabase(store.database()).getCollection("raw_state");
     List<Document> documents = new ArrayList<>(Workload.STORED);
     for (int i = 0; i < Workload.STORED; i++) {
       documents.add(

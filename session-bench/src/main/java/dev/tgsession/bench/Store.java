@@ -1,8 +1,11 @@
 package dev.tgsession.bench;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.tgsession.tck.server.RedisServerProcess;
+import dev.tgsession.tck.server.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -10,12 +13,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.UUID;
+import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The store one benchmark fork owns: a temporary SQLite directory, a {@code redis-server} on a free
- * loopback port, or the in-JVM Mongo emulator ({@code de.bwaldvogel:mongo-java-server}, not
- * MongoDB) on a free loopback port. Closing it stops the server and deletes the files.
+ * loopback port, or for Mongo the best server at hand: a real MongoDB from {@link
+ * TestServers#mongoUri()} ({@code TGSESSION_TEST_MONGO_URI}, Testcontainers {@code mongo:7}, or
+ * {@code mongod} from the PATH; loopback addresses only) in a database of its own, else the in-JVM
+ * emulator ({@code de.bwaldvogel:mongo-java-server}, not MongoDB) on a free loopback port. Which
+ * one is printed as a {@value #MONGO_SERVER_LINE} line, which {@code bench/run.sh} puts in the
+ * results. Closing the store stops the server, drops the database, deletes the files.
  */
 final class Store implements AutoCloseable {
 
@@ -29,26 +39,32 @@ final class Store implements AutoCloseable {
   /** The session name used in the Redis and Mongo URIs. */
   static final String SESSION = "bench";
 
-  /** The Mongo database of the benchmarks. */
-  static final String DATABASE = "tgsession_bench";
+  /** The start of the line naming the Mongo server of a fork, on standard output. */
+  static final String MONGO_SERVER_LINE = "tgsession-bench mongo server: ";
 
   private final String backend;
   private final @Nullable Path dir;
   private final @Nullable RedisServerProcess redis;
   private final @Nullable MongoServer mongo;
   private final int port;
+  private final @Nullable String mongoBase;
+  private final String database;
 
   private Store(
       String backend,
       @Nullable Path dir,
       @Nullable RedisServerProcess redis,
       @Nullable MongoServer mongo,
-      int port) {
+      int port,
+      @Nullable String mongoBase) {
     this.backend = backend;
     this.dir = dir;
     this.redis = redis;
     this.mongo = mongo;
     this.port = port;
+    this.mongoBase = mongoBase;
+    // a database per fork, so runs on one shared real server never meet
+    this.database = "tgsession_bench_" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**
@@ -59,20 +75,35 @@ final class Store implements AutoCloseable {
   static Store start(String backend) {
     switch (backend) {
       case MEMORY:
-        return new Store(backend, null, null, null, 0);
+        return new Store(backend, null, null, null, 0, null);
       case SQLITE:
         try {
-          return new Store(backend, Files.createTempDirectory("tgsession-bench-"), null, null, 0);
+          return new Store(
+              backend, Files.createTempDirectory("tgsession-bench-"), null, null, 0, null);
         } catch (IOException e) {
           throw new UncheckedIOException("could not create a temporary directory", e);
         }
       case REDIS:
         RedisServerProcess server = RedisServerProcess.start();
-        return new Store(backend, null, server, null, server.port());
+        return new Store(backend, null, server, null, server.port(), null);
       case MONGO:
+        Optional<String> real = TestServers.mongoUri();
+        if (real.isPresent()) {
+          String base = loopbackBase(real.get());
+          Store store = new Store(backend, null, null, null, 0, base);
+          // the hosts only: a user and password in the URI never reach the output
+          String hosts = base.substring(base.lastIndexOf('@') + 1).replace("mongodb://", "");
+          System.out.println(
+              MONGO_SERVER_LINE + "MongoDB " + store.mongoVersion() + " at " + hosts);
+          return store;
+        }
         MongoServer emulator = new MongoServer(new MemoryBackend());
         emulator.bind("127.0.0.1", 0);
-        return new Store(backend, null, null, emulator, emulator.getLocalAddress().getPort());
+        System.out.println(
+            MONGO_SERVER_LINE
+                + "EMULATOR: mongo-java-server MemoryBackend in the benchmark's JVM, not MongoDB"
+                + " (no TGSESSION_TEST_MONGO_URI, Docker engine or mongod here)");
+        return new Store(backend, null, null, emulator, emulator.getLocalAddress().getPort(), null);
       default:
         throw new IllegalArgumentException(
             "expected one of memory, sqlite, redis, mongo, found '" + backend + "'");
@@ -89,8 +120,13 @@ final class Store implements AutoCloseable {
       case REDIS:
         return "redis://127.0.0.1:" + port + "/0?session=" + SESSION;
       default:
-        return "mongodb://127.0.0.1:" + port + "/" + DATABASE + "?session=" + SESSION;
+        return mongoConnectionString() + "/" + database + "?session=" + SESSION;
     }
+  }
+
+  /** The Mongo database of this fork: the session's, and the raw driver's collections. */
+  String database() {
+    return database;
   }
 
   /** A file in the temporary directory of an SQLite store. */
@@ -106,9 +142,51 @@ final class Store implements AutoCloseable {
     return port;
   }
 
-  /** {@code mongodb://127.0.0.1:PORT}, for the raw driver. */
+  /** {@code mongodb://host:port} of the Mongo server, without a path, for the raw driver. */
   String mongoConnectionString() {
-    return "mongodb://127.0.0.1:" + port;
+    return mongoBase != null ? mongoBase : "mongodb://127.0.0.1:" + port;
+  }
+
+  private String mongoVersion() {
+    try (MongoClient client = MongoClients.create(mongoConnectionString())) {
+      return String.valueOf(
+          client.getDatabase("admin").runCommand(new Document("buildInfo", 1)).get("version"));
+    }
+  }
+
+  /**
+   * {@code mongodb://hosts} of a real server's URI, without path or options.
+   *
+   * @throws IllegalArgumentException if a host is not a loopback address: benchmarks are load, and
+   *     load only ever goes to this machine
+   */
+  static String loopbackBase(String uri) {
+    int start = uri.indexOf("//");
+    if (!uri.startsWith("mongodb://") || start < 0) {
+      throw new IllegalArgumentException(
+          "expected a mongodb:// URI of a server on this machine, found another scheme");
+    }
+    int end = uri.length();
+    for (char stop : new char[] {'/', '?'}) {
+      int at = uri.indexOf(stop, start + 2);
+      end = at >= 0 ? Math.min(end, at) : end;
+    }
+    String authority = uri.substring(start + 2, end);
+    String hosts = authority.substring(authority.lastIndexOf('@') + 1);
+    for (String host : hosts.split(",")) {
+      String name =
+          host.startsWith("[") ? host.substring(1, host.indexOf(']')) : host.split(":")[0];
+      if (!name.equals("localhost")
+          && !name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+          && !name.equals("::1")) {
+        throw new IllegalArgumentException(
+            "expected the benchmark's MongoDB on a loopback address (127.0.0.0/8, ::1, localhost),"
+                + " found host '"
+                + name
+                + "'; benchmarks send load only to this machine");
+      }
+    }
+    return uri.substring(0, end);
   }
 
   @Override
@@ -118,6 +196,11 @@ final class Store implements AutoCloseable {
     }
     if (mongo != null) {
       mongo.shutdownNow();
+    }
+    if (mongoBase != null) {
+      try (MongoClient client = MongoClients.create(mongoBase)) {
+        client.getDatabase(database).drop();
+      }
     }
     if (dir != null) {
       deleteTree(dir);

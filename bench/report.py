@@ -90,7 +90,19 @@ FOUR_THREADS = [
 FOUR_THREAD_BACKENDS = ["sqlite", "redis", "mongo"]
 
 
+# two-sided 99.9% Student t quantiles by degrees of freedom, as JMH reports its errors
+T999 = {1: 636.6, 2: 31.60, 3: 12.92, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8: 5.041, 9: 4.781,
+        10: 4.587, 12: 4.318, 15: 4.073, 20: 3.850, 30: 3.646, 60: 3.460}
+
+
+def t999(df):
+    return T999[max(k for k in T999 if k <= df)]
+
+
 def load_jmh(paths):
+    """Scores by (class, method, backend). A benchmark measured in several runs (run.sh measures
+    each write pair twice, interleaved: baseline, ours, baseline, ours) gets the mean of all its
+    measurement iterations, with the 99.9% error of that mean."""
     runs = []
     for path in paths:
         try:
@@ -98,15 +110,22 @@ def load_jmh(paths):
                 runs.extend(json.load(f))
         except (OSError, ValueError):
             pass  # a cluster that did not run or crashed: its rows read "failed / not run"
-    scores = {}
+    samples = {}
     for run in runs:
         name = run["benchmark"].rsplit(".", 2)
         key = (name[-2], name[-1], run.get("params", {}).get("backend"))
         metric = run["primaryMetric"]
-        error = metric.get("scoreError")
-        if not isinstance(error, (int, float)) or error != error:
-            error = None  # "NaN" with fewer than 2 iterations
-        scores[key] = (metric["score"], error)
+        values = [v for fork in metric.get("rawData", []) for v in fork]
+        samples.setdefault(key, []).extend(values or [metric["score"]])
+    scores = {}
+    for key, values in samples.items():
+        n = len(values)
+        mean = sum(values) / n
+        error = None  # fewer than 2 iterations: no error
+        if n > 1:
+            variance = sum((v - mean) ** 2 for v in values) / (n - 1)
+            error = t999(n - 1) * (variance / n) ** 0.5
+        scores[key] = (mean, error)
     return scores
 
 
@@ -323,7 +342,7 @@ def main():
         "client); the machine has the cores listed above, so 4 threads measure contention, not "
         "scaling.\n"
         "- Source: `session-bench/src/main/java/dev/tgsession/bench`. Raw JMH output: "
-        "`bench/target/jmh-BACKEND.json` and `.log`."
+        "`bench/target/jmh-BACKEND-PAIR[-ROUND].json` and `.log`."
     )
     with open(out_path, "w") as f:
         f.write("\n".join(out) + "\n")

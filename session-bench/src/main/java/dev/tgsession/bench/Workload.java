@@ -97,4 +97,13 @@ final class Workload {
       }
     }
   }
+
+  /** Reads each of the {@link #STORED} users once by id. */
+  static void readStored(Session session) {
+    for (int i = 0; i < STORED; i++) {
+      if (session.peer(STORED_IDS[i]).isEmpty()) {
+        throw new IllegalStateException("expected stored user " + STORED_IDS[i] + ", found none");
+      }
+    }
+  }
 }

@@ -39,7 +39,9 @@ class BenchmarkSetupTest {
       bench.cachePeerExisting(cursor);
       bench.cachePeers100(cursor);
       assertThat(bench.session().peerCount()).isEqualTo(Workload.STORED + 1);
-      assertThat(bench.peerHit(cursor)).isPresent();
+      SessionBench.WarmPeerCache warm = new SessionBench.WarmPeerCache();
+      warm.warm(bench);
+      assertThat(bench.peerHit(warm, cursor)).isPresent();
       assertThat(bench.peerMiss(cursor)).isEmpty();
       assertThat(bench.peerByUsername(cursor)).isPresent();
       bench.setUpdateStatePrimary(cursor);
@@ -66,7 +68,9 @@ class BenchmarkSetupTest {
     try {
       Cursor cursor = new Cursor();
       bench.cachePeerExisting4T(cursor);
-      assertThat(bench.peerHit4T(cursor)).isPresent();
+      SessionBench4T.WarmPeerCache warm = new SessionBench4T.WarmPeerCache();
+      warm.warm(bench);
+      assertThat(bench.peerHit4T(warm, cursor)).isPresent();
       bench.setUpdateStatePrimary4T(cursor);
       assertThat(bench.session().updatesState().pts()).isEqualTo(1);
     } finally {

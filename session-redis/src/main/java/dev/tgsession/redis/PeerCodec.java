@@ -40,6 +40,9 @@ final class PeerCodec {
   /** The stored value of a peer whose access hash is unknown. */
   static final byte[] NO_HASH = new byte[0];
 
+  /** What {@code store_peers.lua} takes for a peer without an info record. */
+  static final byte[] NO_INFO = new byte[0];
+
   private static final int BOT = 2;
   private static final int SELF = 4;
   private static final int USERNAMES = 8;

@@ -248,7 +248,7 @@ final class RedisSession extends AbstractSession {
           byte[] info = infos.get(i);
           args.add(ids.get(i));
           args.add(hashes.get(i));
-          args.add(info == null ? PeerCodec.NO_HASH : info);
+          args.add(info == null ? PeerCodec.NO_INFO : info);
         }
         call(what, () -> STORE_PEERS.run(redis, scriptKeys, args));
       }

@@ -21,6 +21,9 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
   /** The id this peer is addressed by. */
   PeerId peerId();
 
+  /** The access hash; {@code null} when not known (always for a {@link Chat}, which has none). */
+  @Nullable PeerAuth auth();
+
   /** The access hash, or {@link PeerAuth#AMBIENT} when none is known. */
   PeerAuth authOrAmbient();
 
@@ -112,6 +115,12 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
     @Override
     public PeerId peerId() {
       return PeerId.chat(id);
+    }
+
+    /** Always {@code null}: a basic group needs no access hash. */
+    @Override
+    public @Nullable PeerAuth auth() {
+      return null;
     }
 
     @Override

@@ -166,6 +166,20 @@ class ValueTypesTest {
       assertThat(PeerInfo.Channel.of(1, 5).authOrAmbient()).isEqualTo(new PeerAuth(5));
       assertThat(new PeerInfo.Chat(1).authOrAmbient().isAmbient()).isTrue();
     }
+
+    @Test
+    @DisplayName("auth() is the known access hash of any peer, null when unknown or a chat")
+    void authOfAnyPeer() {
+      List<PeerInfo> peers =
+          List.of(
+              PeerInfo.User.of(1, 7),
+              new PeerInfo.User(2, null, true, null, null, null),
+              PeerInfo.Channel.of(3, 9),
+              new PeerInfo.Chat(4));
+      assertThat(peers)
+          .extracting(PeerInfo::auth)
+          .containsExactly(new PeerAuth(7), null, new PeerAuth(9), null);
+    }
   }
 
   @Nested

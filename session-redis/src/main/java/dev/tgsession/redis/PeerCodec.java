@@ -74,12 +74,7 @@ final class PeerCodec {
 
   /** The {@code peers} value of a peer: its access hash, or {@link #NO_HASH}. */
   static byte[] hash(PeerInfo peer) {
-    PeerAuth auth = null;
-    if (peer instanceof PeerInfo.User user) {
-      auth = user.auth();
-    } else if (peer instanceof PeerInfo.Channel channel) {
-      auth = channel.auth();
-    }
+    PeerAuth auth = peer.auth();
     return auth == null
         ? NO_HASH
         : ByteBuffer.allocate(Long.BYTES).putLong(auth.accessHash()).array();

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -215,9 +216,7 @@ final class PeerTable {
       throws SQLException {
     statement.setLong(1, peer.peerId().botApiDialogId());
     if (sql.equals(UPSERT_HASH)) {
-      PeerAuth auth =
-          peer instanceof PeerInfo.User user ? user.auth() : ((PeerInfo.Channel) peer).auth();
-      statement.setLong(2, auth.accessHash());
+      statement.setLong(2, Objects.requireNonNull(peer.auth()).accessHash());
     }
   }
 
@@ -225,12 +224,9 @@ final class PeerTable {
   static void bindPeerInfo(PreparedStatement statement, PeerInfo peer, boolean derived)
       throws SQLException {
     statement.setLong(1, peer.peerId().botApiDialogId());
-    PeerAuth auth = null;
+    PeerAuth auth = peer.auth();
     Integer subtype = null;
-    if (peer instanceof PeerInfo.User user) {
-      auth = user.auth();
-    } else if (peer instanceof PeerInfo.Channel channel) {
-      auth = channel.auth();
+    if (peer instanceof PeerInfo.Channel channel) {
       subtype = GrammersEncoding.channelSubtype(channel.kind());
     }
     if (auth == null || auth.isAmbient()) {

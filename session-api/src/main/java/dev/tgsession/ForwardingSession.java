@@ -109,6 +109,11 @@ public class ForwardingSession implements Session {
   }
 
   @Override
+  public Optional<SessionLease> lease() {
+    return delegate.lease();
+  }
+
+  @Override
   public String toString() {
     return getClass().getSimpleName() + "[" + delegate + "]";
   }

@@ -2,8 +2,10 @@ package dev.tgsession;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.util.List;
 import java.util.Set;
 
@@ -28,8 +30,12 @@ public final class MemorySessionProvider implements SessionProvider {
   }
 
   @Override
+  public List<SessionOption> options() {
+    return List.of(SharedOptions.SESSION);
+  }
+
+  @Override
   public Session open(SessionUri uri) {
-    uri.requireKnownOptions(List.of("session"));
     if (uri.hierarchical() || !uri.path().isEmpty()) {
       throw new IllegalArgumentException(
           "expected 'memory:' (optionally with ?session=NAME), found '" + uri + "'");

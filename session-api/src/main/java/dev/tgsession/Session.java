@@ -102,4 +102,12 @@ public interface Session extends AutoCloseable {
   /** Releases the session's resources; idempotent. */
   @Override
   void close();
+
+  /**
+   * The lease this instance holds ({@code lease=} in its URI; capability {@code LEASE}), with its
+   * current expiry and fencing token; empty when it was opened without one.
+   */
+  default Optional<SessionLease> lease() {
+    return Optional.empty();
+  }
 }

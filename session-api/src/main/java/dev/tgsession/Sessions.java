@@ -1,9 +1,14 @@
 package dev.tgsession;
 
+import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,18 +66,88 @@ public final class Sessions {
 
   /** Opens the session a URI names; see {@link #open(String)}. */
   public static Session open(URI uri) {
+    Objects.requireNonNull(uri, "uri");
     return open(uri.toString());
   }
 
-  /** Opens the session a URI names, with the providers visible to {@code classLoader}. */
+  /**
+   * Opens the session a URI names, with the providers visible to {@code classLoader}.
+   *
+   * <p>The URI's options are checked against those the provider declares ({@link
+   * SessionProvider#options()}) before it sees them. With {@code lease=SECONDS} (capability {@link
+   * Capability#LEASE}) the lease is taken before this returns.
+   *
+   * @throws SessionLeasedException when {@code lease=} is given and another owner holds the session
+   */
   public static Session open(String uri, ClassLoader classLoader) {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(classLoader, "classLoader");
     SessionUri parsed = SessionUri.parse(uri);
-    return registry(classLoader).provider(parsed.scheme()).open(parsed);
+    SessionProvider provider = registry(classLoader).provider(parsed.scheme());
+    List<SessionOption> declared = provider.options();
+    if (!declared.isEmpty()) {
+      parsed = parsed.withDeclaredOptions(declared, provider::passesThrough);
+    }
+    Session session = provider.open(parsed);
+    String lease = parsed.option(SharedOptions.LEASE.name()).orElse(null);
+    if (lease != null && session.lease().isEmpty()) {
+      try {
+        if (!(session instanceof AbstractSession leasable)) {
+          throw new IllegalArgumentException(
+              "scheme '"
+                  + parsed.scheme()
+                  + "' does not support leases: its sessions are not AbstractSessions");
+        }
+        String owner = parsed.option(SharedOptions.OWNER.name()).orElseGet(Sessions::defaultOwner);
+        leasable.acquireLease(owner, Duration.ofSeconds(Long.parseLong(lease.trim())));
+      } catch (RuntimeException e) {
+        try {
+          session.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+    }
+    return session;
+  }
+
+  /** The default lease owner: {@code <hostname>:<pid>}. */
+  public static String defaultOwner() {
+    return hostName() + ":" + ProcessHandle.current().pid();
+  }
+
+  private static String hostName() {
+    String fromEnv = System.getenv("HOSTNAME");
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv.strip();
+    }
+    try {
+      String file = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).strip();
+      if (!file.isEmpty()) {
+        return file;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux: ask the JDK below
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   /** The schemes of every provider visible to the thread's context class loader, sorted. */
   public static Set<String> schemes() {
-    return registry(defaultClassLoader()).checked().providers.keySet();
+    return registry(defaultClassLoader()).providers.keySet();
+  }
+
+  /**
+   * Why providers on the class path failed to load (each names its class and cause); empty when all
+   * loaded. A provider that fails breaks only its own schemes.
+   */
+  public static List<String> providerFailures() {
+    return registry(defaultClassLoader()).failures;
   }
 
   /**
@@ -81,6 +156,7 @@ public final class Sessions {
    * @throws SessionException if no provider has the scheme
    */
   public static SessionProvider provider(String scheme) {
+    Objects.requireNonNull(scheme, "scheme");
     return registry(defaultClassLoader()).provider(scheme.toLowerCase(java.util.Locale.ROOT));
   }
 
@@ -156,11 +232,13 @@ public final class Sessions {
   }
 
   /** The providers one class loader sees, by scheme. */
-  private record Registry(Map<String, SessionProvider> providers, List<String> failures) {
+  private record Registry(
+      Map<String, SessionProvider> providers, List<String> failures, Map<String, String> clashes) {
 
     static Registry load(ClassLoader classLoader) {
       Map<String, SessionProvider> providers = new TreeMap<>();
       List<String> failures = new ArrayList<>();
+      Map<String, String> clashes = new TreeMap<>();
       var iterator = ServiceLoader.load(SessionProvider.class, classLoader).stream().iterator();
       while (true) {
         ServiceLoader.Provider<SessionProvider> candidate;
@@ -184,38 +262,42 @@ public final class Sessions {
           String key = scheme.toLowerCase(java.util.Locale.ROOT);
           SessionProvider other = providers.putIfAbsent(key, provider);
           if (other != null) {
-            failures.add(
+            String clash =
                 "scheme '"
                     + key
                     + "' is claimed by both "
                     + other.getClass().getName()
                     + " and "
                     + provider.getClass().getName()
-                    + "; remove one of them from the class path");
+                    + "; remove one of them from the class path";
+            failures.add(clash);
+            clashes.put(key, clash);
           }
         }
       }
-      return new Registry(Collections.unmodifiableMap(providers), List.copyOf(failures));
-    }
-
-    Registry checked() {
-      if (!failures.isEmpty()) {
-        throw new SessionException(
-            "session providers failed to load: " + String.join("; ", failures));
-      }
-      return this;
+      clashes.keySet().forEach(providers::remove);
+      return new Registry(
+          Collections.unmodifiableMap(providers),
+          List.copyOf(failures),
+          Collections.unmodifiableMap(clashes));
     }
 
     SessionProvider provider(String scheme) {
-      checked();
+      String clash = clashes.get(scheme);
+      if (clash != null) {
+        throw new SessionException(clash);
+      }
       SessionProvider provider = providers.get(scheme);
       if (provider == null) {
         throw new SessionException(
             "no session provider for scheme '"
-                + scheme
+                + QuotedValue.cut(scheme)
                 + "'; available schemes are "
                 + providers.keySet()
-                + " (add the backend's module, e.g. session-sqlite, to the class path)");
+                + " (add the backend's module, e.g. session-sqlite, to the class path)"
+                + (failures.isEmpty()
+                    ? ""
+                    : "; providers that failed to load: " + String.join("; ", failures)));
       }
       return provider;
     }

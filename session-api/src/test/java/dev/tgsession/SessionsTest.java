@@ -100,11 +100,16 @@ class SessionsTest {
   }
 
   @Test
-  @DisplayName("a provider that fails to load is reported with its class and cause")
+  @DisplayName(
+      "a provider that fails to load breaks only its own schemes, and is named with its cause")
   void failingProvider(@TempDir Path dir) throws IOException {
     ClassLoader loader = withProviders(dir, Exploding.class);
-    assertThatThrownBy(() -> Sessions.open("memory:", loader))
+    try (Session memory = Sessions.open("memory:", loader)) {
+      assertThat(memory.peerCount()).isZero();
+    }
+    assertThatThrownBy(() -> Sessions.open("exploding:x", loader))
         .isInstanceOf(SessionException.class)
+        .hasMessageContaining("no session provider for scheme 'exploding'")
         .hasMessageContaining(Exploding.class.getName())
         .hasMessageContaining("driver class not found");
   }

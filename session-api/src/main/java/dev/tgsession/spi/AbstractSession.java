@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -38,11 +37,15 @@ public abstract class AbstractSession implements Session {
 
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object dcLock = new Object();
+  private final java.util.concurrent.locks.ReentrantLock dcLock =
+      new java.util.concurrent.locks.ReentrantLock();
   private volatile @Nullable DcCache dcs;
   private final PeerCache peerCache;
-  // Bumped before and after every peer write: a load that overlaps a write is not cached.
-  private final AtomicLong peerWrites = new AtomicLong();
+  // Bumped when a peer write ends (under cacheLock, with the invalidation) and when another
+  // instance's change is seen: a load that overlapped either is not cached (versioned put).
+  private final Object cacheLock = new Object();
+  private long cacheVersion;
+  private final LeaseHolder lease = new LeaseHolder();
 
   /**
    * Creates the shared part, without a peer cache.
@@ -128,10 +131,15 @@ public abstract class AbstractSession implements Session {
     if (dcId <= 0) {
       throw new IllegalArgumentException("expected a positive DC id, found " + dcId);
     }
-    synchronized (dcLock) {
+    dcLock.lock();
+    try {
       DcCache current = dcCache();
+      lease.checkWritable(description);
       storeHomeDcId(dcId);
       dcs = new DcCache(dcId, current.options);
+
+    } finally {
+      dcLock.unlock();
     }
   }
 
@@ -148,12 +156,17 @@ public abstract class AbstractSession implements Session {
   @Override
   public final void setDcOption(DcOption option) {
     Objects.requireNonNull(option, "option");
-    synchronized (dcLock) {
+    dcLock.lock();
+    try {
       DcCache current = dcCache();
+      lease.checkWritable(description);
       storeDcOption(option);
       Map<Integer, Optional<DcOption>> options = new HashMap<>(current.options);
       options.put(option.id(), Optional.of(option));
       dcs = new DcCache(current.homeDcId, options);
+
+    } finally {
+      dcLock.unlock();
     }
   }
 
@@ -166,12 +179,24 @@ public abstract class AbstractSession implements Session {
     }
     PeerInfo cached = peerCache.get(id);
     if (cached != null) {
-      return Optional.of(cached);
+      if (cachedPeersCurrent()) {
+        return Optional.of(cached);
+      }
+      peersChangedElsewhere();
     }
-    long writes = peerWrites.get();
+    long version;
+    synchronized (cacheLock) {
+      version = cacheVersion;
+    }
     PeerInfo loaded = loadPeer(id);
-    if (loaded != null && peerWrites.get() == writes) {
-      peerCache.put(loaded);
+    if (loaded != null) {
+      synchronized (cacheLock) {
+        // Only if no write ended and no foreign change was seen while loading: else the loaded
+        // copy may predate it, and the invalidation it brought has already run.
+        if (cacheVersion == version) {
+          peerCache.put(loaded);
+        }
+      }
     }
     return Optional.ofNullable(loaded);
   }
@@ -194,12 +219,14 @@ public abstract class AbstractSession implements Session {
   }
 
   private void write(List<PeerInfo> reduced) {
-    peerWrites.incrementAndGet();
+    lease.checkWritable(description);
     try {
       storePeers(reduced);
     } finally {
-      peerWrites.incrementAndGet();
-      peerCache.written(reduced);
+      synchronized (cacheLock) {
+        cacheVersion++;
+        peerCache.written(reduced);
+      }
     }
   }
 
@@ -227,6 +254,7 @@ public abstract class AbstractSession implements Session {
   public final void setUpdateState(UpdateState update) {
     Objects.requireNonNull(update, "update");
     ensureOpen();
+    lease.checkWritable(description);
     storeUpdateState(update);
   }
 
@@ -254,24 +282,120 @@ public abstract class AbstractSession implements Session {
 
   @Override
   public final void clear() {
-    synchronized (dcLock) {
+    dcLock.lock();
+    try {
       ensureOpen();
-      peerWrites.incrementAndGet();
+      lease.checkWritable(description);
       try {
         clearStore();
       } finally {
-        peerWrites.incrementAndGet();
-        peerCache.clear();
+        synchronized (cacheLock) {
+          cacheVersion++;
+          peerCache.clear();
+        }
       }
       dcs = null;
+
+    } finally {
+      dcLock.unlock();
     }
   }
 
   @Override
   public final void close() {
     if (closed.compareAndSet(false, true)) {
+      try {
+        lease.release();
+      } finally {
+        peerCache.clear();
+        closeStore();
+      }
+    }
+  }
+
+  // ---- leases (Capability.LEASE) -------------------------------------------------------------
+
+  /**
+   * The store's lease operations, for a backend that declares {@link Capability#LEASE}; null (the
+   * default) for one that does not.
+   */
+  protected @Nullable LeaseStore leaseStore() {
+    return null;
+  }
+
+  /**
+   * Takes the lease and renews it in the background until {@link #close()}. Called by {@link
+   * dev.tgsession.Sessions#open} for a URI with {@code lease=}; not for application code.
+   *
+   * @throws dev.tgsession.SessionLeasedException when another owner holds it
+   * @throws IllegalStateException when this session already holds a lease or is closed
+   * @throws UnsupportedOperationException when the backend has no {@link #leaseStore()}
+   */
+  public final void acquireLease(String owner, java.time.Duration length) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(length, "length");
+    ensureOpen();
+    LeaseStore store = leaseStore();
+    if (store == null) {
+      throw new UnsupportedOperationException(
+          getClass().getSimpleName() + " does not support leases (capability LEASE)");
+    }
+    lease.acquire(store, owner, length, description);
+  }
+
+  @Override
+  public final Optional<dev.tgsession.SessionLease> lease() {
+    return lease.current();
+  }
+
+  /**
+   * The lease a write must be fenced with: null when this session holds none. A backend checks its
+   * token against the stored one, atomically with the write where the store can, and throws {@link
+   * #leaseLost()} on a mismatch.
+   *
+   * @throws dev.tgsession.SessionLeaseLostException when the lease is already known lost
+   */
+  protected final dev.tgsession.@Nullable SessionLease heldLease() {
+    return lease.checkWritable(description);
+  }
+
+  /**
+   * Marks the lease lost (for good: this session writes nothing from now on) and returns the
+   * exception to throw. For a backend whose fenced write found another token.
+   */
+  protected final dev.tgsession.SessionLeaseLostException leaseLost() {
+    return lease.lost(description);
+  }
+
+  /**
+   * Stops renewing the lease without releasing it, as if this process were paused: a test hook (the
+   * TCK's fencing tests use it). Writes go on until another owner takes the lease over.
+   */
+  public final void stopLeaseRenewal() {
+    lease.stopRenewal();
+  }
+
+  // ---- peer cache coherence ----------------------------------------------------------------
+
+  /**
+   * Whether the cached peers may still be served: called on every cache hit. A SHARED backend that
+   * can tell cheaply that another instance changed peers since the last call returns false; the
+   * cache is then dropped and the peer loaded. The default, true, suits a store nobody else writes
+   * to, or a backend that calls {@link #peersChangedElsewhere()} itself.
+   */
+  protected boolean cachedPeersCurrent() {
+    return true;
+  }
+
+  /**
+   * Drops every cached peer because another instance changed peers, and keeps loads that started
+   * before this call from caching what they read. Safe to call from any thread (a listener of the
+   * store's change notifications).
+   */
+  protected final void peersChangedElsewhere() {
+    synchronized (cacheLock) {
+      cacheVersion++;
       peerCache.clear();
-      closeStore();
     }
   }
 
@@ -306,12 +430,16 @@ public abstract class AbstractSession implements Session {
     ensureOpen();
     DcCache cache = dcs;
     if (cache == null) {
-      synchronized (dcLock) {
+      dcLock.lock();
+      try {
         cache = dcs;
         if (cache == null) {
           cache = DcCache.of(loadDcs());
           dcs = cache;
         }
+
+      } finally {
+        dcLock.unlock();
       }
     }
     return cache;

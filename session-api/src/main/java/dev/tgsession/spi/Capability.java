@@ -10,5 +10,15 @@ public enum Capability {
    * Two open instances of one URI see each other's peer and updates-state writes. (DC options and
    * the home DC are read when a session opens and served from memory after that.)
    */
-  SHARED
+  SHARED,
+  /**
+   * The {@code lease} and {@code owner} options hold a session for one owner at a time, renewed in
+   * the background, fenced by a token that only grows (see {@link LeaseStore}).
+   */
+  LEASE,
+  /**
+   * A batch ({@link dev.tgsession.Session#cachePeers}) is applied as one unit: a concurrent reader
+   * sees all of it or none of it.
+   */
+  ATOMIC_BATCH
 }

@@ -1,6 +1,7 @@
 package dev.tgsession.spi;
 
 import dev.tgsession.Session;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -23,4 +24,26 @@ public interface SessionProvider {
    * @throws dev.tgsession.IncompatibleSessionException if the stored data cannot be read
    */
   Session open(SessionUri uri);
+
+  /**
+   * The URI options this backend accepts, its own and those of {@link SharedOptions} it supports.
+   * {@link dev.tgsession.Sessions#open} validates every URI against them before {@link #open} sees
+   * it (unknown names are rejected with the list of valid ones, values checked against kind and
+   * range), fills in their defaults and masks the secret ones in every message.
+   *
+   * <p>An empty list (the default) means "not declared": the URI reaches {@link #open} unchecked
+   * and the provider validates it itself (with {@link SessionUri#requireKnownOptions}).
+   */
+  default List<SessionOption> options() {
+    return List.of();
+  }
+
+  /**
+   * Whether an option not in {@link #options()} belongs to the driver and passes through to it
+   * untouched (for example MongoDB's {@code replicaSet}, PostgreSQL's {@code sslmode}); such
+   * options are the driver's to check. The default passes nothing through.
+   */
+  default boolean passesThrough(String optionName) {
+    return false;
+  }
 }

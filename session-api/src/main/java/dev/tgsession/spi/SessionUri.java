@@ -54,8 +54,8 @@ public final class SessionUri {
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*");
   private static final Pattern SECRET_OPTION =
       Pattern.compile(".*(password|key|secret|token).*", Pattern.CASE_INSENSITIVE);
-  private static final Pattern USERINFO = Pattern.compile("(//[^/?#@:]*:)[^/?#@]*@");
-  private static final Pattern LONE_USER = Pattern.compile("//[^/?#@:]*@");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-%]+");
+  private static final Pattern IPV6_HOST = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._\\-]+)?");
   private static final String MASK = "****";
 
   private final String raw;
@@ -66,6 +66,7 @@ public final class SessionUri {
   private final List<Host> hosts;
   private final String path;
   private final Map<String, String> options;
+  private final Set<String> secretOptions;
 
   private SessionUri(
       String raw,
@@ -75,7 +76,8 @@ public final class SessionUri {
       @Nullable String password,
       List<Host> hosts,
       String path,
-      Map<String, String> options) {
+      Map<String, String> options,
+      Set<String> secretOptions) {
     this.raw = raw;
     this.scheme = scheme;
     this.hierarchical = hierarchical;
@@ -84,6 +86,7 @@ public final class SessionUri {
     this.hosts = hosts;
     this.path = path;
     this.options = options;
+    this.secretOptions = secretOptions;
   }
 
   /**
@@ -96,21 +99,31 @@ public final class SessionUri {
     Objects.requireNonNull(uri, "uri");
     int colon = uri.indexOf(':');
     if (colon <= 0 || !SCHEME.matcher(uri.substring(0, colon)).matches()) {
+      // Not shown: what is given where a URI belongs is often a secret (a string session).
       throw new IllegalArgumentException(
           "expected a session URI 'scheme:...' (for example memory:, sqlite:bot.session,"
-              + " redis://localhost:6379/0?session=bot), found '"
-              + redact(uri)
-              + "'");
+              + " redis://localhost:6379/0?session=bot), found a text of "
+              + uri.length()
+              + " characters without a scheme (not shown: it may be a secret such as a string"
+              + " session)");
     }
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = uri.substring(colon + 1);
+    if (rest.startsWith("//") && unencodedUserInfo(rest.substring(2))) {
+      throw new IllegalArgumentException(
+          "expected the user and password percent-encoded ('/' as %2F, '?' as %3F, '@' as %40,"
+              + " ':' in a user as %3A), found characters that end the user info early in '"
+              + redact(uri)
+              + "'");
+    }
     int question = rest.indexOf('?');
     String query = question < 0 ? "" : rest.substring(question + 1);
     rest = question < 0 ? rest : rest.substring(0, question);
     Map<String, String> options = parseQuery(query, uri);
 
     if (!rest.startsWith("//")) {
-      return new SessionUri(uri, scheme, false, null, null, List.of(), decode(rest, uri), options);
+      return new SessionUri(
+          uri, scheme, false, null, null, List.of(), decode(rest, uri), options, Set.of());
     }
     String afterSlashes = rest.substring(2);
     int slash = afterSlashes.indexOf('/');
@@ -139,7 +152,8 @@ public final class SessionUri {
         hosts.add(parseHost(part, uri));
       }
     }
-    return new SessionUri(uri, scheme, true, user, password, List.copyOf(hosts), path, options);
+    return new SessionUri(
+        uri, scheme, true, user, password, List.copyOf(hosts), path, options, Set.of());
   }
 
   /**
@@ -147,22 +161,24 @@ public final class SessionUri {
    * messages about strings that did not parse.
    */
   public static String redact(String uri) {
-    String redacted = USERINFO.matcher(uri).replaceFirst("$1" + MASK + "@");
-    redacted = LONE_USER.matcher(redacted).replaceFirst("//" + MASK + "@");
+    Objects.requireNonNull(uri, "uri");
+    String redacted = maskUserInfo(uri);
     int question = redacted.indexOf('?');
     if (question < 0) {
-      return redacted;
+      return QuotedValue.cut(redacted);
     }
-    StringBuilder out = new StringBuilder(redacted.substring(0, question));
+    StringBuilder out = new StringBuilder(QuotedValue.cut(redacted.substring(0, question)));
     char separator = '?';
     for (String pair : redacted.substring(question + 1).split("&", -1)) {
       int eq = pair.indexOf('=');
       out.append(separator);
       if (eq < 0) {
-        out.append(pair);
+        out.append(QuotedValue.cut(pair));
       } else {
         String name = pair.substring(0, eq);
-        out.append(name).append('=').append(shownValue(name, pair.substring(eq + 1)));
+        out.append(QuotedValue.cut(name))
+            .append('=')
+            .append(shownValue(name, pair.substring(eq + 1)));
       }
       separator = '&';
     }
@@ -244,7 +260,7 @@ public final class SessionUri {
             + ".."
             + max
             + ", found '"
-            + shownValue(name, value)
+            + shown(name, value)
             + "' in "
             + this);
   }
@@ -258,17 +274,78 @@ public final class SessionUri {
     Set<String> unknown = new TreeSet<>(options.keySet());
     unknown.removeAll(known);
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown option(s) "
-              + unknown
-              + " for scheme '"
-              + scheme
-              + "'; valid options are "
-              + new TreeSet<>(known)
-              + " (in "
-              + this
-              + ")");
+      throw unknownOptions(unknown, new TreeSet<>(known));
     }
+  }
+
+  /**
+   * Checks every option against what a provider declares and fills in the defaults: what {@link
+   * dev.tgsession.Sessions#open} does before a provider sees a URI.
+   *
+   * @param declared the options the provider accepts
+   * @param passesThrough driver options handed to the driver untouched (not checked here)
+   * @return this URI with the declared defaults added and the declared secrets masked
+   * @throws IllegalArgumentException naming an unknown option (listing the valid ones) or a value
+   *     out of kind or range
+   */
+  public SessionUri withDeclaredOptions(
+      List<SessionOption> declared, java.util.function.Predicate<String> passesThrough) {
+    Map<String, SessionOption> byName = new LinkedHashMap<>();
+    Set<String> secrets = new TreeSet<>(secretOptions);
+    for (SessionOption option : declared) {
+      byName.put(option.name(), option);
+      if (option.secret()) {
+        secrets.add(option.name());
+      }
+    }
+    SessionUri masked =
+        new SessionUri(
+            raw, scheme, hierarchical, user, password, hosts, path, options, Set.copyOf(secrets));
+    Set<String> unknown = new TreeSet<>();
+    for (Map.Entry<String, String> option : options.entrySet()) {
+      SessionOption spec = byName.get(option.getKey());
+      if (spec != null) {
+        spec.check(option.getValue(), masked.toString());
+      } else if (!passesThrough.test(option.getKey())) {
+        unknown.add(option.getKey());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw masked.unknownOptions(unknown, byName.keySet());
+    }
+    Map<String, String> filled = new LinkedHashMap<>(options);
+    for (SessionOption option : declared) {
+      if (option.defaultValue() != null) {
+        filled.putIfAbsent(option.name(), option.defaultValue());
+      }
+    }
+    return new SessionUri(
+        raw,
+        scheme,
+        hierarchical,
+        user,
+        password,
+        hosts,
+        path,
+        Collections.unmodifiableMap(filled),
+        Set.copyOf(secrets));
+  }
+
+  private IllegalArgumentException unknownOptions(Set<String> unknown, Collection<String> known) {
+    List<String> shown = new ArrayList<>();
+    for (String name : unknown) {
+      shown.add(QuotedValue.cut(name));
+    }
+    return new IllegalArgumentException(
+        "unknown option(s) "
+            + shown
+            + " for scheme '"
+            + scheme
+            + "'; valid options are "
+            + new TreeSet<>(known)
+            + " (in "
+            + this
+            + ")");
   }
 
   /**
@@ -332,14 +409,98 @@ public final class SessionUri {
     char separator = '?';
     for (Map.Entry<String, String> option : options.entrySet()) {
       out.append(separator).append(option.getKey()).append('=');
-      out.append(shownValue(option.getKey(), option.getValue()));
+      out.append(shown(option.getKey(), option.getValue()));
       separator = '&';
     }
     return out.toString();
   }
 
   private static String shownValue(String name, String value) {
-    return SECRET_OPTION.matcher(name).matches() ? MASK : value;
+    return SECRET_OPTION.matcher(name).matches() ? MASK : QuotedValue.cut(value);
+  }
+
+  private String shown(String name, String value) {
+    return secretOptions.contains(name) ? MASK : shownValue(name, value);
+  }
+
+  /** Whether an option's value is masked in messages (declared secret, or named like a secret). */
+  public boolean isSecretOption(String name) {
+    return secretOptions.contains(name) || SECRET_OPTION.matcher(name).matches();
+  }
+
+  // The user info of an authority ends at its last '@'; mask all of it, user included, since a
+  // password with '@', '/' or '?' (unencoded) would otherwise leave a piece of it in view.
+  private static String maskUserInfo(String uri) {
+    int slashes = uri.indexOf("//");
+    if (slashes < 0) {
+      return uri;
+    }
+    int start = slashes + 2;
+    String afterSlashes = uri.substring(start);
+    int at = lastUserInfoAt(afterSlashes);
+    if (at < 0) {
+      return uri;
+    }
+    int userColon = afterSlashes.indexOf(':');
+    int end = firstOf(afterSlashes, "/?#");
+    boolean wellFormed = end < 0 || at < end;
+    String kept =
+        wellFormed && userColon >= 0 && userColon < at
+            ? afterSlashes.substring(0, userColon + 1)
+            : "";
+    return uri.substring(0, start) + kept + MASK + afterSlashes.substring(at);
+  }
+
+  // The '@' that ends the user info of "authority/path?query" (given after '//'), or -1. It is the
+  // last '@' of the authority; when a password holds an unencoded '/' or '?', the authority seems
+  // to end early, so an '@' after that counts too if what precedes the '/' or '?' is not a valid
+  // host list.
+  private static int lastUserInfoAt(String afterSlashes) {
+    int end = firstOf(afterSlashes, "/?#");
+    String authority = end < 0 ? afterSlashes : afterSlashes.substring(0, end);
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      return at;
+    }
+    int later = afterSlashes.lastIndexOf('@');
+    if (later < 0 || validHostList(authority)) {
+      return -1;
+    }
+    return later;
+  }
+
+  private static boolean unencodedUserInfo(String afterSlashes) {
+    int end = firstOf(afterSlashes, "/?#");
+    if (end < 0) {
+      return false;
+    }
+    String authority = afterSlashes.substring(0, end);
+    return authority.indexOf('@') < 0
+        && afterSlashes.indexOf('@', end) >= 0
+        && !validHostList(authority);
+  }
+
+  private static boolean validHostList(String authority) {
+    if (authority.isEmpty()) {
+      return true;
+    }
+    for (String part : authority.split(",", -1)) {
+      try {
+        parseHost(part, "");
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int firstOf(String text, String characters) {
+    for (int i = 0; i < text.length(); i++) {
+      if (characters.indexOf(text.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Map<String, String> parseQuery(String query, String uri) {
@@ -362,7 +523,11 @@ public final class SessionUri {
       }
       if (options.putIfAbsent(name, value) != null) {
         throw new IllegalArgumentException(
-            "expected each option once, found '" + name + "' twice in '" + redact(uri) + "'");
+            "expected each option once, found '"
+                + QuotedValue.cut(name)
+                + "' twice in '"
+                + redact(uri)
+                + "'");
       }
     }
     return Collections.unmodifiableMap(options);
@@ -375,14 +540,21 @@ public final class SessionUri {
       int close = part.indexOf(']');
       if (close < 0) {
         throw new IllegalArgumentException(
-            "expected an IPv6 host '[address]:port', found '" + part + "' in " + redact(uri));
+            "expected an IPv6 host '[address]:port', found '"
+                + QuotedValue.cut(part)
+                + "' in "
+                + redact(uri));
       }
       host = part.substring(1, close);
       String after = part.substring(close + 1);
       if (!after.isEmpty()) {
         if (!after.startsWith(":")) {
           throw new IllegalArgumentException(
-              "expected ':port' after '[" + host + "]', found '" + after + "'");
+              "expected ':port' after '["
+                  + QuotedValue.cut(host)
+                  + "]', found '"
+                  + QuotedValue.cut(after)
+                  + "'");
         }
         port = after.substring(1);
       }
@@ -395,6 +567,14 @@ public final class SessionUri {
       throw new IllegalArgumentException(
           "expected a host name before each port, found an empty host in '" + redact(uri) + "'");
     }
+    if (!(part.startsWith("[") ? IPV6_HOST : HOST).matcher(host).matches()) {
+      throw new IllegalArgumentException(
+          "expected a host name or IP address (letters, digits, '.', '-', '_'), found '"
+              + QuotedValue.cut(host)
+              + "' in '"
+              + redact(uri)
+              + "'");
+    }
     int portNumber = -1;
     if (port != null) {
       try {
@@ -404,7 +584,11 @@ public final class SessionUri {
       }
       if (portNumber < 1 || portNumber > 65535) {
         throw new IllegalArgumentException(
-            "expected a port in 1..65535 for host " + host + ", found '" + port + "'");
+            "expected a port in 1..65535 for host "
+                + QuotedValue.cut(host)
+                + ", found '"
+                + QuotedValue.cut(port)
+                + "'");
       }
     }
     return new Host(host, portNumber);

@@ -1,0 +1,169 @@
+package dev.tgsession.postgres;
+
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionLeaseLostException;
+import dev.tgsession.SessionLeasedException;
+import dev.tgsession.spi.LeaseStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Leases in {@code tgsession_lease}: one row per session with the holder, the fencing token and the
+ * expiry (NULL once released), all judged by the server's clock. The token only grows: a new lease
+ * is the stored token plus one, and the row outlives release and {@code clear()}.
+ */
+final class PostgresLeaseStore implements LeaseStore {
+
+  /** Runs one statement in auto-commit mode, with the session's failure messages. */
+  interface Statements {
+    <T> T read(String operation, PostgresSession.SqlWork<T> work);
+  }
+
+  private static final String ACQUIRE =
+      """
+      INSERT INTO tgsession_lease AS l (session, owner, token, expires_at)
+      VALUES (?, ?, 1, now() + ? * interval '1 millisecond')
+      ON CONFLICT (session) DO UPDATE
+        SET owner = EXCLUDED.owner, token = l.token + 1, expires_at = EXCLUDED.expires_at
+        WHERE l.expires_at IS NULL OR l.expires_at <= now()
+      RETURNING token, expires_at""";
+
+  private final Statements statements;
+  private final String session;
+  private final String description;
+
+  PostgresLeaseStore(Statements statements, String session, String description) {
+    this.statements = statements;
+    this.session = session;
+    this.description = description;
+  }
+
+  @Override
+  public SessionLease acquire(String owner, Duration length) {
+    for (int attempt = 0; ; attempt++) {
+      SessionLease taken =
+          statements.read(
+              "take the lease",
+              connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(ACQUIRE)) {
+                  statement.setString(1, session);
+                  statement.setString(2, owner);
+                  statement.setLong(3, length.toMillis());
+                  try (ResultSet result = statement.executeQuery()) {
+                    return result.next()
+                        ? new SessionLease(owner, result.getLong(1), instant(result, 2))
+                        : null;
+                  }
+                }
+              });
+      if (taken != null) {
+        return taken;
+      }
+      Optional<SessionLease> holder = current();
+      if (holder.isPresent()) {
+        throw new SessionLeasedException(
+            description, holder.get().owner(), holder.get().expiresAt());
+      }
+      if (attempt >= 2) {
+        throw new SessionLeasedException(description, "(changing hands)", Instant.now());
+      }
+      // The holder released it or it expired between the two statements: try again.
+    }
+  }
+
+  @Override
+  public SessionLease renew(SessionLease lease, Duration length) {
+    Instant expires =
+        statements.read(
+            "renew the lease",
+            connection -> {
+              try (PreparedStatement statement =
+                  connection.prepareStatement(
+                      "UPDATE tgsession_lease SET expires_at = now() + ? * interval '1 millisecond'"
+                          + " WHERE session = ? AND token = ? AND expires_at IS NOT NULL"
+                          + " RETURNING expires_at")) {
+                statement.setLong(1, length.toMillis());
+                statement.setString(2, session);
+                statement.setLong(3, lease.token());
+                try (ResultSet result = statement.executeQuery()) {
+                  return result.next() ? instant(result, 1) : null;
+                }
+              }
+            });
+    if (expires == null) {
+      throw new SessionLeaseLostException(
+          "session "
+              + description
+              + " lost its lease (owner '"
+              + lease.owner()
+              + "', token "
+              + lease.token()
+              + "): another owner took it over");
+    }
+    return new SessionLease(lease.owner(), lease.token(), expires);
+  }
+
+  @Override
+  public void release(SessionLease lease) {
+    statements.read(
+        "release the lease",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "UPDATE tgsession_lease SET expires_at = NULL WHERE session = ? AND token = ?")) {
+            statement.setString(1, session);
+            statement.setLong(2, lease.token());
+            statement.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<SessionLease> current() {
+    return Optional.ofNullable(
+        statements.read(
+            "read the lease",
+            connection -> {
+              try (PreparedStatement statement =
+                  connection.prepareStatement(
+                      "SELECT owner, token, expires_at FROM tgsession_lease"
+                          + " WHERE session = ? AND expires_at > now()")) {
+                statement.setString(1, session);
+                try (ResultSet result = statement.executeQuery()) {
+                  return result.next()
+                      ? new SessionLease(result.getString(1), result.getLong(2), instant(result, 3))
+                      : null;
+                }
+              }
+            }));
+  }
+
+  /**
+   * Checks, inside a write's transaction, that the stored token is still {@code token}, and locks
+   * the lease row until the write commits so that no other owner can take over in between.
+   *
+   * @return whether the token still matches
+   */
+  static boolean fence(Connection connection, String session, long token) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT token FROM tgsession_lease WHERE session = ? FOR SHARE")) {
+      statement.setString(1, session);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() && result.getLong(1) == token;
+      }
+    }
+  }
+
+  private static Instant instant(ResultSet result, int column) throws SQLException {
+    Timestamp timestamp = result.getTimestamp(column);
+    return timestamp.toInstant();
+  }
+}

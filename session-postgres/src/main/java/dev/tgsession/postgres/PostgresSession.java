@@ -1,0 +1,673 @@
+package dev.tgsession.postgres;
+
+import dev.tgsession.AuthKey;
+import dev.tgsession.ChannelState;
+import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionException;
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionStorageException;
+import dev.tgsession.UpdateState;
+import dev.tgsession.UpdatesState;
+import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.LeaseStore;
+import dev.tgsession.spi.PeerCache;
+import dev.tgsession.spi.StoredDcs;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session kept in the {@code tgsession_*} tables under its name ({@link Schema}). Each write is
+ * one transaction on a pooled connection: a batch of peers takes the session's advisory lock when
+ * it claims anything, strips the claimed usernames, phones and self flag from their other holders,
+ * merges its rows with {@code ON CONFLICT ... DO UPDATE SET x = COALESCE(EXCLUDED.x, t.x)} and
+ * announces the peers it changed with {@code NOTIFY}, all before one commit.
+ */
+final class PostgresSession extends AbstractSession {
+
+  private static final int PAGE = 1000;
+  private static final int ATTEMPTS = 3;
+
+  private final PostgresPool pool;
+  private final String name;
+  private final @Nullable NotifiedPeerCache cache;
+  private final String where;
+  private final PostgresLeaseStore leaseStore;
+
+  private PostgresSession(
+      PostgresPool pool, String name, String description, @Nullable NotifiedPeerCache cache) {
+    super(description, cache == null ? PeerCache.none() : cache);
+    this.pool = pool;
+    this.name = name;
+    this.cache = cache;
+    this.where = pool.target().toString();
+    this.leaseStore = new PostgresLeaseStore(this::read, name, description);
+  }
+
+  /**
+   * Opens a session on a shared pool (taking one reference, given back by {@link #close()}) and
+   * loads its DCs, so a server that cannot be reached fails here.
+   *
+   * @param peerCache the cache to keep coherent, or {@link PeerCache#none()}
+   */
+  static PostgresSession open(
+      PostgresTarget target, String name, String description, PeerCache peerCache) {
+    PostgresPool pool = PostgresPool.acquire(target);
+    NotifiedPeerCache cache =
+        peerCache == PeerCache.none() ? null : new NotifiedPeerCache(peerCache);
+    PostgresSession session = new PostgresSession(pool, name, description, cache);
+    try {
+      if (cache != null) {
+        pool.notifications().register(name, cache);
+      }
+      session.homeDcId();
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** The cache this session serves peers from, or null when it has none (for tests). */
+  @Nullable NotifiedPeerCache cache() {
+    return cache;
+  }
+
+  PostgresPool pool() {
+    return pool;
+  }
+
+  // ---- DCs ----------------------------------------------------------------------------------
+
+  @Override
+  protected StoredDcs loadDcs() {
+    return read(
+        "read the DC options",
+        connection -> {
+          int home = 0;
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT home_dc FROM tgsession_session WHERE session = ?")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+              if (result.next()) {
+                home = result.getInt(1);
+              }
+            }
+          }
+          Map<Integer, DcOption> options = new HashMap<>();
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT dc_id, ipv4, ipv4_port, ipv6, ipv6_port, auth_key FROM tgsession_dc"
+                      + " WHERE session = ?")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                DcOption option = dcOption(result);
+                options.put(option.id(), option);
+              }
+            }
+          }
+          return new StoredDcs(home, options);
+        });
+  }
+
+  private DcOption dcOption(ResultSet row) throws SQLException {
+    int id = row.getInt(1);
+    try {
+      InetSocketAddress ipv4 = new InetSocketAddress(address(row.getBytes(2), 4), row.getInt(3));
+      InetSocketAddress ipv6 = new InetSocketAddress(address(row.getBytes(4), 16), row.getInt(5));
+      byte[] key = row.getBytes(6);
+      return new DcOption(id, ipv4, ipv6, key == null ? null : AuthKey.of(key));
+    } catch (IllegalArgumentException | UnknownHostException e) {
+      throw new IncompatibleSessionException(
+          "expected DC option "
+              + id
+              + " of session "
+              + name
+              + " in "
+              + where
+              + " to hold addresses and a 256-byte auth key, found: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static InetAddress address(byte[] bytes, int length) throws UnknownHostException {
+    if (bytes.length != length) {
+      throw new UnknownHostException(
+          "expected " + length + " address bytes, found " + bytes.length);
+    }
+    // getByAddress(byte[]) would make an IPv4-mapped IPv6 address an Inet4Address.
+    return length == 16
+        ? Inet6Address.getByAddress(null, bytes, -1)
+        : InetAddress.getByAddress(bytes);
+  }
+
+  @Override
+  protected void storeHomeDcId(int dcId) {
+    write(
+        "write the home DC",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "INSERT INTO tgsession_session (session, home_dc) VALUES (?, ?)"
+                      + " ON CONFLICT (session) DO UPDATE SET home_dc = EXCLUDED.home_dc")) {
+            statement.setString(1, name);
+            statement.setInt(2, dcId);
+            statement.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  protected void storeDcOption(DcOption option) {
+    write(
+        "write DC option " + option.id(),
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "INSERT INTO tgsession_dc"
+                      + " (session, dc_id, ipv4, ipv4_port, ipv6, ipv6_port, auth_key)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session, dc_id) DO UPDATE SET"
+                      + " ipv4 = EXCLUDED.ipv4, ipv4_port = EXCLUDED.ipv4_port,"
+                      + " ipv6 = EXCLUDED.ipv6, ipv6_port = EXCLUDED.ipv6_port,"
+                      + " auth_key = EXCLUDED.auth_key")) {
+            statement.setString(1, name);
+            statement.setInt(2, option.id());
+            statement.setBytes(3, option.ipv4().getAddress().getAddress());
+            statement.setInt(4, option.ipv4().getPort());
+            statement.setBytes(5, option.ipv6().getAddress().getAddress());
+            statement.setInt(6, option.ipv6().getPort());
+            AuthKey key = option.authKey();
+            statement.setBytes(7, key == null ? null : key.bytes());
+            statement.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  // ---- peers --------------------------------------------------------------------------------
+
+  @Override
+  protected @Nullable PeerInfo loadPeer(PeerId id) {
+    if (cache != null) {
+      cache.loading();
+    }
+    return readPeer(
+        "read peer " + id,
+        PeerRows.SELECT + " WHERE session = ? AND peer_id = ?",
+        id.botApiDialogId());
+  }
+
+  @Override
+  protected PeerInfo.@Nullable User loadSelfUser() {
+    PeerInfo self =
+        readPeer("read the self user", PeerRows.SELECT + " WHERE session = ? AND self", null);
+    if (self != null && !(self instanceof PeerInfo.User)) {
+      throw new IncompatibleSessionException(
+          "expected the self user of session "
+              + name
+              + " in "
+              + where
+              + " to be a user, found "
+              + self.peerId());
+    }
+    return (PeerInfo.User) self;
+  }
+
+  @Override
+  protected @Nullable PeerInfo loadPeerByUsername(String username) {
+    return readPeer(
+        "look up a peer by username",
+        "SELECT p.peer_id, p.hash, p.bot, p.self, p.kind, p.usernames, p.phone"
+            + " FROM tgsession_username u JOIN tgsession_peer p"
+            + " ON p.session = u.session AND p.peer_id = u.peer_id"
+            + " WHERE u.session = ? AND u.username = ?",
+        username);
+  }
+
+  @Override
+  protected @Nullable PeerInfo loadPeerByPhone(String phone) {
+    return readPeer(
+        "look up a user by phone", PeerRows.SELECT + " WHERE session = ? AND phone = ?", phone);
+  }
+
+  private @Nullable PeerInfo readPeer(String operation, String sql, @Nullable Object argument) {
+    return read(
+        operation,
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            if (argument != null) {
+              statement.setObject(2, argument);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+              return result.next() ? PeerRows.read(result, where) : null;
+            }
+          }
+        });
+  }
+
+  @Override
+  protected void storePeers(List<PeerInfo> reducedBatch) {
+    String operation =
+        reducedBatch.size() == 1
+            ? "write peer " + reducedBatch.get(0).peerId()
+            : "write a batch of " + reducedBatch.size() + " peers";
+    Set<PeerId> changed = write(operation, connection -> storePeers(connection, reducedBatch));
+    if (cache != null) {
+      pool.notifications().writtenHere(name, cache, changed);
+    } else {
+      // Instances of this session in this JVM with a cache still need to hear of it.
+      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, null, changed));
+    }
+  }
+
+  private Set<PeerId> storePeers(Connection connection, List<PeerInfo> batch) throws SQLException {
+    Set<PeerId> changed = new LinkedHashSet<>(PeerRows.ids(batch));
+    PeerRows.Claims claims = PeerRows.claims(batch);
+    if (claims.any()) {
+      lockSession(connection);
+    }
+    if (!claims.listOwners().isEmpty()) {
+      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_USERNAMES)) {
+        statement.setArray(1, PeerRows.bigints(connection, claims.usernameOwners()));
+        statement.setArray(2, PeerRows.texts(connection, claims.usernames()));
+        statement.setString(3, name);
+        statement.setString(4, name);
+        statement.setString(5, name);
+        statement.setArray(6, PeerRows.bigints(connection, claims.listOwners()));
+        statement.setArray(7, PeerRows.texts(connection, claims.usernames()));
+        statement.setString(8, name);
+        PeerRows.collectIds(statement, changed);
+      }
+    }
+    if (!claims.phones().isEmpty()) {
+      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_PHONES)) {
+        statement.setArray(1, PeerRows.bigints(connection, claims.phoneOwners()));
+        statement.setArray(2, PeerRows.texts(connection, claims.phones()));
+        statement.setString(3, name);
+        PeerRows.collectIds(statement, changed);
+      }
+    }
+    if (claims.selfId() != null) {
+      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_SELF)) {
+        statement.setString(1, name);
+        statement.setLong(2, claims.selfId());
+        PeerRows.collectIds(statement, changed);
+      }
+    }
+    PeerRows.Columns columns = PeerRows.columns(batch);
+    try (PreparedStatement statement = connection.prepareStatement(PeerRows.UPSERT_AND_NOTIFY)) {
+      statement.setString(1, name);
+      statement.setArray(2, connection.createArrayOf("bigint", columns.ids()));
+      statement.setArray(3, connection.createArrayOf("bigint", columns.hashes()));
+      statement.setArray(4, connection.createArrayOf("boolean", columns.bots()));
+      statement.setArray(5, connection.createArrayOf("boolean", columns.selves()));
+      statement.setArray(6, connection.createArrayOf("smallint", columns.kinds()));
+      statement.setArray(7, connection.createArrayOf("text", columns.names()));
+      statement.setArray(8, connection.createArrayOf("text", columns.phones()));
+      statement.setString(9, Schema.CHANNEL);
+      statement.setString(10, PeerNotifications.payload(pool.schema(), name, changed));
+      statement.executeQuery().close();
+    }
+    return changed;
+  }
+
+  /** Serialises the claiming writers of this session (their claims read what others write). */
+  private void lockSession(Connection connection) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+      statement.setString(1, "tgsession_session:" + name);
+      statement.executeQuery().close();
+    }
+  }
+
+  @Override
+  protected Stream<PeerInfo> streamPeers() {
+    Iterator<PeerInfo> pages =
+        new Iterator<>() {
+          private List<PeerInfo> page = List.of();
+          private int index;
+          private @Nullable Long after = Long.MIN_VALUE;
+
+          @Override
+          public boolean hasNext() {
+            if (index < page.size()) {
+              return true;
+            }
+            if (after == null) {
+              return false;
+            }
+            page = page(after);
+            index = 0;
+            after = page.size() < PAGE ? null : page.get(page.size() - 1).peerId().botApiDialogId();
+            return !page.isEmpty();
+          }
+
+          @Override
+          public PeerInfo next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.get(index++);
+          }
+        };
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  private List<PeerInfo> page(long after) {
+    return read(
+        "list the peers",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  PeerRows.SELECT
+                      + " WHERE session = ? AND peer_id > ? ORDER BY peer_id LIMIT "
+                      + PAGE)) {
+            statement.setString(1, name);
+            statement.setLong(2, after);
+            List<PeerInfo> peers = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                peers.add(PeerRows.read(result, where));
+              }
+            }
+            return peers;
+          }
+        });
+  }
+
+  @Override
+  protected long countPeers() {
+    return read(
+        "count the peers",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT count(*) FROM tgsession_peer WHERE session = ?")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+              result.next();
+              return result.getLong(1);
+            }
+          }
+        });
+  }
+
+  // ---- updates state ------------------------------------------------------------------------
+
+  @Override
+  protected UpdatesState loadUpdatesState() {
+    return read(
+        "read the updates state",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT 0 AS part, pts::bigint, qts, date, seq FROM tgsession_session"
+                      + " WHERE session = ?"
+                      + " UNION ALL SELECT 1, channel_id, pts, 0, 0 FROM tgsession_channel"
+                      + " WHERE session = ? ORDER BY 1, 2")) {
+            statement.setString(1, name);
+            statement.setString(2, name);
+            int pts = 0;
+            int qts = 0;
+            int date = 0;
+            int seq = 0;
+            List<ChannelState> channels = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+              while (result.next()) {
+                if (result.getInt(1) == 0) {
+                  pts = (int) result.getLong(2);
+                  qts = result.getInt(3);
+                  date = result.getInt(4);
+                  seq = result.getInt(5);
+                } else {
+                  channels.add(new ChannelState(result.getLong(2), result.getInt(3)));
+                }
+              }
+            }
+            return new UpdatesState(pts, qts, date, seq, channels);
+          }
+        });
+  }
+
+  @Override
+  protected void storeUpdateState(UpdateState update) {
+    write(
+        "write the updates state",
+        connection -> {
+          if (update instanceof UpdateState.All all) {
+            replaceState(connection, all.state());
+          } else if (update instanceof UpdateState.Primary primary) {
+            upsertState(connection, "pts, date, seq", primary.pts(), primary.date(), primary.seq());
+          } else if (update instanceof UpdateState.Secondary secondary) {
+            upsertState(connection, "qts", secondary.qts());
+          } else if (update instanceof UpdateState.Channel channel) {
+            try (PreparedStatement statement =
+                connection.prepareStatement(
+                    "INSERT INTO tgsession_channel (session, channel_id, pts) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts")) {
+              statement.setString(1, name);
+              statement.setLong(2, channel.id());
+              statement.setInt(3, channel.pts());
+              statement.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  private void replaceState(Connection connection, UpdatesState state) throws SQLException {
+    upsertState(
+        connection, "pts, qts, date, seq", state.pts(), state.qts(), state.date(), state.seq());
+    try (PreparedStatement delete =
+        connection.prepareStatement("DELETE FROM tgsession_channel WHERE session = ?")) {
+      delete.setString(1, name);
+      delete.executeUpdate();
+    }
+    if (state.channels().isEmpty()) {
+      return;
+    }
+    Long[] ids = new Long[state.channels().size()];
+    Integer[] pts = new Integer[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = state.channels().get(i).id();
+      pts[i] = state.channels().get(i).pts();
+    }
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO tgsession_channel (session, channel_id, pts)"
+                + " SELECT ?, * FROM unnest(?::bigint[], ?::integer[])")) {
+      insert.setString(1, name);
+      insert.setArray(2, connection.createArrayOf("bigint", ids));
+      insert.setArray(3, connection.createArrayOf("integer", pts));
+      insert.executeUpdate();
+    }
+  }
+
+  /** Sets some integer columns of the session row, creating it with zeros elsewhere. */
+  private void upsertState(Connection connection, String columns, int... values)
+      throws SQLException {
+    String[] names = columns.split(", ");
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO tgsession_session (session, ")
+            .append(columns)
+            .append(") VALUES (?")
+            .append(", ?".repeat(names.length))
+            .append(") ON CONFLICT (session) DO UPDATE SET ");
+    for (int i = 0; i < names.length; i++) {
+      sql.append(i == 0 ? "" : ", ").append(names[i]).append(" = EXCLUDED.").append(names[i]);
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      statement.setString(1, name);
+      for (int i = 0; i < values.length; i++) {
+        statement.setInt(i + 2, values[i]);
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  // ---- clear and close ----------------------------------------------------------------------
+
+  @Override
+  protected void clearStore() {
+    write(
+        "clear the session",
+        connection -> {
+          lockSession(connection);
+          for (String table :
+              List.of(
+                  "tgsession_username",
+                  "tgsession_peer",
+                  "tgsession_channel",
+                  "tgsession_dc",
+                  "tgsession_session")) {
+            try (PreparedStatement statement =
+                connection.prepareStatement("DELETE FROM " + table + " WHERE session = ?")) {
+              statement.setString(1, name);
+              statement.executeUpdate();
+            }
+          }
+          try (PreparedStatement statement =
+              connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            statement.setString(1, Schema.CHANNEL);
+            statement.setString(2, PeerNotifications.payload(pool.schema(), name, null));
+            statement.executeQuery().close();
+          }
+          return null;
+        });
+    pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, null));
+  }
+
+  @Override
+  protected void closeStore() {
+    if (cache != null) {
+      pool.notifications().unregister(name, cache);
+    }
+    pool.release();
+  }
+
+  // ---- running statements -------------------------------------------------------------------
+
+  /** Work on a connection. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs a read in auto-commit mode, once more on a fresh connection if the first one broke. */
+  <T> T read(String operation, SqlWork<T> work) {
+    return run(operation, false, work);
+  }
+
+  /**
+   * Runs a write as one transaction; repeats it (every write here is idempotent) when the
+   * connection broke or the server asked for a retry (deadlock, serialization, a unique index
+   * another writer won).
+   */
+  private <T> T write(String operation, SqlWork<T> work) {
+    return run(operation, true, work);
+  }
+
+  private <T> T run(String operation, boolean transaction, SqlWork<T> work) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try (Connection connection = pool.connection()) {
+        if (!transaction) {
+          return work.run(connection);
+        }
+        connection.setAutoCommit(false);
+        try {
+          fence(connection);
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(connection);
+          throw e;
+        }
+      } catch (SQLException e) {
+        last = e;
+        if (!retryable(e)) {
+          break;
+        }
+      } catch (SessionException e) {
+        throw e;
+      }
+    }
+    throw failure(operation, last);
+  }
+
+  /** Checks the lease's fencing token in the write's transaction (no lease: nothing to check). */
+  private void fence(Connection connection) throws SQLException {
+    SessionLease lease = heldLease();
+    if (lease != null && !PostgresLeaseStore.fence(connection, name, lease.token())) {
+      throw leaseLost();
+    }
+  }
+
+  @Override
+  protected LeaseStore leaseStore() {
+    return leaseStore;
+  }
+
+  private static boolean retryable(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return false;
+    }
+    return state.startsWith("08") // connection exception
+        || state.equals("57P01") // admin_shutdown (server restarting)
+        || state.equals("57P02") // crash_shutdown
+        || state.equals("57P03") // cannot_connect_now (starting up)
+        || state.equals("40001") // serialization_failure
+        || state.equals("40P01") // deadlock_detected
+        || state.equals("23505"); // unique_violation: a concurrent claimer won; redo the claims
+  }
+
+  private SessionStorageException failure(String operation, @Nullable SQLException cause) {
+    return new SessionStorageException(
+        where
+            + " failed to "
+            + operation
+            + " for session "
+            + name
+            + ": "
+            + (cause == null ? "unknown error" : PostgresPool.causeOf(cause)),
+        cause);
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // the connection is broken; the pool drops it
+    }
+  }
+}

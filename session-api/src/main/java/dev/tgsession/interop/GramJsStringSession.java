@@ -27,8 +27,14 @@ import org.jspecify.annotations.Nullable;
  * <p>The address is text. An IP literal is kept exactly; a hostname (GramJS in a browser stores
  * e.g. {@code venus.web.telegram.org}, port 443 for WebSocket) is not looked up: the DC's known
  * addresses and ports from {@link dev.tgsession.KnownDcs} are used instead, so re-encoding writes
- * an IP address. The port is a signed 16-bit number in this format, so ports above 32767 cannot be
- * carried.
+ * an IP address. {@link #read(String)} keeps the address text and port too, and {@code
+ * encode(read(s))} is {@code s}.
+ *
+ * <p>Ports: GramJS writes the port as a signed 16-bit number ({@code writeInt16BE}, which throws
+ * above 32767) and reads it signed; mtcute writes and reads it unsigned. Decoding reads it unsigned
+ * (0..65535), so a string mtcute made with a port above 32767 decodes to the port meant; {@link
+ * #encode(SessionData)} refuses such a port (GramJS would read it as negative), while {@link
+ * #encode(Contents)} gives back the string it read, whatever its port.
  */
 public final class GramJsStringSession {
 
@@ -58,6 +64,78 @@ public final class GramJsStringSession {
    *     found, never the string or its key
    */
   public static SessionData decode(String session) {
+    return read(session).session();
+  }
+
+  /**
+   * What a GramJS string holds beyond {@link SessionData}: the address exactly as written (an IPv6
+   * address in any text form, or a hostname) and the port, so that {@link #encode(Contents)} gives
+   * back the identical string.
+   *
+   * @param session the session the string decodes to (see {@link #decode(String)})
+   * @param address the address text, printable ASCII, 1..100 characters
+   * @param port the port, 0..65535 (read unsigned: GramJS itself writes only 0..32767)
+   */
+  public record Contents(SessionData session, String address, int port) {
+
+    /**
+     * Validates the values: an IP address must be the home DC's address of its family, and the port
+     * its port.
+     *
+     * @throws IllegalArgumentException if the values do not fit the format or the session
+     */
+    public Contents {
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(address, "address");
+      DcOption home = HomeDc.requireKeyed(FORMAT, session);
+      ascii(address.getBytes(StandardCharsets.ISO_8859_1));
+      if (address.isEmpty() || address.length() > MAX_ADDRESS_LENGTH) {
+        throw new IllegalArgumentException(
+            FORMAT
+                + ": expected an address of 1.."
+                + MAX_ADDRESS_LENGTH
+                + " characters, found "
+                + address.length());
+      }
+      if (port < 0 || port > 0xFFFF) {
+        throw new IllegalArgumentException(FORMAT + ": expected a port 0..65535, found " + port);
+      }
+      @Nullable InetAddress ip = IpAddresses.parseLiteral(address);
+      if (ip != null) {
+        InetSocketAddress carried = ip instanceof java.net.Inet4Address ? home.ipv4() : home.ipv6();
+        if (!carried.getAddress().equals(ip) || carried.getPort() != port) {
+          throw new IllegalArgumentException(
+              FORMAT
+                  + ": expected the address and port of the home DC "
+                  + home.id()
+                  + " ("
+                  + IpAddresses.toText(carried.getAddress())
+                  + ", port "
+                  + carried.getPort()
+                  + "), found "
+                  + address
+                  + ", port "
+                  + port);
+        }
+      } else if (!HOSTNAME.matcher(address).matches()) {
+        throw new IllegalArgumentException(
+            FORMAT + ": expected an IP address or a hostname, found '" + address + "'");
+      }
+    }
+
+    /** Whether the home DC is one of Telegram's test DCs ({@link KnownDcs#test()}). */
+    public boolean testMode() {
+      return TelegramTestDcs.isTestDc(HomeDc.requireKeyed(FORMAT, session));
+    }
+  }
+
+  /**
+   * Reads a GramJS string session: the session {@link #decode(String)} gives, the address text and
+   * the port. {@code encode(read(s))} equals {@code s} (stripped).
+   *
+   * @throws IllegalArgumentException as {@link #decode(String)}
+   */
+  public static Contents read(String session) {
     String text = Objects.requireNonNull(session, "session").strip();
     if (text.isEmpty() || text.charAt(0) != '1') {
       throw new IllegalArgumentException(
@@ -98,16 +176,27 @@ public final class GramJsStringSession {
     byte[] addressBytes = new byte[addressLength];
     buffer.get(addressBytes);
     String address = ascii(addressBytes);
-    int port = buffer.getShort();
-    if (port < 0) {
-      throw new IllegalArgumentException(
-          FORMAT
-              + ": expected a port 0..32767 (GramJS writes it as a signed 16-bit number), found "
-              + port);
-    }
+    // Unsigned, as mtcute writes it: GramJS reads it signed but can only write 0..32767.
+    int port = buffer.getShort() & 0xFFFF;
     byte[] key = new byte[AuthKey.LENGTH];
     buffer.get(key);
-    return HomeDc.session(home(dcId, address, port, AuthKey.of(key)));
+    return new Contents(HomeDc.session(home(dcId, address, port, AuthKey.of(key))), address, port);
+  }
+
+  /**
+   * Encodes the session of {@code contents} with the address text and port the string carried: the
+   * identical string, even for a port above 32767 (which mtcute writes, and GramJS would read as a
+   * negative number).
+   *
+   * @throws IllegalArgumentException if the home DC's id does not fit one byte
+   */
+  public static String encode(Contents contents) {
+    DcOption home = HomeDc.requireKeyed(FORMAT, contents.session());
+    return encode(
+        HomeDc.requireByteDcId(FORMAT, home.id()),
+        contents.address(),
+        contents.port(),
+        Objects.requireNonNull(home.authKey()));
   }
 
   /**
@@ -142,14 +231,21 @@ public final class GramJsStringSession {
               + " for DC "
               + dcId);
     }
-    byte[] text = IpAddresses.toText(address.getAddress()).getBytes(StandardCharsets.US_ASCII);
-    AuthKey key = Objects.requireNonNull(home.authKey());
+    return encode(
+        dcId,
+        IpAddresses.toText(address.getAddress()),
+        address.getPort(),
+        Objects.requireNonNull(home.authKey()));
+  }
+
+  private static String encode(int dcId, String address, int port, AuthKey key) {
+    byte[] text = address.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer buffer = ByteBuffer.allocate(FIXED_BYTES + text.length);
     buffer
         .put((byte) dcId)
         .putShort((short) text.length)
         .put(text)
-        .putShort((short) address.getPort())
+        .putShort((short) port)
         .put(key.bytes());
     return "1" + Base64Text.STANDARD.encode(buffer.array(), true);
   }

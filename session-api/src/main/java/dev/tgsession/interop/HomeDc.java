@@ -22,29 +22,49 @@ final class HomeDc {
   private HomeDc() {}
 
   /**
-   * The home DC's option for a string's address: that address and port in its family, the other
-   * family from KnownDcs, or for a DC KnownDcs lacks derived from the string's address (IPv4-mapped
-   * IPv6 as grammers does; for an IPv6 address the IPv4 it embeds, else {@code 0.0.0.0}).
+   * The home DC's option for a string's address: that address and port in its family; the other
+   * family from Telegram's test DCs ({@link KnownDcs#test()}) when the address is the test DC's of
+   * that id, else from {@link KnownDcs#all()}, in both cases with the string's port; for a DC
+   * neither table has, derived from the string's address (IPv4-mapped IPv6 as grammers does; for an
+   * IPv6 address the IPv4 it embeds, else {@code 0.0.0.0}).
    */
   static DcOption option(int dcId, InetAddress address, int port, AuthKey key) {
-    Optional<DcOption> known = KnownDcs.get(dcId);
+    return option(TelegramTestDcs.isTestAddress(dcId, address), dcId, address, port, key);
+  }
+
+  /** As {@link #option(int, InetAddress, int, AuthKey)}, with test mode given by the format. */
+  static DcOption option(boolean test, int dcId, InetAddress address, int port, AuthKey key) {
+    Optional<DcOption> known =
+        Optional.ofNullable((test ? KnownDcs.test() : KnownDcs.all()).get(dcId));
     InetSocketAddress ipv4;
     InetSocketAddress ipv6;
     if (address instanceof Inet4Address v4) {
       ipv4 = new InetSocketAddress(v4, port);
       ipv6 =
-          known
-              .map(DcOption::ipv6)
-              .orElseGet(() -> new InetSocketAddress(IpAddresses.mapped(v4), port));
+          new InetSocketAddress(
+              known
+                  .<InetAddress>map(o -> o.ipv6().getAddress())
+                  .orElseGet(() -> IpAddresses.mapped(v4)),
+              port);
     } else {
       Inet6Address v6 = (Inet6Address) address;
       ipv6 = new InetSocketAddress(v6, port);
       ipv4 =
-          known
-              .map(DcOption::ipv4)
-              .orElseGet(() -> new InetSocketAddress(IpAddresses.embeddedOrUnspecified(v6), port));
+          new InetSocketAddress(
+              known
+                  .<InetAddress>map(o -> o.ipv4().getAddress())
+                  .orElseGet(() -> IpAddresses.embeddedOrUnspecified(v6)),
+              port);
     }
     return new DcOption(dcId, ipv4, ipv6, key);
+  }
+
+  /**
+   * The DC table a session with this home option starts from: Telegram's test DCs when the home DC
+   * is one of them, else the production DCs.
+   */
+  static Map<Integer, DcOption> table(DcOption home) {
+    return TelegramTestDcs.isTestDc(home) ? KnownDcs.test() : KnownDcs.all();
   }
 
   /** A session of KnownDcs with {@code home} as its home DC, no peers but {@code self}. */
@@ -57,7 +77,7 @@ final class HomeDc {
   }
 
   static SessionData session(DcOption home) {
-    return session(KnownDcs.all(), home, null);
+    return session(table(home), home, null);
   }
 
   /** The home DC's option, which must hold a key. */

@@ -9,6 +9,7 @@ import dev.tgsession.SessionData;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pyrogram's session string ({@code Client.export_session_string()}): URL-safe base64 without
@@ -40,7 +41,8 @@ public final class PyrogramStringSession {
    *     no production DC, when {@code testMode}), the user as self user, empty updates state
    * @param apiId the app's api_id, {@code 0} for the older layouts, which do not carry it
    * @param testMode whether the account lives on Telegram's test servers
-   * @param userId the account's user id
+   * @param userId the account's user id; {@code 0} when the string has none (mtcute writes 0 for a
+   *     session without a self user), and then the session has no self user
    * @param bot whether the account is a bot
    */
   public record Contents(
@@ -56,7 +58,9 @@ public final class PyrogramStringSession {
       if (apiId < 0) {
         throw new IllegalArgumentException("expected a non-negative api_id, found " + apiId);
       }
-      PeerId.user(userId);
+      if (userId != 0) {
+        PeerId.user(userId);
+      }
     }
   }
 
@@ -129,9 +133,11 @@ public final class PyrogramStringSession {
     byte[] key = new byte[AuthKey.LENGTH];
     buffer.get(key);
     long userId = length == OLD_LENGTH ? buffer.getInt() & 0xFFFF_FFFFL : buffer.getLong();
-    if (userId < 1 || userId > 0xFF_FFFF_FFFFL) {
+    if (userId < 0 || userId > 0xFF_FFFF_FFFFL) {
       throw new IllegalArgumentException(
-          FORMAT + ": expected a user_id 1..1099511627775, found " + Long.toUnsignedString(userId));
+          FORMAT
+              + ": expected a user_id 0..1099511627775 (0: no user), found "
+              + Long.toUnsignedString(userId));
     }
     boolean bot = flag("is_bot", buffer.get());
     Map<Integer, DcOption> table = testMode ? TelegramTestDcs.ALL : KnownDcs.all();
@@ -144,7 +150,8 @@ public final class PyrogramStringSession {
               + " (the string carries no address), found DC "
               + dcId);
     }
-    PeerInfo.User self = new PeerInfo.User(userId, null, bot, Boolean.TRUE, null, null);
+    PeerInfo.@Nullable User self =
+        userId == 0 ? null : new PeerInfo.User(userId, null, bot, Boolean.TRUE, null, null);
     SessionData data = HomeDc.session(table, known.withAuthKey(AuthKey.of(key)), self);
     return new Contents(data, (int) apiId, testMode, userId, bot);
   }
@@ -157,8 +164,11 @@ public final class PyrogramStringSession {
    * dropped.
    *
    * @param apiId the app's api_id (Pyrogram needs the one the session was made with)
+   *     <p>Without a self user the string carries user_id 0 and is_bot 0, as mtcute writes it.
+   *     Pyrogram itself takes user_id 0 as "not logged in" and asks to log in again: cache the self
+   *     user first when the string is meant for Pyrogram.
    * @throws IllegalArgumentException if {@code apiId} is negative, the home DC has no option or no
-   *     auth key or an id above 255, there is no self user, or the self user's bot flag is unknown
+   *     auth key or an id above 255, or the self user's bot flag is unknown
    */
   public static String encode(SessionData data, int apiId) {
     if (apiId < 0) {
@@ -167,19 +177,16 @@ public final class PyrogramStringSession {
     }
     DcOption home = HomeDc.requireKeyed(FORMAT, data);
     int dcId = HomeDc.requireByteDcId(FORMAT, home.id());
-    PeerInfo.User self =
+    PeerInfo.@Nullable User self =
         data.peers().values().stream()
             .filter(peer -> peer instanceof PeerInfo.User user && user.isSelf())
             .map(PeerInfo.User.class::cast)
             .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        FORMAT
-                            + ": expected a self user (a PeerInfo.User with self = TRUE), whose id"
-                            + " and bot flag the format carries, found none among "
-                            + data.peers().size()
-                            + " peers: cache the logged-in user first"));
+            .orElse(null);
+    if (self == null) {
+      // No self user: user_id 0 and is_bot 0, as mtcute writes.
+      return encode(dcId, apiId, TelegramTestDcs.isTestDc(home), home, 0, false);
+    }
     Boolean bot = self.bot();
     if (bot == null) {
       throw new IllegalArgumentException(
@@ -188,14 +195,34 @@ public final class PyrogramStringSession {
               + self.id()
               + ": cache the self user with bot = TRUE or FALSE first");
     }
+    return encode(dcId, apiId, TelegramTestDcs.isTestDc(home), home, self.id(), bot);
+  }
+
+  /**
+   * Encodes everything {@code contents} holds in the current layout: the home DC id and key of its
+   * session, its api_id, test mode, user id (0 included) and bot flag. For a string in the current
+   * layout, {@code encode(read(s))} equals {@code s}; an older layout comes back in the current
+   * one.
+   *
+   * @throws IllegalArgumentException if the home DC has no option or no auth key or an id above 255
+   */
+  public static String encode(Contents contents) {
+    DcOption home = HomeDc.requireKeyed(FORMAT, contents.session());
+    int dcId = HomeDc.requireByteDcId(FORMAT, home.id());
+    return encode(
+        dcId, contents.apiId(), contents.testMode(), home, contents.userId(), contents.bot());
+  }
+
+  private static String encode(
+      int dcId, int apiId, boolean testMode, DcOption home, long userId, boolean bot) {
     AuthKey key = Objects.requireNonNull(home.authKey());
     ByteBuffer buffer = ByteBuffer.allocate(271);
     buffer
         .put((byte) dcId)
         .putInt(apiId)
-        .put((byte) (TelegramTestDcs.isTestDc(home) ? 1 : 0))
+        .put((byte) (testMode ? 1 : 0))
         .put(key.bytes())
-        .putLong(self.id())
+        .putLong(userId)
         .put((byte) (bot ? 1 : 0));
     return Base64Text.URL_SAFE.encode(buffer.array(), false);
   }

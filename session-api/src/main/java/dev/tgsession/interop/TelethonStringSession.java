@@ -2,6 +2,7 @@ package dev.tgsession.interop;
 
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
+import dev.tgsession.KnownDcs;
 import dev.tgsession.SessionData;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -14,10 +15,12 @@ import java.util.Objects;
  * with an IPv4 address, 369 with IPv6.
  *
  * <p>It carries one datacenter: its id, one address and port, and its auth key. {@link
- * #decode(String)} makes that DC the home DC, gives it the string's address (the other address
- * family comes from {@link dev.tgsession.KnownDcs}) and key, and leaves the other DCs, the peers
- * and the updates state as in a new session. {@link #encode(SessionData)} writes the home DC and
- * its key, and drops everything else.
+ * #decode(String)} makes that DC the home DC, gives it the string's address, port and key (the
+ * other address family comes from {@link KnownDcs#test()} when the address is one of Telegram's
+ * test DCs, else from {@link KnownDcs#all()}, with the string's port), and leaves the other DCs,
+ * the peers and the updates state as in a new session (of the test DCs, for a test-DC string).
+ * {@link #read(String)} also gives the address family, and {@code encode(read(s))} is {@code s}.
+ * {@link #encode(SessionData)} writes the home DC and its key, and drops everything else.
  *
  * <pre>{@code
  * SessionData data = TelethonStringSession.decode(System.getenv("TELETHON_SESSION"));
@@ -34,6 +37,57 @@ public final class TelethonStringSession {
   static final int IPV6_LENGTH = 369;
 
   private TelethonStringSession() {}
+
+  /**
+   * What a Telethon string holds beyond {@link SessionData}: the address family it carried, so that
+   * {@link #encode(Contents)} gives back the identical string.
+   *
+   * @param session the session the string decodes to (see {@link #decode(String)})
+   * @param family {@link StandardProtocolFamily#INET} for a 353-character string, {@link
+   *     StandardProtocolFamily#INET6} for a 369-character one
+   */
+  public record Contents(SessionData session, StandardProtocolFamily family) {
+
+    /**
+     * Validates the values.
+     *
+     * @throws IllegalArgumentException if the home DC has no option or no key, or {@code family} is
+     *     neither INET nor INET6
+     */
+    public Contents {
+      Objects.requireNonNull(session, "session");
+      Objects.requireNonNull(family, "family");
+      HomeDc.address(FORMAT, HomeDc.requireKeyed(FORMAT, session), family);
+    }
+
+    /** Whether the string's address is one of Telegram's test DCs ({@link KnownDcs#test()}). */
+    public boolean testMode() {
+      return TelegramTestDcs.isTestDc(HomeDc.requireKeyed(FORMAT, session));
+    }
+  }
+
+  /**
+   * Reads a Telethon string session: the session {@link #decode(String)} gives, and the address
+   * family the string carried. {@code encode(read(s))} equals {@code s} (stripped).
+   *
+   * @throws IllegalArgumentException as {@link #decode(String)}
+   */
+  public static Contents read(String session) {
+    String text = Objects.requireNonNull(session, "session").strip();
+    SessionData data = decode(text);
+    return new Contents(
+        data,
+        text.length() == IPV6_LENGTH ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+  }
+
+  /**
+   * Encodes the session of {@code contents} in the address family the string carried.
+   *
+   * @throws IllegalArgumentException as {@link #encode(SessionData, StandardProtocolFamily)}
+   */
+  public static String encode(Contents contents) {
+    return encode(contents.session(), contents.family());
+  }
 
   /**
    * Decodes a Telethon string session. Surrounding whitespace is ignored.

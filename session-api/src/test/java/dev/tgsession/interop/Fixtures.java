@@ -54,6 +54,23 @@ final class Fixtures {
     return read("pyrogram-strings.json");
   }
 
+  /**
+   * mtcute v3 strings made by @mtcute/core and @mtcute/convert
+   * (fixtures/interop/mtcute_fixtures.js).
+   */
+  static List<Entry> mtcute() {
+    return read("mtcute-strings.json");
+  }
+
+  /** Telethon, GramJS and Pyrogram strings made by @mtcute/convert's converters (and GramJS). */
+  static List<Entry> converted() {
+    return read("converted-strings.json");
+  }
+
+  static List<Entry> converted(String format) {
+    return converted().stream().filter(e -> e.text("format").equals(format)).toList();
+  }
+
   static Entry named(List<Entry> entries, String name) {
     return entries.stream()
         .filter(entry -> entry.name().equals(name))

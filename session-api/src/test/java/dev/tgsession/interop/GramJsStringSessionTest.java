@@ -179,11 +179,19 @@ class GramJsStringSessionTest {
     }
 
     @Test
-    @DisplayName("a negative port is refused")
-    void negativePort() {
-      assertRefused(layout(2, 14, "149.154.167.51", -1))
+    @DisplayName("a port above 32767 (mtcute writes it unsigned) decodes unsigned and round-trips")
+    void portAbove32767() {
+      String text = layout(2, 14, "149.154.167.51", 65535);
+
+      GramJsStringSession.Contents contents = GramJsStringSession.read(text);
+
+      assertThat(contents.port()).isEqualTo(65535);
+      assertThat(contents.session().dcOptions().get(2).ipv4().getPort()).isEqualTo(65535);
+      assertThat(GramJsStringSession.encode(contents)).isEqualTo(text);
+      assertThatThrownBy(() -> GramJsStringSession.encode(contents.session()))
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("expected a port 0..32767")
-          .hasMessageContaining("found -1");
+          .hasMessageContaining("found 65535");
     }
 
     @Test

@@ -169,17 +169,19 @@ class PyrogramStringSessionTest {
         PyrogramStringSession.decode(Fixtures.named(fixtures(), "current-user-dc2").string());
 
     @Test
-    @DisplayName("refuses a session without a self user, naming what is missing")
+    @DisplayName(
+        "without a self user writes user_id 0 and is_bot 0, as mtcute does, and reads back")
     void noSelfUser() {
       SessionData anonymous =
           new SessionData(
               session.homeDcId(), session.dcOptions(), Map.of(), session.updatesState());
 
-      assertThatThrownBy(() -> PyrogramStringSession.encode(anonymous, 1))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("Pyrogram string session")
-          .hasMessageContaining("expected a self user (a PeerInfo.User with self = TRUE)")
-          .hasMessageContaining("found none among 0 peers");
+      String encoded = PyrogramStringSession.encode(anonymous, 1);
+
+      PyrogramStringSession.Contents contents = PyrogramStringSession.read(encoded);
+      assertThat(contents.userId()).isZero();
+      assertThat(contents.bot()).isFalse();
+      assertThat(contents.session()).isEqualTo(anonymous);
     }
 
     @Test
@@ -271,8 +273,9 @@ class PyrogramStringSessionTest {
     @Test
     @DisplayName("a user id outside Telegram's range is refused")
     void badUserId() {
-      assertRefused(current(2, 1, 0, 0, 0))
-          .hasMessageContaining("expected a user_id 1..1099511627775, found 0");
+      assertRefused(current(2, 1, 0, 1L << 40, 0))
+          .hasMessageContaining(
+              "expected a user_id 0..1099511627775 (0: no user), found 1099511627776");
       assertRefused(current(2, 1, 0, -1, 0)).hasMessageContaining("found 18446744073709551615");
     }
 

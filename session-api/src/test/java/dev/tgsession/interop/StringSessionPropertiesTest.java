@@ -293,10 +293,18 @@ class StringSessionPropertiesTest {
 
   /**
    * The session a Telethon or GramJS string of this DC, address, port and key stands for, built
-   * from the documented rules (not from the codecs' code).
+   * from the documented rules (not from the codecs' code): the other family from the test DCs when
+   * the address is the test DC's, else from the production DCs, in both cases with the string's
+   * port; derived from the address for a DC neither table has.
    */
   static SessionData representable(int dc, InetAddress address, int port, AuthKey key) {
-    Optional<DcOption> known = KnownDcs.get(dc);
+    DcOption test = KnownDcs.test().get(dc);
+    boolean testDc =
+        test != null
+            && (test.ipv4().getAddress().equals(address)
+                || test.ipv6().getAddress().equals(address));
+    Map<Integer, DcOption> table = testDc ? KnownDcs.test() : KnownDcs.all();
+    Optional<DcOption> known = Optional.ofNullable(table.get(dc));
     InetSocketAddress carried = new InetSocketAddress(address, port);
     DcOption home;
     if (address instanceof Inet4Address ipv4) {
@@ -306,7 +314,7 @@ class StringSessionPropertiesTest {
       System.arraycopy(ipv4.getAddress(), 0, mapped, 12, 4);
       InetSocketAddress ipv6 =
           known
-              .map(DcOption::ipv6)
+              .map(o -> new InetSocketAddress(o.ipv6().getAddress(), port))
               .orElse(new InetSocketAddress(IpAddresses.fromBytes(mapped), port));
       home = new DcOption(dc, carried, ipv6, key);
     } else {
@@ -317,11 +325,11 @@ class StringSessionPropertiesTest {
       byte[] embedded = embeds ? Arrays.copyOfRange(bytes, 12, 16) : new byte[4];
       InetSocketAddress ipv4 =
           known
-              .map(DcOption::ipv4)
+              .map(o -> new InetSocketAddress(o.ipv4().getAddress(), port))
               .orElse(new InetSocketAddress(IpAddresses.fromBytes(embedded), port));
       home = new DcOption(dc, ipv4, carried, key);
     }
-    Map<Integer, DcOption> options = new TreeMap<>(KnownDcs.all());
+    Map<Integer, DcOption> options = new TreeMap<>(table);
     options.put(dc, home);
     return new SessionData(dc, options, Map.of(), UpdatesState.empty());
   }

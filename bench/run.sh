@@ -8,6 +8,11 @@
 #   BACKENDS    which backends to run (default: memory sqlite redis mongo)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
 #   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
+#   SUITES      which suites to run (default: easy realistic lease): easy = SessionBench* against
+#               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
+#               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost
+#   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
+#               by bench/growth.sh; not re-measured here: it takes long)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,6 +37,8 @@ fi
 
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite redis mongo"}
+SUITES=${SUITES:-"easy realistic lease"}
+has_suite() { [[ " $SUITES " == *" $1 "* ]]; }
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
 
 # The jar is built from the committed tree (HEAD), copied to bench/target/src, so results belong to
@@ -63,26 +70,31 @@ run_telethon() {
 # pair (one right after the other, seconds apart), so a ratio compares two measurements that
 # saw the same load on a shared machine rather than ones minutes apart.
 rm -f "$out"/jmh-*.json "$out"/jmh-*.log
-jmh() { # name, include pattern, backend
+jmh() { # name, include pattern, backend (empty: the benchmarks have no backend parameter)
+  local params=()
+  [[ -n $3 ]] && params=(-p backend="$3")
   # shellcheck disable=SC2086
-  java -jar "$jar" "$2" -p backend="$3" $JMH_ARGS \
+  java -jar "$jar" "$2" "${params[@]}" $JMH_ARGS \
     -rf json -rff "$out/jmh-$1.json" 2>&1 | tee "$out/jmh-$1.log" \
     | grep --line-buffered -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
-  [[ -s "$out/jmh-$1.json" ]] || { echo "JMH run $1 wrote no results: see $out/jmh-$1.log" >&2; exit 1; }
+  # a run whose every benchmark failed is reported as "not measured", not the end of the whole run
+  [[ -s "$out/jmh-$1.json" ]] || echo "JMH run $1 wrote no results: see $out/jmh-$1.log" >&2
 }
 for backend in $BACKENDS; do
   case $backend in
-    memory) driver="" ;;
-    sqlite) driver=SqliteDriverBench single=upsertPeer batch=upsertPeers100 select=selectPeer \
+    memory) driver="" class="" ;;
+    sqlite) driver=SqliteDriverBench class=Sqlite single=upsertPeer batch=upsertPeers100 select=selectPeer \
       state=updateStatePrimary channel=upsertChannelPts ;;
-    redis) driver=RedisDriverBench single=hsetPeer batch=hsetPeers100Pipelined select=hgetPeer \
+    redis) driver=RedisDriverBench class=Redis single=hsetPeer batch=hsetPeers100Pipelined select=hgetPeer \
       state=hsetStatePrimary channel=hsetChannelPts ;;
-    mongo) driver=MongoDriverBench single=updateOnePeer batch=bulkWritePeers100 select=findPeer \
+    mongo) driver=MongoDriverBench class=Mongo single=updateOnePeer batch=bulkWritePeers100 select=findPeer \
       state=updateOneStatePrimary channel=updateOneChannelPts ;;
     *) echo "unknown backend $backend (expected memory, sqlite, redis, mongo)" >&2; exit 2 ;;
   esac
   echo "== JMH $backend: $JMH_ARGS"
-  if [[ -z $driver ]]; then
+  if ! has_suite easy; then
+    :
+  elif [[ -z $driver ]]; then
     jmh "$backend" '\.SessionBench\.' "$backend"
   else
     ours='\.SessionBench\.' ours4t='\.SessionBench4T\.' base="\\.$driver\\."
@@ -100,21 +112,40 @@ for backend in $BACKENDS; do
     jmh "$backend-getters" "${ours}homeDcIdAndDcOption\$" "$backend"
     jmh "$backend-select4t" "${ours4t}peerHit4T\$|${base}${select}4T\$" "$backend"
   fi
-  if [[ $backend == sqlite ]]; then
+  # The realistic workload: <Backend>Realistic.<method> beside <Backend>Raw.<method>, one JMH run
+  # per method; the named batch (target 0.7x) twice, interleaved, pooled like the write pairs.
+  if has_suite realistic && [[ -n $class ]]; then
+    for method in batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed \
+      batch100New coherentRead batch100Named; do
+      n=1
+      while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
+      jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" ""
+    done
+  fi
+  if has_suite lease && [[ -n $class ]]; then
+    jmh "$backend-lease" '\.LeaseCost\.' "$backend"
+  fi
+  if [[ $backend == sqlite ]] && has_suite easy; then
     run_telethon
   fi
 done
-if [[ " $BACKENDS " != *" sqlite "* ]]; then
+if [[ " $BACKENDS " != *" sqlite "* ]] && has_suite easy; then
   run_telethon
 fi
+[[ -e "$out/telethon.json" ]] || : >"$out/telethon.json"
+
+# What coherentRead saw (stale reads), as each fork printed it.
+grep -h '^tgsession-bench coherence: ' "$out"/jmh-*.log 2>/dev/null \
+  | sed 's/^tgsession-bench coherence: //' >"$out/coherence.txt" || true
+GROWTH_MD=${GROWTH_MD:-bench/growth.md}
 
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
 finished=$(date +%s)
 export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_OS RUN_LOAD_BEFORE \
-  RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
+  RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; one JMH run per pair of ours and its baseline, the write pairs twice)"
+RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline, the write pairs twice)"
 RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH and Telethon)"
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)
@@ -134,6 +165,8 @@ if [[ $RUN_MONGO_SERVER == EMULATOR* ]]; then
   RUN_MONGO_SERVER="$RUN_MONGO_SERVER (EMULATOR)"
 fi
 RUN_REDIS=$(redis-server --version | sed 's/^Redis server //')
+RUN_COHERENCE=$(cat "$out/coherence.txt")
+RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)
 
 /usr/bin/python3 - "$out/env.json" <<'PY'
 import json, os, sys
@@ -145,6 +178,8 @@ keys = {
     "mongodb_driver": "RUN_MONGODB", "mongo_java_server": "RUN_MONGO_SERVER", "redis_server": "RUN_REDIS",
 }
 env = {k: os.environ.get(v, "") for k, v in keys.items()}
+env["coherence"] = [line for line in os.environ.get("RUN_COHERENCE", "").splitlines() if line.strip()]
+env["growth_md"] = os.environ.get("RUN_GROWTH_MD", "")
 json.dump(env, open(sys.argv[1], "w"), indent=1)
 PY
 

@@ -1,0 +1,193 @@
+package dev.tgsession.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Sessions;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The realistic benchmarks' setup, one call of every method, and teardown, for ours and the raw
+ * baselines, on a small cold store so it stays fast. No timing is checked.
+ */
+class RealisticSetupTest {
+
+  private static final int SMALL_COLD = 300;
+
+  private static final int STORED = Realistic.WORKING_SET;
+
+  @Test
+  @DisplayName("the workload is mostly named users, 1 in 10 peers with a phone, 1 in 20 a bot")
+  void workloadMix() {
+    int users = 0;
+    int named = 0;
+    int phones = 0;
+    int bots = 0;
+    int channels = 0;
+    for (int i = 0; i < Realistic.WORKING_SET; i++) {
+      PeerInfo peer = Realistic.peer(i, Realistic.initialHash(i));
+      if (peer instanceof PeerInfo.User user) {
+        users++;
+        named += user.usernames().isEmpty() ? 0 : 1;
+        phones += user.phone() == null ? 0 : 1;
+        bots += Boolean.TRUE.equals(user.bot()) ? 1 : 0;
+      } else {
+        channels++;
+        assertThat(peer.usernames()).hasSize(1);
+      }
+    }
+    assertThat(channels).isEqualTo(Realistic.WORKING_SET / 10);
+    assertThat(named).isEqualTo(users - Realistic.WORKING_SET / 50);
+    assertThat(phones).isEqualTo(Realistic.WORKING_SET / 10);
+    assertThat(bots).isEqualTo(Realistic.WORKING_SET / 20);
+    assertThat(Realistic.shuffled(1000)).doesNotHaveDuplicates().hasSize(1000);
+  }
+
+  @Test
+  @DisplayName("every cold benchmark reads no peer twice in one iteration")
+  void coldSizes() {
+    assertThat(SqliteRealistic.COLD_READS).isLessThanOrEqualTo(SqliteRealistic.COLD_STORED);
+    assertThat(RedisRealistic.COLD_READS).isLessThanOrEqualTo(RedisRealistic.COLD_STORED);
+    assertThat(MongoRealistic.COLD_READS).isLessThanOrEqualTo(MongoRealistic.COLD_STORED);
+  }
+
+  @DisplayName("every realistic benchmark of ours runs once against the backend")
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO})
+  void ours(String backend) {
+    assumeBackend(backend);
+    RealisticBench bench =
+        switch (backend) {
+          case Store.SQLITE -> new SqliteRealistic();
+          case Store.REDIS -> new RedisRealistic();
+          default -> new MongoRealistic();
+        };
+    bench.coldStored = SMALL_COLD;
+    bench.setUp(RealisticBench.ALL);
+    try {
+      assertThat(bench.session().peerCount()).isEqualTo(STORED);
+      bench.batch100Named();
+      bench.batch100New();
+      bench.singleNamed();
+      assertThat(bench.session().peerCount()).isEqualTo(STORED + Realistic.BATCH);
+      assertThat(bench.warmPeer()).isPresent();
+      assertThat(bench.peerByUsername()).isPresent();
+      assertThat(bench.peerByPhone()).isPresent();
+      assertThat(bench.coherentRead()).isPresent();
+      assertThat(bench.staleOfCoherent()[1]).isEqualTo(1);
+      bench.openFresh();
+      for (int k = 0; k < 3; k++) {
+        assertThat(bench.coldRead()).isPresent();
+      }
+      bench.closeFresh();
+    } finally {
+      bench.tearDown();
+    }
+  }
+
+  @Test
+  @DisplayName("the sqlite-jdbc realistic baseline runs once and reads what it wrote")
+  void sqliteRaw() throws Exception {
+    SqliteRaw raw = new SqliteRaw();
+    raw.coldStored = SMALL_COLD;
+    raw.setUp(RealisticBench.ALL);
+    try {
+      assertThat(raw.batch100Named()).hasSize(Realistic.BATCH);
+      assertThat(raw.batch100New()).hasSize(Realistic.BATCH);
+      assertThat(raw.singleNamed()).isEqualTo(1);
+      checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
+      raw.openFresh();
+      assertThat(raw.coldPeer()).isNotNull();
+      raw.closeFresh();
+    } finally {
+      raw.tearDown();
+    }
+  }
+
+  @Test
+  @DisplayName("the Jedis realistic baseline runs once and reads what it wrote")
+  void redisRaw() throws Exception {
+    RedisRaw raw = new RedisRaw();
+    raw.coldStored = SMALL_COLD;
+    raw.setUp(RealisticBench.ALL);
+    try {
+      raw.batch100Named();
+      raw.batch100New();
+      raw.singleNamed();
+      checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
+      raw.openFresh();
+      assertThat(raw.coldPeer()).isNotNull();
+      raw.closeFresh();
+    } finally {
+      raw.tearDown();
+    }
+  }
+
+  @Test
+  @DisplayName("the MongoDB driver realistic baseline runs once and reads what it wrote")
+  void mongoRaw() throws Exception {
+    MongoRaw raw = new MongoRaw();
+    raw.coldStored = SMALL_COLD;
+    raw.setUp(RealisticBench.ALL);
+    try {
+      raw.batch100Named();
+      raw.batch100New();
+      raw.singleNamed();
+      checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
+      raw.openFresh();
+      assertThat(raw.coldPeer()).isNotNull();
+      raw.closeFresh();
+    } finally {
+      raw.tearDown();
+    }
+  }
+
+  @DisplayName("the lease cost benchmark runs once with and without a lease")
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO})
+  void leaseCost(String backend) {
+    assumeBackend(backend);
+    for (String lease : List.of("none", "60")) {
+      LeaseCost bench = new LeaseCost();
+      bench.backend = backend;
+      bench.lease = lease;
+      try {
+        bench.setUp();
+      } catch (IllegalArgumentException e) {
+        // the lease option has not landed in this build of the backend
+        assumeTrue(
+            lease.equals("none") || !String.valueOf(e.getMessage()).contains("[lease]"),
+            "lease=" + lease + " not accepted yet: " + e.getMessage());
+        throw e;
+      }
+      try {
+        bench.cachePeer();
+        bench.cachePeers();
+        assertThat(bench.session().peerCount()).isEqualTo(Realistic.WORKING_SET);
+      } finally {
+        bench.tearDown();
+      }
+    }
+  }
+
+  private static void checkReads(RawBench.RawPeer... peers) {
+    for (RawBench.RawPeer peer : peers) {
+      assertThat(peer).isNotNull();
+      assertThat(peer.hash()).isNotZero();
+    }
+    assertThat(peers[1].username()).startsWith("user_");
+    assertThat(peers[2].phone()).startsWith("1555");
+  }
+
+  private static void assumeBackend(String backend) {
+    String scheme = backend.equals(Store.MONGO) ? "mongodb" : backend;
+    assumeTrue(
+        Sessions.schemes().contains(scheme),
+        "the " + backend + " backend is not on the class path (not installed yet)");
+  }
+}

@@ -114,6 +114,16 @@ final class PeerNotifications implements AutoCloseable {
     }
   }
 
+  /** The server process id of the listening connection, or -1 while there is none (for tests). */
+  int backendPid() {
+    Connection current = connection;
+    try {
+      return current == null ? -1 : current.unwrap(PGConnection.class).getBackendPID();
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
   @Override
   public void close() {
     closed = true;

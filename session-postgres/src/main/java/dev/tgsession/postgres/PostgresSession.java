@@ -1,7 +1,5 @@
 package dev.tgsession.postgres;
 
-import dev.tgsession.AuthKey;
-import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
@@ -15,20 +13,14 @@ import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
@@ -102,67 +94,7 @@ final class PostgresSession extends AbstractSession {
 
   @Override
   protected StoredDcs loadDcs() {
-    return read(
-        "read the DC options",
-        connection -> {
-          int home = 0;
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT home_dc FROM tgsession_session WHERE session = ?")) {
-            statement.setString(1, name);
-            try (ResultSet result = statement.executeQuery()) {
-              if (result.next()) {
-                home = result.getInt(1);
-              }
-            }
-          }
-          Map<Integer, DcOption> options = new HashMap<>();
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT dc_id, ipv4, ipv4_port, ipv6, ipv6_port, auth_key FROM tgsession_dc"
-                      + " WHERE session = ?")) {
-            statement.setString(1, name);
-            try (ResultSet result = statement.executeQuery()) {
-              while (result.next()) {
-                DcOption option = dcOption(result);
-                options.put(option.id(), option);
-              }
-            }
-          }
-          return new StoredDcs(home, options);
-        });
-  }
-
-  private DcOption dcOption(ResultSet row) throws SQLException {
-    int id = row.getInt(1);
-    try {
-      InetSocketAddress ipv4 = new InetSocketAddress(address(row.getBytes(2), 4), row.getInt(3));
-      InetSocketAddress ipv6 = new InetSocketAddress(address(row.getBytes(4), 16), row.getInt(5));
-      byte[] key = row.getBytes(6);
-      return new DcOption(id, ipv4, ipv6, key == null ? null : AuthKey.of(key));
-    } catch (IllegalArgumentException | UnknownHostException e) {
-      throw new IncompatibleSessionException(
-          "expected DC option "
-              + id
-              + " of session "
-              + name
-              + " in "
-              + where
-              + " to hold addresses and a 256-byte auth key, found: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private static InetAddress address(byte[] bytes, int length) throws UnknownHostException {
-    if (bytes.length != length) {
-      throw new UnknownHostException(
-          "expected " + length + " address bytes, found " + bytes.length);
-    }
-    // getByAddress(byte[]) would make an IPv4-mapped IPv6 address an Inet4Address.
-    return length == 16
-        ? Inet6Address.getByAddress(null, bytes, -1)
-        : InetAddress.getByAddress(bytes);
+    return read("read the DC options", connection -> StateRows.loadDcs(connection, name, where));
   }
 
   @Override
@@ -170,14 +102,7 @@ final class PostgresSession extends AbstractSession {
     write(
         "write the home DC",
         connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "INSERT INTO tgsession_session (session, home_dc) VALUES (?, ?)"
-                      + " ON CONFLICT (session) DO UPDATE SET home_dc = EXCLUDED.home_dc")) {
-            statement.setString(1, name);
-            statement.setInt(2, dcId);
-            statement.executeUpdate();
-          }
+          StateRows.storeHomeDcId(connection, name, dcId);
           return null;
         });
   }
@@ -187,24 +112,7 @@ final class PostgresSession extends AbstractSession {
     write(
         "write DC option " + option.id(),
         connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "INSERT INTO tgsession_dc"
-                      + " (session, dc_id, ipv4, ipv4_port, ipv6, ipv6_port, auth_key)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session, dc_id) DO UPDATE SET"
-                      + " ipv4 = EXCLUDED.ipv4, ipv4_port = EXCLUDED.ipv4_port,"
-                      + " ipv6 = EXCLUDED.ipv6, ipv6_port = EXCLUDED.ipv6_port,"
-                      + " auth_key = EXCLUDED.auth_key")) {
-            statement.setString(1, name);
-            statement.setInt(2, option.id());
-            statement.setBytes(3, option.ipv4().getAddress().getAddress());
-            statement.setInt(4, option.ipv4().getPort());
-            statement.setBytes(5, option.ipv6().getAddress().getAddress());
-            statement.setInt(6, option.ipv6().getPort());
-            AuthKey key = option.authKey();
-            statement.setBytes(7, key == null ? null : key.bytes());
-            statement.executeUpdate();
-          }
+          StateRows.storeDcOption(connection, name, option);
           return null;
         });
   }
@@ -425,36 +333,7 @@ final class PostgresSession extends AbstractSession {
   @Override
   protected UpdatesState loadUpdatesState() {
     return read(
-        "read the updates state",
-        connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT 0 AS part, pts::bigint, qts, date, seq FROM tgsession_session"
-                      + " WHERE session = ?"
-                      + " UNION ALL SELECT 1, channel_id, pts, 0, 0 FROM tgsession_channel"
-                      + " WHERE session = ? ORDER BY 1, 2")) {
-            statement.setString(1, name);
-            statement.setString(2, name);
-            int pts = 0;
-            int qts = 0;
-            int date = 0;
-            int seq = 0;
-            List<ChannelState> channels = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-              while (result.next()) {
-                if (result.getInt(1) == 0) {
-                  pts = (int) result.getLong(2);
-                  qts = result.getInt(3);
-                  date = result.getInt(4);
-                  seq = result.getInt(5);
-                } else {
-                  channels.add(new ChannelState(result.getLong(2), result.getInt(3)));
-                }
-              }
-            }
-            return new UpdatesState(pts, qts, date, seq, channels);
-          }
-        });
+        "read the updates state", connection -> StateRows.loadUpdatesState(connection, name));
   }
 
   @Override
@@ -462,75 +341,9 @@ final class PostgresSession extends AbstractSession {
     write(
         "write the updates state",
         connection -> {
-          if (update instanceof UpdateState.All all) {
-            replaceState(connection, all.state());
-          } else if (update instanceof UpdateState.Primary primary) {
-            upsertState(connection, "pts, date, seq", primary.pts(), primary.date(), primary.seq());
-          } else if (update instanceof UpdateState.Secondary secondary) {
-            upsertState(connection, "qts", secondary.qts());
-          } else if (update instanceof UpdateState.Channel channel) {
-            try (PreparedStatement statement =
-                connection.prepareStatement(
-                    "INSERT INTO tgsession_channel (session, channel_id, pts) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts")) {
-              statement.setString(1, name);
-              statement.setLong(2, channel.id());
-              statement.setInt(3, channel.pts());
-              statement.executeUpdate();
-            }
-          }
+          StateRows.storeUpdateState(connection, name, update);
           return null;
         });
-  }
-
-  private void replaceState(Connection connection, UpdatesState state) throws SQLException {
-    upsertState(
-        connection, "pts, qts, date, seq", state.pts(), state.qts(), state.date(), state.seq());
-    try (PreparedStatement delete =
-        connection.prepareStatement("DELETE FROM tgsession_channel WHERE session = ?")) {
-      delete.setString(1, name);
-      delete.executeUpdate();
-    }
-    if (state.channels().isEmpty()) {
-      return;
-    }
-    Long[] ids = new Long[state.channels().size()];
-    Integer[] pts = new Integer[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = state.channels().get(i).id();
-      pts[i] = state.channels().get(i).pts();
-    }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO tgsession_channel (session, channel_id, pts)"
-                + " SELECT ?, * FROM unnest(?::bigint[], ?::integer[])")) {
-      insert.setString(1, name);
-      insert.setArray(2, connection.createArrayOf("bigint", ids));
-      insert.setArray(3, connection.createArrayOf("integer", pts));
-      insert.executeUpdate();
-    }
-  }
-
-  /** Sets some integer columns of the session row, creating it with zeros elsewhere. */
-  private void upsertState(Connection connection, String columns, int... values)
-      throws SQLException {
-    String[] names = columns.split(", ");
-    StringBuilder sql =
-        new StringBuilder("INSERT INTO tgsession_session (session, ")
-            .append(columns)
-            .append(") VALUES (?")
-            .append(", ?".repeat(names.length))
-            .append(") ON CONFLICT (session) DO UPDATE SET ");
-    for (int i = 0; i < names.length; i++) {
-      sql.append(i == 0 ? "" : ", ").append(names[i]).append(" = EXCLUDED.").append(names[i]);
-    }
-    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      statement.setString(1, name);
-      for (int i = 0; i < values.length; i++) {
-        statement.setInt(i + 2, values[i]);
-      }
-      statement.executeUpdate();
-    }
   }
 
   // ---- clear and close ----------------------------------------------------------------------

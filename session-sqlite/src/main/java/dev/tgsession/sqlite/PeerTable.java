@@ -26,149 +26,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class PeerTable {
 
-  private static final String USER_IDS = " BETWEEN 1 AND " + 0xFF_FFFF_FFFFL;
-
-  private static final String COLUMNS =
-      "SELECT pi.peer_id, pi.hash, pi.subtype, tp.peer_id, tp.ambient, tp.bot, tp.self, tp.phone,"
-          + " tp.usernames, CASE WHEN tp.usernames THEN"
-          + " (SELECT group_concat(n.username, ' ' ORDER BY n.position)"
-          + " FROM tgsession_username n WHERE n.peer_id = pi.peer_id) END ";
-  private static final String FROM_PEERS =
-      "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";
-
-  static final String BY_ID = COLUMNS + FROM_PEERS + "WHERE pi.peer_id = ?";
-  static final String SELF_USER =
-      COLUMNS
-          + FROM_PEERS
-          + "WHERE pi.subtype & 1 = 1 AND pi.peer_id"
-          + USER_IDS
-          + " ORDER BY pi.peer_id LIMIT 1";
-  static final String BY_USERNAME =
-      COLUMNS
-          + "FROM tgsession_username u JOIN peer_info pi ON pi.peer_id = u.peer_id"
-          + " LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id WHERE u.username = ?";
-  static final String BY_PHONE =
-      COLUMNS
-          + "FROM tgsession_peer tp JOIN peer_info pi ON pi.peer_id = tp.peer_id"
-          + " WHERE tp.phone = ? AND tp.peer_id"
-          + USER_IDS;
-  static final String PAGE =
-      COLUMNS + FROM_PEERS + "WHERE pi.peer_id > ? ORDER BY pi.peer_id LIMIT ?";
-  static final String COUNT = "SELECT count(*) FROM peer_info";
-
-  /** Our flags count only while they agree with grammers' subtype bits (bot 2, self 1). */
-  private static final String AGREE =
-      "tp.peer_id IS NOT NULL"
-          + " AND coalesce(pi.subtype, 0) = coalesce(tp.bot, 0) * 2 + coalesce(tp.self, 0)";
-
-  private static final String STORED_BOT =
-      "CASE WHEN "
-          + AGREE
-          + " THEN tp.bot WHEN pi.subtype IS NULL THEN NULL"
-          + " ELSE (pi.subtype >> 1) & 1 END";
-  private static final String STORED_SELF =
-      "CASE WHEN "
-          + AGREE
-          + " THEN tp.self WHEN pi.subtype IS NULL THEN NULL"
-          + " ELSE pi.subtype & 1 END";
-
-  /**
-   * Upserts a user's row of ours. ?1 id, ?2 auth known, ?3 hash is 0, ?4 bot, ?5 self, ?6 phone, ?7
-   * usernames known. The flags merge with the stored ones as {@link #STORED_BOT} reads them.
-   */
-  static final String UPSERT_USER_EXTRA =
-      "INSERT INTO tgsession_peer (peer_id, ambient, bot, self, phone, usernames)"
-          + " SELECT ?1, ?2 AND ?3, coalesce(?4, s.bot), coalesce(?5, s.self), ?6, ?7"
-          + " FROM (SELECT "
-          + STORED_BOT
-          + " AS bot, "
-          + STORED_SELF
-          + " AS self FROM (SELECT ?1 AS id) k"
-          + " LEFT JOIN peer_info pi ON pi.peer_id = k.id"
-          + " LEFT JOIN tgsession_peer tp ON tp.peer_id = k.id) s WHERE true"
-          + " ON CONFLICT (peer_id) DO UPDATE SET"
-          + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
-          + " bot = excluded.bot, self = excluded.self,"
-          + " phone = coalesce(excluded.phone, phone),"
-          + " usernames = excluded.usernames OR usernames"
-          // no row write when nothing changes
-          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
-          + " OR excluded.bot IS NOT bot OR excluded.self IS NOT self"
-          + " OR coalesce(excluded.phone, phone) IS NOT phone"
-          + " OR (excluded.usernames OR usernames) IS NOT usernames";
-
-  /** Upserts a channel's row of ours. ?1 id, ?2 auth known, ?3 hash is 0, ?4 usernames known. */
-  static final String UPSERT_CHANNEL_EXTRA =
-      "INSERT INTO tgsession_peer (peer_id, ambient, usernames) VALUES (?1, ?2 AND ?3, ?4)"
-          + " ON CONFLICT (peer_id) DO UPDATE SET"
-          + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
-          + " usernames = excluded.usernames OR usernames"
-          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
-          + " OR (excluded.usernames OR usernames) IS NOT usernames";
-
-  /**
-   * Upserts grammers' row. ?1 id, ?2 hash (NULL for 0 or unknown, as grammers), ?3 auth known, ?4
-   * subtype from our (just merged) flags, ?5 subtype otherwise (NULL keeps the stored one).
-   */
-  static final String UPSERT_PEER_INFO =
-      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, CASE WHEN ?4 THEN"
-          + " (SELECT nullif(coalesce(bot, 0) * 2 + coalesce(self, 0), 0)"
-          + " FROM tgsession_peer WHERE peer_id = ?1) ELSE ?5 END)"
-          + " ON CONFLICT (peer_id) DO UPDATE SET"
-          + " hash = CASE WHEN ?3 THEN excluded.hash ELSE hash END,"
-          + " subtype = CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype)"
-          + " END"
-          // no row write (nor index upkeep) when nothing changes
-          + " WHERE (CASE WHEN ?3 THEN excluded.hash ELSE hash END) IS NOT hash"
-          + " OR (CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype) END)"
-          + " IS NOT subtype";
-
-  /**
-   * Upserts grammers' row of a plain record ({@link #plain}: only an access hash): the raw upsert,
-   * which leaves {@code subtype} (and so the partial index on it) and our tables alone. ?1 id, ?2
-   * hash (NULL for unknown, as grammers).
-   */
-  static final String UPSERT_HASH =
-      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, NULL)"
-          + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash";
-
-  /** Inserts grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */
-  static final String INSERT_ID =
-      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, NULL, NULL)"
-          + " ON CONFLICT (peer_id) DO NOTHING";
-
-  /** Gives every other self user self = false in our table (first, while grammers' bit is set). */
-  static final String UNSET_OTHER_SELF_EXTRA =
-      "INSERT INTO tgsession_peer (peer_id, ambient, bot, self, phone, usernames)"
-          + " SELECT pi.peer_id, 0, "
-          + STORED_BOT
-          + ", 0, NULL, 0"
-          + " FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id"
-          + " WHERE pi.subtype & 1 = 1 AND pi.peer_id"
-          + USER_IDS
-          + " AND pi.peer_id <> ?1"
-          + " ON CONFLICT (peer_id) DO UPDATE SET bot = excluded.bot, self = 0";
-
-  /** Clears grammers' self bit of every other user. */
-  static final String UNSET_OTHER_SELF =
-      "UPDATE peer_info SET subtype = nullif(subtype & ~1, 0)"
-          + " WHERE subtype & 1 = 1 AND peer_id"
-          + USER_IDS
-          + " AND peer_id <> ?1";
-
-  /** Takes a phone from every other user. ?1 phone, ?2 id. */
-  static final String RELEASE_PHONE =
-      "UPDATE tgsession_peer SET phone = NULL WHERE phone = ?1 AND peer_id <> ?2";
-
-  /** Forgets a peer's usernames before its new list is written. */
-  static final String DELETE_USERNAMES = "DELETE FROM tgsession_username WHERE peer_id = ?";
-
-  /** Gives a username to a peer, taking it from any other. ?1 username, ?2 id, ?3 position. */
-  static final String CLAIM_USERNAME =
-      "INSERT INTO tgsession_username (username, peer_id, position) VALUES (?1, ?2, ?3)"
-          + " ON CONFLICT (username) DO UPDATE SET"
-          + " peer_id = excluded.peer_id, position = excluded.position";
-
   private PeerTable() {}
 
   /** Whether caching this peer touches only grammers' row (one statement, no transaction). */
@@ -186,12 +43,13 @@ final class PeerTable {
   }
 
   /**
-   * The statement that alone caches {@code peer}, if one does: {@link #UPSERT_HASH} for a record
-   * that carries at most an access hash (not the ambient one) and claims nothing (no usernames,
-   * phone, bot or self flag, channel kind), {@link #INSERT_ID} for one without a hash; {@code null}
-   * for any other record, which needs {@link #UPSERT_PEER_INFO} (and maybe our tables).
+   * The statement that alone caches {@code peer}, if one does: {@link PeerSql#UPSERT_HASH} for a
+   * record that carries at most an access hash (not the ambient one) and claims nothing (no
+   * usernames, phone, bot or self flag, channel kind), {@link PeerSql#INSERT_ID} for one without a
+   * hash, {@link PeerSql#UPSERT_CHAT} for a chat; {@code null} for any other record, which needs
+   * {@link PeerSql#UPSERT_PEER_INFO} (and maybe our tables).
    */
-  static @Nullable String plain(PeerInfo peer) {
+  static @Nullable PeerSql plain(PeerInfo peer) {
     PeerAuth auth;
     if (peer instanceof PeerInfo.User user) {
       if (!onlyPeerInfo(user)) {
@@ -204,23 +62,23 @@ final class PeerTable {
       }
       auth = channel.auth();
     } else {
-      auth = null;
+      return PeerSql.UPSERT_CHAT;
     }
-    return auth == null ? INSERT_ID : UPSERT_HASH;
+    return auth == null ? PeerSql.INSERT_ID : PeerSql.UPSERT_HASH;
   }
 
-  /**
-   * Binds {@link #UPSERT_HASH} or {@link #INSERT_ID} (as {@link #plain} chose) for {@code peer}.
-   */
-  static void bindPlain(PreparedStatement statement, String sql, PeerInfo peer)
+  /** Binds the statement {@link #plain} chose for {@code peer}. */
+  static void bindPlain(PreparedStatement statement, PeerSql sql, PeerInfo peer)
       throws SQLException {
     statement.setLong(1, peer.peerId().botApiDialogId());
-    if (sql.equals(UPSERT_HASH)) {
+    if (sql == PeerSql.UPSERT_HASH) {
       statement.setLong(2, Objects.requireNonNull(peer.auth()).accessHash());
     }
   }
 
-  /** Binds {@link #UPSERT_PEER_INFO}; {@code derived} when our row was written for a user. */
+  /**
+   * Binds {@link PeerSql#UPSERT_PEER_INFO}; {@code derived} when our row was written for a user.
+   */
   static void bindPeerInfo(PreparedStatement statement, PeerInfo peer, boolean derived)
       throws SQLException {
     statement.setLong(1, peer.peerId().botApiDialogId());
@@ -239,7 +97,7 @@ final class PeerTable {
     setNullableInt(statement, 5, subtype);
   }
 
-  /** Binds {@link #UPSERT_USER_EXTRA}. */
+  /** Binds {@link PeerSql#UPSERT_USER_EXTRA}. */
   static void bindUserExtra(PreparedStatement statement, PeerInfo.User user) throws SQLException {
     statement.setLong(1, user.id());
     statement.setInt(2, user.auth() == null ? 0 : 1);
@@ -254,7 +112,7 @@ final class PeerTable {
     statement.setInt(7, user.usernames() == null ? 0 : 1);
   }
 
-  /** Binds {@link #UPSERT_CHANNEL_EXTRA}. */
+  /** Binds {@link PeerSql#UPSERT_CHANNEL_EXTRA}. */
   static void bindChannelExtra(PreparedStatement statement, PeerInfo.Channel channel)
       throws SQLException {
     statement.setLong(1, channel.peerId().botApiDialogId());
@@ -263,7 +121,7 @@ final class PeerTable {
     statement.setInt(4, channel.usernames() == null ? 0 : 1);
   }
 
-  /** Reads the current row of a result of {@link #COLUMNS}. */
+  /** Reads the current row of a result of the peer queries of {@link PeerSql}. */
   static PeerInfo decode(ResultSet row) throws SQLException {
     long dialogId = row.getLong(1);
     PeerId id;
@@ -273,6 +131,16 @@ final class PeerTable {
       throw new IncompatibleSessionException(
           "expected peer_info.peer_id to be a Bot API dialog id, found " + dialogId, e);
     }
+    String damage = row.getString(11);
+    if (damage != null) {
+      throw new IncompatibleSessionException(
+          "expected the stored types of grammers and tgsession (integers, 0 or 1 for flags, text"
+              + " for a phone) in the row of peer_id "
+              + dialogId
+              + ", found "
+              + damage
+              + "; the file was written by something else: restore it from a backup");
+    }
     if (id.kind() == dev.tgsession.PeerKind.CHAT) {
       return new PeerInfo.Chat(id.bareId());
     }
@@ -280,6 +148,18 @@ final class PeerTable {
     boolean hashKnown = !row.wasNull();
     int subtype = row.getInt(3);
     boolean subtypeKnown = !row.wasNull();
+    if (subtypeKnown && !validSubtype(id, subtype)) {
+      throw new IncompatibleSessionException(
+          "expected peer_info.subtype of peer_id "
+              + dialogId
+              + " to be "
+              + (id.kind() == dev.tgsession.PeerKind.CHANNEL
+                  ? "NULL, 4, 8 or 12 (a channel)"
+                  : "NULL, 1, 2 or 3 (a user)")
+              + ", found "
+              + subtype
+              + "; the file was written by something else: restore it from a backup");
+    }
     row.getLong(4);
     boolean ours = !row.wasNull();
     boolean ambient = ours && row.getInt(5) == 1;
@@ -311,6 +191,17 @@ final class PeerTable {
       throw new IncompatibleSessionException(
           "expected a valid username and phone for peer " + id + ", found: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean validSubtype(PeerId id, int subtype) {
+    if (id.kind() == dev.tgsession.PeerKind.CHANNEL) {
+      return subtype == 0
+          || subtype == GrammersEncoding.SUBTYPE_MEGAGROUP
+          || subtype == GrammersEncoding.SUBTYPE_BROADCAST
+          || subtype == GrammersEncoding.SUBTYPE_GIGAGROUP;
+    }
+    return subtype >= 0
+        && subtype <= (GrammersEncoding.SUBTYPE_SELF | GrammersEncoding.SUBTYPE_BOT);
   }
 
   private static @Nullable Boolean nullableFlag(ResultSet row, int column) throws SQLException {

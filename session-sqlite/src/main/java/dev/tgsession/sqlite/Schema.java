@@ -83,6 +83,18 @@ final class Schema {
           // Finds the self user without a scan; an index on grammers' table that it ignores.
           "CREATE INDEX tgsession_peer_info_self ON peer_info (peer_id) WHERE subtype & 1 = 1");
 
+  /**
+   * Our peer tables, empty and temporary: what a read-only session gives each reader of a grammers
+   * file that has none, so that the peer queries read grammers' rows alone.
+   */
+  static final List<String> TEMPORARY_PEER_TABLES =
+      List.of(
+          "CREATE TEMP TABLE tgsession_peer (peer_id INTEGER PRIMARY KEY, ambient INTEGER NOT NULL"
+              + " DEFAULT 0, bot INTEGER, self INTEGER, phone TEXT, usernames INTEGER NOT NULL"
+              + " DEFAULT 0)",
+          "CREATE TEMP TABLE tgsession_username (username TEXT PRIMARY KEY, peer_id INTEGER NOT"
+              + " NULL, position INTEGER NOT NULL)");
+
   /** One step from {@code version - 1} to {@code version}. */
   private record Migration(int version, List<String> statements) {}
 
@@ -91,10 +103,17 @@ final class Schema {
   private Schema() {}
 
   /** What a file holds, read without writing to it. */
-  record Contents(Set<String> tables, int userVersion, int ourVersion) {
+  record Contents(
+      Set<String> tables, int objects, int userVersion, int applicationId, int ourVersion) {
 
+    /** No table, index, view or trigger at all: a new database. */
     boolean isEmpty() {
-      return tables.isEmpty();
+      return objects == 0;
+    }
+
+    /** Whether our tables exist (else a grammers file not yet migrated). */
+    boolean hasOurTables() {
+      return tables.contains("tgsession_peer") && tables.contains("tgsession_username");
     }
 
     boolean hasGrammersTables() {
@@ -109,7 +128,9 @@ final class Schema {
   /** Reads the table names, {@code user_version} and our schema version. */
   static Contents read(Connection connection) throws SQLException {
     Set<String> tables = new TreeSet<>();
+    int objects;
     int userVersion;
+    int applicationId;
     int ourVersion = 0;
     try (Statement statement = connection.createStatement()) {
       try (ResultSet rows =
@@ -120,8 +141,14 @@ final class Schema {
           tables.add(rows.getString(1));
         }
       }
+      try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM sqlite_master")) {
+        objects = rows.next() ? rows.getInt(1) : 0;
+      }
       try (ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
         userVersion = rows.next() ? rows.getInt(1) : 0;
+      }
+      try (ResultSet rows = statement.executeQuery("PRAGMA application_id")) {
+        applicationId = rows.next() ? rows.getInt(1) : 0;
       }
       if (tables.contains("tgsession_schema")) {
         try (ResultSet rows = statement.executeQuery("SELECT max(version) FROM tgsession_schema")) {
@@ -129,7 +156,7 @@ final class Schema {
         }
       }
     }
-    return new Contents(Set.copyOf(tables), userVersion, ourVersion);
+    return new Contents(Set.copyOf(tables), objects, userVersion, applicationId, ourVersion);
   }
 
   /**

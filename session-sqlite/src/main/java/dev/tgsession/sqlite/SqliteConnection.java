@@ -8,29 +8,29 @@ import java.util.Map;
 
 /**
  * One JDBC connection and its prepared statements, each prepared once and reused. Not thread-safe:
- * {@link SqliteSession} hands a connection to one thread at a time.
+ * {@link SqliteConnections} hands a connection to one thread at a time.
  */
 final class SqliteConnection {
 
   private final Connection connection;
-  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<Sql, PreparedStatement> statements = new HashMap<>();
 
   SqliteConnection(Connection connection) {
     this.connection = connection;
   }
 
   /** The statement for {@code sql}, prepared on first use. */
-  PreparedStatement prepare(String sql) throws SQLException {
+  PreparedStatement prepare(Sql sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);
     if (statement == null) {
-      statement = connection.prepareStatement(sql);
+      statement = connection.prepareStatement(sql.text());
       statements.put(sql, statement);
     }
     return statement;
   }
 
   /** Runs a statement without parameters or results ({@code BEGIN IMMEDIATE}, {@code COMMIT}). */
-  void run(String sql) throws SQLException {
+  void run(Sql sql) throws SQLException {
     prepare(sql).execute();
   }
 
@@ -52,6 +52,15 @@ final class SqliteConnection {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /** Closes, adding any failure to {@code cause} as suppressed. */
+  void closeQuietly(Throwable cause) {
+    try {
+      close();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
     }
   }
 }

@@ -29,6 +29,9 @@ public final class SqliteSessionProvider implements SessionProvider {
 
   private static final String BUSY_TIMEOUT = "busy-timeout";
   private static final int MAX_BUSY_TIMEOUT_MILLIS = 3_600_000;
+  private static final String MODE = "mode";
+  private static final String READ_WRITE = "read-write";
+  private static final String READ_ONLY = "read-only";
 
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
   public SqliteSessionProvider() {}
@@ -62,11 +65,33 @@ public final class SqliteSessionProvider implements SessionProvider {
     }
     List<String> known = new ArrayList<>(CaffeinePeerCache.OPTIONS);
     known.add(BUSY_TIMEOUT);
+    known.add(MODE);
     uri.requireKnownOptions(known);
     int busyTimeout =
         uri.intOption(BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT_MILLIS, 0, MAX_BUSY_TIMEOUT_MILLIS);
-    PeerCache peerCache = CaffeinePeerCache.fromUri(uri);
-    return SqliteSession.open(uri.toString(), file(uri), busyTimeout, peerCache);
+    boolean readOnly = readOnly(uri);
+    PeerCache peerCache = readOnly ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
+    return SqliteFileOpener.open(uri.toString(), file(uri), busyTimeout, peerCache, readOnly);
+  }
+
+  private static boolean readOnly(SessionUri uri) {
+    String mode = uri.option(MODE).orElse(READ_WRITE);
+    if (mode.equals(READ_ONLY)) {
+      return true;
+    }
+    if (mode.equals(READ_WRITE)) {
+      return false;
+    }
+    throw new IllegalArgumentException(
+        "expected option mode to be '"
+            + READ_WRITE
+            + "' or '"
+            + READ_ONLY
+            + "', found '"
+            + (mode.length() <= 64
+                ? mode
+                : mode.substring(0, 64) + "...' (" + mode.length() + " characters)")
+            + "'");
   }
 
   private static Path file(SessionUri uri) {

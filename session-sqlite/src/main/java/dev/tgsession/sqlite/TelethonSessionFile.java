@@ -27,8 +27,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a Telethon {@code .session} file (Telethon's {@code SQLiteSession}, database version 7).
@@ -70,6 +72,7 @@ public final class TelethonSessionFile {
    * @throws SessionStorageException if the file cannot be read
    */
   public static SessionData read(Path file) {
+    Objects.requireNonNull(file, "file");
     if (!Files.isRegularFile(file)) {
       throw new SessionStorageException(
           "expected a Telethon .session file at " + file + ", found no such file", null);
@@ -113,9 +116,16 @@ public final class TelethonSessionFile {
         return new SessionData(home, options, peers, state);
       }
     } catch (SQLException e) {
-      throw new SessionStorageException(
-          "could not read Telethon session file " + file + ": " + e.getMessage(), e);
+      throw SqliteFileOpener.inspectionFailure(
+          file, e, SqliteSessionProvider.DEFAULT_BUSY_TIMEOUT_MILLIS);
     }
+  }
+
+  private static String cut(@Nullable String value) {
+    String text = String.valueOf(value);
+    return text.length() <= 64
+        ? text
+        : text.substring(0, 64) + "... (" + text.length() + " characters)";
   }
 
   private static int version(Statement statement, Path file) throws SQLException {
@@ -134,14 +144,31 @@ public final class TelethonSessionFile {
     int home = 0;
     try (ResultSet rows =
         statement.executeQuery(
-            "SELECT dc_id, server_address, port, auth_key FROM sessions ORDER BY rowid")) {
+            "SELECT dc_id, server_address, port, auth_key, typeof(dc_id), typeof(port),"
+                + " quote(dc_id) FROM sessions ORDER BY rowid")) {
       while (rows.next()) {
         int dcId = rows.getInt(1);
         String address = rows.getString(2);
         int port = rows.getInt(3);
         byte[] key = rows.getBytes(4);
-        if (dcId <= 0 || address == null) {
-          continue; // a Telethon session that never connected: DC 0, no address
+        boolean noKey = key == null || key.length == 0;
+        if (dcId == 0 && address == null && noKey && "integer".equals(rows.getString(5))) {
+          continue; // a Telethon session that never connected: DC 0, no address, no key
+        }
+        if (!"integer".equals(rows.getString(5))
+            || dcId <= 0
+            || address == null
+            || !"integer".equals(rows.getString(6))) {
+          throw new IncompatibleSessionException(
+              "expected a sessions row of Telethon file "
+                  + file
+                  + " with a positive dc_id, a server_address and an integer port, found dc_id "
+                  + cut(rows.getString(7))
+                  + ", server_address "
+                  + (address == null ? "NULL" : "'" + cut(address) + "'")
+                  + ", port "
+                  + (rows.getString(6).equals("integer") ? port : "not an integer")
+                  + "; the file is damaged, it was not imported");
         }
         AuthKey authKey = null;
         if (key != null && key.length > 0) {
@@ -272,9 +299,22 @@ public final class TelethonSessionFile {
     int seq = 0;
     List<ChannelState> channels = new ArrayList<>();
     try (ResultSet rows =
-        statement.executeQuery("SELECT id, pts, qts, date, seq FROM update_state ORDER BY id")) {
+        statement.executeQuery(
+            "SELECT id, pts, qts, date, seq, typeof(id) = 'integer' AND typeof(pts) = 'integer'"
+                + " AND typeof(qts) = 'integer' AND typeof(date) IN ('integer', 'real')"
+                + " AND typeof(seq) = 'integer', quote(id) || ', ' || quote(pts) || ', '"
+                + " || quote(qts) || ', ' || quote(date) || ', ' || quote(seq)"
+                + " FROM update_state ORDER BY id")) {
       while (rows.next()) {
         long id = rows.getLong(1);
+        if (rows.getInt(6) != 1) {
+          throw new IncompatibleSessionException(
+              "expected integers in the update_state row (id, pts, qts, date, seq) of Telethon file "
+                  + file
+                  + ", found ("
+                  + cut(rows.getString(7))
+                  + "); the file is damaged, it was not imported");
+        }
         try {
           if (id == 0) {
             pts = rows.getInt(2);

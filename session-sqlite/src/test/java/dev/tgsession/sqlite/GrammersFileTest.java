@@ -325,7 +325,7 @@ class GrammersFileTest {
               row(-1000000000012L, 12, 12),
               row(-1000000000011L, 11, 8),
               row(-1000000000010L, 10, 4),
-              row(-9, null, null),
+              row(-9, 0, null),
               row(1, 5, 2),
               row(2, null, null),
               row(3, null, null),

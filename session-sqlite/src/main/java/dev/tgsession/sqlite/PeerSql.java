@@ -1,0 +1,191 @@
+package dev.tgsession.sqlite;
+
+/**
+ * The statements on the peer tables: grammers' {@code peer_info} and our {@code tgsession_peer} and
+ * {@code tgsession_username} (see {@link PeerTable} for the mapping and the merge rules).
+ */
+enum PeerSql implements Sql {
+  BY_ID(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id = ?"),
+  SELF_USER(
+      Text.COLUMNS
+          + Text.FROM_PEERS
+          + "WHERE pi.subtype & 1 = 1 AND pi.peer_id"
+          + Text.USER_IDS
+          + " ORDER BY pi.peer_id LIMIT 1"),
+  BY_USERNAME(
+      Text.COLUMNS
+          + "FROM tgsession_username u JOIN peer_info pi ON pi.peer_id = u.peer_id"
+          + " LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id WHERE u.username = ?"),
+  BY_PHONE(
+      Text.COLUMNS
+          + "FROM tgsession_peer tp JOIN peer_info pi ON pi.peer_id = tp.peer_id"
+          + " WHERE tp.phone = ? AND tp.peer_id"
+          + Text.USER_IDS),
+  PAGE(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id > ? ORDER BY pi.peer_id LIMIT ?"),
+  COUNT("SELECT count(*) FROM peer_info"),
+
+  /**
+   * Upserts a user's row of ours. ?1 id, ?2 auth known, ?3 hash is 0, ?4 bot, ?5 self, ?6 phone, ?7
+   * usernames known. The flags merge with the stored ones as {@code STORED_BOT} reads them.
+   */
+  UPSERT_USER_EXTRA(
+      "INSERT INTO tgsession_peer (peer_id, ambient, bot, self, phone, usernames)"
+          + " SELECT ?1, ?2 AND ?3, coalesce(?4, s.bot), coalesce(?5, s.self), ?6, ?7"
+          + " FROM (SELECT "
+          + Text.STORED_BOT
+          + " AS bot, "
+          + Text.STORED_SELF
+          + " AS self FROM (SELECT ?1 AS id) k"
+          + " LEFT JOIN peer_info pi ON pi.peer_id = k.id"
+          + " LEFT JOIN tgsession_peer tp ON tp.peer_id = k.id) s WHERE true"
+          + " ON CONFLICT (peer_id) DO UPDATE SET"
+          + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
+          + " bot = excluded.bot, self = excluded.self,"
+          + " phone = coalesce(excluded.phone, phone),"
+          + " usernames = excluded.usernames OR usernames"
+          // no row write when nothing changes
+          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
+          + " OR excluded.bot IS NOT bot OR excluded.self IS NOT self"
+          + " OR coalesce(excluded.phone, phone) IS NOT phone"
+          + " OR (excluded.usernames OR usernames) IS NOT usernames"),
+
+  /** Upserts a channel's row of ours. ?1 id, ?2 auth known, ?3 hash is 0, ?4 usernames known. */
+  UPSERT_CHANNEL_EXTRA(
+      "INSERT INTO tgsession_peer (peer_id, ambient, usernames) VALUES (?1, ?2 AND ?3, ?4)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET"
+          + " ambient = CASE WHEN ?2 THEN excluded.ambient ELSE ambient END,"
+          + " usernames = excluded.usernames OR usernames"
+          + " WHERE (CASE WHEN ?2 THEN excluded.ambient ELSE ambient END) IS NOT ambient"
+          + " OR (excluded.usernames OR usernames) IS NOT usernames"),
+
+  /**
+   * Upserts grammers' row. ?1 id, ?2 hash (NULL for 0 or unknown), ?3 auth known, ?4 subtype from
+   * our (just merged) flags, ?5 subtype otherwise (NULL keeps the stored one).
+   */
+  UPSERT_PEER_INFO(
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, CASE WHEN ?4 THEN"
+          + " (SELECT nullif(coalesce(bot, 0) * 2 + coalesce(self, 0), 0)"
+          + " FROM tgsession_peer WHERE peer_id = ?1) ELSE ?5 END)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET"
+          + " hash = CASE WHEN ?3 THEN excluded.hash ELSE hash END,"
+          + " subtype = CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype)"
+          + " END"
+          // no row write (nor index upkeep) when nothing changes
+          + " WHERE (CASE WHEN ?3 THEN excluded.hash ELSE hash END) IS NOT hash"
+          + " OR (CASE WHEN ?4 THEN excluded.subtype ELSE coalesce(excluded.subtype, subtype) END)"
+          + " IS NOT subtype"),
+
+  /**
+   * grammers' row of a record with only an access hash: the raw upsert, which leaves {@code
+   * subtype} (and so the partial index on it) and our tables alone. ?1 id, ?2 hash.
+   */
+  UPSERT_HASH(
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, NULL)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
+
+  /** grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */
+  INSERT_ID(
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, NULL, NULL)"
+          + " ON CONFLICT (peer_id) DO NOTHING"),
+
+  /**
+   * A small group chat's row as grammers writes it: hash 0 ({@code PeerInfo::Chat} has the default
+   * auth), no subtype. ?1 id.
+   */
+  UPSERT_CHAT(
+      "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, 0, NULL)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET hash = 0, subtype = NULL"
+          + " WHERE hash IS NOT 0 OR subtype IS NOT NULL"),
+
+  /** Gives every other self user self = false in our table (first, while grammers' bit is set). */
+  UNSET_OTHER_SELF_EXTRA(
+      "INSERT INTO tgsession_peer (peer_id, ambient, bot, self, phone, usernames)"
+          + " SELECT pi.peer_id, 0, "
+          + Text.STORED_BOT
+          + ", 0, NULL, 0"
+          + " FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id"
+          + " WHERE pi.subtype & 1 = 1 AND pi.peer_id"
+          + Text.USER_IDS
+          + " AND pi.peer_id <> ?1"
+          + " ON CONFLICT (peer_id) DO UPDATE SET bot = excluded.bot, self = 0"),
+
+  /** Clears grammers' self bit of every other user. */
+  UNSET_OTHER_SELF(
+      "UPDATE peer_info SET subtype = nullif(subtype & ~1, 0)"
+          + " WHERE subtype & 1 = 1 AND peer_id"
+          + Text.USER_IDS
+          + " AND peer_id <> ?1"),
+
+  /** Takes a phone from every other user. ?1 phone, ?2 id. */
+  RELEASE_PHONE("UPDATE tgsession_peer SET phone = NULL WHERE phone = ?1 AND peer_id <> ?2"),
+
+  /** Forgets a peer's usernames before its new list is written. */
+  DELETE_USERNAMES("DELETE FROM tgsession_username WHERE peer_id = ?"),
+
+  /** Gives a username to a peer, taking it from any other. ?1 username, ?2 id, ?3 position. */
+  CLAIM_USERNAME(
+      "INSERT INTO tgsession_username (username, peer_id, position) VALUES (?1, ?2, ?3)"
+          + " ON CONFLICT (username) DO UPDATE SET"
+          + " peer_id = excluded.peer_id, position = excluded.position");
+
+  private final String text;
+
+  PeerSql(String text) {
+    this.text = text;
+  }
+
+  @Override
+  public String text() {
+    return text;
+  }
+
+  /** Fragments shared by the statements (a nested class: enum constants cannot use own fields). */
+  private static final class Text {
+    static final String USER_IDS = " BETWEEN 1 AND " + 0xFF_FFFF_FFFFL;
+
+    /** What is wrong with a row's stored types (NULL when nothing): "table.column = value". */
+    static final String DAMAGE =
+        "CASE WHEN typeof(pi.hash) NOT IN ('integer', 'null')"
+            + " THEN 'peer_info.hash = ' || substr(quote(pi.hash), 1, 40)"
+            + " WHEN typeof(pi.subtype) NOT IN ('integer', 'null')"
+            + " THEN 'peer_info.subtype = ' || substr(quote(pi.subtype), 1, 40)"
+            + " WHEN tp.peer_id IS NULL THEN NULL"
+            + " WHEN typeof(tp.usernames) <> 'integer' OR tp.usernames NOT IN (0, 1)"
+            + " THEN 'tgsession_peer.usernames = ' || substr(quote(tp.usernames), 1, 40)"
+            + " WHEN typeof(tp.ambient) <> 'integer' OR tp.ambient NOT IN (0, 1)"
+            + " THEN 'tgsession_peer.ambient = ' || substr(quote(tp.ambient), 1, 40)"
+            + " WHEN typeof(tp.bot) NOT IN ('integer', 'null') OR tp.bot NOT IN (0, 1)"
+            + " THEN 'tgsession_peer.bot = ' || substr(quote(tp.bot), 1, 40)"
+            + " WHEN typeof(tp.self) NOT IN ('integer', 'null') OR tp.self NOT IN (0, 1)"
+            + " THEN 'tgsession_peer.self = ' || substr(quote(tp.self), 1, 40)"
+            + " WHEN typeof(tp.phone) NOT IN ('text', 'null')"
+            + " THEN 'tgsession_peer.phone = ' || substr(quote(tp.phone), 1, 40) END ";
+
+    static final String COLUMNS =
+        "SELECT pi.peer_id, pi.hash, pi.subtype, tp.peer_id, tp.ambient, tp.bot, tp.self,"
+            + " tp.phone, tp.usernames, CASE WHEN tp.usernames THEN"
+            + " (SELECT group_concat(n.username, ' ' ORDER BY n.position)"
+            + " FROM tgsession_username n WHERE n.peer_id = pi.peer_id) END, "
+            + DAMAGE;
+    static final String FROM_PEERS =
+        "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";
+
+    /** Our flags count only while they agree with grammers' subtype bits (bot 2, self 1). */
+    static final String AGREE =
+        "tp.peer_id IS NOT NULL"
+            + " AND coalesce(pi.subtype, 0) = coalesce(tp.bot, 0) * 2 + coalesce(tp.self, 0)";
+
+    static final String STORED_BOT =
+        "CASE WHEN "
+            + AGREE
+            + " THEN tp.bot WHEN pi.subtype IS NULL THEN NULL"
+            + " ELSE (pi.subtype >> 1) & 1 END";
+    static final String STORED_SELF =
+        "CASE WHEN "
+            + AGREE
+            + " THEN tp.self WHEN pi.subtype IS NULL THEN NULL"
+            + " ELSE pi.subtype & 1 END";
+
+    private Text() {}
+  }
+}

@@ -1,0 +1,154 @@
+package dev.tgsession.sqlite;
+
+import dev.tgsession.PeerInfo;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a batch reduced by {@link dev.tgsession.spi.PeerBatch#reduce}. Each statement runs as one
+ * JDBC batch, in an order that is correct because the batch claims no username, phone or self flag
+ * twice: first the claims are taken from other peers, then usernames are rewritten, then our rows
+ * are merged (reading grammers' rows as they were), then grammers' rows. Plain records (see {@link
+ * PeerTable#plain}) take the raw upserts, which leave {@code subtype} and our tables alone.
+ */
+final class PeerWrites {
+
+  /** The order in which the statements of a batch run. */
+  private static final List<PeerSql> ORDER =
+      List.of(
+          PeerSql.UNSET_OTHER_SELF_EXTRA,
+          PeerSql.UNSET_OTHER_SELF,
+          PeerSql.RELEASE_PHONE,
+          PeerSql.DELETE_USERNAMES,
+          PeerSql.CLAIM_USERNAME,
+          PeerSql.UPSERT_USER_EXTRA,
+          PeerSql.UPSERT_CHANNEL_EXTRA,
+          PeerSql.UPSERT_PEER_INFO,
+          PeerSql.UPSERT_HASH,
+          PeerSql.INSERT_ID,
+          PeerSql.UPSERT_CHAT);
+
+  private final SqliteConnection connection;
+  private final Map<PeerSql, PreparedStatement> batched = new EnumMap<>(PeerSql.class);
+
+  private PeerWrites(SqliteConnection connection) {
+    this.connection = connection;
+  }
+
+  /** Whether caching this one peer is a single statement (autocommit is then atomic enough). */
+  static boolean singleStatement(List<PeerInfo> reducedBatch) {
+    return reducedBatch.size() == 1 && PeerTable.onlyPeerInfo(reducedBatch.get(0));
+  }
+
+  /** Writes one peer for which {@link #singleStatement} holds. */
+  static int writeOne(SqliteConnection connection, PeerInfo peer) throws SQLException {
+    PeerSql plain = PeerTable.plain(peer);
+    if (plain != null) {
+      PreparedStatement upsert = connection.prepare(plain);
+      PeerTable.bindPlain(upsert, plain, peer);
+      return upsert.executeUpdate();
+    }
+    PreparedStatement upsert = connection.prepare(PeerSql.UPSERT_PEER_INFO);
+    PeerTable.bindPeerInfo(upsert, peer, false);
+    return upsert.executeUpdate();
+  }
+
+  /** Writes the batch inside the caller's transaction; returns the rows changed. */
+  static int write(SqliteConnection connection, List<PeerInfo> batch) throws SQLException {
+    PeerWrites writes = new PeerWrites(connection);
+    try {
+      for (PeerInfo peer : batch) {
+        writes.add(peer);
+      }
+      return writes.execute();
+    } catch (SQLException | RuntimeException e) {
+      // the statements are reused: leave no queued rows behind for the next batch
+      for (PreparedStatement statement : writes.batched.values()) {
+        try {
+          statement.clearBatch();
+        } catch (SQLException clearing) {
+          e.addSuppressed(clearing);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private PreparedStatement statement(PeerSql sql) throws SQLException {
+    PreparedStatement statement = batched.get(sql);
+    if (statement == null) {
+      statement = connection.prepare(sql);
+      batched.put(sql, statement);
+    }
+    return statement;
+  }
+
+  private void add(PeerInfo peer) throws SQLException {
+    PeerSql plain = PeerTable.plain(peer);
+    if (plain != null) {
+      PreparedStatement statement = statement(plain);
+      PeerTable.bindPlain(statement, plain, peer);
+      statement.addBatch();
+      return;
+    }
+    long id = peer.peerId().botApiDialogId();
+    boolean extra = !PeerTable.onlyPeerInfo(peer);
+    if (peer instanceof PeerInfo.User user) {
+      if (user.isSelf()) {
+        PreparedStatement unsetExtra = statement(PeerSql.UNSET_OTHER_SELF_EXTRA);
+        unsetExtra.setLong(1, id);
+        unsetExtra.addBatch();
+        PreparedStatement unset = statement(PeerSql.UNSET_OTHER_SELF);
+        unset.setLong(1, id);
+        unset.addBatch();
+      }
+      if (user.phone() != null) {
+        PreparedStatement release = statement(PeerSql.RELEASE_PHONE);
+        release.setString(1, user.phone());
+        release.setLong(2, id);
+        release.addBatch();
+      }
+      if (extra) {
+        PreparedStatement userExtra = statement(PeerSql.UPSERT_USER_EXTRA);
+        PeerTable.bindUserExtra(userExtra, user);
+        userExtra.addBatch();
+      }
+    } else if (peer instanceof PeerInfo.Channel channel && extra) {
+      PreparedStatement channelExtra = statement(PeerSql.UPSERT_CHANNEL_EXTRA);
+      PeerTable.bindChannelExtra(channelExtra, channel);
+      channelExtra.addBatch();
+    }
+    List<String> usernames = peer.usernames();
+    if (usernames != null) {
+      PreparedStatement delete = statement(PeerSql.DELETE_USERNAMES);
+      delete.setLong(1, id);
+      delete.addBatch();
+      for (int i = 0; i < usernames.size(); i++) {
+        PreparedStatement claim = statement(PeerSql.CLAIM_USERNAME);
+        claim.setString(1, usernames.get(i));
+        claim.setLong(2, id);
+        claim.setInt(3, i);
+        claim.addBatch();
+      }
+    }
+    PreparedStatement peerInfo = statement(PeerSql.UPSERT_PEER_INFO);
+    PeerTable.bindPeerInfo(peerInfo, peer, extra && peer instanceof PeerInfo.User);
+    peerInfo.addBatch();
+  }
+
+  private int execute() throws SQLException {
+    int changed = 0;
+    for (PeerSql sql : ORDER) {
+      PreparedStatement statement = batched.get(sql);
+      if (statement != null) {
+        for (int count : statement.executeBatch()) {
+          changed += Math.max(count, 0);
+        }
+      }
+    }
+    return changed;
+  }
+}

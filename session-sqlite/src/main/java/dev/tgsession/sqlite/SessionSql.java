@@ -1,0 +1,53 @@
+package dev.tgsession.sqlite;
+
+/** The statements on grammers' DC and update-state tables, and the ones that clear a session. */
+enum SessionSql implements Sql {
+  LOAD_DCS(
+      "SELECT 0, dc_id, NULL, NULL, NULL FROM dc_home"
+          + " UNION ALL SELECT 1, dc_id, ipv4, ipv6, auth_key FROM dc_option"),
+  DELETE_HOME_DC("DELETE FROM dc_home"),
+  INSERT_HOME_DC("INSERT INTO dc_home VALUES (?)"),
+  UPSERT_DC_OPTION("INSERT OR REPLACE INTO dc_option VALUES (?, ?, ?, ?)"),
+
+  LOAD_STATE(
+      "SELECT 0, pts, qts, date, seq FROM update_state"
+          + " UNION ALL SELECT 1, peer_id, pts, 0, 0 FROM channel_state"),
+  SET_PRIMARY("UPDATE update_state SET pts = ?, date = ?, seq = ?"),
+  INSERT_PRIMARY("INSERT INTO update_state VALUES (?, 0, ?, ?)"),
+  SET_SECONDARY("UPDATE update_state SET qts = ?"),
+  INSERT_SECONDARY("INSERT INTO update_state VALUES (0, ?, 0, 0)"),
+  DELETE_STATE("DELETE FROM update_state"),
+  INSERT_STATE("INSERT INTO update_state VALUES (?, ?, ?, ?)"),
+  DELETE_CHANNELS("DELETE FROM channel_state"),
+  INSERT_CHANNEL("INSERT INTO channel_state VALUES (?, ?)"),
+  UPSERT_CHANNEL(
+      "INSERT INTO channel_state VALUES (?, ?) ON CONFLICT (peer_id) DO UPDATE SET pts ="
+          + " excluded.pts"),
+
+  CLEAR_DC_OPTIONS("DELETE FROM dc_option"),
+  CLEAR_PEERS("DELETE FROM peer_info"),
+  CLEAR_PEER_EXTRAS("DELETE FROM tgsession_peer"),
+  CLEAR_USERNAMES("DELETE FROM tgsession_username");
+
+  /** What {@code clear()} deletes, in order. */
+  static final SessionSql[] CLEAR = {
+    DELETE_HOME_DC,
+    CLEAR_DC_OPTIONS,
+    CLEAR_PEERS,
+    DELETE_STATE,
+    DELETE_CHANNELS,
+    CLEAR_PEER_EXTRAS,
+    CLEAR_USERNAMES
+  };
+
+  private final String text;
+
+  SessionSql(String text) {
+    this.text = text;
+  }
+
+  @Override
+  public String text() {
+    return text;
+  }
+}

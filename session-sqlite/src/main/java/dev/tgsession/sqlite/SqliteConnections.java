@@ -1,0 +1,267 @@
+package dev.tgsession.sqlite;
+
+import dev.tgsession.SessionException;
+import dev.tgsession.SessionStorageException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The connections of one session: one writer behind a lock, and a small pool of readers.
+ *
+ * <p>SQLite admits one writer per file at a time whatever we do, so one writer connection costs no
+ * write throughput and keeps each write statement prepared once; serialising our own writers in
+ * Java means they never wait in SQLite's busy handler for each other. WAL lets readers run beside
+ * the writer and beside each other, so reads from many threads take their own connections (up to
+ * {@link #MAX_READERS}, each used by one thread at a time) instead of queueing on the writer's
+ * lock. Every multi-statement write starts with {@code BEGIN IMMEDIATE}: it takes the write lock up
+ * front, where the busy timeout applies, instead of upgrading a read transaction, which fails at
+ * once with SQLITE_BUSY ("database is locked") when another process wrote in between. No monitor is
+ * held across driver calls: the writer's lock is a {@link ReentrantLock}.
+ */
+final class SqliteConnections {
+
+  static final int MAX_READERS = 4;
+
+  /** A unit of work on one connection. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(SqliteConnection connection) throws SQLException;
+  }
+
+  /** A check run first inside every write transaction (the lease's fencing token). */
+  interface Fence {
+    /** Whether writes must run in a transaction that starts with {@link #check}. */
+    boolean active();
+
+    /** Throws (a {@link SessionException}) when this session may no longer write. */
+    void check(SqliteConnection writer) throws SQLException;
+  }
+
+  private enum Control implements Sql {
+    BEGIN("BEGIN IMMEDIATE"),
+    COMMIT("COMMIT"),
+    ROLLBACK("ROLLBACK"),
+    DATA_VERSION("PRAGMA data_version");
+
+    private final String text;
+
+    Control(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public String text() {
+      return text;
+    }
+  }
+
+  private final Path file;
+  private final int busyTimeoutMillis;
+  private final boolean readOnly;
+  private final boolean withoutOurTables;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final @Nullable SqliteConnection writer;
+  private final Semaphore readerPermits = new Semaphore(MAX_READERS);
+  private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
+  private volatile boolean closed;
+  private volatile @Nullable Fence fence;
+
+  /**
+   * @param writer the open writer connection, or null for a read-only session
+   * @param withoutOurTables a read-only session of a grammers file that has no {@code tgsession_}
+   *     tables: each reader gets empty temporary ones, so the peer queries read grammers' rows
+   */
+  SqliteConnections(
+      Path file, int busyTimeoutMillis, @Nullable Connection writer, boolean withoutOurTables) {
+    this.file = file;
+    this.busyTimeoutMillis = busyTimeoutMillis;
+    this.readOnly = writer == null;
+    this.withoutOurTables = withoutOurTables;
+    this.writer = writer == null ? null : new SqliteConnection(writer);
+  }
+
+  Path file() {
+    return file;
+  }
+
+  void fence(@Nullable Fence fence) {
+    this.fence = fence;
+  }
+
+  /** Runs {@code work} on a reader connection; a reader that failed is closed, not pooled. */
+  <T> T read(String operation, Work<T> work) {
+    readerPermits.acquireUninterruptibly();
+    SqliteConnection reader = null;
+    boolean healthy = false;
+    try {
+      requireOpen();
+      reader = idleReaders.pollFirst();
+      if (reader == null) {
+        reader = openReader();
+      }
+      T result = work.run(reader);
+      healthy = true;
+      return result;
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    } finally {
+      if (reader != null) {
+        if (healthy && !closed) {
+          idleReaders.offerFirst(reader);
+          if (closed) {
+            closeIdleReaders();
+          }
+        } else {
+          try {
+            reader.close();
+          } catch (SQLException ignored) {
+            // the connection is dropped either way; the failure that matters is already thrown
+          }
+        }
+      }
+      readerPermits.release();
+    }
+  }
+
+  /**
+   * Runs {@code work} on the writer: in a {@code BEGIN IMMEDIATE} transaction when {@code
+   * transaction} (or a fence is active, which is checked first inside it), else in autocommit.
+   */
+  <T> T write(String operation, boolean transaction, Work<T> work) {
+    SqliteConnection connection = writer();
+    writeLock.lock();
+    try {
+      requireOpen();
+      Fence current = fence;
+      boolean fenced = current != null && current.active();
+      if (!transaction && !fenced) {
+        return work.run(connection);
+      }
+      connection.run(Control.BEGIN);
+      try {
+        if (fenced) {
+          current.check(connection);
+        }
+        T result = work.run(connection);
+        connection.run(Control.COMMIT);
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          connection.run(Control.ROLLBACK);
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * The writer's {@code PRAGMA data_version}, which changes when another connection (another
+   * instance or process) commits, not when this writer does; -1 when the writer is busy now (the
+   * caller then treats its cache as unknown rather than wait) or the session is read-only.
+   */
+  long writerDataVersion() {
+    SqliteConnection connection = writer;
+    if (connection == null || !writeLock.tryLock()) {
+      return -1;
+    }
+    try {
+      if (closed) {
+        return -1;
+      }
+      try (ResultSet rows = connection.prepare(Control.DATA_VERSION).executeQuery()) {
+        return rows.next() ? rows.getLong(1) : -1;
+      }
+    } catch (SQLException e) {
+      return -1;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private SqliteConnection openReader() throws SQLException {
+    if (!readOnly) {
+      return new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
+    }
+    Connection connection = SessionFile.openReadOnly(file, busyTimeoutMillis);
+    if (withoutOurTables) {
+      try (Statement statement = connection.createStatement()) {
+        for (String ddl : Schema.TEMPORARY_PEER_TABLES) {
+          statement.execute(ddl);
+        }
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+    }
+    return new SqliteConnection(connection);
+  }
+
+  /** The exception for a failure of {@code operation}, in the one shape of this backend. */
+  SessionException failure(String operation, SQLException e) {
+    return SqliteFailures.map(file, operation, e, busyTimeoutMillis);
+  }
+
+  /** Closes every connection; the idle readers at once, a busy one when its user returns it. */
+  void close() {
+    closed = true;
+    SQLException failure = null;
+    if (writer != null) {
+      writeLock.lock();
+      try {
+        writer.close();
+      } catch (SQLException e) {
+        failure = e;
+      } finally {
+        writeLock.unlock();
+      }
+    }
+    SQLException readers = closeIdleReaders();
+    failure = failure == null ? readers : failure;
+    if (failure != null) {
+      throw new SessionStorageException(
+          SqliteFailures.message(file, "close cleanly", SqliteFailures.cause(failure)), failure);
+    }
+  }
+
+  private SqliteConnection writer() {
+    if (writer == null) {
+      throw new IllegalStateException(
+          "session file "
+              + file
+              + " was opened read-only (mode=read-only); open it without that option to write");
+    }
+    return writer;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("session file " + file + " is closed");
+    }
+  }
+
+  private @Nullable SQLException closeIdleReaders() {
+    SQLException failure = null;
+    SqliteConnection reader;
+    while ((reader = idleReaders.pollFirst()) != null) {
+      try {
+        reader.close();
+      } catch (SQLException e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    return failure;
+  }
+}

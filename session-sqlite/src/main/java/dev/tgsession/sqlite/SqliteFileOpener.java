@@ -1,0 +1,131 @@
+package dev.tgsession.sqlite;
+
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.SessionException;
+import dev.tgsession.SessionStorageException;
+import dev.tgsession.spi.PeerCache;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.sqlite.SQLiteErrorCode;
+
+/**
+ * Opens a session file: creates it owner-only (unless read-only), recognises and checks what it
+ * holds on a read-only connection ({@link FileInspection}), and only then opens it for writing,
+ * switched to WAL and migrated; a refused file is left byte for byte as it was.
+ */
+final class SqliteFileOpener {
+
+  private SqliteFileOpener() {}
+
+  /**
+   * Opens {@code file}.
+   *
+   * @param readOnly open without writing anything: the file must exist and be a session; no WAL
+   *     switch, no migration, no side files created; writes throw {@link IllegalStateException}
+   * @param peerCache the cache to keep coherent (ignored when read-only)
+   * @throws IncompatibleSessionException if the file is not one this version can use
+   */
+  static SqliteSession open(
+      String description, Path file, int busyTimeoutMillis, PeerCache peerCache, boolean readOnly) {
+    if (readOnly) {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "expected an existing session file at "
+                + file
+                + " (mode=read-only never creates one), found none; check the path");
+      }
+    } else {
+      SessionFile.createOwnerOnly(file);
+    }
+    SessionFile.requireSqliteHeader(file, "a session file");
+    Schema.Contents contents = null;
+    try {
+      if (Files.size(file) > 0) {
+        contents = inspect(file, busyTimeoutMillis);
+      }
+    } catch (IOException e) {
+      throw new SessionStorageException(
+          SqliteFailures.message(file, "read the file", SqliteFailures.cause(e)), e);
+    } catch (SQLException e) {
+      throw inspectionFailure(file, e, busyTimeoutMillis);
+    }
+    if (readOnly) {
+      if (contents == null || contents.isEmpty()) {
+        throw new IllegalArgumentException(
+            "expected a session file at "
+                + file
+                + ", found an empty database (mode=read-only does not create a session)");
+      }
+      SqliteConnections connections =
+          new SqliteConnections(file, busyTimeoutMillis, null, !contents.hasOurTables());
+      return new SqliteSession(description, connections, PeerCache.none());
+    }
+    Connection connection = null;
+    try {
+      connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
+      Schema.migrate(connection);
+      SqliteConnections connections =
+          new SqliteConnections(file, busyTimeoutMillis, connection, false);
+      PeerCache cache =
+          peerCache == PeerCache.none()
+              ? peerCache
+              : new CoherentPeerCache(peerCache, WalIndex.of(file), connections::writerDataVersion);
+      return new SqliteSession(description, connections, cache);
+    } catch (SQLException | RuntimeException e) {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException closing) {
+          e.addSuppressed(closing);
+        }
+      }
+      if (e instanceof SQLException sql) {
+        throw SqliteFailures.map(file, "open the session", sql, busyTimeoutMillis);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static Schema.Contents inspect(Path file, int busyTimeoutMillis) throws SQLException {
+    try (Connection inspector = SessionFile.openReadOnly(file, busyTimeoutMillis)) {
+      return FileInspection.requireUsable(inspector, file);
+    } catch (SQLException unlocked) {
+      // An immutable read can catch a concurrent creator writing the first page: read again
+      // under SQLite's locks before calling the file corrupt.
+      try (Connection inspector = SessionFile.openLockedReadOnly(file, busyTimeoutMillis)) {
+        return FileInspection.requireUsable(inspector, file);
+      } catch (SQLException locked) {
+        locked.addSuppressed(unlocked);
+        throw locked;
+      }
+    }
+  }
+
+  /**
+   * A failure while reading a file with SQLite's header: the file is damaged, unless SQLite says
+   * the trouble was I/O, locks or memory.
+   */
+  static SessionException inspectionFailure(Path file, SQLException e, int busyTimeoutMillis) {
+    int primary = SqliteFailures.primaryCode(e);
+    if (primary == SQLiteErrorCode.SQLITE_IOERR.code
+        || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code
+        || primary == SQLiteErrorCode.SQLITE_NOMEM.code
+        || primary == SQLiteErrorCode.SQLITE_BUSY.code
+        || primary == SQLiteErrorCode.SQLITE_LOCKED.code
+        || primary == SQLiteErrorCode.SQLITE_PERM.code
+        || primary == SQLiteErrorCode.SQLITE_INTERRUPT.code) {
+      return SqliteFailures.map(file, "read the file", e, busyTimeoutMillis);
+    }
+    return new IncompatibleSessionException(
+        SqliteFailures.message(
+            file,
+            "read the file",
+            "expected an intact SQLite database, found a damaged one ("
+                + SqliteFailures.cause(e)
+                + "); restore it from a backup. The file was left untouched."),
+        e);
+  }
+}

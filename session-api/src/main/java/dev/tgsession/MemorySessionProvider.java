@@ -26,7 +26,7 @@ public final class MemorySessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of();
+    return Set.of(Capability.ATOMIC_BATCH);
   }
 
   @Override

@@ -1,0 +1,259 @@
+package dev.tgsession.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tgsession.AuthKey;
+import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.KnownDcs;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionData;
+import dev.tgsession.UpdatesState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("TelegramDesktopData (tdata written by @mtcute/convert 0.29.7)")
+class TelegramDesktopDataTest {
+
+  static final String PASSCODE = "correct horse battery staple";
+
+  static List<JsonNode> folders() {
+    try (InputStream in =
+        Objects.requireNonNull(
+            TelegramDesktopDataTest.class.getResourceAsStream("/interop/tdata.json"))) {
+      List<JsonNode> folders = new ArrayList<>();
+      new ObjectMapper().readTree(in).get("folders").forEach(folders::add);
+      return folders;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Path folder(String name) {
+    try {
+      return Path.of(
+          Objects.requireNonNull(
+                  TelegramDesktopDataTest.class.getResource("/interop/tdata/" + name))
+              .toURI());
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static char[] passcodeOf(JsonNode folder) {
+    String passcode = folder.get("passcode").asText();
+    return passcode.isEmpty() ? null : passcode.toCharArray();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("folders")
+  @DisplayName("reads every account in the folder's order: user, main DC, every DC's key")
+  void everyAccount(JsonNode folder) {
+    List<TelegramDesktopData.Account> accounts =
+        TelegramDesktopData.readAccounts(folder(folder.get("name").asText()), passcodeOf(folder));
+
+    List<Integer> order = new ArrayList<>();
+    folder.get("order").forEach(i -> order.add(i.asInt()));
+    assertThat(accounts).extracting(TelegramDesktopData.Account::index).isEqualTo(order);
+    for (TelegramDesktopData.Account account : accounts) {
+      JsonNode expected = folder.get("accounts").get(account.index());
+      assertThat(account.active()).isEqualTo(account.index() == folder.get("active").asInt());
+      long userId = Long.parseLong(expected.get("userId").asText());
+      assertThat(account.userId()).isEqualTo(userId);
+      assertThat(account.session()).isEqualTo(expectedSession(expected));
+      assertThat(TelegramDesktopData.fileName(account.index()))
+          .isEqualTo(expected.get("fileName").asText());
+    }
+    assertThat(TelegramDesktopData.read(folder(folder.get("name").asText()), passcodeOf(folder)))
+        .isEqualTo(accounts.stream().map(TelegramDesktopData.Account::session).toList());
+  }
+
+  /** What the manifest says the account holds, built from the documented rules. */
+  private static SessionData expectedSession(JsonNode account) {
+    Map<Integer, DcOption> options = new TreeMap<>(KnownDcs.all());
+    for (JsonNode key : account.get("keys")) {
+      int dc = key.get("dcId").asInt();
+      options.put(
+          dc,
+          KnownDcs.all()
+              .get(dc)
+              .withAuthKey(AuthKey.of(HexFormat.of().parseHex(key.get("keyHex").asText()))));
+    }
+    PeerInfo.User self =
+        new PeerInfo.User(
+            Long.parseLong(account.get("userId").asText()),
+            null,
+            Boolean.FALSE,
+            Boolean.TRUE,
+            null,
+            null);
+    return new SessionData(
+        account.get("mainDcId").asInt(),
+        options,
+        Map.of(self.peerId(), self),
+        UpdatesState.empty());
+  }
+
+  @Nested
+  @DisplayName("the local passcode")
+  class Passcode {
+    private final Path locked = folder("passcode-three-accounts");
+
+    @Test
+    @DisplayName("a wrong passcode is a WrongPasscodeException saying the passcode is wrong")
+    void wrong() {
+      assertThatThrownBy(() -> TelegramDesktopData.read(locked, "correct horse".toCharArray()))
+          .isInstanceOf(TelegramDesktopData.WrongPasscodeException.class)
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessage(
+              "Telegram Desktop tdata: the local passcode given is wrong: key_datas does not"
+                  + " decrypt with it")
+          .hasMessageNotContaining("correct horse");
+    }
+
+    @Test
+    @DisplayName("no passcode for a locked folder says a passcode is needed")
+    void missing() {
+      for (char[] none : Stream.of(null, new char[0]).toList()) {
+        assertThatThrownBy(() -> TelegramDesktopData.read(locked, none))
+            .isInstanceOf(TelegramDesktopData.WrongPasscodeException.class)
+            .hasMessageContaining("expected no local passcode, found a folder locked with one");
+      }
+    }
+
+    @Test
+    @DisplayName("a passcode for a folder without one is wrong too; the caller's array is kept")
+    void unexpected() {
+      char[] passcode = PASSCODE.toCharArray();
+      assertThatThrownBy(() -> TelegramDesktopData.read(folder("two-accounts"), passcode))
+          .isInstanceOf(TelegramDesktopData.WrongPasscodeException.class)
+          .hasMessageContaining("the local passcode given is wrong");
+      assertThat(new String(passcode)).isEqualTo(PASSCODE);
+    }
+  }
+
+  @Nested
+  @DisplayName("a damaged folder is an IncompatibleSessionException, never a partial result")
+  class Damaged {
+    @TempDir Path temp;
+
+    private Path copy(String name) throws IOException {
+      Path source = folder(name);
+      Path target = temp.resolve(name);
+      try (Stream<Path> files = Files.walk(source)) {
+        for (Path file : files.toList()) {
+          Path to = target.resolve(source.relativize(file).toString());
+          if (Files.isDirectory(file)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(file, to);
+          }
+        }
+      }
+      return target;
+    }
+
+    private static void flip(Path file, int fromEnd) throws IOException {
+      byte[] bytes = Files.readAllBytes(file);
+      bytes[bytes.length - fromEnd] ^= 0x40;
+      Files.write(file, bytes);
+    }
+
+    @Test
+    @DisplayName("one flipped byte in any file, in every position class")
+    void flippedByte() throws IOException {
+      String second = TelegramDesktopData.fileName(1) + "s";
+      for (String file : List.of("key_datas", second)) {
+        for (int fromEnd : new int[] {1, 17, 40, 100}) {
+          Path dir = copy("two-accounts");
+          flip(dir.resolve(file), fromEnd);
+          assertDamaged(dir, null)
+              .isNotInstanceOf(TelegramDesktopData.WrongPasscodeException.class)
+              .hasMessageContaining(file + " is damaged: expected an MD5 that matches");
+          deleteTree(dir);
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("a missing account file, a truncated file, a folder without key_datas")
+    void missingOrShort() throws IOException {
+      Path dir = copy("two-accounts");
+      Files.delete(dir.resolve(TelegramDesktopData.fileName(1) + "s"));
+      assertDamaged(dir, null)
+          .hasMessageContaining("expected " + TelegramDesktopData.fileName(1) + "s (or ");
+      byte[] key = Files.readAllBytes(dir.resolve("key_datas"));
+      Files.write(dir.resolve("key_datas"), java.util.Arrays.copyOf(key, 20));
+      assertDamaged(dir, null).hasMessageContaining("key_datas is damaged: expected at least 24");
+      Files.delete(dir.resolve("key_datas"));
+      assertDamaged(dir, null).hasMessageContaining("is this a tdata folder?");
+      assertDamaged(temp.resolve("absent"), null).hasMessageContaining("found no folder");
+    }
+
+    @Test
+    @DisplayName("without <name>s, the newer intact one of <name>0 and <name>1 is read")
+    void numberedFiles() throws IOException {
+      Path dir = copy("one-account");
+      String name = TelegramDesktopData.fileName(0);
+      Path modern = dir.resolve(name + "s");
+      Files.copy(modern, dir.resolve(name + "0"));
+      Files.move(modern, dir.resolve(name + "1"));
+      flip(dir.resolve(name + "1"), 1);
+      Files.setLastModifiedTime(dir.resolve(name + "0"), FileTime.fromMillis(1_000_000));
+      Files.setLastModifiedTime(dir.resolve(name + "1"), FileTime.fromMillis(2_000_000));
+      Files.move(dir.resolve("key_datas"), dir.resolve("key_data0"));
+
+      assertThat(TelegramDesktopData.read(dir, null))
+          .isEqualTo(TelegramDesktopData.read(folder("one-account"), null));
+
+      flip(dir.resolve(name + "0"), 1);
+      assertDamaged(dir, null).hasMessageContaining(name + "0 is damaged");
+    }
+
+    private AbstractThrowableAssert<?, ? extends Throwable> assertDamaged(
+        Path dir, char[] passcode) {
+      var thrown =
+          assertThatThrownBy(() -> TelegramDesktopData.read(dir, passcode))
+              .isInstanceOf(IncompatibleSessionException.class)
+              .hasMessageStartingWith("Telegram Desktop tdata: ");
+      for (JsonNode folder : folders()) {
+        for (JsonNode account : folder.get("accounts")) {
+          for (JsonNode key : account.get("keys")) {
+            thrown.hasMessageNotContaining(key.get("keyHex").asText().substring(0, 16));
+          }
+        }
+      }
+      return thrown;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(file);
+        }
+      }
+    }
+  }
+}

@@ -78,6 +78,11 @@ final class PostgresPool {
     }
   }
 
+  /** Whether the pool was closed (its last session closed). */
+  boolean closed() {
+    return dataSource.isClosed();
+  }
+
   /** The listener of the peer cache, started on first use. */
   PeerNotifications notifications() {
     synchronized (PostgresPool.class) {

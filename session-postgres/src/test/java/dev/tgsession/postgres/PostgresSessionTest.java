@@ -1,0 +1,304 @@
+package dev.tgsession.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionLeaseLostException;
+import dev.tgsession.SessionLeasedException;
+import dev.tgsession.SessionStorageException;
+import dev.tgsession.Sessions;
+import dev.tgsession.spi.SessionUri;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("PostgreSQL backend")
+class PostgresSessionTest {
+
+  private final List<Session> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(Session::close);
+  }
+
+  private Session open(String uri) {
+    Session session = Sessions.open(uri);
+    opened.add(session);
+    return session;
+  }
+
+  private static String query(String sql) throws SQLException {
+    try (Connection connection = PostgresTestServer.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      StringBuilder out = new StringBuilder();
+      while (result.next()) {
+        out.append(result.getString(1)).append('\n');
+      }
+      return out.toString();
+    }
+  }
+
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = PostgresTestServer.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  @Nested
+  @DisplayName("URIs and options")
+  class Uris {
+
+    @Test
+    @DisplayName("postgres:// opens the same session as postgresql://")
+    void bothSchemes() {
+      Session a = open(PostgresTestServer.uri("schemes"));
+      a.cachePeer(PeerInfo.User.of(1, 11));
+      Session b = open(PostgresTestServer.uri("schemes").replaceFirst("^postgresql:", "postgres:"));
+      assertThat(b.peer(PeerId.user(1))).contains(PeerInfo.User.of(1, 11));
+    }
+
+    @Test
+    @DisplayName("an unknown option is refused with the valid ones named, nothing is opened")
+    void unknownOption() {
+      assertThatThrownBy(() -> open(PostgresTestServer.uri("unknown", "sesion=typo")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sesion")
+          .hasMessageContaining("session")
+          .hasMessageContaining("pool-size")
+          .hasMessageContaining("peer-cache");
+    }
+
+    @Test
+    @DisplayName("pgjdbc's options pass through to the driver (ApplicationName)")
+    void driverOptionsPassThrough() throws SQLException {
+      PostgresSession session =
+          (PostgresSession)
+              open(PostgresTestServer.uri("passthrough", "ApplicationName=tgsession-passthrough"));
+      try (Connection connection = session.pool().connection();
+          Statement statement = connection.createStatement();
+          ResultSet result = statement.executeQuery("SHOW application_name")) {
+        result.next();
+        assertThat(result.getString(1)).isEqualTo("tgsession-passthrough");
+      }
+    }
+
+    @Test
+    @DisplayName("pool-size out of range is refused naming the range")
+    void poolSizeRange() {
+      assertThatThrownBy(() -> open(PostgresTestServer.uri("pool", "pool-size=0")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("pool-size")
+          .hasMessageContaining("1..100");
+    }
+
+    @Test
+    @DisplayName("the password shows nowhere: not in toString, not in a connection failure")
+    void passwordRedacted() {
+      String secret = "Sup3r-Secret-pw";
+      String unreachable =
+          "postgresql://someone:" + secret + "@127.0.0.1:1/test?session=x&connectTimeout=2";
+      assertThatThrownBy(() -> open(unreachable))
+          .isInstanceOf(SessionStorageException.class)
+          .hasMessageStartingWith("PostgreSQL at 127.0.0.1:1/test failed to connect")
+          .satisfies(e -> assertThat(stackText(e)).doesNotContain(secret));
+
+      SessionUri real = SessionUri.parse(PostgresTestServer.uri("redacted"));
+      if (real.password().isPresent()) {
+        Session session = open(PostgresTestServer.uri("redacted"));
+        assertThat(session.toString()).doesNotContain(":" + real.password().get() + "@");
+        assertThat(session.toString()).contains("****");
+      }
+    }
+
+    private static String stackText(Throwable failure) {
+      StringBuilder out = new StringBuilder();
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        out.append(t).append('\n');
+      }
+      return out.toString();
+    }
+  }
+
+  @Nested
+  @DisplayName("the shared pool")
+  class Pool {
+
+    @Test
+    @DisplayName("sessions of one server share a pool, which closes with the last of them")
+    void sharedAndCounted() {
+      Session a = Sessions.open(PostgresTestServer.uri("pool-a"));
+      Session b = Sessions.open(PostgresTestServer.uri("pool-b"));
+      PostgresPool pool = ((PostgresSession) a).pool();
+      assertThat(((PostgresSession) b).pool()).isSameAs(pool);
+      a.close();
+      assertThat(pool.closed()).isFalse();
+      b.cachePeer(PeerInfo.User.of(2, 22));
+      assertThat(b.peerCount()).isEqualTo(1);
+      b.close();
+      assertThat(pool.closed()).isTrue();
+    }
+  }
+
+  @Nested
+  @DisplayName("the schema")
+  class Schemas {
+
+    private final String schema = "tgs_" + PostgresTestServer.RUN.toLowerCase();
+
+    @AfterEach
+    void drop() throws SQLException {
+      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    private String inSchema(String name) {
+      return PostgresTestServer.uri(name, "currentSchema=" + schema);
+    }
+
+    @Test
+    @DisplayName("is created by the backend in an empty schema, at version " + Schema.VERSION)
+    void created() throws SQLException {
+      execute("CREATE SCHEMA " + schema);
+      open(inSchema("created")).cachePeer(PeerInfo.User.of(3, 33));
+      assertThat(query("SELECT version FROM " + schema + ".tgsession_schema"))
+          .isEqualTo(Schema.VERSION + "\n");
+      assertThat(
+              query(
+                  "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
+                      + schema
+                      + "'"))
+          .isEqualTo("7\n");
+    }
+
+    @Test
+    @DisplayName("a newer version is refused and nothing is changed")
+    void newerRefused() throws SQLException {
+      execute("CREATE SCHEMA " + schema);
+      execute(
+          "CREATE TABLE "
+              + schema
+              + ".tgsession_schema (id integer PRIMARY KEY, version integer NOT NULL)");
+      execute(
+          "INSERT INTO " + schema + ".tgsession_schema VALUES (1, " + (Schema.VERSION + 1) + ")");
+      assertThatThrownBy(() -> open(inSchema("newer")))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("found version " + (Schema.VERSION + 1))
+          .hasMessageContaining("nothing was changed");
+      assertThat(
+              query(
+                  "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                      + schema
+                      + "'"))
+          .isEqualTo("tgsession_schema\n");
+      assertThat(query("SELECT version FROM " + schema + ".tgsession_schema"))
+          .isEqualTo((Schema.VERSION + 1) + "\n");
+    }
+  }
+
+  @Nested
+  @DisplayName("usernames")
+  class Usernames {
+
+    @Test
+    @DisplayName("are matched exactly: '_' is not a wildcard")
+    void exact() {
+      Session session = open(PostgresTestServer.uri("exact"));
+      session.cachePeer(new PeerInfo.User(4, new PeerAuth(4), null, null, List.of("axb"), null));
+      assertThat(session.peerByUsername("a_b")).isEmpty();
+      assertThat(session.peerByUsername("AXB")).isPresent();
+    }
+
+    @Test
+    @DisplayName("are looked up through an index, not a scan")
+    void indexed() throws SQLException {
+      try (Connection connection = PostgresTestServer.connect();
+          Statement statement = connection.createStatement()) {
+        statement.execute("SET enable_seqscan = off");
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet result =
+            statement.executeQuery(
+                "EXPLAIN SELECT peer_id FROM tgsession_username"
+                    + " WHERE session = 'x' AND username = 'y'")) {
+          while (result.next()) {
+            plan.append(result.getString(1)).append('\n');
+          }
+        }
+        assertThat(plan.toString()).contains("tgsession_username_pkey").doesNotContain("Seq Scan");
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("leases")
+  class Leases {
+
+    @Test
+    @DisplayName("one owner at a time; the other is refused naming the holder; close releases")
+    void exclusive() {
+      Session alpha = open(PostgresTestServer.uri("lease-ex", "lease=30&owner=alpha"));
+      assertThat(alpha.lease().orElseThrow().owner()).isEqualTo("alpha");
+      assertThatThrownBy(() -> open(PostgresTestServer.uri("lease-ex", "lease=30&owner=beta")))
+          .isInstanceOf(SessionLeasedException.class)
+          .hasMessageContaining("alpha")
+          .satisfies(e -> assertThat(((SessionLeasedException) e).holder()).isEqualTo("alpha"));
+      long token = alpha.lease().orElseThrow().token();
+      alpha.close();
+      Session beta = open(PostgresTestServer.uri("lease-ex", "lease=30&owner=beta"));
+      assertThat(beta.lease().orElseThrow().token()).isGreaterThan(token);
+    }
+
+    @Test
+    @DisplayName("a holder paused past its lease writes nothing once another owner took over")
+    void fenced() throws InterruptedException {
+      PostgresSession alpha =
+          (PostgresSession) open(PostgresTestServer.uri("lease-fence", "lease=2&owner=alpha"));
+      alpha.cachePeer(PeerInfo.User.of(1, 1));
+      SessionLease first = alpha.lease().orElseThrow();
+      alpha.stopLeaseRenewal();
+      long wait = first.expiresAt().toEpochMilli() - System.currentTimeMillis() + 300;
+      TimeUnit.MILLISECONDS.sleep(Math.max(0, Math.min(wait, 3000)));
+      Session beta = open(PostgresTestServer.uri("lease-fence", "lease=30&owner=beta"));
+      assertThat(beta.lease().orElseThrow().token()).isGreaterThan(first.token());
+
+      assertThatThrownBy(() -> alpha.cachePeer(PeerInfo.User.of(2, 2)))
+          .isInstanceOf(SessionLeaseLostException.class);
+      assertThatThrownBy(() -> alpha.setHomeDcId(4)).isInstanceOf(SessionLeaseLostException.class);
+      assertThat(beta.peer(PeerId.user(2))).isEmpty();
+      assertThat(beta.peer(PeerId.user(1))).isPresent();
+      beta.cachePeer(PeerInfo.User.of(3, 3));
+      assertThat(beta.peerCount()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("sessions opened without lease= neither take nor check one")
+    void leaseless() {
+      open(PostgresTestServer.uri("lease-free", "lease=30&owner=alpha"));
+      Session reader = open(PostgresTestServer.uri("lease-free"));
+      assertThat(reader.lease()).isEmpty();
+      reader.cachePeer(PeerInfo.User.of(9, 9));
+      assertThat(reader.peer(PeerId.user(9))).isPresent();
+    }
+  }
+
+  static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+}

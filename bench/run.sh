@@ -5,7 +5,8 @@
 # usage: bench/run.sh
 # environment:
 #   JMH_ARGS    JMH options (default: the short configuration below, about 8-9 minutes in all)
-#   BACKENDS    which backends to run (default: memory sqlite redis mongo)
+#   BACKENDS    which backends to run (default: memory sqlite postgres redis mongo; postgres needs
+#               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
 #   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
 #   SUITES      which suites to run (default: easy realistic lease): easy = SessionBench* against
@@ -36,7 +37,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
-BACKENDS=${BACKENDS:-"memory sqlite redis mongo"}
+BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
 SUITES=${SUITES:-"easy realistic lease"}
 has_suite() { [[ " $SUITES " == *" $1 "* ]]; }
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
@@ -83,16 +84,17 @@ jmh() { # name, include pattern, backend (empty: the benchmarks have no backend 
 for backend in $BACKENDS; do
   case $backend in
     memory) driver="" class="" ;;
+    postgres) driver=none class=Postgres ;; # no easy-path baseline: realistic and lease only
     sqlite) driver=SqliteDriverBench class=Sqlite single=upsertPeer batch=upsertPeers100 select=selectPeer \
       state=updateStatePrimary channel=upsertChannelPts ;;
     redis) driver=RedisDriverBench class=Redis single=hsetPeer batch=hsetPeers100Pipelined select=hgetPeer \
       state=hsetStatePrimary channel=hsetChannelPts ;;
     mongo) driver=MongoDriverBench class=Mongo single=updateOnePeer batch=bulkWritePeers100 select=findPeer \
       state=updateOneStatePrimary channel=updateOneChannelPts ;;
-    *) echo "unknown backend $backend (expected memory, sqlite, redis, mongo)" >&2; exit 2 ;;
+    *) echo "unknown backend $backend (expected memory, sqlite, postgres, redis, mongo)" >&2; exit 2 ;;
   esac
   echo "== JMH $backend: $JMH_ARGS"
-  if ! has_suite easy; then
+  if ! has_suite easy || [[ $driver == none ]]; then
     :
   elif [[ -z $driver ]]; then
     jmh "$backend" '\.SessionBench\.' "$backend"
@@ -159,7 +161,7 @@ RUN_SQLITE_JDBC=$(prop sqlite-jdbc.version)
 RUN_JEDIS=$(prop jedis.version)
 RUN_MONGODB=$(prop mongodb.version)
 # The Mongo server the forks used, as each printed it (a real MongoDB when one was at hand).
-RUN_MONGO_SERVER=$(cat "$out"/jmh-mongo-*.log 2>/dev/null | sed -n 's/^tgsession-bench mongo server: //p' | sort -u | head -1)
+RUN_MONGO_SERVER=$( (cat "$out"/jmh-mongo-*.log 2>/dev/null || true) | sed -n 's/^tgsession-bench mongo server: //p' | sort -u | head -1)
 if [[ $RUN_MONGO_SERVER == EMULATOR* ]]; then
   RUN_MONGO_SERVER="mongo-java-server $(prop mongo-java-server.version) ${RUN_MONGO_SERVER#EMULATOR: mongo-java-server }"
   RUN_MONGO_SERVER="$RUN_MONGO_SERVER (EMULATOR)"

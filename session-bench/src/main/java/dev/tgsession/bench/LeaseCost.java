@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class LeaseCost {
 
   /** The backend under test; {@code mongo} is the emulator unless a real MongoDB is at hand. */
-  @Param({Store.SQLITE, Store.REDIS, Store.MONGO})
+  @Param({Store.SQLITE, Store.REDIS, Store.MONGO, Store.POSTGRES})
   public String backend = Store.SQLITE;
 
   /** {@code none}: no lease; else the {@code lease=} option in seconds. */

@@ -35,6 +35,15 @@ final class Store implements AutoCloseable {
   static final String SQLITE = "sqlite";
   static final String REDIS = "redis";
   static final String MONGO = "mongo";
+  static final String POSTGRES = "postgres";
+
+  /**
+   * The PostgreSQL server the postgres benchmarks use: {@code TGSESSION_TEST_POSTGRES_URI} (a
+   * {@code postgresql://} URI of a loopback server; user, host and port are taken), else the local
+   * server with trust authentication this project's machines run. Each fork creates a database of
+   * its own there and drops it afterwards.
+   */
+  static final String POSTGRES_ENV = "TGSESSION_TEST_POSTGRES_URI";
 
   /** The session name used in the Redis and Mongo URIs. */
   static final String SESSION = "bench";
@@ -49,6 +58,7 @@ final class Store implements AutoCloseable {
   private final int port;
   private final @Nullable String mongoBase;
   private final String database;
+  private final @Nullable PostgresServer postgres;
 
   private Store(
       String backend,
@@ -57,7 +67,19 @@ final class Store implements AutoCloseable {
       @Nullable MongoServer mongo,
       int port,
       @Nullable String mongoBase) {
+    this(backend, dir, redis, mongo, port, mongoBase, null);
+  }
+
+  private Store(
+      String backend,
+      @Nullable Path dir,
+      @Nullable RedisServerProcess redis,
+      @Nullable MongoServer mongo,
+      int port,
+      @Nullable String mongoBase,
+      @Nullable PostgresServer postgres) {
     this.backend = backend;
+    this.postgres = postgres;
     this.dir = dir;
     this.redis = redis;
     this.mongo = mongo;
@@ -104,9 +126,11 @@ final class Store implements AutoCloseable {
                 + "EMULATOR: mongo-java-server MemoryBackend in the benchmark's JVM, not MongoDB"
                 + " (no TGSESSION_TEST_MONGO_URI, Docker engine or mongod here)");
         return new Store(backend, null, null, emulator, emulator.getLocalAddress().getPort(), null);
+      case POSTGRES:
+        return new Store(backend, null, null, null, 0, null, PostgresServer.createDatabase());
       default:
         throw new IllegalArgumentException(
-            "expected one of memory, sqlite, redis, mongo, found '" + backend + "'");
+            "expected one of memory, sqlite, redis, mongo, postgres, found '" + backend + "'");
     }
   }
 
@@ -119,9 +143,19 @@ final class Store implements AutoCloseable {
         return "sqlite:" + file("session.sqlite");
       case REDIS:
         return "redis://127.0.0.1:" + port + "/0?session=" + SESSION;
+      case POSTGRES:
+        return postgres().sessionUri(SESSION);
       default:
         return mongoConnectionString() + "/" + database + "?session=" + SESSION;
     }
+  }
+
+  /** The PostgreSQL database of this fork. */
+  PostgresServer postgres() {
+    if (postgres == null) {
+      throw new IllegalStateException("expected a postgres store, found " + backend);
+    }
+    return postgres;
   }
 
   /** The Mongo database of this fork: the session's, and the raw driver's collections. */
@@ -191,6 +225,9 @@ final class Store implements AutoCloseable {
 
   @Override
   public void close() {
+    if (postgres != null) {
+      postgres.dropDatabase();
+    }
     if (redis != null) {
       redis.close();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Sessions;
+import dev.tgsession.tck.server.TestServers;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -58,17 +59,18 @@ class RealisticSetupTest {
 
   @DisplayName("every realistic benchmark of ours runs once against the backend")
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO})
-  void ours(String backend) {
+  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO, Store.POSTGRES})
+  void ours(String backend) throws Exception {
     assumeBackend(backend);
     RealisticBench bench =
         switch (backend) {
           case Store.SQLITE -> new SqliteRealistic();
           case Store.REDIS -> new RedisRealistic();
+          case Store.POSTGRES -> new PostgresRealistic();
           default -> new MongoRealistic();
         };
     bench.coldStored = SMALL_COLD;
-    bench.setUp(RealisticBench.ALL);
+    setUp(() -> bench.setUp(RealisticBench.ALL));
     try {
       assertThat(bench.session().peerCount()).isEqualTo(STORED);
       bench.batch100Named();
@@ -147,17 +149,36 @@ class RealisticSetupTest {
     }
   }
 
+  @Test
+  @DisplayName("the pgjdbc realistic baseline runs once and reads what it wrote")
+  void postgresRaw() throws Exception {
+    PostgresRaw raw = new PostgresRaw();
+    raw.coldStored = SMALL_COLD;
+    setUp(() -> raw.setUp(RealisticBench.ALL));
+    try {
+      assertThat(raw.batch100Named()).hasSize(Realistic.BATCH);
+      assertThat(raw.batch100New()).hasSize(Realistic.BATCH);
+      assertThat(raw.singleNamed()).isEqualTo(1);
+      checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
+      raw.openFresh();
+      assertThat(raw.coldPeer()).isNotNull();
+      raw.closeFresh();
+    } finally {
+      raw.tearDown();
+    }
+  }
+
   @DisplayName("the lease cost benchmark runs once with and without a lease")
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO})
-  void leaseCost(String backend) {
+  @ValueSource(strings = {Store.SQLITE, Store.REDIS, Store.MONGO, Store.POSTGRES})
+  void leaseCost(String backend) throws Exception {
     assumeBackend(backend);
     for (String lease : List.of("none", "60")) {
       LeaseCost bench = new LeaseCost();
       bench.backend = backend;
       bench.lease = lease;
       try {
-        bench.setUp();
+        setUp(bench::setUp);
       } catch (IllegalArgumentException e) {
         // the lease option has not landed in this build of the backend
         assumeTrue(
@@ -184,8 +205,30 @@ class RealisticSetupTest {
     assertThat(peers[2].phone()).startsWith("1555");
   }
 
+  /** A setup that may throw. */
+  interface SetUp {
+    void run() throws Exception;
+  }
+
+  /** Runs a setup; no PostgreSQL server here aborts the test (fails it when CI=true). */
+  private static void setUp(SetUp setUp) throws Exception {
+    try {
+      setUp.run();
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).startsWith("no PostgreSQL to benchmark")) {
+        throw TestServers.unavailable(e.getMessage());
+      }
+      throw e;
+    }
+  }
+
   private static void assumeBackend(String backend) {
-    String scheme = backend.equals(Store.MONGO) ? "mongodb" : backend;
+    String scheme =
+        switch (backend) {
+          case Store.MONGO -> "mongodb";
+          case Store.POSTGRES -> "postgresql";
+          default -> backend;
+        };
     assumeTrue(
         Sessions.schemes().contains(scheme),
         "the " + backend + " backend is not on the class path (not installed yet)");

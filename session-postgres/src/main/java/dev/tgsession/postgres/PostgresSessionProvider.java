@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
  * of the PostgreSQL JDBC driver ({@code sslmode}, {@code ApplicationName}, {@code connectTimeout},
  * ...) passes through to it; anything else is rejected.
  *
- * <p>Sessions are {@link Capability#DURABLE}, {@link Capability#NAMED} and {@link
- * Capability#SHARED}: any number of processes may open one session; each write is one transaction.
+ * <p>Sessions are {@link Capability#DURABLE}, {@link Capability#NAMED}, {@link Capability#SHARED}
+ * (any number of processes may open one session), {@link Capability#ATOMIC_BATCH} (each write is
+ * one transaction) and {@link Capability#LEASE} (the fencing token is checked in the write's
+ * transaction).
  */
 @AutoService(SessionProvider.class)
 public final class PostgresSessionProvider implements SessionProvider {
@@ -70,7 +72,12 @@ public final class PostgresSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+    return Set.of(
+        Capability.DURABLE,
+        Capability.NAMED,
+        Capability.SHARED,
+        Capability.LEASE,
+        Capability.ATOMIC_BATCH);
   }
 
   @Override

@@ -11,4 +11,9 @@ class PostgresTckTest extends SessionTck {
   protected String uri(String sessionName) {
     return PostgresTestServer.uri(sessionName);
   }
+
+  @Override
+  protected String unavailable() {
+    return PostgresTestServer.unavailableReason();
+  }
 }

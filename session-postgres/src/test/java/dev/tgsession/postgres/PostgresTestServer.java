@@ -38,12 +38,13 @@ final class PostgresTestServer {
           "tgsession_lease");
 
   private static String uri;
+  private static String reason;
 
   private PostgresTestServer() {}
 
-  /** The server's URI, without a session name. */
-  static synchronized String uri() {
-    if (uri == null) {
+  /** Why no PostgreSQL can be had here, or null when one answers. */
+  static synchronized String unavailableReason() {
+    if (uri == null && reason == null) {
       String env = System.getenv(ENV);
       String candidate = env != null && !env.isBlank() ? env : DEFAULT_URI;
       try (Connection connection = connect(candidate)) {
@@ -53,17 +54,27 @@ final class PostgresTestServer {
                 + SessionUri.parse(candidate)
                 + (env != null && !env.isBlank() ? " (from " + ENV + ")" : " (default)"));
       } catch (SQLException | RuntimeException e) {
-        throw TestServers.unavailable(
+        reason =
             "no PostgreSQL answers at "
                 + SessionUri.parse(candidate)
                 + " ("
                 + e.getMessage()
                 + "); set "
                 + ENV
-                + " or run .ci/run, which installs and starts one");
+                + " or run .ci/run, which installs and starts one";
+        return reason;
       }
       uri = candidate;
       Runtime.getRuntime().addShutdownHook(new Thread(PostgresTestServer::dropRun));
+    }
+    return reason;
+  }
+
+  /** The server's URI, without a session name; skips the test (fails it on CI) without one. */
+  static synchronized String uri() {
+    String why = unavailableReason();
+    if (why != null) {
+      throw TestServers.unavailable(why);
     }
     return uri;
   }

@@ -4,7 +4,6 @@ import dev.tgsession.SessionException;
 import dev.tgsession.SessionStorageException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -47,8 +46,7 @@ final class SqliteConnections {
   private enum Control implements Sql {
     BEGIN("BEGIN IMMEDIATE"),
     COMMIT("COMMIT"),
-    ROLLBACK("ROLLBACK"),
-    DATA_VERSION("PRAGMA data_version");
+    ROLLBACK("ROLLBACK");
 
     private final String text;
 
@@ -72,6 +70,7 @@ final class SqliteConnections {
   private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
   private volatile @Nullable Fence fence;
+  private volatile @Nullable WriteObserver observer;
 
   /**
    * @param writer the open writer connection, or null for a read-only session
@@ -135,14 +134,25 @@ final class SqliteConnections {
    * transaction} (or a fence is active, which is checked first inside it), else in autocommit.
    */
   <T> T write(String operation, boolean transaction, Work<T> work) {
+    return write(operation, transaction, true, work);
+  }
+
+  /** Runs {@code work} in a transaction of its own that no fence checks (the lease's own rows). */
+  <T> T writeUnfenced(String operation, Work<T> work) {
+    return write(operation, true, false, work);
+  }
+
+  private <T> T write(String operation, boolean transaction, boolean fencing, Work<T> work) {
     SqliteConnection connection = writer();
     writeLock.lock();
     try {
       requireOpen();
-      Fence current = fence;
+      Fence current = fencing ? fence : null;
       boolean fenced = current != null && current.active();
       if (!transaction && !fenced) {
-        return work.run(connection);
+        T result = work.run(connection);
+        observe(connection);
+        return result;
       }
       connection.run(Control.BEGIN);
       try {
@@ -151,6 +161,7 @@ final class SqliteConnections {
         }
         T result = work.run(connection);
         connection.run(Control.COMMIT);
+        observe(connection);
         return result;
       } catch (SQLException | RuntimeException | Error e) {
         try {
@@ -168,27 +179,32 @@ final class SqliteConnections {
   }
 
   /**
-   * The writer's {@code PRAGMA data_version}, which changes when another connection (another
-   * instance or process) commits, not when this writer does; -1 when the writer is busy now (the
-   * caller then treats its cache as unknown rather than wait) or the session is read-only.
+   * Runs {@code work} on the writer if nobody is using it now; null when it is busy, the session is
+   * closed or read-only, or the work failed (the caller then assumes the worst).
    */
-  long writerDataVersion() {
+  <T> @Nullable T withIdleWriter(Work<T> work) {
     SqliteConnection connection = writer;
     if (connection == null || !writeLock.tryLock()) {
-      return -1;
+      return null;
     }
     try {
-      if (closed) {
-        return -1;
-      }
-      try (ResultSet rows = connection.prepare(Control.DATA_VERSION).executeQuery()) {
-        return rows.next() ? rows.getLong(1) : -1;
-      }
+      return closed ? null : work.run(connection);
     } catch (SQLException e) {
-      return -1;
+      return null;
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** What runs on the writer, under its lock, after each write that succeeded. */
+  @FunctionalInterface
+  interface WriteObserver {
+    void written(SqliteConnection writer) throws SQLException;
+  }
+
+  /** Runs {@code observer} on the writer, under its lock, after each write that succeeded. */
+  void afterEachWrite(WriteObserver observer) {
+    this.observer = observer;
   }
 
   private SqliteConnection openReader() throws SQLException {
@@ -233,6 +249,17 @@ final class SqliteConnections {
     if (failure != null) {
       throw new SessionStorageException(
           SqliteFailures.message(file, "close cleanly", SqliteFailures.cause(failure)), failure);
+    }
+  }
+
+  private void observe(SqliteConnection connection) {
+    WriteObserver current = observer;
+    if (current != null) {
+      try {
+        current.written(connection);
+      } catch (SQLException e) {
+        // the observer's state stays as it was; its next check finds out
+      }
     }
   }
 

@@ -61,7 +61,7 @@ final class SqliteFileOpener {
       }
       SqliteConnections connections =
           new SqliteConnections(file, busyTimeoutMillis, null, !contents.hasOurTables());
-      return new SqliteSession(description, connections, PeerCache.none());
+      return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
     Connection connection = null;
     try {
@@ -69,11 +69,11 @@ final class SqliteFileOpener {
       Schema.migrate(connection);
       SqliteConnections connections =
           new SqliteConnections(file, busyTimeoutMillis, connection, false);
-      PeerCache cache =
+      PeerCacheCoherence coherence =
           peerCache == PeerCache.none()
-              ? peerCache
-              : new CoherentPeerCache(peerCache, WalIndex.of(file), connections::writerDataVersion);
-      return new SqliteSession(description, connections, cache);
+              ? null
+              : new PeerCacheCoherence(connections, WalIndex.of(file));
+      return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {
         try {

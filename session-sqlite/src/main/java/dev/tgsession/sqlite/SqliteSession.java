@@ -6,9 +6,11 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionLease;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.sql.PreparedStatement;
@@ -37,10 +39,44 @@ final class SqliteSession extends AbstractSession {
   private static final int PAGE_SIZE = 1000;
 
   private final SqliteConnections connections;
+  private final @Nullable PeerCacheCoherence coherence;
+  private final @Nullable SqliteLeaseStore leases;
 
-  SqliteSession(String description, SqliteConnections connections, PeerCache peerCache) {
+  SqliteSession(
+      String description,
+      SqliteConnections connections,
+      PeerCache peerCache,
+      @Nullable PeerCacheCoherence coherence,
+      boolean readOnly) {
     super(description, peerCache);
     this.connections = connections;
+    this.coherence = coherence;
+    this.leases = readOnly ? null : new SqliteLeaseStore(connections, description);
+    connections.fence(
+        new SqliteConnections.Fence() {
+          @Override
+          public boolean active() {
+            return heldLease() != null;
+          }
+
+          @Override
+          public void check(SqliteConnection writer) throws SQLException {
+            SessionLease held = heldLease();
+            if (held != null && SqliteLeaseStore.fencingToken(writer) != held.token()) {
+              throw leaseLost();
+            }
+          }
+        });
+  }
+
+  @Override
+  protected @Nullable LeaseStore leaseStore() {
+    return leases;
+  }
+
+  @Override
+  protected boolean cachedPeersCurrent() {
+    return coherence == null || coherence.current(this::peersChangedElsewhere);
   }
 
   SqliteConnections connections() {

@@ -5,11 +5,12 @@ import dev.tgsession.Session;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.PeerCache;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -17,9 +18,11 @@ import java.util.Set;
  * The {@code sqlite:} backend: one session per file, {@code sqlite:bot.session} (relative to the
  * working directory) or {@code sqlite:/abs/path.session}, in grammers' SQLite format.
  *
- * <p>Option {@code busy-timeout}: how long, in milliseconds, to wait for another connection that
- * holds the file's write lock (default {@value #DEFAULT_BUSY_TIMEOUT_MILLIS}). A new file is
- * created with permissions 0600 where the file system supports POSIX permissions.
+ * <p>Options: {@code busy-timeout}, how long, in milliseconds, to wait for another connection that
+ * holds the file's write lock (default {@value #DEFAULT_BUSY_TIMEOUT_MILLIS}); {@code
+ * mode=read-only}, which opens an existing file without writing anything to it; the peer cache and
+ * lease options of {@link SharedOptions}. A new file is created with permissions 0600 where the
+ * file system supports POSIX permissions.
  */
 @AutoService(SessionProvider.class)
 public final class SqliteSessionProvider implements SessionProvider {
@@ -27,11 +30,32 @@ public final class SqliteSessionProvider implements SessionProvider {
   /** The default of option {@code busy-timeout}, in milliseconds. */
   public static final int DEFAULT_BUSY_TIMEOUT_MILLIS = 5000;
 
-  private static final String BUSY_TIMEOUT = "busy-timeout";
-  private static final int MAX_BUSY_TIMEOUT_MILLIS = 3_600_000;
-  private static final String MODE = "mode";
   private static final String READ_WRITE = "read-write";
   private static final String READ_ONLY = "read-only";
+
+  private static final SessionOption BUSY_TIMEOUT =
+      SessionOption.integer(
+          "busy-timeout",
+          0,
+          3_600_000,
+          (long) DEFAULT_BUSY_TIMEOUT_MILLIS,
+          "milliseconds to wait for another connection holding the file's write lock");
+  private static final SessionOption MODE =
+      SessionOption.text(
+          "mode",
+          10,
+          READ_WRITE,
+          "read-write (creates the file if missing) or read-only (the file must exist; nothing is"
+              + " written to it)");
+
+  private static final List<SessionOption> OPTIONS =
+      List.of(
+          BUSY_TIMEOUT,
+          MODE,
+          SharedOptions.PEER_CACHE,
+          SharedOptions.PEER_CACHE_TTL,
+          SharedOptions.LEASE,
+          SharedOptions.OWNER);
 
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
   public SqliteSessionProvider() {}
@@ -43,17 +67,28 @@ public final class SqliteSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.SHARED);
+    return Set.of(Capability.DURABLE, Capability.SHARED, Capability.LEASE, Capability.ATOMIC_BATCH);
+  }
+
+  @Override
+  public List<SessionOption> options() {
+    return OPTIONS;
+  }
+
+  /** {@code session} reaches {@link #open} only to be refused with the reason (one per file). */
+  @Override
+  public boolean passesThrough(String optionName) {
+    return optionName.equals("session");
   }
 
   /**
-   * Opens the session file a URI names, creating it if needed.
+   * Opens the session file a URI names, creating it if needed (unless {@code mode=read-only}).
    *
-   * @throws IllegalArgumentException on a malformed URI, an unknown option or a {@code session=}
-   *     option (a file holds one session)
+   * @throws IllegalArgumentException on a malformed URI, an unknown option, a {@code session=}
+   *     option (a file holds one session), or with {@code mode=read-only} a missing file
    * @throws dev.tgsession.IncompatibleSessionException if the file is not a session this version
-   *     reads (not SQLite, SQLite but not a session, a Telethon file, or from a newer version); the
-   *     file is then left untouched
+   *     reads (not SQLite, SQLite but not a session, a Telethon file, from a newer version, or
+   *     damaged); the file is then left untouched
    */
   @Override
   public Session open(SessionUri uri) {
@@ -63,19 +98,19 @@ public final class SqliteSessionProvider implements SessionProvider {
               + uri
               + "'; use one file per session instead (sqlite:NAME.session)");
     }
-    List<String> known = new ArrayList<>(CaffeinePeerCache.OPTIONS);
-    known.add(BUSY_TIMEOUT);
-    known.add(MODE);
-    uri.requireKnownOptions(known);
     int busyTimeout =
-        uri.intOption(BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT_MILLIS, 0, MAX_BUSY_TIMEOUT_MILLIS);
+        uri.intOption(
+            BUSY_TIMEOUT.name(),
+            DEFAULT_BUSY_TIMEOUT_MILLIS,
+            (int) BUSY_TIMEOUT.min(),
+            (int) BUSY_TIMEOUT.max());
     boolean readOnly = readOnly(uri);
     PeerCache peerCache = readOnly ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return SqliteFileOpener.open(uri.toString(), file(uri), busyTimeout, peerCache, readOnly);
   }
 
   private static boolean readOnly(SessionUri uri) {
-    String mode = uri.option(MODE).orElse(READ_WRITE);
+    String mode = uri.option(MODE.name()).orElse(READ_WRITE);
     if (mode.equals(READ_ONLY)) {
       return true;
     }
@@ -83,15 +118,14 @@ public final class SqliteSessionProvider implements SessionProvider {
       return false;
     }
     throw new IllegalArgumentException(
-        "expected option mode to be '"
+        "expected option 'mode' to be '"
             + READ_WRITE
             + "' or '"
             + READ_ONLY
             + "', found '"
-            + (mode.length() <= 64
-                ? mode
-                : mode.substring(0, 64) + "...' (" + mode.length() + " characters)")
-            + "'");
+            + mode
+            + "' in "
+            + uri);
   }
 
   private static Path file(SessionUri uri) {

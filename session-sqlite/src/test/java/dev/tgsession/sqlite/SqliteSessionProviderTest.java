@@ -35,7 +35,8 @@ class SqliteSessionProviderTest {
   void registered() {
     assertThat(Sessions.schemes()).contains("sqlite");
     assertThat(Sessions.capabilities("sqlite"))
-        .containsExactlyInAnyOrder(Capability.DURABLE, Capability.SHARED);
+        .containsExactlyInAnyOrder(
+            Capability.DURABLE, Capability.SHARED, Capability.LEASE, Capability.ATOMIC_BATCH);
   }
 
   @Test

@@ -1,0 +1,196 @@
+package dev.tgsession.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
+import dev.tgsession.PeerInfo;
+import dev.tgsession.Session;
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionLeaseLostException;
+import dev.tgsession.SessionLeasedException;
+import dev.tgsession.Sessions;
+import dev.tgsession.spi.AbstractSession;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Leases in the file: one owner at a time, across processes, with fencing in each write. */
+@DisplayName("leases on one file")
+class LeaseTest {
+
+  @TempDir Path dir;
+
+  private String uri(String owner) {
+    return "sqlite:" + dir.resolve("leased.session") + "?lease=2&owner=" + owner;
+  }
+
+  @Test
+  @DisplayName(
+      "a second owner is refused with the holder's name; after close it gets a newer token")
+  void exclusiveAndMonotonic() {
+    long first;
+    try (Session a = Sessions.open(uri("alpha"))) {
+      first = a.lease().orElseThrow().token();
+      assertThatThrownBy(() -> Sessions.open(uri("beta")))
+          .isInstanceOf(SessionLeasedException.class)
+          .hasMessageContaining("alpha")
+          .satisfies(e -> assertThat(((SessionLeasedException) e).holder()).isEqualTo("alpha"));
+      try (Session plain = Sessions.open("sqlite:" + dir.resolve("leased.session"))) {
+        assertThat(plain.peerCount()).as("an open without lease= reads").isZero();
+      }
+    }
+    try (Session b = Sessions.open(uri("beta"))) {
+      SessionLease lease = b.lease().orElseThrow();
+      assertThat(lease.owner()).isEqualTo("beta");
+      assertThat(lease.token()).isGreaterThan(first);
+      b.cachePeer(PeerInfo.User.of(1, 1));
+      assertThat(b.peer(PeerId.user(1))).isPresent();
+    }
+  }
+
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  @DisplayName(
+      "a holder that stopped renewing loses the lease: its next write throws, nothing lands")
+  void fencedAfterTakeover() throws Exception {
+    try (Session a = Sessions.open(uri("alpha"))) {
+      ((AbstractSession) a).stopLeaseRenewal();
+      a.cachePeer(PeerInfo.User.of(1, 1));
+      Session b = openWhenFree(uri("beta"), Duration.ofSeconds(30));
+      try (b) {
+        assertThatThrownBy(() -> a.cachePeer(PeerInfo.User.of(2, 2)))
+            .isInstanceOf(SessionLeaseLostException.class);
+        assertThatThrownBy(() -> a.setHomeDcId(3)).isInstanceOf(SessionLeaseLostException.class);
+        assertThat(b.peer(PeerId.user(2))).isEmpty();
+        assertThat(b.homeDcId()).isEqualTo(2);
+        assertThat(b.peer(PeerId.user(1))).isPresent();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  @DisplayName("a holder killed with kill -9 blocks the next owner at most for the lease")
+  void killedHolder() throws Exception {
+    Process holder = startHolder(uri("victim"));
+    try {
+      Instant before = Instant.now();
+      SessionLeasedException refused =
+          (SessionLeasedException)
+              org.assertj.core.api.Assertions.catchThrowable(() -> Sessions.open(uri("next")));
+      assertThat(refused).isNotNull().hasMessageContaining("victim");
+      assertThat(refused.expiresAt())
+          .as("the holder blocks others at most for its lease (2 s) past its last renewal")
+          .isBefore(before.plusSeconds(2).plusMillis(1));
+      holder.destroyForcibly(); // SIGKILL
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      try (Session next = openWhenFree(uri("next"), Duration.ofSeconds(30))) {
+        assertThat(next.lease()).map(SessionLease::owner).contains("next");
+        assertThat(next.peer(PeerId.user(77))).as("what the holder wrote before").isPresent();
+      }
+    } finally {
+      holder.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  @DisplayName("a holder stopped (SIGSTOP) past its lease and continued: its next write throws")
+  void stoppedHolder() throws Exception {
+    Process holder = startHolder(uri("sleeper"));
+    try (PrintWriter commands =
+        new PrintWriter(holder.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      BufferedReader replies =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      signal(holder, "STOP");
+      try (Session next = openWhenFree(uri("next"), Duration.ofSeconds(30))) {
+        next.cachePeer(PeerInfo.User.of(88, 1));
+        signal(holder, "CONT");
+        commands.println("write 88 999");
+        assertThat(replies.readLine()).startsWith("LOST");
+        commands.println("write 89 999");
+        assertThat(replies.readLine()).startsWith("LOST");
+        assertThat(next.peer(PeerId.user(88))).map(PeerInfo::auth).contains(new PeerAuth(1));
+        assertThat(next.peer(PeerId.user(89))).isEmpty();
+      }
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void signal(Process process, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).isZero();
+  }
+
+  private static Session openWhenFree(String uri, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        return Sessions.open(uri);
+      } catch (SessionLeasedException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Starts a JVM that opens {@code uri}, writes user 77 and waits for commands on stdin. */
+  private static Process startHolder(String uri) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process =
+        new ProcessBuilder(
+                java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), uri)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String ready = out.readLine();
+    assertThat(ready).isEqualTo("READY");
+    return process;
+  }
+
+  /**
+   * {@code Holder URI}: holds the session; {@code write ID HASH} caches a user, says OK or LOST.
+   */
+  static final class Holder {
+    private Holder() {}
+
+    public static void main(String[] args) throws Exception {
+      try (Session session = Sessions.open(args[0])) {
+        session.cachePeer(PeerInfo.User.of(77, 77));
+        System.out.println("READY");
+        System.out.flush();
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+          String[] words = line.split(" ");
+          try {
+            session.cachePeer(PeerInfo.User.of(Long.parseLong(words[1]), Long.parseLong(words[2])));
+            System.out.println("OK");
+          } catch (SessionLeaseLostException e) {
+            System.out.println("LOST " + e.getMessage());
+          }
+          System.out.flush();
+        }
+      }
+    }
+  }
+}

@@ -62,6 +62,37 @@ class StringSessionPropertiesTest {
     }
 
     @Test
+    @DisplayName("mtcute: decode(encode(x)) == x and encode(read(s)) == s, self user or not")
+    void mtcute() {
+      forAll(
+          TRIES,
+          5,
+          in -> {
+            InetAddress address = in.address();
+            SessionData plain =
+                representable(in.between(1, 255), address, in.between(0, 65535), in.key());
+            SessionData x = plain;
+            if (in.bool()) {
+              PeerInfo.User self =
+                  new PeerInfo.User(
+                      in.between(1L, 0xFF_FFFF_FFFFL), null, in.bool(), Boolean.TRUE, null, null);
+              x =
+                  new SessionData(
+                      plain.homeDcId(),
+                      plain.dcOptions(),
+                      Map.of(self.peerId(), self),
+                      plain.updatesState());
+            }
+
+            String encoded = MtcuteStringSession.encode(x, familyOf(address));
+
+            assertThat(MtcuteStringSession.decode(encoded)).isEqualTo(x);
+            assertThat(MtcuteStringSession.encode(MtcuteStringSession.read(encoded)))
+                .isEqualTo(encoded);
+          });
+    }
+
+    @Test
     @DisplayName("GramJS: decode(encode(x)) == x for every DC, address, port and key it carries")
     void gramJs() {
       forAll(
@@ -212,7 +243,12 @@ class StringSessionPropertiesTest {
     @DisplayName("real strings truncated, extended, or with a character inserted or changed")
     void mutatedRealStrings() {
       List<String> real =
-          Stream.of(Fixtures.telethon(), Fixtures.gramJs(), Fixtures.pyrogram())
+          Stream.of(
+                  Fixtures.telethon(),
+                  Fixtures.gramJs(),
+                  Fixtures.pyrogram(),
+                  Fixtures.mtcute(),
+                  Fixtures.converted())
               .flatMap(List::stream)
               .map(Fixtures.Entry::string)
               .toList();
@@ -288,6 +324,7 @@ class StringSessionPropertiesTest {
     decoders.put("GramJS", GramJsStringSession::decode);
     decoders.put("Pyrogram read", PyrogramStringSession::read);
     decoders.put("Pyrogram decode", PyrogramStringSession::decode);
+    decoders.put("mtcute", MtcuteStringSession::read);
     return decoders;
   }
 

@@ -40,6 +40,10 @@ class TelegramDesktopDataTest {
   static final String PASSCODE = "correct horse battery staple";
 
   static List<JsonNode> folders() {
+    return allFolders().stream().filter(f -> !f.get("refused").asBoolean()).toList();
+  }
+
+  static List<JsonNode> allFolders() {
     try (InputStream in =
         Objects.requireNonNull(
             TelegramDesktopDataTest.class.getResourceAsStream("/interop/tdata.json"))) {
@@ -88,6 +92,22 @@ class TelegramDesktopDataTest {
     }
     assertThat(TelegramDesktopData.read(folder(folder.get("name").asText()), passcodeOf(folder)))
         .isEqualTo(accounts.stream().map(TelegramDesktopData.Account::session).toList());
+  }
+
+  @Test
+  @DisplayName("a key for a DC other than 1..5, or none for the main DC, refuses the whole folder")
+  void refusedFolders() {
+    assertThatThrownBy(() -> TelegramDesktopData.read(folder("refused-unknown-dc-key"), null))
+        .isInstanceOf(IncompatibleSessionException.class)
+        .hasMessage(
+            "Telegram Desktop tdata: expected auth keys for Telegram's DCs 1..5 in"
+                + " A7FDF864FBC10B77s (account 1), found one for DC 7, whose address tgsession does"
+                + " not know");
+    assertThatThrownBy(() -> TelegramDesktopData.read(folder("refused-no-main-dc-key"), null))
+        .isInstanceOf(IncompatibleSessionException.class)
+        .hasMessage(
+            "Telegram Desktop tdata: expected an auth key for the main DC 4 of account 1, found"
+                + " keys for DCs [2] (an account that is logged out has nothing to import)");
   }
 
   /** What the manifest says the account holds, built from the documented rules. */
@@ -238,7 +258,7 @@ class TelegramDesktopDataTest {
           assertThatThrownBy(() -> TelegramDesktopData.read(dir, passcode))
               .isInstanceOf(IncompatibleSessionException.class)
               .hasMessageStartingWith("Telegram Desktop tdata: ");
-      for (JsonNode folder : folders()) {
+      for (JsonNode folder : allFolders()) {
         for (JsonNode account : folder.get("accounts")) {
           for (JsonNode key : account.get("keys")) {
             thrown.hasMessageNotContaining(key.get("keyHex").asText().substring(0, 16));

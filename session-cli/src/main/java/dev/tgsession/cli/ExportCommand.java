@@ -39,7 +39,7 @@ final class ExportCommand extends SessionCommand {
       required = true,
       paramLabel = "FORMAT",
       converter = SessionFormat.ExportConverter.class,
-      description = "telethon-string, pyrogram-string, gramjs-string or json.")
+      description = "telethon-string, pyrogram-string, gramjs-string, mtcute-string or json.")
   SessionFormat format;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE, not standard output.")
@@ -106,13 +106,22 @@ final class ExportCommand extends SessionCommand {
     }
     Map<PeerId, PeerInfo> peers = new java.util.HashMap<>();
     Optional<PeerInfo> self = session.peer(PeerId.selfUser());
-    if (format == SessionFormat.PYROGRAM_STRING) {
+    boolean carriesSelf =
+        format == SessionFormat.PYROGRAM_STRING || format == SessionFormat.MTCUTE_STRING;
+    if (carriesSelf) {
       self.ifPresent(user -> peers.put(user.peerId(), user));
     }
     SessionData data = new SessionData(home, session.dcOptions(), peers, UpdatesState.empty());
     String text = ForeignFormats.encode(format, data, apiId == null ? 0 : apiId);
     root.secret(text);
     err().println("note: " + losses(session, self.isPresent()));
+    if (format == SessionFormat.PYROGRAM_STRING && self.isEmpty()) {
+      err()
+          .println(
+              "note: no self user is cached, so the string carries user_id 0, which Pyrogram"
+                  + " takes as not logged in (it asks to log in again): cache the self user first"
+                  + " if the string is for Pyrogram");
+    }
     if (outFile == null) {
       warnIfTerminal();
       out().println(text);
@@ -139,13 +148,14 @@ final class ExportCommand extends SessionCommand {
             .filter(o -> o.id() != home && o.authKey() != null)
             .count();
     long peers = session.peerCount();
-    if (format == SessionFormat.PYROGRAM_STRING && hasSelf) {
+    boolean keepsSelf =
+        hasSelf
+            && (format == SessionFormat.PYROGRAM_STRING || format == SessionFormat.MTCUTE_STRING);
+    if (keepsSelf) {
       peers--;
     }
     if (peers > 0) {
-      lost.add(
-          InfoCommand.plural(
-              peers, format == SessionFormat.PYROGRAM_STRING && hasSelf ? "other peer" : "peer"));
+      lost.add(InfoCommand.plural(peers, keepsSelf ? "other peer" : "peer"));
     }
     UpdatesState state = session.updatesState();
     if (!state.equals(UpdatesState.empty())) {
@@ -161,6 +171,9 @@ final class ExportCommand extends SessionCommand {
                   + " user's id and bot flag"
                   + " (not the DC address: Pyrogram uses its own table)";
           case TELETHON_STRING -> "telethon-string carries the home DC's address and auth key only";
+          case MTCUTE_STRING ->
+              "mtcute-string carries the home DC's address and auth key, test mode, and the self"
+                  + " user's id and bot flag";
           default -> "gramjs-string carries the home DC's address and auth key only";
         };
     return carries

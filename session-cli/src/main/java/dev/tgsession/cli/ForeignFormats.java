@@ -2,6 +2,7 @@ package dev.tgsession.cli;
 
 import dev.tgsession.SessionData;
 import dev.tgsession.interop.GramJsStringSession;
+import dev.tgsession.interop.MtcuteStringSession;
 import dev.tgsession.interop.PyrogramStringSession;
 import dev.tgsession.interop.TelethonStringSession;
 import dev.tgsession.sqlite.TelethonSessionFile;
@@ -22,8 +23,28 @@ final class ForeignFormats {
    */
   static SessionData decode(SessionFormat format, String text, PrintWriter err) {
     return switch (format) {
-      case TELETHON_STRING -> TelethonStringSession.decode(text);
-      case GRAMJS_STRING -> GramJsStringSession.decode(text);
+      case TELETHON_STRING -> {
+        TelethonStringSession.Contents contents = TelethonStringSession.read(text);
+        noteTestServers(contents.testMode(), contents.session(), err);
+        yield contents.session();
+      }
+      case GRAMJS_STRING -> {
+        GramJsStringSession.Contents contents = GramJsStringSession.read(text);
+        noteTestServers(contents.testMode(), contents.session(), err);
+        yield contents.session();
+      }
+      case MTCUTE_STRING -> {
+        MtcuteStringSession.Contents contents = MtcuteStringSession.read(text);
+        noteTestServers(contents.testMode(), contents.session(), err);
+        MtcuteStringSession.Dc media = contents.media();
+        if (media != null) {
+          err.printf(
+              "note: the mtcute string names a separate media DC (DC %d at %s port %d), which a"
+                  + " session does not keep; mtcute finds it again from Telegram's config%n",
+              media.id(), media.address(), media.port());
+        }
+        yield contents.session();
+      }
       case PYROGRAM_STRING -> {
         PyrogramStringSession.Contents contents = PyrogramStringSession.read(text);
         if (contents.testMode()) {
@@ -31,10 +52,20 @@ final class ForeignFormats {
               "expected a Pyrogram session of Telegram's production servers, found a test-mode"
                   + " one (test_mode = 1); tgsession does not map test DCs onto production ones");
         }
-        err.printf(
-            "note: the Pyrogram string carried api_id %d and %s %d; the session keeps the user but"
-                + " not the api_id (pass --api-id %d to export it back)%n",
-            contents.apiId(), contents.bot() ? "bot" : "user", contents.userId(), contents.apiId());
+        if (contents.userId() == 0) {
+          err.printf(
+              "note: the Pyrogram string carried api_id %d and no user (user_id 0); the session"
+                  + " keeps neither (pass --api-id %d to export it back)%n",
+              contents.apiId(), contents.apiId());
+        } else {
+          err.printf(
+              "note: the Pyrogram string carried api_id %d and %s %d; the session keeps the user"
+                  + " but not the api_id (pass --api-id %d to export it back)%n",
+              contents.apiId(),
+              contents.bot() ? "bot" : "user",
+              contents.userId(),
+              contents.apiId());
+        }
         yield contents.session();
       }
       default -> throw new IllegalArgumentException(format + " is not a string session format");
@@ -47,8 +78,18 @@ final class ForeignFormats {
       case TELETHON_STRING -> TelethonStringSession.encode(data);
       case GRAMJS_STRING -> GramJsStringSession.encode(data);
       case PYROGRAM_STRING -> PyrogramStringSession.encode(data, apiId);
+      case MTCUTE_STRING -> MtcuteStringSession.encode(data);
       default -> throw new IllegalArgumentException(format + " is not a string session format");
     };
+  }
+
+  private static void noteTestServers(boolean testMode, SessionData data, PrintWriter err) {
+    if (testMode) {
+      err.printf(
+          "note: the string is of Telegram's test servers (DC %d): the session points to the"
+              + " test DCs on both address families, never to production%n",
+          data.homeDcId());
+    }
   }
 
   /** Reads a Telethon {@code .session} file. */

@@ -11,16 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(
-    header = "Read a Telethon, Pyrogram, GramJS or JSON session into a session.",
+    header =
+        "Read a Telethon, Pyrogram, GramJS, mtcute, Telegram Desktop or JSON session into a session.",
     name = "import",
     description = {
       "%nReads a session made elsewhere into TO, merged into what TO holds (run clear first to replace it).",
-      "telethon-string, pyrogram-string, gramjs-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (keeps it out of the shell history).",
+      "telethon-string, pyrogram-string, gramjs-string, mtcute-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (keeps it out of the shell history).",
       "telethon-file: SOURCE is a Telethon .session file.",
+      "tdata: SOURCE is a Telegram Desktop tdata folder; one account per TO: --account N, or --all with TO a template such as sqlite:acct-{n}.session ({n} = the account's number, 1 = the first).",
       "json: SOURCE is a tgsession-export/1 file, or - for standard input."
     })
 final class ImportCommand extends SessionCommand {
@@ -31,17 +36,51 @@ final class ImportCommand extends SessionCommand {
       index = "0",
       paramLabel = "FORMAT",
       converter = SessionFormat.ImportConverter.class,
-      description = "telethon-string, telethon-file, pyrogram-string, gramjs-string or json.")
+      description =
+          "telethon-string, telethon-file, pyrogram-string, gramjs-string, mtcute-string, tdata or"
+              + " json.")
   SessionFormat format;
 
   @Parameters(index = "1", paramLabel = "SOURCE", description = "What to read (see above).")
   String source;
 
-  @Parameters(index = "2", paramLabel = "TO", description = "The session to write.")
+  @Parameters(
+      index = "2",
+      paramLabel = "TO",
+      description = "The session to write (tdata: may hold {n}, the account's number).")
   String to;
+
+  @Option(
+      names = "--account",
+      paramLabel = "N",
+      description = "tdata: import the N-th account of the folder (1 = the first).")
+  @Nullable Integer account;
+
+  @Option(
+      names = "--all",
+      description = "tdata: import every account, each into TO with {n} replaced by its number.")
+  boolean all;
+
+  @Option(
+      names = "--passcode-file",
+      paramLabel = "FILE",
+      description =
+          "tdata: the file holding Telegram Desktop's local passcode (- for standard input);"
+              + " one trailing line break is ignored.")
+  @Nullable String passcodeFile;
 
   @Override
   public Integer call() throws IOException {
+    if (format != SessionFormat.TDATA && (account != null || all || passcodeFile != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "expected --account, --all and --passcode-file only with the tdata format, found them"
+              + " with "
+              + format);
+    }
+    if (format == SessionFormat.TDATA) {
+      return new TdataImport(this).run(source, to, account, all, passcodeFile);
+    }
     if (format.isString() && SecretInput.isLiteral(source)) {
       root.secret(source);
     }
@@ -76,7 +115,7 @@ final class ImportCommand extends SessionCommand {
 
   private int importJson() throws IOException {
     try (Session target = openForWriting(to)) {
-      warnIfNotEmpty(target);
+      warnIfNotEmpty(target, to);
       long peers;
       String origin;
       if (source.equals("-")) {
@@ -103,7 +142,7 @@ final class ImportCommand extends SessionCommand {
 
   private int apply(SessionData data, String origin, boolean everything) {
     try (Session target = openForWriting(to)) {
-      warnIfNotEmpty(target);
+      warnIfNotEmpty(target, to);
       List<PeerInfo> batch = new ArrayList<>(BATCH_SIZE);
       for (PeerInfo peer : data.peers().values()) {
         batch.add(peer);
@@ -138,7 +177,7 @@ final class ImportCommand extends SessionCommand {
     return 0;
   }
 
-  private void warnIfNotEmpty(Session target) {
+  void warnIfNotEmpty(Session target, String uri) {
     boolean hasKey = target.dcOptions().values().stream().anyMatch(o -> o.authKey() != null);
     long peers = target.peerCount();
     if (hasKey || peers > 0) {
@@ -146,7 +185,7 @@ final class ImportCommand extends SessionCommand {
           .printf(
               "note: %s already held %s%s; the import is merged into it (run 'tgsession clear'"
                   + " first to replace it)%n",
-              show(to), InfoCommand.plural(peers, "peer"), hasKey ? " and auth keys" : "");
+              show(uri), InfoCommand.plural(peers, "peer"), hasKey ? " and auth keys" : "");
     }
   }
 

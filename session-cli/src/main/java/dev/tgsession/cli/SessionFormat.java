@@ -11,7 +11,9 @@ enum SessionFormat {
   TELETHON_FILE("telethon-file", false),
   PYROGRAM_STRING("pyrogram-string", true),
   GRAMJS_STRING("gramjs-string", true),
-  JSON("json", true);
+  JSON("json", true),
+  MTCUTE_STRING("mtcute-string", true),
+  TDATA("tdata", false);
 
   private final String label;
   private final boolean exportable;
@@ -28,7 +30,10 @@ enum SessionFormat {
 
   /** Whether this is a one-line string session (the home DC's key and little else). */
   boolean isString() {
-    return this == TELETHON_STRING || this == PYROGRAM_STRING || this == GRAMJS_STRING;
+    return this == TELETHON_STRING
+        || this == PYROGRAM_STRING
+        || this == GRAMJS_STRING
+        || this == MTCUTE_STRING;
   }
 
   @Override
@@ -55,8 +60,10 @@ enum SessionFormat {
                   + labels(true)
                   + ", found '"
                   + text
-                  + "': tgsession reads Telethon files but does not write them"
-                  + " (copy to an sqlite: session instead)");
+                  + (format == TDATA
+                      ? "': tgsession reads Telegram Desktop tdata folders but does not write them"
+                      : "': tgsession reads Telethon files but does not write them"
+                          + " (copy to an sqlite: session instead)"));
         }
         return format;
       }

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -185,12 +186,17 @@ final class PostgresSession extends AbstractSession {
         reducedBatch.size() == 1
             ? "write peer " + reducedBatch.get(0).peerId()
             : "write a batch of " + reducedBatch.size() + " peers";
-    Set<PeerId> changed = write(operation, connection -> storePeers(connection, reducedBatch));
-    if (cache != null) {
-      pool.notifications().writtenHere(name, cache, changed);
-    } else {
-      // Instances of this session in this JVM with a cache still need to hear of it.
-      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, null, changed));
+    // One lock order for every writer (rows are locked in array order): fewer deadlocks.
+    List<PeerInfo> sorted = new ArrayList<>(reducedBatch);
+    sorted.sort(Comparator.comparing(PeerInfo::peerId));
+    Set<PeerId> changed = null;
+    try {
+      changed = write(operation, connection -> storePeers(connection, sorted));
+    } finally {
+      // Tell this JVM's other instances of the session before returning; after a failure the
+      // write may still have committed, so they forget everything (null).
+      Set<PeerId> told = changed;
+      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, told));
     }
   }
 
@@ -350,6 +356,14 @@ final class PostgresSession extends AbstractSession {
 
   @Override
   protected void clearStore() {
+    try {
+      clearTables();
+    } finally {
+      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, null));
+    }
+  }
+
+  private void clearTables() {
     write(
         "clear the session",
         connection -> {
@@ -375,7 +389,6 @@ final class PostgresSession extends AbstractSession {
           }
           return null;
         });
-    pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, null));
   }
 
   @Override

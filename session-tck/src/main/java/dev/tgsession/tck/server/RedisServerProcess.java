@@ -88,6 +88,12 @@ public final class RedisServerProcess implements AutoCloseable {
     return "redis://127.0.0.1:" + port + "/0";
   }
 
+  /** Whether the process is running (not killed, closed or exited). */
+  public synchronized boolean isRunning() {
+    Process running = process;
+    return running != null && running.isAlive();
+  }
+
   /** Kills the server with SIGKILL, as a crash would, and waits for it to be gone. */
   public synchronized void kill() {
     Process running = process;

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Just enough of the Redis protocol to set test servers up (PING, CLUSTER ...) without a client
@@ -19,29 +20,51 @@ final class Resp {
   private Resp() {}
 
   static String command(int port, String... args) throws IOException {
+    return authenticated(port, null, args);
+  }
+
+  /** Sends {@code AUTH password} first when a password is given. */
+  static String authenticated(int port, @Nullable String password, String... args)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
-      StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-      for (String arg : args) {
-        byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-        request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
-      }
-      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
       InputStream in = new BufferedInputStream(socket.getInputStream());
-      String line = readLine(in);
-      if (line.startsWith("$")) {
-        int length = Integer.parseInt(line.substring(1));
-        if (length < 0) {
-          return "";
+      if (password != null) {
+        send(out, "AUTH", password);
+        String auth = readReply(in);
+        if (!auth.equals("+OK")) {
+          throw new IOException("AUTH refused by port " + port + ": " + auth);
         }
-        byte[] body = in.readNBytes(length);
-        return new String(body, StandardCharsets.UTF_8);
       }
-      return line;
+      send(out, args);
+      return readReply(in);
     }
+  }
+
+  private static void send(OutputStream out, String... args) throws IOException {
+    StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+    for (String arg : args) {
+      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+      request.append('$').append(bytes.length).append("\r\n").append(arg).append("\r\n");
+    }
+    out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static String readReply(InputStream in) throws IOException {
+    String line = readLine(in);
+    if (line.startsWith("$")) {
+      int length = Integer.parseInt(line.substring(1));
+      if (length < 0) {
+        return "";
+      }
+      byte[] body = in.readNBytes(length);
+      in.readNBytes(2); // CRLF
+      return new String(body, StandardCharsets.UTF_8);
+    }
+    return line;
   }
 
   private static String readLine(InputStream in) throws IOException {

@@ -6,8 +6,6 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +35,7 @@ public final class TestServers {
   public static final String MONGO_ENV = "TGSESSION_TEST_MONGO_URI";
 
   private static final System.Logger LOG = System.getLogger(TestServers.class.getName());
-  private static final int[][] CLUSTER_SLOTS = {{0, 5460}, {5461, 10922}, {10923, 16383}};
+  private static final int CLUSTER_MASTERS = 3;
 
   private static @Nullable String redis;
   private static @Nullable String redisCluster;
@@ -144,74 +142,11 @@ public final class TestServers {
               + REDIS_CLUSTER_ENV
               + " or install redis-server (apt-get install redis-server)");
     }
-    List<RedisServerProcess> nodes = new ArrayList<>();
-    try {
-      for (int i = 0; i < CLUSTER_SLOTS.length; i++) {
-        nodes.add(
-            RedisServerProcess.start("--cluster-enabled", "yes", "--cluster-node-timeout", "5000"));
-      }
-      for (int i = 0; i < nodes.size(); i++) {
-        reply(
-            nodes.get(i).port(),
-            "+OK",
-            "CLUSTER",
-            "ADDSLOTSRANGE",
-            Integer.toString(CLUSTER_SLOTS[i][0]),
-            Integer.toString(CLUSTER_SLOTS[i][1]));
-      }
-      for (int i = 1; i < nodes.size(); i++) {
-        reply(
-            nodes.get(0).port(),
-            "+OK",
-            "CLUSTER",
-            "MEET",
-            "127.0.0.1",
-            Integer.toString(nodes.get(i).port()));
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      for (RedisServerProcess node : nodes) {
-        while (!clusterReady(node.port())) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(
-                "Redis Cluster on ports " + ports(nodes) + " did not reach cluster_state:ok");
-          }
-          TimeUnit.MILLISECONDS.sleep(50);
-        }
-      }
-    } catch (IOException e) {
-      nodes.forEach(RedisServerProcess::close);
-      throw new UncheckedIOException("could not set up a Redis Cluster", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      nodes.forEach(RedisServerProcess::close);
-      throw new IllegalStateException("interrupted while setting up a Redis Cluster", e);
-    }
-    LOG.log(Level.INFO, "Redis Cluster for tests: redis-server x3 on ports " + ports(nodes));
-    StringBuilder uri = new StringBuilder("redis-cluster://");
-    for (int i = 0; i < nodes.size(); i++) {
-      uri.append(i == 0 ? "" : ",").append("127.0.0.1:").append(nodes.get(i).port());
-    }
-    return uri.toString();
-  }
-
-  private static boolean clusterReady(int port) throws IOException {
-    String info = Resp.command(port, "CLUSTER", "INFO");
-    String nodes = Resp.command(port, "CLUSTER", "NODES");
-    return info.contains("cluster_state:ok")
-        && info.contains("cluster_slots_assigned:16384")
-        && nodes.lines().count() == CLUSTER_SLOTS.length;
-  }
-
-  private static void reply(int port, String expected, String... command) throws IOException {
-    String reply = Resp.command(port, command);
-    if (!reply.equals(expected)) {
-      throw new IllegalStateException(
-          "expected " + expected + " from " + String.join(" ", command) + ", found " + reply);
-    }
-  }
-
-  private static List<Integer> ports(List<RedisServerProcess> nodes) {
-    return nodes.stream().map(RedisServerProcess::port).toList();
+    RedisClusterProcess cluster = RedisClusterProcess.start(CLUSTER_MASTERS, 0);
+    Binaries.stopAtExit(cluster);
+    LOG.log(
+        Level.INFO, "Redis Cluster for tests: redis-server x3 on ports " + cluster.clientPorts());
+    return cluster.uri();
   }
 
   private static Optional<String> findMongo() {

@@ -40,6 +40,15 @@ final class RedisKeys {
   /** Hash: decimal bare channel id to decimal pts. */
   final byte[] channels;
 
+  /** String, expiring with the lease: {@code "token owner"} of the lease held now. */
+  final byte[] lease;
+
+  /**
+   * String: the highest lease token ever issued (INCR); never deleted, not even by {@code clear()},
+   * so tokens only grow. Fenced writes compare their token with it.
+   */
+  final byte[] leaseToken;
+
   private final String tag;
 
   RedisKeys(String prefix, String session) {
@@ -52,6 +61,8 @@ final class RedisKeys {
     dcs = key("dcs");
     state = key("state");
     channels = key("channels");
+    lease = key("lease");
+    leaseToken = key("lease-token");
   }
 
   /** The hash tag shared by every key, {@code {prefix:session}}. */
@@ -59,7 +70,10 @@ final class RedisKeys {
     return tag;
   }
 
-  /** Every key of the session, for {@code clear()}. */
+  /**
+   * Every key of the session's data, for {@code clear()}; not the lease keys, which outlive a
+   * {@code clear()} made under the lease.
+   */
   List<byte[]> all() {
     return List.of(peers, info, usernames, phones, self, dcs, state, channels);
   }

@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.commands.JedisBinaryCommands;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -39,8 +39,20 @@ final class RedisScript {
     }
   }
 
+  /**
+   * This script behind {@code fence_prelude.lua}: it takes one more key (the lease token counter)
+   * and one more argument (the token), last, and refuses to run when they differ.
+   */
+  RedisScript fenced() {
+    RedisScript prelude = load("fence_prelude");
+    byte[] both = new byte[prelude.source.length + source.length];
+    System.arraycopy(prelude.source, 0, both, 0, prelude.source.length);
+    System.arraycopy(source, 0, both, prelude.source.length, source.length);
+    return new RedisScript(name + "+fence", both);
+  }
+
   /** Runs the script; the first key routes it on a cluster. */
-  Object run(UnifiedJedis redis, List<byte[]> keys, List<byte[]> args) {
+  Object run(JedisBinaryCommands redis, List<byte[]> keys, List<byte[]> args) {
     try {
       return redis.evalsha(sha, keys, args);
     } catch (JedisNoScriptException e) {

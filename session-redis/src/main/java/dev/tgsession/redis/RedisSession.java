@@ -5,13 +5,18 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
-import dev.tgsession.SessionStorageException;
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionLeaseLostException;
+import dev.tgsession.SessionLeasedException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,17 +26,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
-import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -65,45 +66,61 @@ final class RedisSession extends AbstractSession {
   private static final byte[] QTS = bytes("qts");
   private static final byte[] DATE = bytes("date");
   private static final byte[] SEQ = bytes("seq");
-  private static final String INCOMPATIBLE = "TGSESSION_INCOMPATIBLE";
-
   private static final RedisScript STORE_PEERS = RedisScript.load("store_peers");
+  private static final RedisScript STORE_PEERS_FENCED = STORE_PEERS.fenced();
   private static final RedisScript LOOKUP_PEER = RedisScript.load("lookup_peer");
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
+  private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
+  private static final RedisScript FENCED = RedisScript.load("fenced");
+  private static final RedisScript LEASE_ACQUIRE = RedisScript.load("lease_acquire");
+  private static final RedisScript LEASE_RENEW = RedisScript.load("lease_renew");
+  private static final RedisScript LEASE_RELEASE = RedisScript.load("lease_release");
+  private static final byte[] HSET = bytes("HSET");
+  private static final byte[] DEL = bytes("DEL");
 
-  private final UnifiedJedis redis;
+  private final RedisCalls calls;
   private final RedisKeys keys;
   private final String endpoint;
-  private final boolean retryOnConnectionFailure;
+  private final RedisLeases leases = new RedisLeases();
+  private volatile @Nullable PeerTracking tracking;
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
   private volatile boolean layoutMarked;
 
-  /**
-   * @param endpoint how messages name the server ({@code Redis at host:port})
-   * @param retryOnConnectionFailure whether to repeat a call once when its pooled connection turns
-   *     out dead (every call is idempotent, so a repeat is safe)
-   */
-  RedisSession(
-      UnifiedJedis redis,
-      RedisKeys keys,
-      String endpoint,
-      boolean retryOnConnectionFailure,
-      String description,
-      PeerCache peerCache) {
+  RedisSession(RedisCalls calls, RedisKeys keys, String description, PeerCache peerCache) {
     super(description, peerCache);
-    this.redis = redis;
+    this.calls = calls;
     this.keys = keys;
-    this.endpoint = endpoint;
-    this.retryOnConnectionFailure = retryOnConnectionFailure;
+    this.endpoint = calls.endpoint();
+    calls.describe(description);
+  }
+
+  /**
+   * Keeps the peer cache coherent with every other writer through {@code tracking} (started by the
+   * provider with {@link #peersChangedElsewhere()} as its callback).
+   */
+  void track(PeerTracking tracking) {
+    this.tracking = tracking;
+  }
+
+  /** Drops the peer cache; the callback of {@link PeerTracking}. */
+  void dropCachedPeers() {
+    peersChangedElsewhere();
+  }
+
+  @Override
+  protected boolean cachedPeersCurrent() {
+    PeerTracking current = tracking;
+    return current == null || current.current();
   }
 
   // ---- DCs ----------------------------------------------------------------------------------
 
   @Override
   protected StoredDcs loadDcs() {
-    Map<byte[], byte[]> stored = call("read the DC options", () -> redis.hgetAll(keys.dcs));
+    Map<byte[], byte[]> stored =
+        calls.read("read the DC options", redis -> redis.hgetAll(keys.dcs));
     int home = 0;
     Map<Integer, DcOption> options = new HashMap<>();
     for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {
@@ -141,7 +158,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    call("write the home DC", () -> redis.hset(keys.dcs, fields));
+    hset("write the home DC", keys.dcs, fields);
     layoutMarked = true;
   }
 
@@ -150,14 +167,14 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    call("write DC option " + option.id(), () -> redis.hset(keys.dcs, fields));
+    hset("write DC option " + option.id(), keys.dcs, fields);
     layoutMarked = true;
   }
 
   /** Writes the layout version before this instance's first other write (once, idempotent). */
   private void markLayout() {
     if (!layoutMarked) {
-      call("write the key layout version", () -> redis.hset(keys.dcs, LAYOUT_KEY, LAYOUT_VALUE));
+      hset("write the key layout version", keys.dcs, Map.of(LAYOUT_KEY, LAYOUT_VALUE));
       layoutMarked = true;
     }
   }
@@ -198,7 +215,7 @@ final class RedisSession extends AbstractSession {
     List<byte[]> scriptKeys =
         index == null ? List.of(keys.peers, keys.info) : List.of(keys.peers, keys.info, index);
     List<byte[]> args = argument == null ? List.of(mode) : List.of(mode, argument);
-    Object result = call(what, () -> LOOKUP_PEER.run(redis, scriptKeys, args));
+    Object result = calls.read(what, redis -> LOOKUP_PEER.run(redis, scriptKeys, args));
     if (!(result instanceof List<?> parts) || parts.size() != 3) {
       return null;
     }
@@ -221,6 +238,9 @@ final class RedisSession extends AbstractSession {
     List<byte[]> hashes = new ArrayList<>(size);
     List<byte @Nullable []> infos = new ArrayList<>(size);
     boolean hashesOnly = true;
+    boolean names = false;
+    boolean phones = false;
+    boolean self = false;
     for (PeerInfo peer : reducedBatch) {
       byte[] hash = PeerCodec.hash(peer);
       byte[] info = PeerCodec.info(peer);
@@ -228,12 +248,26 @@ final class RedisSession extends AbstractSession {
       hashes.add(hash);
       infos.add(info);
       hashesOnly &= hash.length != 0 && info == null;
+      names |= peer.usernames() != null;
+      if (peer instanceof PeerInfo.User user) {
+        phones |= user.phone() != null;
+        self |= user.self() != null;
+      }
     }
     String what =
         size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
     markLayout();
+    // store_peers.lua touches usernames, phones and self only for records that claim them. The
+    // keys a batch does not need are declared as `peers` instead: while the session's slot is
+    // being migrated, Redis refuses (TRYAGAIN) a script naming a key that does not exist, and a
+    // session without phones or a self user has no such keys.
     List<byte[]> scriptKeys =
-        List.of(keys.peers, keys.info, keys.usernames, keys.phones, keys.self);
+        List.of(
+            keys.peers,
+            keys.info,
+            names ? keys.usernames : keys.peers,
+            phones ? keys.phones : keys.peers,
+            self ? keys.self : keys.peers);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
       int to = Math.min(size, from + PEERS_PER_CALL);
       if (hashesOnly) {
@@ -241,7 +275,7 @@ final class RedisSession extends AbstractSession {
         for (int i = from; i < to; i++) {
           fields.put(ids.get(i), hashes.get(i));
         }
-        call(what, () -> redis.hset(keys.peers, fields));
+        hset(what, keys.peers, fields);
       } else {
         List<byte[]> args = new ArrayList<>(3 * (to - from));
         for (int i = from; i < to; i++) {
@@ -250,8 +284,20 @@ final class RedisSession extends AbstractSession {
           args.add(hashes.get(i));
           args.add(info == null ? PeerCodec.NO_INFO : info);
         }
-        call(what, () -> STORE_PEERS.run(redis, scriptKeys, args));
+        script(what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
+    }
+    consumeOwnInvalidation();
+  }
+
+  /**
+   * Reads the invalidation message this instance's own write caused (the server sends it before the
+   * write's reply), so that it does not drop the peers read right after the write once more.
+   */
+  private void consumeOwnInvalidation() {
+    PeerTracking current = tracking;
+    if (current != null) {
+      current.current();
     }
   }
 
@@ -265,7 +311,7 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected long countPeers() {
-    return call("count the peers", () -> redis.hlen(keys.peers));
+    return calls.read("count the peers", redis -> redis.hlen(keys.peers));
   }
 
   /**
@@ -294,7 +340,7 @@ final class RedisSession extends AbstractSession {
           ensureOpen();
           byte[] from = cursor;
           ScanResult<Map.Entry<byte[], byte[]>> result =
-              call("list the peers", () -> redis.hscan(keys.peers, from, params));
+              calls.read("list the peers", redis -> redis.hscan(keys.peers, from, params));
           cursor = result.getCursorAsBytes();
           done = result.isCompleteIteration();
           page = decodePage(result.getResult());
@@ -311,7 +357,7 @@ final class RedisSession extends AbstractSession {
       for (int i = 0; i < ids.length; i++) {
         ids[i] = entries.get(i).getKey();
       }
-      List<byte[]> infos = call("list the peers", () -> redis.hmget(keys.info, ids));
+      List<byte[]> infos = calls.read("list the peers", redis -> redis.hmget(keys.info, ids));
       List<PeerInfo> peers = new ArrayList<>(ids.length);
       for (int i = 0; i < ids.length; i++) {
         PeerId id = PeerCodec.id(ids[i]);
@@ -336,9 +382,9 @@ final class RedisSession extends AbstractSession {
   @Override
   protected UpdatesState loadUpdatesState() {
     Object result =
-        call(
+        calls.read(
             "read the updates state",
-            () -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()));
+            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()));
     List<?> parts = (List<?>) result;
     List<?> common = (List<?>) parts.get(0);
     List<?> channelPts = (List<?>) parts.get(1);
@@ -382,21 +428,25 @@ final class RedisSession extends AbstractSession {
         args.add(number(channel.id()));
         args.add(number(channel.pts()));
       }
-      call(
+      script(
           "replace the updates state",
-          () -> REPLACE_STATE.run(redis, List.of(keys.state, keys.channels), args));
+          REPLACE_STATE,
+          REPLACE_STATE_FENCED,
+          List.of(keys.state, keys.channels),
+          args);
     } else if (update instanceof UpdateState.Primary primary) {
       Map<byte[], byte[]> fields = new LinkedHashMap<>();
       fields.put(PTS, number(primary.pts()));
       fields.put(DATE, number(primary.date()));
       fields.put(SEQ, number(primary.seq()));
-      call("write pts, date and seq", () -> redis.hset(keys.state, fields));
+      hset("write pts, date and seq", keys.state, fields);
     } else if (update instanceof UpdateState.Secondary secondary) {
-      call("write qts", () -> redis.hset(keys.state, QTS, number(secondary.qts())));
+      hset("write qts", keys.state, Map.of(QTS, number(secondary.qts())));
     } else if (update instanceof UpdateState.Channel channel) {
-      call(
+      hset(
           "write the pts of channel " + channel.id(),
-          () -> redis.hset(keys.channels, number(channel.id()), number(channel.pts())));
+          keys.channels,
+          Map.of(number(channel.id()), number(channel.pts())));
     }
   }
 
@@ -404,84 +454,191 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void clearStore() {
-    call("clear the session", () -> redis.del(keys.all().toArray(new byte[0][])));
+    SessionLease lease = heldLease();
+    if (lease == null) {
+      calls.write("clear the session", redis -> redis.del(keys.all().toArray(new byte[0][])));
+    } else {
+      fenced("clear the session", lease, DEL, keys.all(), List.of());
+    }
     layoutMarked = false;
+    consumeOwnInvalidation();
   }
 
   @Override
   protected void closeStore() {
+    PeerTracking current = tracking;
+    if (current != null) {
+      current.close();
+    }
     try {
-      redis.close();
+      calls.close();
     } catch (JedisException e) {
-      throw storageFailure("close the connections", e);
+      throw calls.failure("close the connections", e, "the connections are closed anyway");
+    }
+  }
+
+  // ---- writes, fenced when the session holds a lease ------------------------------------------
+
+  /** One {@code HSET}; with a lease, run by {@code fenced.lua} after checking the token. */
+  private void hset(String what, byte[] key, Map<byte[], byte[]> fields) {
+    SessionLease lease = heldLease();
+    if (lease == null) {
+      calls.write(what, redis -> redis.hset(key, fields));
+      return;
+    }
+    List<byte[]> args = new ArrayList<>(2 * fields.size());
+    fields.forEach(
+        (field, value) -> {
+          args.add(field);
+          args.add(value);
+        });
+    fenced(what, lease, HSET, List.of(key), args);
+  }
+
+  private void fenced(
+      String what,
+      SessionLease lease,
+      byte[] command,
+      List<byte[]> commandKeys,
+      List<byte[]> rest) {
+    List<byte[]> scriptKeys = new ArrayList<>(1 + commandKeys.size());
+    scriptKeys.add(keys.leaseToken);
+    scriptKeys.addAll(commandKeys);
+    List<byte[]> args = new ArrayList<>(2 + rest.size());
+    args.add(number(lease.token()));
+    args.add(command);
+    args.addAll(rest);
+    try {
+      calls.write(what, redis -> FENCED.run(redis, scriptKeys, args));
+    } catch (RedisCalls.FencedOut e) {
+      throw leaseLost();
+    }
+  }
+
+  /** One script; with a lease, its fenced variant with the token counter and the token last. */
+  private void script(
+      String what,
+      RedisScript plain,
+      RedisScript fenced,
+      List<byte[]> scriptKeys,
+      List<byte[]> args) {
+    SessionLease lease = heldLease();
+    if (lease == null) {
+      calls.write(what, redis -> plain.run(redis, scriptKeys, args));
+      return;
+    }
+    List<byte[]> fencedKeys = new ArrayList<>(scriptKeys);
+    fencedKeys.add(keys.leaseToken);
+    List<byte[]> fencedArgs = new ArrayList<>(args);
+    fencedArgs.add(number(lease.token()));
+    try {
+      calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
+    } catch (RedisCalls.FencedOut e) {
+      throw leaseLost();
+    }
+  }
+
+  // ---- leases -------------------------------------------------------------------------------
+
+  @Override
+  protected LeaseStore leaseStore() {
+    return leases;
+  }
+
+  /**
+   * The lease in two keys of the session's slot: {@code lease} holds {@code "token owner"} and
+   * expires with the lease ({@code PX}); {@code lease-token} counts the tokens ever issued and is
+   * never deleted, so a token is never reused and every fenced write compares with it.
+   */
+  private final class RedisLeases implements LeaseStore {
+
+    @Override
+    public SessionLease acquire(String owner, Duration length) {
+      long millis = length.toMillis();
+      Object reply =
+          calls.write(
+              "take the lease",
+              redis ->
+                  LEASE_ACQUIRE.run(
+                      redis,
+                      List.of(keys.lease, keys.leaseToken),
+                      List.of(bytes(owner), number(millis))));
+      List<?> parts = (List<?>) reply;
+      long token = (Long) parts.get(0);
+      if (token == 0) {
+        SessionLease holder = holder((byte[]) parts.get(1), (Long) parts.get(2));
+        throw new SessionLeasedException(description(), holder.owner(), holder.expiresAt());
+      }
+      return new SessionLease(owner, token, Instant.now().plusMillis(millis));
+    }
+
+    @Override
+    public SessionLease renew(SessionLease lease, Duration length) {
+      long millis = length.toMillis();
+      Object renewed =
+          calls.write(
+              "renew the lease",
+              redis ->
+                  LEASE_RENEW.run(
+                      redis,
+                      List.of(keys.lease, keys.leaseToken),
+                      List.of(number(lease.token()), bytes(lease.owner()), number(millis))));
+      if (!Long.valueOf(1).equals(renewed)) {
+        throw new SessionLeaseLostException(
+            "the lease of "
+                + description()
+                + " held by '"
+                + lease.owner()
+                + "' with token "
+                + lease.token()
+                + " was taken over by another owner; this session writes nothing more");
+      }
+      return new SessionLease(lease.owner(), lease.token(), Instant.now().plusMillis(millis));
+    }
+
+    @Override
+    public void release(SessionLease lease) {
+      calls.write(
+          "release the lease",
+          redis -> LEASE_RELEASE.run(redis, List.of(keys.lease), List.of(number(lease.token()))));
+    }
+
+    @Override
+    public Optional<SessionLease> current() {
+      List<Object> reply =
+          calls.read(
+              "read the lease",
+              redis -> {
+                byte[] held = redis.get(keys.lease);
+                return held == null ? null : List.of(held, redis.pttl(keys.lease));
+              });
+      if (reply == null || (Long) reply.get(1) <= 0) {
+        return Optional.empty();
+      }
+      return Optional.of(holder((byte[]) reply.get(0), (Long) reply.get(1)));
+    }
+
+    private SessionLease holder(byte[] held, long remainingMillis) {
+      String value = string(held);
+      int space = value.indexOf(' ');
+      if (space < 1) {
+        throw new IncompatibleSessionException(
+            "expected 'token owner' in the lease key under "
+                + keys.tag()
+                + " of "
+                + description()
+                + ", found '"
+                + value
+                + "'");
+      }
+      return new SessionLease(
+          value.substring(space + 1),
+          parseLong(bytes(value.substring(0, space)), "the lease token"),
+          Instant.now().plusMillis(Math.max(0, remainingMillis)));
     }
   }
 
   // ---- helpers ------------------------------------------------------------------------------
-
-  /** Runs one Redis call, turning the driver's failures into this library's exceptions. */
-  private <T> T call(String what, Supplier<T> operation) {
-    try {
-      try {
-        return operation.get();
-      } catch (JedisConnectionException e) {
-        if (!retryOnConnectionFailure) {
-          throw e;
-        }
-        // A pooled connection may have died with a server restart; a fresh one may work.
-        return operation.get();
-      }
-    } catch (JedisDataException e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.contains(INCOMPATIBLE)) {
-        throw new IncompatibleSessionException(
-            "could not "
-                + what
-                + " in "
-                + description()
-                + ": "
-                + message.substring(message.indexOf(INCOMPATIBLE) + INCOMPATIBLE.length()).trim(),
-            e);
-      }
-      if (message.contains("WRONGTYPE")) {
-        throw new IncompatibleSessionException(
-            "could not "
-                + what
-                + ": expected tgsession's keys under "
-                + keys.tag()
-                + " in "
-                + endpoint
-                + ", found a key of another type ("
-                + message
-                + "); another program uses these keys, choose another 'prefix' or 'session'",
-            e);
-      }
-      throw storageFailure(what, e);
-    } catch (JedisException e) {
-      throw storageFailure(what, e);
-    }
-  }
-
-  private SessionStorageException storageFailure(String what, JedisException e) {
-    String hint =
-        e instanceof JedisAccessControlException
-            ? "check the user and password of the URI"
-            : "check that the server is running and reachable; this session works again once it"
-                + " is back";
-    return new SessionStorageException(
-        endpoint
-            + " failed to "
-            + what
-            + " for "
-            + description()
-            + ": "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage()
-            + "; "
-            + hint,
-        e);
-  }
 
   private IncompatibleSessionException incompatible(String what, Exception cause) {
     return new IncompatibleSessionException(

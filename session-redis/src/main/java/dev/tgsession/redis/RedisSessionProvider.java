@@ -6,14 +6,19 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.PeerCache;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -22,6 +27,7 @@ import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The Redis backend (Redis 6.2+ or Valkey), registered for these URIs:
@@ -34,25 +40,74 @@ import redis.clients.jedis.exceptions.JedisException;
  *       TLS.
  * </ul>
  *
- * <p>Options: {@code session} (default {@code default}) and {@code prefix} (default {@code
- * tgsession}) name the session, whose keys all start with the hash tag {@code {prefix:session}};
- * {@code timeout} is the socket timeout in milliseconds (default 2000) and {@code connectTimeout}
- * the connect timeout (default: {@code timeout}). Any other option is rejected.
+ * <p>Options ({@link #options()}): {@code session} (default {@code default}) and {@code prefix}
+ * (default {@code tgsession}) name the session, whose keys all start with the hash tag {@code
+ * {prefix:session}}; {@code timeout} and {@code connect-timeout} (milliseconds); {@code
+ * cluster-deadline}, how long one call may wait for a cluster that migrates the session's slot or
+ * fails over; {@code wait-replicas} and {@code wait-timeout}, replica acknowledgement of each write
+ * ({@code WAIT}); the peer cache and lease options.
  *
  * <p>Sessions are {@link Capability#DURABLE} as far as the server's persistence goes (AOF or RDB),
- * {@link Capability#NAMED} and {@link Capability#SHARED}: any number of processes may open the same
- * session; merges are applied atomically by scripts on the server.
+ * {@link Capability#NAMED}, {@link Capability#SHARED} (any number of processes may open the same
+ * session; merges are applied atomically by scripts on the server; the peer cache is kept coherent
+ * through server-assisted client-side caching) and {@link Capability#LEASE}.
  */
 @AutoService(SessionProvider.class)
 public final class RedisSessionProvider implements SessionProvider {
 
   static final int DEFAULT_PORT = 6379;
-  static final int DEFAULT_TIMEOUT_MILLIS = 2000;
-  static final List<String> OPTIONS =
-      Stream.concat(
-              Stream.of("session", "prefix", "timeout", "connectTimeout"),
-              CaffeinePeerCache.OPTIONS.stream())
-          .toList();
+
+  static final SessionOption PREFIX =
+      SessionOption.text(
+          "prefix", 200, "tgsession", "first part of the hash tag {prefix:session} of every key");
+  static final SessionOption TIMEOUT =
+      SessionOption.integer("timeout", 1, 3_600_000, 2000L, "socket timeout, milliseconds");
+  static final SessionOption CONNECT_TIMEOUT =
+      SessionOption.integer(
+          "connect-timeout",
+          1,
+          3_600_000,
+          null,
+          "connect timeout, milliseconds (default: timeout)");
+  static final SessionOption CLUSTER_DEADLINE =
+      SessionOption.integer(
+          "cluster-deadline",
+          1,
+          3_600_000,
+          20_000L,
+          "milliseconds one call may retry while a Redis Cluster migrates the session's slot or"
+              + " fails over");
+  static final SessionOption WAIT_REPLICAS =
+      SessionOption.integer(
+          "wait-replicas",
+          0,
+          1000,
+          0L,
+          "replicas that must acknowledge each write before it returns (WAIT); 0 = off");
+  static final SessionOption WAIT_TIMEOUT =
+      SessionOption.integer(
+          "wait-timeout",
+          1,
+          3_600_000,
+          1000L,
+          "milliseconds a write waits for wait-replicas acknowledgements before it fails");
+
+  /** The former spelling of {@code connect-timeout}, still read. */
+  private static final String CONNECT_TIMEOUT_ALIAS = "connectTimeout";
+
+  static final List<SessionOption> OPTIONS =
+      List.of(
+          SharedOptions.SESSION,
+          PREFIX,
+          TIMEOUT,
+          CONNECT_TIMEOUT,
+          CLUSTER_DEADLINE,
+          WAIT_REPLICAS,
+          WAIT_TIMEOUT,
+          SharedOptions.PEER_CACHE,
+          SharedOptions.PEER_CACHE_TTL,
+          SharedOptions.LEASE,
+          SharedOptions.OWNER);
 
   private static final Pattern NAME = Pattern.compile("[^{}]{1,200}");
   private static final Pattern DATABASE = Pattern.compile("/?|/[0-9]{1,5}/?");
@@ -67,12 +122,21 @@ public final class RedisSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.NAMED, Capability.SHARED);
+    return Set.of(Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+  }
+
+  @Override
+  public List<SessionOption> options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public boolean passesThrough(String optionName) {
+    return optionName.equals(CONNECT_TIMEOUT_ALIAS);
   }
 
   @Override
   public Session open(SessionUri uri) {
-    uri.requireKnownOptions(OPTIONS);
     boolean cluster = uri.scheme().endsWith("-cluster");
     boolean tls = uri.scheme().startsWith("rediss");
     if (!uri.hierarchical() || uri.hosts().isEmpty()) {
@@ -98,12 +162,22 @@ public final class RedisSessionProvider implements SessionProvider {
               + "://host1:port1,host2:port2");
     }
     RedisKeys keys =
-        new RedisKeys(name(uri, "prefix", "tgsession"), name(uri, "session", "default"));
-    int timeout = uri.intOption("timeout", DEFAULT_TIMEOUT_MILLIS, 1, 3_600_000);
-    int connectTimeout = uri.intOption("connectTimeout", timeout, 1, 3_600_000);
+        new RedisKeys(name(uri, PREFIX.name(), "tgsession"), name(uri, "session", "default"));
+    int timeout = uri.intOption(TIMEOUT.name(), 2000, 1, 3_600_000);
+    int connectTimeout =
+        uri.intOption(
+            CONNECT_TIMEOUT.name(),
+            uri.intOption(CONNECT_TIMEOUT_ALIAS, timeout, 1, 3_600_000),
+            1,
+            3_600_000);
+    int deadline = uri.intOption(CLUSTER_DEADLINE.name(), 20_000, 1, 3_600_000);
+    int waitReplicas = uri.intOption(WAIT_REPLICAS.name(), 0, 0, 1000);
+    int waitTimeout = uri.intOption(WAIT_TIMEOUT.name(), 1000, 1, 3_600_000);
+    // A write waiting for replicas must not be cut off by the socket timeout first.
+    int socketTimeout = waitReplicas > 0 ? timeout + waitTimeout : timeout;
     DefaultJedisClientConfig.Builder config =
         DefaultJedisClientConfig.builder()
-            .socketTimeoutMillis(timeout)
+            .socketTimeoutMillis(socketTimeout)
             .connectionTimeoutMillis(connectTimeout)
             .database(database(uri, cluster))
             .clientName("tgsession");
@@ -129,12 +203,26 @@ public final class RedisSessionProvider implements SessionProvider {
     String endpoint =
         (cluster ? "Redis Cluster at " : "Redis at ")
             + hosts.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
-    UnifiedJedis client = connect(hosts, config.build(), cluster, endpoint, uri);
-    PeerCache peerCache = CaffeinePeerCache.fromUri(uri);
-    RedisSession session =
-        new RedisSession(client, keys, endpoint, !cluster, uri.toString(), peerCache);
+    UnifiedJedis client = connect(hosts, config.build(), cluster, endpoint, deadline, uri);
+    RedisCalls calls =
+        new RedisCalls(
+            client,
+            JedisClusterCRC16.getSlot(keys.tag()),
+            endpoint,
+            keys.tag(),
+            deadline,
+            waitReplicas,
+            waitTimeout);
+    int cacheSize = uri.intOption(SharedOptions.PEER_CACHE.name(), 10_000, 0, 10_000_000);
+    // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
+    PeerCache peerCache = tls ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
+    RedisSession session = new RedisSession(calls, keys, uri.toString(), peerCache);
     try {
       session.homeDcId(); // reaches the server now, and loads the DCs served from memory
+      if (cacheSize > 0 && !tls) {
+        session.track(
+            startTracking(uri, client, hosts.get(0), keys, connectTimeout, timeout, session));
+      }
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -142,17 +230,68 @@ public final class RedisSessionProvider implements SessionProvider {
     return session;
   }
 
+  private static PeerTracking startTracking(
+      SessionUri uri,
+      UnifiedJedis client,
+      HostAndPort host,
+      RedisKeys keys,
+      int connectTimeout,
+      int timeout,
+      RedisSession session) {
+    Supplier<Set<String>> nodes;
+    Supplier<String> owner;
+    if (client instanceof RedisClusterClient cluster) {
+      int slot = JedisClusterCRC16.getSlot(keys.tag());
+      nodes = () -> cluster.getClusterNodes().keySet();
+      owner =
+          () -> {
+            try (Connection connection = cluster.getConnectionFromSlot(slot)) {
+              return connection.getHostAndPort().toString();
+            }
+          };
+    } else {
+      nodes = () -> Set.of(host.toString());
+      owner = host::toString;
+    }
+    try {
+      return PeerTracking.start(
+          nodes,
+          owner,
+          List.of(keys.peers, keys.info),
+          uri.user().orElse(null),
+          uri.password().orElse(null),
+          connectTimeout,
+          timeout,
+          session::dropCachedPeers);
+    } catch (IOException e) {
+      throw new SessionStorageException(
+          "Redis at "
+              + host
+              + " refused the tracking connection that keeps the peer cache of "
+              + uri
+              + " coherent (CLIENT TRACKING, RESP3: Redis 6 or later): "
+              + e.getMessage()
+              + "; open the session with peer-cache=0 to go without the cache",
+          e);
+    }
+  }
+
   private static UnifiedJedis connect(
       List<HostAndPort> hosts,
       JedisClientConfig config,
       boolean cluster,
       String endpoint,
+      int deadline,
       SessionUri uri) {
     try {
       if (cluster) {
+        // Two attempts inside the driver (the second after a topology refresh); RedisCalls
+        // retries past that, with its own short backoff, until cluster-deadline.
         return RedisClusterClient.builder()
             .nodes(new LinkedHashSet<>(hosts))
             .clientConfig(config)
+            .maxAttempts(2)
+            .maxTotalRetriesDuration(Duration.ofMillis(deadline))
             .build();
       }
       return RedisClient.builder().hostAndPort(hosts.get(0)).clientConfig(config).build();
@@ -165,7 +304,10 @@ public final class RedisSessionProvider implements SessionProvider {
               + e.getClass().getSimpleName()
               + ": "
               + e.getMessage()
-              + "; check that the server is running and reachable",
+              + "; "
+              + (RedisCalls.isAuthFailure(e)
+                  ? "check the user and password of the URI"
+                  : "check that the server is running and reachable"),
           e);
     }
   }

@@ -34,13 +34,15 @@ class RedisUriTest {
 
   @Test
   @DisplayName(
-      "the provider serves redis, rediss, redis-cluster and rediss-cluster, durable, named and shared")
+      "the provider serves redis, rediss, redis-cluster and rediss-cluster, durable, named, shared"
+          + " and leased")
   void provider() {
     RedisSessionProvider provider = (RedisSessionProvider) Sessions.provider("redis");
     assertThat(provider.schemes())
         .containsExactlyInAnyOrder("redis", "rediss", "redis-cluster", "rediss-cluster");
     assertThat(provider.capabilities())
-        .containsExactlyInAnyOrder(Capability.DURABLE, Capability.NAMED, Capability.SHARED);
+        .containsExactlyInAnyOrder(
+            Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
     assertThat(Sessions.provider("redis-cluster")).isInstanceOf(RedisSessionProvider.class);
   }
 
@@ -51,7 +53,8 @@ class RedisUriTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sesion")
         .hasMessageContaining(
-            "[connectTimeout, peer-cache, peer-cache-ttl, prefix, session, timeout]");
+            "[cluster-deadline, connect-timeout, lease, owner, peer-cache, peer-cache-ttl, prefix,"
+                + " session, timeout, wait-replicas, wait-timeout]");
   }
 
   @Test

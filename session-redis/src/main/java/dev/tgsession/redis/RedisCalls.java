@@ -1,0 +1,372 @@
+package dev.tgsession.redis;
+
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.SessionStorageException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.commands.JedisBinaryCommands;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisAskDataException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
+
+/**
+ * How a session's calls reach Redis: each call is one command or script (every one idempotent),
+ * turned into this library's exceptions, and
+ *
+ * <ul>
+ *   <li>on a cluster, repeated while the cluster is changing (a slot being migrated: {@code
+ *       TRYAGAIN}, redirections; a failover: connection failures, {@code CLUSTERDOWN}, {@code
+ *       READONLY}, {@code LOADING}) until the call's deadline ({@code cluster-deadline});
+ *   <li>on one server, repeated once at once when its pooled connection turned out dead;
+ *   <li>for writes with {@code wait-replicas=N}, followed by {@code WAIT N wait-timeout} on the
+ *       same connection, failing when fewer replicas acknowledged it.
+ * </ul>
+ */
+final class RedisCalls implements AutoCloseable {
+
+  /** One call: a command or a script on the given commands (a client, or one connection). */
+  interface Call<T> {
+    T run(JedisBinaryCommands redis);
+  }
+
+  /** A fenced script found another lease token: the session's lease was taken over. */
+  static final class FencedOut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FencedOut(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  static final String INCOMPATIBLE = "TGSESSION_INCOMPATIBLE";
+  static final String LEASE_LOST = "TGSESSION_LEASE_LOST";
+
+  private static final long MAX_BACKOFF_MILLIS = 200;
+
+  private final UnifiedJedis client;
+  private final @Nullable RedisClusterClient cluster;
+  private final int slot;
+  private final String endpoint;
+  private final String tag;
+  private final long deadlineMillis;
+  private final int waitReplicas;
+  private final long waitTimeoutMillis;
+  private String description = "";
+
+  /**
+   * @param slot the cluster slot of every key of the session (its hash tag's)
+   * @param deadlineMillis how long one call may wait for a changing cluster
+   * @param waitReplicas replicas that must acknowledge each write, 0 for none
+   */
+  RedisCalls(
+      UnifiedJedis client,
+      int slot,
+      String endpoint,
+      String tag,
+      long deadlineMillis,
+      int waitReplicas,
+      long waitTimeoutMillis) {
+    this.client = client;
+    this.cluster = client instanceof RedisClusterClient c ? c : null;
+    this.slot = slot;
+    this.endpoint = endpoint;
+    this.tag = tag;
+    this.deadlineMillis = deadlineMillis;
+    this.waitReplicas = waitReplicas;
+    this.waitTimeoutMillis = waitTimeoutMillis;
+  }
+
+  /** How messages name the session (its redacted URI); set once by the session. */
+  void describe(String description) {
+    this.description = description;
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  boolean isCluster() {
+    return cluster != null;
+  }
+
+  /** The client, for what needs more than one call (the peer tracking's node list). */
+  UnifiedJedis client() {
+    return client;
+  }
+
+  /** Runs a read. */
+  <T> T read(String what, Call<T> call) {
+    return call(what, () -> call.run(client));
+  }
+
+  /** Runs a write; with {@code wait-replicas}, returns once enough replicas acknowledged it. */
+  <T> T write(String what, Call<T> call) {
+    if (waitReplicas == 0) {
+      return call(what, () -> call.run(client));
+    }
+    return call(what, () -> replicated(call));
+  }
+
+  /** The call, then {@code WAIT} on the same connection (WAIT counts that connection's writes). */
+  private <T> T replicated(Call<T> call) {
+    try (Connection connection = connection()) {
+      Jedis jedis = new Jedis(connection);
+      T result;
+      try {
+        result = call.run(jedis);
+      } catch (JedisAskDataException ask) {
+        // The slot is being migrated and the keys are already on the importing node.
+        return askedAndReplicated(ask, call);
+      }
+      return waited(jedis, result);
+    }
+  }
+
+  private <T> T askedAndReplicated(JedisAskDataException ask, Call<T> call) {
+    RedisClusterClient nodes = requireCluster(ask);
+    ConnectionPool pool = nodes.getClusterNodes().get(ask.getTargetNode().toString());
+    if (pool == null) {
+      nodes.refreshClusterTopology();
+      throw ask; // retried once the client knows the node
+    }
+    try (Connection connection = pool.getResource()) {
+      Jedis jedis = new Jedis(connection);
+      jedis.asking();
+      return waited(jedis, call.run(jedis));
+    }
+  }
+
+  private <T> T waited(Jedis jedis, T result) {
+    long acknowledged = jedis.waitReplicas(waitReplicas, waitTimeoutMillis);
+    if (acknowledged < waitReplicas) {
+      throw new NotReplicated(acknowledged);
+    }
+    return result;
+  }
+
+  private Connection connection() {
+    if (cluster != null) {
+      return cluster.getConnectionFromSlot(slot);
+    }
+    return ((RedisClient) client).getPool().getResource();
+  }
+
+  private RedisClusterClient requireCluster(JedisRedirectionException e) {
+    if (cluster == null) {
+      throw e;
+    }
+    return cluster;
+  }
+
+  /** The write reached the master, but fewer replicas than asked acknowledged it in time. */
+  private static final class NotReplicated extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final long acknowledged;
+
+    NotReplicated(long acknowledged) {
+      super(null, null, false, false);
+      this.acknowledged = acknowledged;
+    }
+  }
+
+  /** Runs one call, repeating it while a cluster changes, and translates the driver's failures. */
+  private <T> T call(String what, Supplier<T> operation) {
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return operation.get();
+      } catch (NotReplicated e) {
+        throw notReplicated(what, e.acknowledged);
+      } catch (JedisException e) {
+        if (e instanceof JedisDataException data && data.getMessage() != null) {
+          String message = data.getMessage();
+          if (message.contains(LEASE_LOST)) {
+            throw new FencedOut(message);
+          }
+          if (message.contains(INCOMPATIBLE)) {
+            throw new IncompatibleSessionException(
+                "could not "
+                    + what
+                    + " in "
+                    + description
+                    + ": "
+                    + message
+                        .substring(message.indexOf(INCOMPATIBLE) + INCOMPATIBLE.length())
+                        .trim(),
+                e);
+          }
+          if (message.contains("WRONGTYPE")) {
+            throw new IncompatibleSessionException(
+                "could not "
+                    + what
+                    + ": expected tgsession's keys under "
+                    + tag
+                    + " in "
+                    + endpoint
+                    + ", found a key of another type ("
+                    + message
+                    + "); another program uses these keys, choose another 'prefix' or 'session'",
+                e);
+          }
+        }
+        if (isAuthFailure(e)) {
+          throw failure(what, e, "check the user and password of the URI");
+        }
+        if (cluster == null) {
+          if (e instanceof JedisConnectionException && attempt == 1) {
+            continue; // a pooled connection may have died with a server restart
+          }
+          throw failure(
+              what,
+              e,
+              "check that the server is running and reachable; this session works again once it"
+                  + " is back");
+        }
+        if (!clusterChanging(e)) {
+          throw failure(what, e, "the cluster answered with an error this session cannot retry");
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        long backoff = Math.min(MAX_BACKOFF_MILLIS, 10L << Math.min(attempt, 5));
+        if (elapsedMillis + backoff > deadlineMillis) {
+          throw clusterDown(what, e, elapsedMillis, attempt);
+        }
+        if (e instanceof JedisMovedDataException || e instanceof JedisClusterOperationException) {
+          refreshTopology();
+        }
+        sleep(backoff);
+      }
+    }
+  }
+
+  /** Whether the error is one a cluster answers while a slot moves or a master fails over. */
+  private static boolean clusterChanging(JedisException e) {
+    if (e instanceof JedisConnectionException
+        || e instanceof JedisClusterOperationException
+        || e instanceof JedisRedirectionException) {
+      return true;
+    }
+    String message = String.valueOf(e.getMessage());
+    return message.startsWith("TRYAGAIN")
+        || message.startsWith("CLUSTERDOWN")
+        || message.startsWith("READONLY")
+        || message.startsWith("LOADING")
+        || message.startsWith("MASTERDOWN")
+        || message.contains("non local key")
+        || message.startsWith("UNBLOCKED");
+  }
+
+  /** Whether the server refused the credentials, however the driver wrapped that. */
+  static boolean isAuthFailure(Throwable thrown) {
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof JedisAccessControlException) {
+        return true;
+      }
+      String message = String.valueOf(t.getMessage());
+      if (message.startsWith("WRONGPASS")
+          || message.startsWith("NOAUTH")
+          || message.contains("invalid username-password")) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (isAuthFailure(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void refreshTopology() {
+    try {
+      if (cluster != null) {
+        cluster.refreshClusterTopology();
+      }
+    } catch (JedisException e) {
+      // no node answered yet; the next attempt tries again
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SessionStorageException("interrupted while waiting for the Redis Cluster", e);
+    }
+  }
+
+  private SessionStorageException notReplicated(String what, long acknowledged) {
+    return new SessionStorageException(
+        endpoint
+            + " applied '"
+            + what
+            + "' for "
+            + description
+            + " on the master, but only "
+            + acknowledged
+            + " of the "
+            + waitReplicas
+            + " replicas asked for (wait-replicas) acknowledged it within wait-timeout="
+            + waitTimeoutMillis
+            + " ms: the write may not be replicated and may be lost if the master fails now;"
+            + " check the replicas (INFO replication) or lower wait-replicas",
+        new IllegalStateException(
+            "WAIT " + waitReplicas + " " + waitTimeoutMillis + " returned " + acknowledged));
+  }
+
+  private SessionStorageException clusterDown(
+      String what, JedisException e, long elapsedMillis, int attempts) {
+    return new SessionStorageException(
+        endpoint
+            + " failed to "
+            + what
+            + " for "
+            + description
+            + ": the cluster is migrating this session's slot, failing over or down, and did not"
+            + " recover within cluster-deadline="
+            + deadlineMillis
+            + " ms ("
+            + attempts
+            + " attempts in "
+            + elapsedMillis
+            + " ms; last: "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "); check CLUSTER INFO on the nodes, or raise cluster-deadline",
+        e);
+  }
+
+  SessionStorageException failure(String what, JedisException e, String hint) {
+    return new SessionStorageException(
+        endpoint
+            + " failed to "
+            + what
+            + " for "
+            + description
+            + ": "
+            + e.getClass().getSimpleName()
+            + ": "
+            + e.getMessage()
+            + "; "
+            + hint,
+        e);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -7,6 +7,15 @@ final class Formats {
   /** A parenthesised hint, or "" when the string does not look like another format. */
   static String hint(String format, String text) {
     int length = text.length();
+    boolean pyrogramLength =
+        length == PyrogramStringSession.LENGTH
+            || length == PyrogramStringSession.OLD_LENGTH
+            || length == PyrogramStringSession.OLD_LENGTH_64;
+    if (!format.equals(MtcuteStringSession.FORMAT) && text.startsWith("Aw") && !pyrogramLength) {
+      // Version byte 3 and a small flags word: how every mtcute v3 string starts.
+      return " (a string starting with 'Aw' is probably an mtcute session string: use"
+          + " MtcuteStringSession)";
+    }
     boolean versioned = !text.isEmpty() && text.charAt(0) == '1';
     if (!format.equals(PyrogramStringSession.FORMAT)
         && (length == PyrogramStringSession.LENGTH

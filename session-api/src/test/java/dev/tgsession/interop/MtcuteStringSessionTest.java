@@ -189,6 +189,14 @@ class MtcuteStringSessionTest {
       assertRefused(telethon)
           .hasMessageContaining("use TelethonStringSession or GramJsStringSession");
       assertRefused("").hasMessageContaining("found 0 characters, an empty string");
+      for (Fixtures.Entry fixture : fixtures()) {
+        assertThatThrownBy(() -> TelethonStringSession.decode(fixture.string()))
+            .hasMessageContaining("is probably an mtcute session string: use MtcuteStringSession");
+        assertThatThrownBy(() -> GramJsStringSession.decode(fixture.string()))
+            .hasMessageContaining("use MtcuteStringSession");
+        assertThatThrownBy(() -> PyrogramStringSession.decode(fixture.string()))
+            .hasMessageContaining("use MtcuteStringSession");
+      }
     }
 
     @Test

@@ -8,7 +8,11 @@ import static dev.tgsession.mongo.PeerDocuments.SELF_AT;
 import static dev.tgsession.mongo.PeerDocuments.SESSION;
 import static dev.tgsession.mongo.PeerDocuments.USERNAMES;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoSecurityException;
+import com.mongodb.MongoSocketException;
+import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -26,11 +30,14 @@ import com.mongodb.client.model.WriteModel;
 import dev.tgsession.DcOption;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionLease;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
+import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.StoredDcs;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +94,8 @@ final class MongoSession extends AbstractSession {
   private static final int HOLDER_CHUNK = 10_000;
 
   private final MongoTarget target;
-  private final SharedClients.Lease lease;
+  private final SharedClients.Lease client;
+  private final MongoLeaseStore leases;
   private final String session;
   private final MongoCollection<Document> sessions;
   private final MongoCollection<Document> peers;
@@ -101,17 +109,20 @@ final class MongoSession extends AbstractSession {
    */
   private final ReentrantLock claimLock = new ReentrantLock();
 
-  private MongoSession(MongoTarget target, SharedClients.Lease lease, PeerCache peerCache) {
+  private MongoSession(MongoTarget target, SharedClients.Lease client, PeerCache peerCache) {
     super(target.toString(), peerCache);
     this.target = target;
-    this.lease = lease;
+    this.client = client;
     this.session = target.session();
-    MongoDatabase database = lease.client().getDatabase(target.database());
+    MongoDatabase database = client.client().getDatabase(target.database());
     this.sessions = database.getCollection(target.sessionsCollection());
     this.peers = database.getCollection(target.peersCollection());
     this.names = database.getCollection(target.namesCollection());
     this.sessionFilter = Filters.eq(ID, session);
     this.peersOfSession = Filters.eq(SESSION, session);
+    this.leases =
+        new MongoLeaseStore(
+            database.getCollection(target.leasesCollection()), session, description(), this::call);
   }
 
   /**
@@ -130,7 +141,7 @@ final class MongoSession extends AbstractSession {
               + ": "
               + target.scrub(e.getMessage()));
     } catch (MongoException e) {
-      throw failure(target, "resolving the connection string", e);
+      throw failure(target, "resolve the connection string", e);
     }
     try {
       MongoSession opened = new MongoSession(target, lease, peerCache);
@@ -150,12 +161,12 @@ final class MongoSession extends AbstractSession {
    */
   private void createIndexes() {
     run(
-        "creating the indexes of " + target.peersCollection(),
+        "create the indexes of " + target.peersCollection(),
         () ->
             peers.createIndex(
                 Indexes.ascending(SESSION, SELF), new IndexOptions().name("session_self")));
     run(
-        "creating the indexes of " + target.namesCollection(),
+        "create the indexes of " + target.namesCollection(),
         () ->
             names.createIndex(
                 Indexes.ascending(NameDocuments.SESSION), new IndexOptions().name("session")));
@@ -167,7 +178,7 @@ final class MongoSession extends AbstractSession {
   protected StoredDcs loadDcs() {
     Document document =
         call(
-            "reading the DC options",
+            "read the DC options",
             () ->
                 sessions
                     .find(sessionFilter)
@@ -182,18 +193,19 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storeHomeDcId(int dcId) {
-    updateSession("writing the home DC", new Document(SessionDocuments.HOME_DC, dcId));
+    updateSession("write the home DC", new Document(SessionDocuments.HOME_DC, dcId));
   }
 
   @Override
   protected void storeDcOption(DcOption option) {
     updateSession(
-        "writing DC option " + option.id(),
+        "write DC option " + option.id(),
         new Document(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option)));
   }
 
   /** One upsert of the session document: {@code $set} plus the layout version on insert. */
   private void updateSession(String what, Document set) {
+    fence();
     Document update =
         new Document("$set", set)
             .append(
@@ -208,21 +220,23 @@ final class MongoSession extends AbstractSession {
   protected @Nullable PeerInfo loadPeer(PeerId id) {
     Document document =
         call(
-            "reading peer " + id,
+            "read peer " + id,
             () -> peers.find(Filters.eq(ID, PeerDocuments.id(session, id))).first());
     return document == null ? null : PeerDocuments.decode(document, description());
   }
 
   @Override
   protected PeerInfo.@Nullable User loadSelfUser() {
-    PeerInfo found = latestClaim("reading the self user", Filters.eq(SELF, true), SELF_AT);
+    PeerInfo found = latestClaim("read the self user", Filters.eq(SELF, true), SELF_AT);
     return found instanceof PeerInfo.User user ? user : null;
   }
 
   @Override
   protected @Nullable PeerInfo loadPeerByUsername(String username) {
     PeerInfo holder =
-        holder("looking up username '" + username + "'", NameDocuments.username(session, username));
+        holder(
+            "look up username '" + QuotedValue.cut(username) + "'",
+            NameDocuments.username(session, username));
     return holder != null && holder.usernames() != null && holder.usernames().contains(username)
         ? holder
         : null;
@@ -230,7 +244,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected @Nullable PeerInfo loadPeerByPhone(String phone) {
-    PeerInfo holder = holder("looking up a phone number", NameDocuments.phone(session, phone));
+    PeerInfo holder = holder("look up a phone number", NameDocuments.phone(session, phone));
     return holder instanceof PeerInfo.User user && phone.equals(user.phone()) ? holder : null;
   }
 
@@ -265,6 +279,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch) {
+    fence();
     Claims claims = new Claims(reducedBatch);
     if (claims.isEmpty()) {
       storeClaimFree(reducedBatch);
@@ -288,12 +303,12 @@ final class MongoSession extends AbstractSession {
     if (reducedBatch.size() == 1) {
       PeerInfo peer = reducedBatch.get(0);
       run(
-          "caching peer " + peer.peerId(),
+          "cache peer " + peer.peerId(),
           () -> peers.updateOne(byId(peer), PeerDocuments.mergeUpdate(peer), UPSERT));
       return;
     }
     List<WriteModel<Document>> merges = merges(reducedBatch, 0);
-    run("caching " + reducedBatch.size() + " peers", () -> peers.bulkWrite(merges, UNORDERED));
+    run("cache " + reducedBatch.size() + " peers", () -> peers.bulkWrite(merges, UNORDERED));
   }
 
   /** The merge upserts of a batch, with room for {@code extra} further writes. */
@@ -312,7 +327,7 @@ final class MongoSession extends AbstractSession {
 
   /** Reads the holders of the claimed names, then writes the peers and the names (see above). */
   private void storeClaiming(List<PeerInfo> reducedBatch, Claims claims) {
-    String what = "caching " + reducedBatch.size() + " peer(s)";
+    String what = "cache " + reducedBatch.size() + " peer(s)";
     Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
     List<WriteModel<Document>> peerWrites = merges(reducedBatch, claims.names.size() + 1);
     Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
@@ -425,17 +440,17 @@ final class MongoSession extends AbstractSession {
   @Override
   protected Stream<PeerInfo> streamPeers() {
     MongoCursor<Document> cursor =
-        call("listing the peers", () -> peers.find(peersOfSession).iterator());
+        call("list the peers", () -> peers.find(peersOfSession).iterator());
     Iterator<PeerInfo> decoded =
         new Iterator<>() {
           @Override
           public boolean hasNext() {
-            return call("listing the peers", cursor::hasNext);
+            return call("list the peers", cursor::hasNext);
           }
 
           @Override
           public PeerInfo next() {
-            return PeerDocuments.decode(call("listing the peers", cursor::next), description());
+            return PeerDocuments.decode(call("list the peers", cursor::next), description());
           }
         };
     return StreamSupport.stream(
@@ -447,7 +462,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected long countPeers() {
-    return call("counting the peers", () -> peers.countDocuments(peersOfSession));
+    return call("count the peers", () -> peers.countDocuments(peersOfSession));
   }
 
   // ---- updates state ------------------------------------------------------------------------
@@ -456,7 +471,7 @@ final class MongoSession extends AbstractSession {
   protected UpdatesState loadUpdatesState() {
     Document document =
         call(
-            "reading the updates state",
+            "read the updates state",
             () ->
                 sessions
                     .find(sessionFilter)
@@ -469,21 +484,41 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storeUpdateState(UpdateState update) {
-    updateSession("writing the updates state", SessionDocuments.updateStateSet(update));
+    updateSession("write the updates state", SessionDocuments.updateStateSet(update));
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
   @Override
   protected void clearStore() {
-    run("deleting the peers", () -> peers.deleteMany(peersOfSession));
-    run("deleting the names", () -> names.deleteMany(Filters.eq(NameDocuments.SESSION, session)));
-    run("deleting the session document", () -> sessions.deleteOne(sessionFilter));
+    fence();
+    run("delete the peers", () -> peers.deleteMany(peersOfSession));
+    run("delete the names", () -> names.deleteMany(Filters.eq(NameDocuments.SESSION, session)));
+    run("delete the session document", () -> sessions.deleteOne(sessionFilter));
   }
 
   @Override
   protected void closeStore() {
-    lease.release();
+    client.release();
+  }
+
+  // ---- leases -------------------------------------------------------------------------------
+
+  @Override
+  protected LeaseStore leaseStore() {
+    return leases;
+  }
+
+  /**
+   * Fencing, right before each write (not atomic with it: see {@link MongoLeaseStore}): throws
+   * {@link dev.tgsession.SessionLeaseLostException} when this session holds a lease whose token is
+   * no longer the stored one.
+   */
+  private void fence() {
+    SessionLease held = heldLease();
+    if (held != null && !leases.confirmHeld(held)) {
+      throw leaseLost();
+    }
   }
 
   // ---- failures -----------------------------------------------------------------------------
@@ -505,22 +540,35 @@ final class MongoSession extends AbstractSession {
     }
   }
 
-  static SessionStorageException failure(MongoTarget target, String what, MongoException e) {
+  /**
+   * {@code MongoDB at HOSTS/DATABASE failed to OPERATION for session 'NAME': CAUSE}, the cause with
+   * every credential scrubbed, then what to check.
+   */
+  static SessionStorageException failure(MongoTarget target, String operation, MongoException e) {
     return new SessionStorageException(
-        "MongoDB failed "
-            + what
+        "MongoDB at "
+            + target.where()
+            + " failed to "
+            + operation
             + " for session '"
-            + target.session()
-            + "' in database '"
-            + target.database()
-            + "' on "
-            + target.hosts()
-            + " ("
-            + target
-            + "): "
+            + QuotedValue.cut(target.session())
+            + "': "
             + target.scrub(e.getMessage())
-            + "; check that the server is running and reachable and that the user may write"
-            + " there (serverSelectionTimeoutMS in the URI sets how long to wait)",
+            + advice(e),
         e);
+  }
+
+  private static String advice(MongoException e) {
+    if (e instanceof MongoSecurityException) {
+      return "; check the user, password and authSource in the URI";
+    }
+    if (e instanceof MongoTimeoutException || e instanceof MongoSocketException) {
+      return "; check that the server is running and reachable (serverSelectionTimeoutMS in the"
+          + " URI sets how long to wait)";
+    }
+    if (e instanceof MongoCommandException command && command.getErrorCode() == 13) {
+      return "; check that the user may read and write this database";
+    }
+    return "";
   }
 }

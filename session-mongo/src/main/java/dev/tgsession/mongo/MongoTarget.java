@@ -1,90 +1,30 @@
 package dev.tgsession.mongo;
 
-import dev.tgsession.cache.CaffeinePeerCache;
+import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.SessionUri;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Where a {@code mongodb:} session lives: the connection string handed to the driver (our options
  * removed, everything else untouched), the database, the session name and the collection names.
  *
- * <p>{@link #toString()} is the redacted URI; {@link #connectionString()} holds the password.
+ * <p>{@link #toString()} is the redacted URI: the password and every credential option ({@link
+ * DriverOptions#isCredential}) masked. {@link #connectionString()} holds them: never log it. {@link
+ * #scrub} masks them in text built by the driver.
  */
 final class MongoTarget {
 
-  static final String SESSION_OPTION = "session";
-  static final String PREFIX_OPTION = "collection-prefix";
-  static final String DEFAULT_SESSION = "default";
-  static final String DEFAULT_PREFIX = "tgsession_";
-  static final List<String> OWN_OPTIONS =
-      Stream.concat(Stream.of(SESSION_OPTION, PREFIX_OPTION), CaffeinePeerCache.OPTIONS.stream())
-          .toList();
-
-  /**
-   * The options the driver's {@code ConnectionString} understands (mongodb-driver-core 5.14, lower
-   * case; the driver compares them case-insensitively). Anything else is a typo we reject rather
-   * than let the driver ignore it with a log line: {@code sesion=bot} silently sharing the {@code
-   * default} session is the failure this prevents. A test compares this list with the driver's.
-   */
-  static final Set<String> DRIVER_OPTIONS =
-      Set.of(
-          "appname",
-          "authmechanism",
-          "authmechanismproperties",
-          "authsource",
-          "compressors",
-          "connecttimeoutms",
-          "directconnection",
-          "enableoverloadretargeting",
-          "gssapiservicename",
-          "heartbeatfrequencyms",
-          "journal",
-          "loadbalanced",
-          "localthresholdms",
-          "maxadaptiveretries",
-          "maxconnecting",
-          "maxidletimems",
-          "maxlifetimems",
-          "maxpoolsize",
-          "maxstalenessseconds",
-          "minpoolsize",
-          "proxyhost",
-          "proxypassword",
-          "proxyport",
-          "proxyusername",
-          "readconcernlevel",
-          "readpreference",
-          "readpreferencetags",
-          "replicaset",
-          "retryreads",
-          "retrywrites",
-          "safe",
-          "servermonitoringmode",
-          "serverselectiontimeoutms",
-          "sockettimeoutms",
-          "srvallowedhostssuffix",
-          "srvmaxhosts",
-          "srvservicename",
-          "ssl",
-          "sslinvalidhostnameallowed",
-          "timeoutms",
-          "tls",
-          "tlsallowinvalidhostnames",
-          "tlsinsecure",
-          "uuidrepresentation",
-          "w",
-          "waitqueuetimeoutms",
-          "wtimeoutms",
-          "zlibcompressionlevel");
-
   private static final Pattern DATABASE = Pattern.compile("[^/\\\\. \"$\\x00]{1,63}");
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_\\-]{0,64}");
-  private static final int MAX_SESSION_NAME = 512;
+  private static final String MASK = "****";
 
   private final String connectionString;
   private final String description;
@@ -92,7 +32,7 @@ final class MongoTarget {
   private final String session;
   private final String collectionPrefix;
   private final List<String> hosts;
-  private final String password;
+  private final List<String> secrets;
 
   private MongoTarget(
       String connectionString,
@@ -101,89 +41,132 @@ final class MongoTarget {
       String session,
       String collectionPrefix,
       List<String> hosts,
-      String password) {
+      List<String> secrets) {
     this.connectionString = connectionString;
     this.description = description;
     this.database = database;
     this.session = session;
     this.collectionPrefix = collectionPrefix;
     this.hosts = hosts;
-    this.password = password;
+    this.secrets = secrets;
   }
 
   /**
-   * Takes our options out of a {@code mongodb:} or {@code mongodb+srv:} URI.
+   * Takes our options ({@link MongoSessionProvider#OPTIONS}, already checked by {@code
+   * Sessions.open}) out of a {@code mongodb:} or {@code mongodb+srv:} URI.
    *
-   * @throws IllegalArgumentException on a URI without hosts, an unknown option or a bad value of
-   *     ours (the message never shows the password)
+   * @throws IllegalArgumentException on a URI without hosts or database, or a bad collection prefix
+   *     (the message never shows a credential)
    */
   static MongoTarget of(SessionUri uri) {
+    String description = describe(uri);
     if (!uri.hierarchical() || uri.hosts().isEmpty()) {
       throw new IllegalArgumentException(
           "expected 'mongodb://[user:password@]host[:port][,host2...]/database?session=NAME' or"
               + " 'mongodb+srv://...', found '"
-              + uri
+              + description
               + "'");
     }
-    Set<String> unknown = new TreeSet<>();
-    for (String name : uri.options().keySet()) {
-      if (!OWN_OPTIONS.contains(name) && !DRIVER_OPTIONS.contains(name.toLowerCase(Locale.ROOT))) {
-        unknown.add(name);
-      }
-    }
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException(
-          "unknown option(s) "
-              + unknown
-              + " in "
-              + uri
-              + "; expected ours "
-              + OWN_OPTIONS
-              + " or a MongoDB driver option "
-              + new TreeSet<>(DRIVER_OPTIONS)
-              + " (driver options are case-insensitive)");
-    }
-    String session = uri.option(SESSION_OPTION, DEFAULT_SESSION);
-    if (session.isEmpty() || session.length() > MAX_SESSION_NAME) {
-      throw new IllegalArgumentException(
-          "expected option 'session' to be a name of 1 to "
-              + MAX_SESSION_NAME
-              + " characters, found '"
-              + session
-              + "' in "
-              + uri);
-    }
-    String prefix = uri.option(PREFIX_OPTION, DEFAULT_PREFIX);
+    String session = uri.option(MongoSessionProvider.SESSION.name(), "default");
+    String prefix = uri.option(MongoSessionProvider.COLLECTION_PREFIX.name(), "tgsession_");
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "expected option 'collection-prefix' to be 0 to 64 of [A-Za-z0-9_-], found '"
-              + prefix
+              + QuotedValue.cut(prefix)
               + "' in "
-              + uri);
+              + description);
     }
     String database = uri.path().startsWith("/") ? uri.path().substring(1) : uri.path();
     if (database.isEmpty()) {
       throw new IllegalArgumentException(
           "expected a database in the path of "
-              + uri
+              + description
               + " (for example mongodb://localhost:27017/telegram?session=bot), found none;"
               + " add '/DATABASE' after the hosts");
     }
     if (!DATABASE.matcher(database).matches()) {
       throw new IllegalArgumentException(
           "expected a database name of 1 to 63 characters without '/\\. \"$', found '"
-              + database
+              + QuotedValue.cut(database)
               + "' in "
-              + uri
+              + description
               + " (a 'database.collection' path is not supported: the collections are"
-              + " PREFIXsessions, PREFIXpeers and PREFIXnames)");
+              + " PREFIXsessions, PREFIXpeers, PREFIXnames and PREFIXleases)");
     }
     List<String> hosts = uri.hosts().stream().map(SessionUri.Host::toString).toList();
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
-    String forDriver = uri.rawWithoutOptions(OWN_OPTIONS);
+    String forDriver = uri.rawWithoutOptions(MongoSessionProvider.OPTION_NAMES);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
-    return new MongoTarget(
-        forDriver, uri.toString(), database, session, prefix, hosts, uri.password().orElse(""));
+    return new MongoTarget(forDriver, description, database, session, prefix, hosts, secrets(uri));
+  }
+
+  /**
+   * The URI as messages show it: {@link SessionUri#toString()} of its authority and path (password
+   * masked), then each option with the value of every credential masked and the others cut.
+   */
+  private static String describe(SessionUri uri) {
+    Set<String> all = uri.options().keySet();
+    StringBuilder out = new StringBuilder(SessionUri.parse(uri.rawWithoutOptions(all)).toString());
+    char separator = '?';
+    for (Map.Entry<String, String> option : uri.options().entrySet()) {
+      String name = option.getKey();
+      boolean secret = uri.isSecretOption(name) || DriverOptions.isCredential(name);
+      out.append(separator)
+          .append(QuotedValue.cut(name))
+          .append('=')
+          .append(secret ? MASK : QuotedValue.cut(option.getValue()));
+      separator = '&';
+    }
+    return out.toString();
+  }
+
+  /**
+   * Every text a driver message could show of the password and the credential options: as given
+   * (percent-encoded), decoded, re-encoded, and each {@code KEY:VALUE} value of {@code
+   * authMechanismProperties}. Longest first, so a secret containing another is masked whole.
+   */
+  private static List<String> secrets(SessionUri uri) {
+    Set<String> found = new LinkedHashSet<>();
+    uri.password().ifPresent(password -> addForms(found, password));
+    String raw = uri.raw();
+    int slashes = raw.indexOf("//");
+    int at = slashes < 0 ? -1 : raw.lastIndexOf('@', endOfAuthority(raw, slashes + 2));
+    if (at > slashes && slashes >= 0) {
+      String userInfo = raw.substring(slashes + 2, at);
+      int colon = userInfo.indexOf(':');
+      if (colon >= 0) {
+        found.add(userInfo.substring(colon + 1));
+      }
+    }
+    for (Map.Entry<String, String> option : uri.options().entrySet()) {
+      if (uri.isSecretOption(option.getKey()) || DriverOptions.isCredential(option.getKey())) {
+        String value = option.getValue();
+        addForms(found, value);
+        for (String property : value.split(",")) {
+          int colon = property.indexOf(':');
+          if (colon >= 0) {
+            addForms(found, property.substring(colon + 1));
+          }
+        }
+      }
+    }
+    found.removeIf(secret -> secret.length() < 3);
+    List<String> sorted = new ArrayList<>(found);
+    sorted.sort(Comparator.comparingInt(String::length).reversed());
+    return List.copyOf(sorted);
+  }
+
+  private static void addForms(Set<String> found, String secret) {
+    found.add(secret);
+    found.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+    found.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+  }
+
+  // The authority of "scheme://authority/path?query" ends at the first '/', '?' or '#' after the
+  // last '@' that precedes the query; a password with an unencoded '/' is refused by SessionUri.
+  private static int endOfAuthority(String raw, int start) {
+    int query = raw.indexOf('?', start);
+    return query < 0 ? raw.length() - 1 : query;
   }
 
   /** What goes to the driver's {@code ConnectionString}. Holds the password: never log it. */
@@ -211,18 +194,30 @@ final class MongoTarget {
     return collectionPrefix + "names";
   }
 
+  String leasesCollection() {
+    return collectionPrefix + "leases";
+  }
+
   /** The hosts as the URI lists them (for {@code mongodb+srv}, the SRV name). */
   List<String> hosts() {
     return hosts;
   }
 
-  /** {@code text} with every occurrence of the password masked, for messages built from drivers. */
-  String scrub(String text) {
-    if (password.isEmpty() || text == null) {
-      return text;
+  /** {@code host1,host2/database}: where the session is, as failure messages name it. */
+  String where() {
+    return String.join(",", hosts) + "/" + database;
+  }
+
+  /** {@code text} with every form of the password and the credential options masked. */
+  String scrub(@org.jspecify.annotations.Nullable String text) {
+    if (text == null) {
+      return "(no message)";
     }
-    String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
-    return text.replace(password, "****").replace(encoded, "****");
+    String scrubbed = text;
+    for (String secret : secrets) {
+      scrubbed = scrubbed.replace(secret, MASK);
+    }
+    return scrubbed;
   }
 
   @Override

@@ -6,12 +6,11 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.StoredDcs;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,25 +117,34 @@ final class SessionDocuments {
       if (dcs != null) {
         for (Map.Entry<String, Object> entry : dcs.entrySet()) {
           int id = Integer.parseInt(entry.getKey());
-          options.put(id, dcOption(id, (Document) entry.getValue()));
+          options.put(id, dcOption(id, (Document) entry.getValue(), where));
         }
       }
       return new StoredDcs(home == null ? 0 : home.intValue(), options);
-    } catch (RuntimeException | UnknownHostException e) {
+    } catch (IncompatibleSessionException e) {
+      throw e;
+    } catch (RuntimeException e) {
       throw incompatible("DC options", where, e);
     }
   }
 
-  private static DcOption dcOption(int id, Document document) throws UnknownHostException {
-    InetAddress ipv4 = InetAddress.getByName(document.getString("ipv4"));
-    InetAddress ipv6 = InetAddress.getByName(document.getString("ipv6"));
-    if (ipv6 instanceof Inet4Address mapped) {
-      // getByName turns an IPv4-mapped IPv6 literal into IPv4; DcOption wants the IPv6 form back
-      byte[] bytes = new byte[16];
-      bytes[10] = (byte) 0xFF;
-      bytes[11] = (byte) 0xFF;
-      System.arraycopy(mapped.getAddress(), 0, bytes, 12, 4);
-      ipv6 = Inet6Address.getByAddress(null, bytes, -1);
+  private static DcOption dcOption(int id, Document document, String where) {
+    Inet4Address ipv4 = IpLiteral.ipv4(document.getString("ipv4"));
+    Inet6Address ipv6 = IpLiteral.ipv6(document.getString("ipv6"));
+    if (ipv4 == null || ipv6 == null) {
+      String field = ipv4 == null ? "ipv4" : "ipv6";
+      throw new IncompatibleSessionException(
+          "expected DC option "
+              + id
+              + " to store '"
+              + field
+              + "' as an IP"
+              + (ipv4 == null ? "v4" : "v6")
+              + " literal in "
+              + where
+              + ", found '"
+              + QuotedValue.cut(String.valueOf(document.get(field)))
+              + "' (host names are never resolved here); was it written by another program?");
     }
     Binary key = document.get("authKey", Binary.class);
     return new DcOption(
@@ -189,7 +197,7 @@ final class SessionDocuments {
             + " written by tgsession in "
             + where
             + ", found a document it cannot read: "
-            + cause.getMessage()
+            + QuotedValue.cut(cause.getMessage())
             + "; was it written by another program?",
         cause);
   }

@@ -559,6 +559,62 @@ class MongoSessionTest {
     }
 
     @Test
+    @DisplayName(
+        "a DC address stored as a host name (or anything but an IP literal of its family) is"
+            + " refused without a DNS lookup, and nothing is changed")
+    void hostNamesAreNotResolved() throws UnknownHostException {
+      // 'localhost' always resolves: a loader that looked names up would accept it
+      String[][] stored = {
+        {"localhost", "2001:67c:4e8:f004::a"},
+        {"149.154.167.91", "localhost"},
+        {"dc4.telegram.example", "2001:67c:4e8:f004::a"},
+        {"2001:67c:4e8:f004::a", "2001:67c:4e8:f004::a"},
+        {"149.154.167.91", "149.154.167.91"},
+        {"149.154.167.091", "2001:67c:4e8:f004::a"},
+        {"149.154.167", "2001:67c:4e8:f004::a"},
+        {"149.154.167.91", "[2001:67c:4e8:f004::a]"},
+        {"x".repeat(10_000), "2001:67c:4e8:f004::a"},
+      };
+      for (String[] addresses : stored) {
+        String name = unique("hostname");
+        Document dc =
+            new Document("ipv4", addresses[0])
+                .append("ipv4Port", 443)
+                .append("ipv6", addresses[1])
+                .append("ipv6Port", 443);
+        Document document =
+            new Document("_id", name)
+                .append("v", 1)
+                .append("homeDc", 4)
+                .append("dcs", new Document("4", dc));
+        sessions().insertOne(document);
+        Session session = open(name);
+        assertThatThrownBy(session::homeDcId)
+            .isInstanceOf(IncompatibleSessionException.class)
+            .hasMessageContaining(" literal in ")
+            .hasMessageContaining("host names are never resolved")
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
+        assertThat(sessions().find(Filters.eq("_id", name)).first()).isEqualTo(document);
+      }
+      // an IPv4-mapped IPv6 literal is an IPv6 literal, and stays IPv6
+      String name = unique("mapped");
+      Session session = open(name);
+      DcOption mapped =
+          new DcOption(
+              5,
+              new InetSocketAddress(InetAddress.getByName("91.108.56.104"), 443),
+              new InetSocketAddress(
+                  java.net.Inet6Address.getByAddress(
+                      null,
+                      new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, 91, 108, 56, 104},
+                      -1),
+                  443),
+              null);
+      session.setDcOption(mapped);
+      assertThat(open(name).dcOption(5)).contains(mapped);
+    }
+
+    @Test
     @DisplayName("an unreadable peer document raises IncompatibleSessionException")
     void unreadablePeer() {
       String name = unique("foreign");

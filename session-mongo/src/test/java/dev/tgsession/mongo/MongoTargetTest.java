@@ -8,7 +8,9 @@ import com.mongodb.ReadPreference;
 import com.mongodb.WriteConcern;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.lang.reflect.Field;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -17,16 +19,21 @@ import org.junit.jupiter.api.Test;
 @DisplayName("mongodb: URIs")
 class MongoTargetTest {
 
+  private static final MongoSessionProvider PROVIDER = new MongoSessionProvider();
+
+  /** What the provider gets from {@code Sessions.open}: options checked, defaults filled in. */
   private static MongoTarget target(String uri) {
-    return MongoTarget.of(SessionUri.parse(uri));
+    return MongoTarget.of(
+        SessionUri.parse(uri).withDeclaredOptions(PROVIDER.options(), PROVIDER::passesThrough));
   }
 
   @Test
-  @DisplayName("the provider serves mongodb and mongodb+srv, durable, named and shared")
+  @DisplayName("the provider serves mongodb and mongodb+srv, durable, named, shared and leased")
   void providerIsRegistered() {
     assertThat(Sessions.schemes()).contains("mongodb", "mongodb+srv");
     assertThat(Sessions.capabilities("mongodb"))
-        .containsExactlyInAnyOrder(Capability.DURABLE, Capability.NAMED, Capability.SHARED);
+        .containsExactlyInAnyOrder(
+            Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
     assertThat(Sessions.capabilities("mongodb+srv")).isEqualTo(Sessions.capabilities("mongodb"));
   }
 
@@ -118,7 +125,6 @@ class MongoTargetTest {
         .hasMessageContaining("[sesion]")
         .hasMessageContaining("session")
         .hasMessageContaining("collection-prefix")
-        .hasMessageContaining("replicaset")
         .hasMessageNotContaining("hunter2");
     assertThat(
             target("mongodb://localhost/db?REPLICASET=rs&ServerSelectionTimeoutMS=5")
@@ -127,11 +133,35 @@ class MongoTargetTest {
   }
 
   @Test
+  @DisplayName("session, peer-cache and lease options come declared once; the cache is off here")
+  void declaredOptions() {
+    assertThat(PROVIDER.options())
+        .extracting(SessionOption::name)
+        .containsExactlyInAnyOrder(
+            "session", "collection-prefix", "peer-cache", "peer-cache-ttl", "lease", "owner");
+    assertThat(PROVIDER.options()).contains(SharedOptions.SESSION, SharedOptions.PEER_CACHE_TTL);
+    SessionUri filled =
+        SessionUri.parse("mongodb://localhost/db")
+            .withDeclaredOptions(PROVIDER.options(), PROVIDER::passesThrough);
+    assertThat(filled.option("session")).contains("default");
+    assertThat(filled.option("peer-cache")).contains("0");
+    assertThat(target("mongodb://localhost/db?peer-cache=50&lease=30&owner=me").connectionString())
+        .isEqualTo("mongodb://localhost/db");
+    assertThatThrownBy(() -> target("mongodb://localhost/db?lease=1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'lease'");
+  }
+
+  @Test
   @DisplayName("bad values of our options are rejected")
   void badOwnOptions() {
     assertThatThrownBy(() -> target("mongodb://localhost/db?session="))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'session'");
+    assertThatThrownBy(() -> target("mongodb://localhost/db?session=" + "s".repeat(201)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'session'")
+        .hasMessageContaining("(201 characters)");
     assertThatThrownBy(() -> target("mongodb://localhost/db?collection-prefix=a.b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'collection-prefix'");
@@ -146,11 +176,20 @@ class MongoTargetTest {
   }
 
   @Test
-  @DisplayName("our list of driver options is the driver's own (update it with the driver)")
-  void driverOptionsMatchTheDriver() throws ReflectiveOperationException {
+  @DisplayName("the options passed through are the driver's own list, read from the driver")
+  void driverOptionsAreTheDriversOwn() throws ReflectiveOperationException {
     Field keys = ConnectionString.class.getDeclaredField("ALL_KEYS");
     keys.setAccessible(true);
-    assertThat(MongoTarget.DRIVER_OPTIONS).isEqualTo((Set<?>) keys.get(null));
+    assertThat(DriverOptions.fromDriver()).isTrue();
+    assertThat(DriverOptions.names()).isEqualTo((Set<?>) keys.get(null));
+    assertThat(DriverOptions.names())
+        .contains("replicaset", "w", "authmechanismproperties", "serverselectiontimeoutms");
+    for (String name : DriverOptions.names()) {
+      assertThat(PROVIDER.passesThrough(name)).isTrue();
+      assertThat(PROVIDER.passesThrough(name.toUpperCase(java.util.Locale.ROOT))).isTrue();
+    }
+    assertThat(PROVIDER.passesThrough("sesion")).isFalse();
+    assertThat(PROVIDER.passesThrough("session")).isFalse();
   }
 
   @Test
@@ -160,5 +199,31 @@ class MongoTargetTest {
     assertThat(target.toString()).doesNotContain("p%40ss").doesNotContain("p@ss");
     assertThat(target.scrub("auth failed for p@ss and p%40ss"))
         .isEqualTo("auth failed for **** and ****");
+  }
+
+  @Test
+  @DisplayName(
+      "credential options (AWS_SESSION_TOKEN in authMechanismProperties, proxyPassword) are masked"
+          + " in the description and scrubbed from driver text, in any case and encoding")
+  void credentialOptionsNeverShown() {
+    MongoTarget target =
+        target(
+            "mongodb://AKIAEXAMPLEKEY:s3cr%2Bt@localhost/db?authMechanism=MONGODB-AWS"
+                + "&AuthMechanismProperties=AWS_SESSION_TOKEN:FwoGZXIvYXdzEJr%2Ftoken"
+                + "&proxyHost=p&proxyPassword=pr0xyPw&session=x");
+    assertThat(target.toString())
+        .doesNotContain("FwoGZXIvYXdzEJr")
+        .doesNotContain("pr0xyPw")
+        .doesNotContain("s3cr")
+        .contains("authMechanism=MONGODB-AWS")
+        .contains("AuthMechanismProperties=****")
+        .contains("proxyPassword=****");
+    assertThat(
+            target.scrub(
+                "failed: AWS_SESSION_TOKEN:FwoGZXIvYXdzEJr/token FwoGZXIvYXdzEJr%2Ftoken s3cr+t"
+                    + " s3cr%2Bt pr0xyPw"))
+        .doesNotContain("FwoGZXIvYXdzEJr")
+        .doesNotContain("s3cr")
+        .doesNotContain("pr0xyPw");
   }
 }

@@ -2,6 +2,7 @@ package dev.tgsession;
 
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
@@ -88,6 +89,11 @@ public final class Sessions {
     if (!declared.isEmpty()) {
       parsed = parsed.withDeclaredOptions(declared, provider::passesThrough);
     }
+    EncryptionKey encryptionKey =
+        parsed
+            .option(SharedOptions.ENCRYPTION_KEY.name())
+            .map(EncryptionKey::fromSpec)
+            .orElse(null);
     Session session = provider.open(parsed);
     String lease = parsed.option(SharedOptions.LEASE.name()).orElse(null);
     if (lease != null && session.lease().isEmpty()) {
@@ -101,15 +107,33 @@ public final class Sessions {
         String owner = parsed.option(SharedOptions.OWNER.name()).orElseGet(Sessions::defaultOwner);
         leasable.acquireLease(owner, Duration.ofSeconds(Long.parseLong(lease.trim())));
       } catch (RuntimeException e) {
-        try {
-          session.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
+        closeAfterFailure(session, e);
+        throw e;
+      }
+    }
+    if (declared.contains(SharedOptions.ENCRYPTION_KEY)) {
+      try {
+        if (!(session instanceof AbstractSession encryptable)) {
+          throw new IllegalArgumentException(
+              "scheme '"
+                  + parsed.scheme()
+                  + "' declares encryption-key but its sessions are not AbstractSessions");
         }
+        encryptable.openEncryption(encryptionKey);
+      } catch (RuntimeException e) {
+        closeAfterFailure(session, e);
         throw e;
       }
     }
     return session;
+  }
+
+  private static void closeAfterFailure(Session session, RuntimeException failure) {
+    try {
+      session.close();
+    } catch (RuntimeException suppressed) {
+      failure.addSuppressed(suppressed);
+    }
   }
 
   /** The default lease owner: {@code <hostname>:<pid>}. */

@@ -8,6 +8,7 @@ import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,10 @@ public abstract class AbstractSession implements Session {
   private final Object cacheLock = new Object();
   private long cacheVersion;
   private final LeaseHolder lease = new LeaseHolder();
+  private volatile @Nullable Encryption encryption;
+
+  /** The key auth keys are sealed with, and the vault holding them. */
+  private record Encryption(EncryptionKey key, KeyVault vault) {}
 
   /**
    * Creates the shared part, without a peer cache.
@@ -160,7 +165,14 @@ public abstract class AbstractSession implements Session {
     try {
       DcCache current = dcCache();
       lease.checkWritable(description);
-      storeDcOption(option);
+      Encryption sealed = encryption;
+      if (sealed == null) {
+        storeDcOption(option);
+      } else {
+        KeyVault next = sealed.vault().with(sealed.key(), option.id(), option.authKey());
+        storeKeyVault(List.of(option.withAuthKey(null)), next.toBytes());
+        encryption = new Encryption(sealed.key(), next);
+      }
       Map<Integer, Optional<DcOption>> options = new HashMap<>(current.options);
       options.put(option.id(), Optional.of(option));
       dcs = new DcCache(current.homeDcId, options);
@@ -295,6 +307,13 @@ public abstract class AbstractSession implements Session {
         }
       }
       dcs = null;
+      Encryption sealed = encryption;
+      if (sealed != null) {
+        // A session opened with a key stays encrypted: an empty vault marks it so.
+        KeyVault empty = KeyVault.create(sealed.key());
+        storeKeyVault(List.of(), empty.toBytes());
+        encryption = new Encryption(sealed.key(), empty);
+      }
 
     } finally {
       dcLock.unlock();
@@ -375,6 +394,140 @@ public abstract class AbstractSession implements Session {
     lease.stopRenewal();
   }
 
+  // ---- encryption at rest -------------------------------------------------------------------
+
+  /**
+   * Reads the stored key vault (the sealed auth keys of an encrypted session), or null when the
+   * session is not encrypted. A backend that supports encryption at rest overrides this and {@link
+   * #storeKeyVault}, and declares {@link SharedOptions#ENCRYPTION_KEY}.
+   */
+  protected byte @Nullable [] loadKeyVault() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not support encryption at rest");
+  }
+
+  /**
+   * Writes DC options and the key vault as one unit: each option as given (its auth key null when
+   * {@code vault} is not null: the keys are in the vault), then the vault, or no vault at all when
+   * {@code vault} is null (the session goes back to plain keys). Nothing of the old keys may be
+   * left readable in the store (free pages, journals, old fields).
+   */
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not support encryption at rest");
+  }
+
+  /**
+   * Checks the session's encryption against the key the URI gives (null for none) and, for a plain
+   * session opened with a key, encrypts its auth keys in place. Called by {@link
+   * dev.tgsession.Sessions#open} for a provider that declares {@link SharedOptions#ENCRYPTION_KEY};
+   * not for application code.
+   *
+   * @throws dev.tgsession.IncompatibleSessionException when the session is encrypted and the key is
+   *     missing or another one (the message names both fingerprints); nothing is changed then
+   */
+  public final void openEncryption(@Nullable EncryptionKey key) {
+    ensureOpen();
+    dcLock.lock();
+    try {
+      byte[] stored = loadKeyVault();
+      if (stored != null) {
+        KeyVault vault = KeyVault.fromBytes(stored, description);
+        if (key == null) {
+          throw new dev.tgsession.IncompatibleSessionException(
+              "session "
+                  + description
+                  + " keeps its auth keys encrypted with key fingerprint "
+                  + vault.fingerprint()
+                  + ", and no key was given; open it with encryption-key=env:NAME or"
+                  + " encryption-key=file:PATH holding that key",
+              null);
+        }
+        if (!vault.opensWith(key)) {
+          throw new dev.tgsession.IncompatibleSessionException(
+              "session "
+                  + description
+                  + " keeps its auth keys encrypted with key fingerprint "
+                  + vault.fingerprint()
+                  + ", but the key given has fingerprint "
+                  + key.fingerprint()
+                  + "; give the key it was encrypted with",
+              null);
+        }
+        vault.open(key, description);
+        encryption = new Encryption(key, vault);
+        dcs = null;
+      } else if (key != null) {
+        StoredDcs plain = loadDcs();
+        KeyVault vault = KeyVault.create(key);
+        List<DcOption> withoutKeys = new ArrayList<>();
+        for (DcOption option : plain.options().values()) {
+          if (option.authKey() != null) {
+            vault = vault.with(key, option.id(), option.authKey());
+            withoutKeys.add(option.withAuthKey(null));
+          }
+        }
+        lease.checkWritable(description);
+        storeKeyVault(withoutKeys, vault.toBytes());
+        encryption = new Encryption(key, vault);
+        dcs = null;
+      }
+    } finally {
+      dcLock.unlock();
+    }
+  }
+
+  /**
+   * Re-encrypts every auth key with another key, or stores them plain again ({@code newKey} null),
+   * as one write: after a crash the session opens with the old key or the new one, never neither.
+   */
+  public final void rekey(@Nullable EncryptionKey newKey) {
+    dcLock.lock();
+    try {
+      DcCache current = dcCache();
+      lease.checkWritable(description);
+      List<DcOption> options = new ArrayList<>();
+      for (DcOption stored : loadDcs().options().values()) {
+        options.add(current.options.getOrDefault(stored.id(), Optional.of(stored)).orElse(stored));
+      }
+      if (newKey == null) {
+        storeKeyVault(options, null);
+        encryption = null;
+      } else {
+        KeyVault vault = KeyVault.create(newKey);
+        List<DcOption> withoutKeys = new ArrayList<>();
+        for (DcOption option : options) {
+          if (option.authKey() != null) {
+            vault = vault.with(newKey, option.id(), option.authKey());
+          }
+          withoutKeys.add(option.withAuthKey(null));
+        }
+        storeKeyVault(withoutKeys, vault.toBytes());
+        encryption = new Encryption(newKey, vault);
+      }
+      dcs = null;
+    } finally {
+      dcLock.unlock();
+    }
+  }
+
+  /** The fingerprint of the key this session's auth keys are encrypted with; empty when plain. */
+  public final Optional<String> encryptionFingerprint() {
+    Encryption sealed = encryption;
+    return sealed == null ? Optional.empty() : Optional.of(sealed.key().fingerprint());
+  }
+
+  private StoredDcs withOpenedKeys(StoredDcs stored) {
+    Encryption sealed = encryption;
+    if (sealed == null) {
+      return stored;
+    }
+    Map<Integer, dev.tgsession.AuthKey> keys = sealed.vault().open(sealed.key(), description);
+    Map<Integer, DcOption> options = new HashMap<>();
+    stored.options().forEach((id, option) -> options.put(id, option.withAuthKey(keys.get(id))));
+    return new StoredDcs(stored.homeDcId(), options);
+  }
+
   // ---- peer cache coherence ----------------------------------------------------------------
 
   /**
@@ -434,7 +587,7 @@ public abstract class AbstractSession implements Session {
       try {
         cache = dcs;
         if (cache == null) {
-          cache = DcCache.of(loadDcs());
+          cache = DcCache.of(withOpenedKeys(loadDcs()));
           dcs = cache;
         }
 

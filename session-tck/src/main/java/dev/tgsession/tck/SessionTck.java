@@ -81,6 +81,15 @@ public abstract class SessionTck {
     return null;
   }
 
+  /**
+   * The raw contents of the store that holds {@code sessionName} (the file and its journal, every
+   * key's value, every document), for the test that scans it for auth keys written with encryption
+   * on; null (the default) skips that test with a reason.
+   */
+  protected @Nullable List<byte[]> rawStore(String sessionName) {
+    return null;
+  }
+
   /** Gives each test its own session name, after checking the store can be had. */
   @BeforeEach
   final void nameSession() {
@@ -290,6 +299,15 @@ public abstract class SessionTck {
   @DisplayName("leases (LEASE)")
   class Leases extends LeaseRules {
     Leases() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** rule 13: encryption at rest. */
+  @Nested
+  @DisplayName("encryption at rest (encryption-key)")
+  class Encryption extends EncryptionRules {
+    Encryption() {
       super(SessionTck.this);
     }
   }

@@ -76,10 +76,18 @@ final class NewRuleBackends {
     public Leased() {
       super(
           "test-leased",
+          Capability.DURABLE,
           Capability.SHARED,
           Capability.NAMED,
           Capability.LEASE,
           Capability.ATOMIC_BATCH);
+    }
+
+    @Override
+    public List<SessionOption> options() {
+      List<SessionOption> options = new java.util.ArrayList<>(super.options());
+      options.add(SharedOptions.ENCRYPTION_KEY);
+      return options;
     }
 
     @Override

@@ -36,6 +36,7 @@ final class SharedMemory extends AbstractSession {
     final Session data = Sessions.open("memory:");
     @Nullable SessionLease lease;
     long lastToken;
+    byte @Nullable [] vault;
   }
 
   private final Store store;
@@ -173,6 +174,25 @@ final class SharedMemory extends AbstractSession {
   protected void clearStore() {
     fence();
     store.data.clear();
+    synchronized (store) {
+      store.vault = null;
+    }
+  }
+
+  @Override
+  protected byte @Nullable [] loadKeyVault() {
+    synchronized (store) {
+      return store.vault == null ? null : store.vault.clone();
+    }
+  }
+
+  @Override
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    fence();
+    synchronized (store) {
+      options.forEach(store.data::setDcOption);
+      store.vault = vault == null ? null : vault.clone();
+    }
   }
 
   @Override

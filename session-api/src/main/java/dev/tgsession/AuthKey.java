@@ -27,6 +27,7 @@ public final class AuthKey {
    * @throws IllegalArgumentException unless {@code bytes} is exactly 256 bytes long
    */
   public static AuthKey of(byte[] bytes) {
+    java.util.Objects.requireNonNull(bytes, "bytes");
     if (bytes.length != LENGTH) {
       throw new IllegalArgumentException(
           "expected an auth key of " + LENGTH + " bytes, found " + bytes.length + " bytes");

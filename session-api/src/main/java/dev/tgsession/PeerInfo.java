@@ -192,7 +192,7 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
       throw new IllegalArgumentException(
           "expected a username of 1 to 64 letters, digits or '_' (with an optional leading '@'),"
               + " found '"
-              + username
+              + dev.tgsession.spi.QuotedValue.cut(username)
               + "'");
     }
     return bare.toLowerCase(Locale.ROOT);
@@ -209,7 +209,7 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
     if (!Validation.PHONE.matcher(bare).matches()) {
       throw new IllegalArgumentException(
           "expected a phone number of 3 to 20 digits (with an optional leading '+'), found '"
-              + phone
+              + dev.tgsession.spi.QuotedValue.cut(phone)
               + "'");
     }
     return bare;
@@ -222,7 +222,7 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
     Set<String> unique = new LinkedHashSet<>();
     for (String username : usernames) {
       if (username == null) {
-        throw new IllegalArgumentException("expected usernames, found a null in " + usernames);
+        throw new NullPointerException("usernames: expected usernames, found a null in the list");
       }
       unique.add(normalizeUsername(username));
     }

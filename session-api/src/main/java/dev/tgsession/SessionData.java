@@ -30,9 +30,17 @@ public record SessionData(
     if (homeDcId <= 0) {
       throw new IllegalArgumentException("expected a positive home DC id, found " + homeDcId);
     }
+    java.util.Objects.requireNonNull(dcOptions, "dcOptions");
+    java.util.Objects.requireNonNull(peers, "peers");
+    java.util.Objects.requireNonNull(updatesState, "updatesState");
     Map<Integer, DcOption> options = new TreeMap<>();
     dcOptions.forEach(
         (id, option) -> {
+          if (id == null || option == null) {
+            throw new NullPointerException(
+                "dcOptions: expected DC ids mapped to DC options, found a null "
+                    + (id == null ? "id" : "option for DC " + id));
+          }
           if (id != option.id()) {
             throw new IllegalArgumentException(
                 "expected DC option " + id + " under key " + id + ", found DC " + option.id());
@@ -42,6 +50,11 @@ public record SessionData(
     Map<PeerId, PeerInfo> copy = new LinkedHashMap<>(Math.max(16, peers.size() * 4 / 3 + 1));
     peers.forEach(
         (id, peer) -> {
+          if (id == null || peer == null) {
+            throw new NullPointerException(
+                "peers: expected peer ids mapped to peers, found a null "
+                    + (id == null ? "id" : "peer for " + id));
+          }
           if (!id.equals(peer.peerId())) {
             throw new IllegalArgumentException(
                 "expected peer " + id + " under key " + id + ", found peer " + peer.peerId());

@@ -28,6 +28,13 @@ public record UpdatesState(int pts, int qts, int date, int seq, List<ChannelStat
     requireNonNegative("qts", qts);
     requireNonNegative("date", date);
     requireNonNegative("seq", seq);
+    java.util.Objects.requireNonNull(channels, "channels");
+    for (int i = 0; i < channels.size(); i++) {
+      if (channels.get(i) == null) {
+        throw new NullPointerException(
+            "channels: expected a ChannelState at index " + i + ", found null");
+      }
+    }
     List<ChannelState> sorted = new ArrayList<>(channels);
     sorted.sort(Comparator.comparingLong(ChannelState::id));
     for (int i = 1; i < sorted.size(); i++) {

@@ -57,9 +57,14 @@ final class PeerNotifications implements AutoCloseable {
     thread.start();
   }
 
+  /** What every payload about a session starts with: its schema and name, each on a line. */
+  static String prefix(String schema, String session) {
+    return schema + "\n" + session + "\n";
+  }
+
   /** The payload announcing a write to {@code ids} (null: everything) of a session. */
   static String payload(String schema, String session, @Nullable Collection<PeerId> ids) {
-    StringBuilder out = new StringBuilder(schema).append('\n').append(session).append('\n');
+    StringBuilder out = new StringBuilder(prefix(schema, session));
     if (ids == null || ids.size() > MAX_IDS) {
       return out.append('*').toString();
     }

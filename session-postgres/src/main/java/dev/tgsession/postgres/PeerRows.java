@@ -7,7 +7,6 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -32,7 +31,21 @@ final class PeerRows {
 
   static final String SELECT = "SELECT " + COLUMNS + " FROM tgsession_peer";
 
-  /** Takes the claimed usernames from their other owners' lists; returns the owners' ids. */
+  /**
+   * The end of a claim statement: the stripped ids ({@code ids.a}, one row, none when nothing was
+   * stripped), announced on the channel (parameters: channel, payload prefix).
+   */
+  private static final String ANNOUNCE_IDS =
+      """
+      SELECT a, pg_notify(?, ? || CASE WHEN cardinality(a) > %d THEN '*'
+                                       ELSE array_to_string(a, ',') END)
+      FROM ids WHERE a IS NOT NULL"""
+          .formatted(PeerNotifications.MAX_IDS);
+
+  /**
+   * Takes the claimed usernames from their other owners' lists, releases the names a re-cached list
+   * lost and points each claimed name at its claimer; returns (and announces) the owners' ids.
+   */
   static final String STRIP_USERNAMES =
       """
       WITH claim(peer_id, username) AS (SELECT * FROM unnest(?::bigint[], ?::text[])),
@@ -55,23 +68,36 @@ final class PeerRows {
       claimed AS (
         INSERT INTO tgsession_username (session, username, peer_id)
         SELECT ?, username, peer_id FROM claim
-        ON CONFLICT (session, username) DO UPDATE SET peer_id = EXCLUDED.peer_id)
-      SELECT peer_id FROM stripped""";
+        ON CONFLICT (session, username) DO UPDATE SET peer_id = EXCLUDED.peer_id),
+      ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
+      """
+          + ANNOUNCE_IDS;
 
-  /** Takes claimed phones from the users holding them; returns their ids. */
+  /** Takes claimed phones from the users holding them; returns (and announces) their ids. */
   static final String STRIP_PHONES =
       """
-      UPDATE tgsession_peer p SET phone = NULL
-      FROM unnest(?::bigint[], ?::text[]) AS c(peer_id, phone)
-      WHERE p.session = ? AND p.phone = c.phone AND p.peer_id <> c.peer_id
-      RETURNING p.peer_id""";
+      WITH stripped AS (
+        UPDATE tgsession_peer p SET phone = NULL
+        FROM unnest(?::bigint[], ?::text[]) AS c(peer_id, phone)
+        WHERE p.session = ? AND p.phone = c.phone AND p.peer_id <> c.peer_id
+        RETURNING p.peer_id),
+      ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
+      """
+          + ANNOUNCE_IDS;
 
-  /** Takes the self flag from any other user; returns its id. */
+  /** Takes the self flag from any other user; returns (and announces) its id. */
   static final String STRIP_SELF =
       """
-      UPDATE tgsession_peer SET self = FALSE
-      WHERE session = ? AND self AND peer_id <> ?
-      RETURNING peer_id""";
+      WITH stripped AS (
+        UPDATE tgsession_peer SET self = FALSE
+        WHERE session = ? AND self AND peer_id <> ?
+        RETURNING peer_id),
+      ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
+      """
+          + ANNOUNCE_IDS;
+
+  /** Serialises the claiming writers of one session (their claims read what others write). */
+  static final String LOCK_SESSION = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
   /** Merges the batch (null keeps, non-null replaces) and announces it, in one statement. */
   static final String UPSERT_AND_NOTIFY =
@@ -175,11 +201,11 @@ final class PeerRows {
     return new Claims(usernameOwners, usernames, listOwners, phoneOwners, phones, selfId);
   }
 
-  /** Runs a statement returning peer ids, adding them to {@code into}. */
-  static void collectIds(PreparedStatement statement, Set<PeerId> into) throws SQLException {
-    try (ResultSet result = statement.executeQuery()) {
-      while (result.next()) {
-        into.add(new PeerId(result.getLong(1)));
+  /** Adds the ids of a claim statement's result (one row holding an array, or none). */
+  static void collectIds(ResultSet result, Set<PeerId> into) throws SQLException {
+    while (result.next()) {
+      for (Object id : (Object[]) result.getArray(1).getArray()) {
+        into.add(new PeerId(((Number) id).longValue()));
       }
     }
   }

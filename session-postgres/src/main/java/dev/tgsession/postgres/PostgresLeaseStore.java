@@ -25,6 +25,9 @@ final class PostgresLeaseStore implements LeaseStore {
     <T> T read(String operation, PostgresSession.SqlWork<T> work);
   }
 
+  /** The stored token, its row locked until the write's transaction ends (parameter: session). */
+  static final String FENCE = "SELECT token FROM tgsession_lease WHERE session = ? FOR SHARE";
+
   private static final String ACQUIRE =
       """
       INSERT INTO tgsession_lease AS l (session, owner, token, expires_at)
@@ -152,9 +155,7 @@ final class PostgresLeaseStore implements LeaseStore {
    * @return whether the token still matches
    */
   static boolean fence(Connection connection, String session, long token) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT token FROM tgsession_lease WHERE session = ? FOR SHARE")) {
+    try (PreparedStatement statement = connection.prepareStatement(FENCE)) {
       statement.setString(1, session);
       try (ResultSet result = statement.executeQuery()) {
         return result.next() && result.getLong(1) == token;

@@ -191,7 +191,7 @@ final class PostgresSession extends AbstractSession {
     sorted.sort(Comparator.comparing(PeerInfo::peerId));
     Set<PeerId> changed = null;
     try {
-      changed = write(operation, connection -> storePeers(connection, sorted));
+      changed = writeFencedByWork(operation, connection -> storePeers(connection, sorted));
     } finally {
       // Tell this JVM's other instances of the session before returning; after a failure the
       // write may still have committed, so they forget everything (null).
@@ -200,62 +200,105 @@ final class PostgresSession extends AbstractSession {
     }
   }
 
+  /**
+   * Sends the whole batch as one pipelined multi-statement (pgjdbc sends the statements together
+   * and reads their results after one Sync): the fence, the session lock, the claims and the
+   * upsert, so a batch costs two round trips with its commit.
+   */
   private Set<PeerId> storePeers(Connection connection, List<PeerInfo> batch) throws SQLException {
     Set<PeerId> changed = new LinkedHashSet<>(PeerRows.ids(batch));
     PeerRows.Claims claims = PeerRows.claims(batch);
+    SessionLease lease = heldLease();
+    String prefix = PeerNotifications.prefix(pool.schema(), name);
+    List<String> statements = new ArrayList<>();
+    if (lease != null) {
+      statements.add(PostgresLeaseStore.FENCE);
+    }
     if (claims.any()) {
-      lockSession(connection);
+      statements.add(PeerRows.LOCK_SESSION);
     }
     if (!claims.listOwners().isEmpty()) {
-      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_USERNAMES)) {
-        statement.setArray(1, PeerRows.bigints(connection, claims.usernameOwners()));
-        statement.setArray(2, PeerRows.texts(connection, claims.usernames()));
-        statement.setString(3, name);
-        statement.setString(4, name);
-        statement.setString(5, name);
-        statement.setArray(6, PeerRows.bigints(connection, claims.listOwners()));
-        statement.setArray(7, PeerRows.texts(connection, claims.usernames()));
-        statement.setString(8, name);
-        PeerRows.collectIds(statement, changed);
-      }
+      statements.add(PeerRows.STRIP_USERNAMES);
     }
     if (!claims.phones().isEmpty()) {
-      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_PHONES)) {
-        statement.setArray(1, PeerRows.bigints(connection, claims.phoneOwners()));
-        statement.setArray(2, PeerRows.texts(connection, claims.phones()));
-        statement.setString(3, name);
-        PeerRows.collectIds(statement, changed);
-      }
+      statements.add(PeerRows.STRIP_PHONES);
     }
     if (claims.selfId() != null) {
-      try (PreparedStatement statement = connection.prepareStatement(PeerRows.STRIP_SELF)) {
-        statement.setString(1, name);
-        statement.setLong(2, claims.selfId());
-        PeerRows.collectIds(statement, changed);
-      }
+      statements.add(PeerRows.STRIP_SELF);
     }
-    PeerRows.Columns columns = PeerRows.columns(batch);
-    try (PreparedStatement statement = connection.prepareStatement(PeerRows.UPSERT_AND_NOTIFY)) {
-      statement.setString(1, name);
-      statement.setArray(2, connection.createArrayOf("bigint", columns.ids()));
-      statement.setArray(3, connection.createArrayOf("bigint", columns.hashes()));
-      statement.setArray(4, connection.createArrayOf("boolean", columns.bots()));
-      statement.setArray(5, connection.createArrayOf("boolean", columns.selves()));
-      statement.setArray(6, connection.createArrayOf("smallint", columns.kinds()));
-      statement.setArray(7, connection.createArrayOf("text", columns.names()));
-      statement.setArray(8, connection.createArrayOf("text", columns.phones()));
-      statement.setString(9, Schema.CHANNEL);
-      statement.setString(10, PeerNotifications.payload(pool.schema(), name, changed));
-      statement.executeQuery().close();
+    statements.add(PeerRows.UPSERT_AND_NOTIFY);
+    try (PreparedStatement statement =
+        connection.prepareStatement(String.join(";\n", statements))) {
+      int p = 0;
+      if (lease != null) {
+        statement.setString(++p, name);
+      }
+      if (claims.any()) {
+        statement.setString(++p, lockKey());
+      }
+      if (!claims.listOwners().isEmpty()) {
+        statement.setArray(++p, PeerRows.bigints(connection, claims.usernameOwners()));
+        statement.setArray(++p, PeerRows.texts(connection, claims.usernames()));
+        statement.setString(++p, name);
+        statement.setString(++p, name);
+        statement.setString(++p, name);
+        statement.setArray(++p, PeerRows.bigints(connection, claims.listOwners()));
+        statement.setArray(++p, PeerRows.texts(connection, claims.usernames()));
+        statement.setString(++p, name);
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      if (!claims.phones().isEmpty()) {
+        statement.setArray(++p, PeerRows.bigints(connection, claims.phoneOwners()));
+        statement.setArray(++p, PeerRows.texts(connection, claims.phones()));
+        statement.setString(++p, name);
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      if (claims.selfId() != null) {
+        statement.setString(++p, name);
+        statement.setLong(++p, claims.selfId());
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      PeerRows.Columns columns = PeerRows.columns(batch);
+      statement.setString(++p, name);
+      statement.setArray(++p, connection.createArrayOf("bigint", columns.ids()));
+      statement.setArray(++p, connection.createArrayOf("bigint", columns.hashes()));
+      statement.setArray(++p, connection.createArrayOf("boolean", columns.bots()));
+      statement.setArray(++p, connection.createArrayOf("boolean", columns.selves()));
+      statement.setArray(++p, connection.createArrayOf("smallint", columns.kinds()));
+      statement.setArray(++p, connection.createArrayOf("text", columns.names()));
+      statement.setArray(++p, connection.createArrayOf("text", columns.phones()));
+      statement.setString(++p, Schema.CHANNEL);
+      statement.setString(++p, PeerNotifications.payload(pool.schema(), name, changed));
+      statement.execute();
+      boolean fenced = true;
+      for (String sql : statements) {
+        try (ResultSet result = statement.getResultSet()) {
+          if (sql == PostgresLeaseStore.FENCE) {
+            fenced = lease != null && result.next() && result.getLong(1) == lease.token();
+          } else if (sql != PeerRows.LOCK_SESSION && sql != PeerRows.UPSERT_AND_NOTIFY) {
+            PeerRows.collectIds(result, changed);
+          }
+        }
+        statement.getMoreResults();
+      }
+      if (!fenced) {
+        throw leaseLost(); // the caller rolls the transaction back: nothing of it lands
+      }
     }
     return changed;
   }
 
+  private String lockKey() {
+    return "tgsession_session:" + name;
+  }
+
   /** Serialises the claiming writers of this session (their claims read what others write). */
   private void lockSession(Connection connection) throws SQLException {
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-      statement.setString(1, "tgsession_session:" + name);
+    try (PreparedStatement statement = connection.prepareStatement(PeerRows.LOCK_SESSION)) {
+      statement.setString(1, lockKey());
       statement.executeQuery().close();
     }
   }
@@ -409,7 +452,7 @@ final class PostgresSession extends AbstractSession {
 
   /** Runs a read in auto-commit mode, once more on a fresh connection if the first one broke. */
   <T> T read(String operation, SqlWork<T> work) {
-    return run(operation, false, work);
+    return run(operation, false, true, work);
   }
 
   /**
@@ -418,10 +461,15 @@ final class PostgresSession extends AbstractSession {
    * another writer won).
    */
   private <T> T write(String operation, SqlWork<T> work) {
-    return run(operation, true, work);
+    return run(operation, true, true, work);
   }
 
-  private <T> T run(String operation, boolean transaction, SqlWork<T> work) {
+  /** As {@link #write}, for work that checks the lease's token itself, in its transaction. */
+  private <T> T writeFencedByWork(String operation, SqlWork<T> work) {
+    return run(operation, true, false, work);
+  }
+
+  private <T> T run(String operation, boolean transaction, boolean fence, SqlWork<T> work) {
     SQLException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (Connection connection = pool.connection()) {
@@ -430,7 +478,9 @@ final class PostgresSession extends AbstractSession {
         }
         connection.setAutoCommit(false);
         try {
-          fence(connection);
+          if (fence) {
+            fence(connection);
+          }
           T result = work.run(connection);
           connection.commit();
           return result;

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -108,10 +109,11 @@ final class FileInspection {
     }
     if (!contents.hasGrammersTables()) {
       throw refuse(
-          "expected a session file (tables "
-              + new TreeSet<>(Schema.GRAMMERS_TABLES)
-              + "), found an SQLite database that is not a session, with tables "
-              + contents.tables()
+          "expected a session file (grammers' tables), found an SQLite database that is not a"
+              + " session, without "
+              + cut(missing(contents))
+              + " and with "
+              + cut(new TreeSet<>(contents.tables()))
               + ", at "
               + file
               + "; check the path.");
@@ -132,9 +134,9 @@ final class FileInspection {
       String integrity = integrity(statement);
       if (integrity != null) {
         throw refuse(
-            "expected an intact SQLite database, found one whose PRAGMA quick_check reports '"
+            "expected an intact SQLite database, found a damaged one (PRAGMA quick_check reports '"
                 + integrity
-                + "' at "
+                + "') at "
                 + file
                 + "; restore it from a backup.");
       }
@@ -188,6 +190,18 @@ final class FileInspection {
     try (ResultSet rows = statement.executeQuery(sql)) {
       return rows.next() ? rows.getString(1) : null;
     }
+  }
+
+  private static Set<String> missing(Schema.Contents contents) {
+    Set<String> missing = new TreeSet<>(Schema.GRAMMERS_TABLES);
+    missing.removeAll(contents.tables());
+    return missing;
+  }
+
+  /** A table list for a message, cut after a few names. */
+  private static String cut(Set<String> tables) {
+    String text = tables.toString();
+    return text.length() <= 60 ? text : text.substring(0, 56) + "...]";
   }
 
   private static IncompatibleSessionException refuse(String message) {

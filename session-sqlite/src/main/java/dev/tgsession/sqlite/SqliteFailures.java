@@ -16,7 +16,7 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteFailures {
 
-  private static final int MAX_CAUSE = 200;
+  private static final int MAX_CAUSE = 100;
 
   private SqliteFailures() {}
 

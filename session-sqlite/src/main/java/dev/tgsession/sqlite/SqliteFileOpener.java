@@ -93,14 +93,32 @@ final class SqliteFileOpener {
     try (Connection inspector = SessionFile.openReadOnly(file, busyTimeoutMillis)) {
       return FileInspection.requireUsable(inspector, file);
     } catch (SQLException unlocked) {
-      // An immutable read can catch a concurrent creator writing the first page: read again
-      // under SQLite's locks before calling the file corrupt.
-      try (Connection inspector = SessionFile.openLockedReadOnly(file, busyTimeoutMillis)) {
-        return FileInspection.requireUsable(inspector, file);
-      } catch (SQLException locked) {
-        locked.addSuppressed(unlocked);
-        throw locked;
+      // An immutable read can catch a concurrent creator writing the first pages: read again
+      // before calling the file damaged; under SQLite's locks only when another connection has
+      // side files open (a read-only connection to a WAL file creates -wal and -shm otherwise).
+      boolean inUse =
+          Files.exists(file.resolveSibling(file.getFileName() + "-wal"))
+              || Files.exists(file.resolveSibling(file.getFileName() + "-journal"));
+      if (!inUse) {
+        pause();
       }
+      try (Connection inspector =
+          inUse
+              ? SessionFile.openLockedReadOnly(file, busyTimeoutMillis)
+              : SessionFile.openReadOnly(file, busyTimeoutMillis)) {
+        return FileInspection.requireUsable(inspector, file);
+      } catch (SQLException again) {
+        again.addSuppressed(unlocked);
+        throw again;
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -125,7 +143,7 @@ final class SqliteFileOpener {
             "read the file",
             "expected an intact SQLite database, found a damaged one ("
                 + SqliteFailures.cause(e)
-                + "); restore it from a backup. The file was left untouched."),
+                + "); restore a backup. Left untouched."),
         e);
   }
 }

@@ -118,6 +118,48 @@ final class PostgresSession extends AbstractSession {
         });
   }
 
+  // ---- encryption at rest ------------------------------------------------------------------
+
+  @Override
+  protected byte @Nullable [] loadKeyVault() {
+    return read(
+        "read the key vault",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  "SELECT vault FROM tgsession_key_vault WHERE session = ?")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+              return result.next() ? result.getBytes(1) : null;
+            }
+          }
+        });
+  }
+
+  @Override
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    write(
+        "write the DC options and key vault",
+        connection -> {
+          for (DcOption option : options) {
+            StateRows.storeDcOption(connection, name, option);
+          }
+          String sql =
+              vault == null
+                  ? "DELETE FROM tgsession_key_vault WHERE session = ?"
+                  : "INSERT INTO tgsession_key_vault (session, vault) VALUES (?, ?)"
+                      + " ON CONFLICT (session) DO UPDATE SET vault = EXCLUDED.vault";
+          try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            if (vault != null) {
+              statement.setBytes(2, vault);
+            }
+            statement.executeUpdate();
+          }
+          return null;
+        });
+  }
+
   // ---- peers --------------------------------------------------------------------------------
 
   @Override
@@ -417,6 +459,7 @@ final class PostgresSession extends AbstractSession {
                   "tgsession_peer",
                   "tgsession_channel",
                   "tgsession_dc",
+                  "tgsession_key_vault",
                   "tgsession_session")) {
             try (PreparedStatement statement =
                 connection.prepareStatement("DELETE FROM " + table + " WHERE session = ?")) {

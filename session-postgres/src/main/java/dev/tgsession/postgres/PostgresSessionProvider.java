@@ -54,6 +54,7 @@ public final class PostgresSessionProvider implements SessionProvider {
           SharedOptions.PEER_CACHE_TTL,
           SharedOptions.LEASE,
           SharedOptions.OWNER,
+          SharedOptions.ENCRYPTION_KEY,
           POOL_SIZE);
 
   static final Set<String> OPTION_NAMES =

@@ -17,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class Schema {
 
-  /** The version this code reads and writes. */
-  static final int VERSION = 1;
+  /**
+   * The version this code reads and writes. 2 added {@code tgsession_key_vault} (encryption at
+   * rest); a version-1 database is brought to 2 by creating it.
+   */
+  static final int VERSION = 2;
 
   /** The channel of {@code LISTEN/NOTIFY} on which peer writes are announced. */
   static final String CHANNEL = "tgsession_peers";
@@ -78,6 +81,10 @@ final class Schema {
           """
           CREATE INDEX IF NOT EXISTS tgsession_username_peer
             ON tgsession_username (session, peer_id)""",
+          """
+          CREATE TABLE IF NOT EXISTS tgsession_key_vault (
+            session text PRIMARY KEY,
+            vault bytea NOT NULL)""",
           """
           CREATE TABLE IF NOT EXISTS tgsession_lease (
             session text PRIMARY KEY,

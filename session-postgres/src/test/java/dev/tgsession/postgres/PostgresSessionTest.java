@@ -185,7 +185,7 @@ class PostgresSessionTest {
                   "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
                       + schema
                       + "'"))
-          .isEqualTo("7\n");
+          .isEqualTo("8\n");
     }
 
     @Test

@@ -1,6 +1,13 @@
 package dev.tgsession.postgres;
 
 import dev.tgsession.tck.SessionTck;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 
 /** The whole TCK on a real PostgreSQL. */
@@ -15,5 +22,37 @@ class PostgresTckTest extends SessionTck {
   @Override
   protected String unavailable() {
     return PostgresTestServer.unavailableReason();
+  }
+
+  /** Every live row of the session in every table: as text, and each bytea column's raw bytes. */
+  @Override
+  protected List<byte[]> rawStore(String sessionName) {
+    String session = PostgresTestServer.RUN + "-" + sessionName;
+    List<byte[]> raw = new ArrayList<>();
+    try (Connection connection = PostgresTestServer.connect()) {
+      for (String table : PostgresTestServer.TABLES) {
+        try (PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT t::text, t.* FROM " + table + " t WHERE session = ?")) {
+          statement.setString(1, session);
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              raw.add(rows.getString(1).getBytes(StandardCharsets.UTF_8));
+              for (int column = 2; column <= rows.getMetaData().getColumnCount(); column++) {
+                if ("bytea".equals(rows.getMetaData().getColumnTypeName(column))) {
+                  byte[] bytes = rows.getBytes(column);
+                  if (bytes != null) {
+                    raw.add(bytes);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the raw rows of " + session, e);
+    }
+    return raw;
   }
 }

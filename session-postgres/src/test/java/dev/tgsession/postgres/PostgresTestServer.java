@@ -28,8 +28,9 @@ final class PostgresTestServer {
       "run" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
 
   private static final System.Logger LOG = System.getLogger(PostgresTestServer.class.getName());
-  private static final List<String> TABLES =
+  static final List<String> TABLES =
       List.of(
+          "tgsession_key_vault",
           "tgsession_username",
           "tgsession_peer",
           "tgsession_channel",

@@ -102,8 +102,36 @@ final class TdataCrypto {
     return payload;
   }
 
-  /** AES-256-IGE decryption with MTProto 1.0's key and IV from the message key (server side). */
+  /**
+   * Telegram Desktop's {@code encryptLocal}: the payload prefixed with its length + 4 (4 bytes,
+   * little-endian), padded to a multiple of 16 with {@code padding} bytes, AES-256-IGE encrypted
+   * under the key derived from the first 16 bytes of its SHA-1, which lead the result.
+   *
+   * @param random gives the padding bytes (Telegram Desktop and mtcute pad with random bytes)
+   */
+  static byte[] encryptLocal(
+      byte[] data, byte[] key, java.util.function.IntFunction<byte[]> random) {
+    int size = data.length + 4;
+    byte[] padding = (size & 15) != 0 ? random.apply(16 - (size & 15)) : new byte[0];
+    byte[] plain = new byte[size + padding.length];
+    ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).putInt(size);
+    System.arraycopy(data, 0, plain, 4, data.length);
+    System.arraycopy(padding, 0, plain, size, padding.length);
+    byte[] messageKey = Arrays.copyOf(digest("SHA-1").digest(plain), 16);
+    byte[] encrypted = ige(plain, messageKey, key, true);
+    Arrays.fill(plain, (byte) 0);
+    byte[] out = new byte[16 + encrypted.length];
+    System.arraycopy(messageKey, 0, out, 0, 16);
+    System.arraycopy(encrypted, 0, out, 16, encrypted.length);
+    return out;
+  }
+
   private static byte[] igeDecrypt(byte[] data, byte[] messageKey, byte[] authKey) {
+    return ige(data, messageKey, authKey, false);
+  }
+
+  /** AES-256-IGE with MTProto 1.0's key and IV from the message key (server side, x = 8). */
+  private static byte[] ige(byte[] data, byte[] messageKey, byte[] authKey, boolean encrypt) {
     int x = 8;
     MessageDigest sha1 = digest("SHA-1");
     byte[] a = sha1(sha1, messageKey, Arrays.copyOfRange(authKey, x, x + 32));
@@ -126,23 +154,25 @@ final class TdataCrypto {
     System.arraycopy(d, 0, iv, 24, 8);
     try {
       Cipher aes = Cipher.getInstance("AES/ECB/NoPadding");
-      aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"));
-      // IGE: x_i = D(y_i ^ x_{i-1}) ^ y_{i-1}; iv = y_0 (16 bytes) || x_0 (16 bytes)
-      byte[] previousCipher = Arrays.copyOfRange(iv, 0, 16);
-      byte[] previousPlain = Arrays.copyOfRange(iv, 16, 32);
+      aes.init(
+          encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"));
+      // IGE, iv = y_0 || x_0 (previous ciphertext, previous plaintext):
+      // encrypt y_i = E(x_i ^ y_{i-1}) ^ x_{i-1}; decrypt x_i = D(y_i ^ x_{i-1}) ^ y_{i-1}
+      byte[] previousOut = Arrays.copyOfRange(iv, encrypt ? 0 : 16, encrypt ? 16 : 32);
+      byte[] previousIn = Arrays.copyOfRange(iv, encrypt ? 16 : 0, encrypt ? 32 : 16);
       byte[] out = new byte[data.length];
       byte[] block = new byte[16];
       for (int offset = 0; offset < data.length; offset += 16) {
         for (int i = 0; i < 16; i++) {
-          block[i] = (byte) (data[offset + i] ^ previousPlain[i]);
+          block[i] = (byte) (data[offset + i] ^ previousOut[i]);
         }
-        byte[] plain = aes.doFinal(block);
+        byte[] result = aes.doFinal(block);
         for (int i = 0; i < 16; i++) {
-          plain[i] ^= previousCipher[i];
+          result[i] ^= previousIn[i];
         }
-        System.arraycopy(plain, 0, out, offset, 16);
-        previousCipher = Arrays.copyOfRange(data, offset, offset + 16);
-        previousPlain = plain;
+        System.arraycopy(result, 0, out, offset, 16);
+        previousIn = Arrays.copyOfRange(data, offset, offset + 16);
+        previousOut = result;
       }
       return out;
     } catch (GeneralSecurityException e) {

@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the accounts of a Telegram Desktop {@code tdata} folder: for each account its user, its
- * main DC and the auth key of every DC it holds one for.
+ * main DC and the auth key of every DC it holds one for; and writes such a folder ({@link
+ * #write(Path, List, char[])}).
  *
  * <p>What is read: {@code key_datas} (the local key, encrypted with a key derived from the local
  * passcode, and the list of accounts) and each account's {@code <name>s} file (its MTP
@@ -118,6 +119,55 @@ public final class TelegramDesktopData {
       return List.copyOf(accounts);
     } finally {
       Arrays.fill(localKey, (byte) 0);
+    }
+  }
+
+  /**
+   * Writes {@code accounts} as a new tdata folder, as mtcute's {@code convertToTdata} does (the
+   * folder Telegram Desktop opens, logged in to each account): {@code key_datas} with a fresh
+   * random local key, locked with {@code passcode} when one is given, and per account its MTP
+   * authorization (the self user's id, or 0 without one; the home DC as main DC; the key of every
+   * DC that has one) and an empty {@code maps} file, readable by their owner only. Nothing else of
+   * a session (peers, updates state, addresses) has a place in tdata.
+   *
+   * @param tdataDir a folder that does not exist or is empty (an existing tdata is never
+   *     overwritten)
+   * @param passcode the local passcode to set, or {@code null} (or empty) for none
+   * @throws IllegalArgumentException if there are no accounts, an account has no home key, a key
+   *     for a DC other than 1..5 or a test DC, or a bot as self user, or the folder is not empty
+   * @throws UncheckedIOException if a file cannot be written
+   */
+  public static void write(Path tdataDir, List<SessionData> accounts, char @Nullable [] passcode) {
+    java.security.SecureRandom secure = new java.security.SecureRandom();
+    write(
+        tdataDir,
+        accounts,
+        passcode,
+        n -> {
+          byte[] bytes = new byte[n];
+          secure.nextBytes(bytes);
+          return bytes;
+        });
+  }
+
+  /** {@link #write(Path, List, char[])} with the random bytes given (tests compare with mtcute). */
+  static void write(
+      Path tdataDir,
+      List<SessionData> accounts,
+      char @Nullable [] passcode,
+      java.util.function.IntFunction<byte[]> random) {
+    if (accounts.isEmpty()) {
+      throw new IllegalArgumentException(FORMAT + ": expected at least one account, found none");
+    }
+    List<TdataWriter.Authorization> authorizations = new ArrayList<>();
+    for (int i = 0; i < accounts.size(); i++) {
+      authorizations.add(TdataWriter.authorization(FORMAT, i + 1, accounts.get(i)));
+    }
+    byte[] passcodeBytes = utf8(passcode == null ? new char[0] : passcode);
+    try {
+      new TdataWriter(tdataDir, random).write(authorizations, passcodeBytes);
+    } finally {
+      Arrays.fill(passcodeBytes, (byte) 0);
     }
   }
 

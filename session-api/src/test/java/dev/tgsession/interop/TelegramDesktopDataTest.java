@@ -55,6 +55,10 @@ class TelegramDesktopDataTest {
     }
   }
 
+  static List<String> writerLayoutFolders() {
+    return List.of("one-account", "passcode-two-accounts");
+  }
+
   static Path folder(String name) {
     try {
       return Path.of(
@@ -171,6 +175,130 @@ class TelegramDesktopDataTest {
           .isInstanceOf(TelegramDesktopData.WrongPasscodeException.class)
           .hasMessageContaining("the local passcode given is wrong");
       assertThat(new String(passcode)).isEqualTo(PASSCODE);
+    }
+  }
+
+  @Nested
+  @DisplayName("writing")
+  class Writing {
+    @TempDir Path temp;
+
+    /** The random stream of the generator's SeededCrypto: SHA-256 of "seed/counter" blocks. */
+    private java.util.function.IntFunction<byte[]> seeded(String seed) {
+      int[] counter = {0};
+      return n -> {
+        byte[] out = new byte[n];
+        for (int pos = 0; pos < n; ) {
+          byte[] block =
+              TdataCrypto.digest("SHA-256")
+                  .digest(
+                      (seed + "/" + counter[0]++)
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          int count = Math.min(block.length, n - pos);
+          System.arraycopy(block, 0, out, pos, count);
+          pos += count;
+        }
+        return out;
+      };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.tgsession.interop.TelegramDesktopDataTest#writerLayoutFolders")
+    @DisplayName("with mtcute's random bytes, every file is byte for byte the one mtcute wrote")
+    void byteForByte(String name) throws IOException {
+      JsonNode folder =
+          folders().stream().filter(f -> f.get("name").asText().equals(name)).findFirst().get();
+      List<SessionData> accounts = TelegramDesktopData.read(folder(name), passcodeOf(folder));
+      Path written = temp.resolve(name);
+
+      TelegramDesktopData.write(written, accounts, passcodeOf(folder), seeded(name));
+
+      assertThat(files(written)).isEqualTo(files(folder(name)));
+      for (String file : files(folder(name))) {
+        assertThat(Files.readAllBytes(written.resolve(file)))
+            .as(file)
+            .isEqualTo(Files.readAllBytes(folder(name).resolve(file)));
+      }
+    }
+
+    @Test
+    @DisplayName("what it writes (random keys) reads back equal, passcode or not")
+    void roundTrip() {
+      List<SessionData> accounts = TelegramDesktopData.read(folder("two-accounts"), null);
+      char[] passcode = "über geheim".toCharArray();
+
+      TelegramDesktopData.write(temp.resolve("plain"), accounts, null);
+      TelegramDesktopData.write(temp.resolve("locked"), accounts, passcode);
+
+      assertThat(TelegramDesktopData.read(temp.resolve("plain"), null)).isEqualTo(accounts);
+      for (Path file : List.of(temp.resolve("plain"), temp.resolve("plain/key_datas"))) {
+        try {
+          assertThat(
+                  java.nio.file.attribute.PosixFilePermissions.toString(
+                      Files.getPosixFilePermissions(file)))
+              .as(file.toString())
+              .isEqualTo(Files.isDirectory(file) ? "rwx------" : "rw-------");
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      assertThat(TelegramDesktopData.read(temp.resolve("locked"), passcode)).isEqualTo(accounts);
+      assertThatThrownBy(() -> TelegramDesktopData.read(temp.resolve("locked"), null))
+          .isInstanceOf(TelegramDesktopData.WrongPasscodeException.class);
+    }
+
+    @Test
+    @DisplayName("refuses what tdata cannot hold, and never writes into a non-empty folder")
+    void refusals() throws IOException {
+      SessionData account = TelegramDesktopData.read(folder("one-account"), null).get(0);
+      Path target = temp.resolve("t");
+      TreeMap<Integer, DcOption> withDc7 = new TreeMap<>(account.dcOptions());
+      withDc7.put(7, account.dcOptions().get(2).withAuthKey(account.homeAuthKey().get()));
+      withDc7.put(
+          7,
+          new DcOption(
+              7, withDc7.get(2).ipv4(), withDc7.get(2).ipv6(), account.homeAuthKey().get()));
+      PeerInfo.User bot = new PeerInfo.User(42, null, true, true, null, null);
+
+      assertThatThrownBy(() -> TelegramDesktopData.write(target, List.of(), null))
+          .hasMessageContaining("expected at least one account, found none");
+      assertThatThrownBy(
+              () ->
+                  TelegramDesktopData.write(
+                      target,
+                      List.of(new SessionData(2, withDc7, account.peers(), UpdatesState.empty())),
+                      null))
+          .hasMessageContaining("found one for DC 7 in account 1");
+      assertThatThrownBy(
+              () ->
+                  TelegramDesktopData.write(
+                      target,
+                      List.of(
+                          account,
+                          new SessionData(
+                              2,
+                              account.dcOptions(),
+                              Map.of(bot.peerId(), bot),
+                              UpdatesState.empty())),
+                      null))
+          .hasMessageContaining("found the bot 42 as self user of account 2");
+      assertThatThrownBy(
+              () -> TelegramDesktopData.write(target, List.of(SessionData.empty()), null))
+          .hasMessageContaining("expected an auth key for the home DC 2");
+      assertThat(target).doesNotExist();
+      TelegramDesktopData.write(target, List.of(account), null);
+      assertThatThrownBy(() -> TelegramDesktopData.write(target, List.of(account), null))
+          .hasMessageContaining("tgsession never overwrites a tdata folder");
+    }
+
+    private List<String> files(Path dir) throws IOException {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files
+            .filter(Files::isRegularFile)
+            .map(f -> dir.relativize(f).toString())
+            .sorted()
+            .toList();
+      }
     }
   }
 

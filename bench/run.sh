@@ -137,7 +137,8 @@ fi
 [[ -e "$out/telethon.json" ]] || : >"$out/telethon.json"
 
 # What coherentRead saw (stale reads), as each fork printed it.
-grep -h '^tgsession-bench coherence: ' "$out"/jmh-*.log 2>/dev/null \
+# (JMH prints a trial's teardown output after the last iteration's line, so not at a line start.)
+grep -ho 'tgsession-bench coherence: .*' "$out"/jmh-*.log 2>/dev/null \
   | sed 's/^tgsession-bench coherence: //' >"$out/coherence.txt" || true
 GROWTH_MD=${GROWTH_MD:-bench/growth.md}
 

@@ -130,7 +130,7 @@ public abstract class RealisticBench {
     if (coherentReads > 0) {
       System.out.println(
           "tgsession-bench coherence: "
-              + getClass().getSimpleName()
+              + getClass().getSimpleName().replace("_jmhType", "")
               + " "
               + staleReads
               + " stale of "

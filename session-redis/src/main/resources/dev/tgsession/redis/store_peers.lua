@@ -178,7 +178,8 @@ local function update(id, change)
   end
 end
 
-for _, i in ipairs(claiming) do
+-- Applies one record that claims usernames, a phone or the self flag.
+local function process_claiming(i)
   local id = ARGV[i]
   local incoming = decode(ARGV[i + 2])
   local raw = redis.call('HGET', info, id)
@@ -239,6 +240,21 @@ for _, i in ipairs(claiming) do
   end
 
   redis.call('HSET', info, id, encode(merged))
+end
+
+-- A claiming record equal byte for byte to the stored one changes nothing: its claims are already
+-- in the indexes (a record holds a username, phone or the self flag exactly when the index points
+-- to it), and no other record of a reduced batch can take them. Re-caching known users with a new
+-- access hash, the common case, is then one HMGET here.
+local claiming_ids = {}
+for j, i in ipairs(claiming) do
+  claiming_ids[j] = ARGV[i]
+end
+local before = redis.call('HMGET', info, unpack(claiming_ids))
+for j, i in ipairs(claiming) do
+  if before[j] ~= ARGV[i + 2] then
+    process_claiming(i)
+  end
 end
 
 return #ARGV / 3

@@ -327,7 +327,7 @@ class RedisSessionTest {
                               new PeerInfo.User(
                                   2 + i, new PeerAuth(i), true, null, List.of("u" + i), null))));
       assertThat(caching).containsEntry("evalsha", 20L);
-      assertThat(caching.keySet()).isSubsetOf("evalsha", "hget", "hset", "hdel", "get");
+      assertThat(caching.keySet()).isSubsetOf("evalsha", "hget", "hmget", "hset", "hdel", "get");
 
       Map<String, Long> batch =
           calls(
@@ -348,6 +348,36 @@ class RedisSessionTest {
                       }));
       assertThat(lookups).containsEntry("evalsha", 30L);
       assertThat(lookups.keySet()).isSubsetOf("evalsha", "hget", "get");
+    }
+
+    @Test
+    @DisplayName(
+        "re-caching known named users with new access hashes is one HSET and one HMGET in the"
+            + " script: their records and indexes are left as they are")
+    void unchangedClaimsCostNothing() {
+      Session session = open("session=reclaim&peer-cache=0");
+      List<PeerInfo> users = new ArrayList<>();
+      for (long id = 1; id <= 100; id++) {
+        users.add(
+            new PeerInfo.User(
+                id, new PeerAuth(id), id % 20 == 0, null, List.of("n" + id), "1555" + id));
+      }
+      session.cachePeers(users);
+      List<PeerInfo> rehashed =
+          users.stream()
+              .map(
+                  p -> {
+                    PeerInfo.User u = (PeerInfo.User) p;
+                    return (PeerInfo)
+                        new PeerInfo.User(
+                            u.id(), new PeerAuth(-u.id()), u.bot(), null, u.usernames(), u.phone());
+                  })
+              .toList();
+      assertThat(calls(() -> session.cachePeers(rehashed)))
+          .isEqualTo(Map.of("evalsha", 1L, "hset", 1L, "hmget", 1L));
+      assertThat(session.peerByUsername("n40"))
+          .contains(new PeerInfo.User(40, new PeerAuth(-40), true, null, List.of("n40"), "155540"));
+      assertThat(session.peerByPhone("155541").map(PeerInfo::peerId)).contains(PeerId.user(41));
     }
 
     @Test

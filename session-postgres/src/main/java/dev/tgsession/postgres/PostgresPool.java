@@ -43,10 +43,10 @@ final class PostgresPool {
    * @throws SessionStorageException if the server cannot be reached
    * @throws IncompatibleSessionException if the database holds a newer schema
    */
-  static synchronized PostgresPool acquire(PostgresTarget target) {
+  static synchronized PostgresPool acquire(PostgresTarget target, String session) {
     PostgresPool pool = POOLS.get(target);
     if (pool == null) {
-      pool = open(target);
+      pool = open(target, session);
       POOLS.put(target, pool);
     }
     pool.references++;
@@ -118,7 +118,7 @@ final class PostgresPool {
     return target;
   }
 
-  private static PostgresPool open(PostgresTarget target) {
+  private static PostgresPool open(PostgresTarget target, String session) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("tgsession-postgres-" + NUMBER.incrementAndGet());
     config.setJdbcUrl(target.jdbcUrl());
@@ -133,7 +133,9 @@ final class PostgresPool {
     } catch (RuntimeException e) {
       throw new SessionStorageException(
           target
-              + " failed to connect: "
+              + " failed to connect for session "
+              + session
+              + ": "
               + causeOf(e)
               + "; check that the server is running and the user, password and database are right",
           e);
@@ -156,7 +158,12 @@ final class PostgresPool {
     } catch (SQLException e) {
       dataSource.close();
       throw new SessionStorageException(
-          target + " failed to create or check the tgsession tables: " + causeOf(e), e);
+          target
+              + " failed to create or check the tgsession tables for session "
+              + session
+              + ": "
+              + causeOf(e),
+          e);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;

@@ -66,7 +66,7 @@ final class PostgresSession extends AbstractSession {
    */
   static PostgresSession open(
       PostgresTarget target, String name, String description, PeerCache peerCache) {
-    PostgresPool pool = PostgresPool.acquire(target);
+    PostgresPool pool = PostgresPool.acquire(target, name);
     NotifiedPeerCache cache =
         peerCache == PeerCache.none() ? null : new NotifiedPeerCache(peerCache);
     PostgresSession session = new PostgresSession(pool, name, description, cache);

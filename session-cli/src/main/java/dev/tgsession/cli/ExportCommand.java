@@ -6,6 +6,7 @@ import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.interop.TelegramDesktopData;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -13,8 +14,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -23,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(
-    header = "Write a session as a string session or as tgsession-export/1 JSON.",
+    header = "Write a session as a string session, tgsession-export/1 JSON or a tdata folder.",
     name = "export",
     description = {
       "%nWrites a session in another format, to standard output or to --out FILE (created readable by its owner only).",
@@ -39,7 +42,9 @@ final class ExportCommand extends SessionCommand {
       required = true,
       paramLabel = "FORMAT",
       converter = SessionFormat.ExportConverter.class,
-      description = "telethon-string, pyrogram-string, gramjs-string, mtcute-string or json.")
+      description =
+          "telethon-string, pyrogram-string, gramjs-string, mtcute-string, json or tdata (a folder:"
+              + " needs --out DIR).")
   SessionFormat format;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Write to FILE, not standard output.")
@@ -51,8 +56,26 @@ final class ExportCommand extends SessionCommand {
       description = "The api_id a Pyrogram string carries (required for pyrogram-string).")
   @Nullable Integer apiId;
 
+  @Option(
+      names = "--passcode-file",
+      paramLabel = "FILE",
+      description =
+          "tdata: the file holding the local passcode to lock the folder with (- for standard"
+              + " input); one trailing line break is ignored.")
+  @Nullable String passcodeFile;
+
   @Override
   public Integer call() throws IOException {
+    if (format != SessionFormat.TDATA && passcodeFile != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "expected --passcode-file only with --format tdata, found it with " + format);
+    }
+    if (format == SessionFormat.TDATA && outFile == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "expected --out DIR with --format tdata (a tdata export is a folder), found none");
+    }
     if (format == SessionFormat.PYROGRAM_STRING && apiId == null) {
       throw new ParameterException(
           spec.commandLine(),
@@ -67,11 +90,46 @@ final class ExportCommand extends SessionCommand {
     try (Session session = openExisting(uri)) {
       if (format == SessionFormat.JSON) {
         exportJson(session);
+      } else if (format == SessionFormat.TDATA) {
+        exportTdata(session, Objects.requireNonNull(outFile));
       } else {
         exportString(session);
       }
     }
     return 0;
+  }
+
+  private void exportTdata(Session session, Path dir) throws IOException {
+    Map<PeerId, PeerInfo> peers = new java.util.HashMap<>();
+    Optional<PeerInfo> self = session.peer(PeerId.selfUser());
+    self.ifPresent(user -> peers.put(user.peerId(), user));
+    SessionData data =
+        new SessionData(session.homeDcId(), session.dcOptions(), peers, UpdatesState.empty());
+    char[] passcode = passcodeFile == null ? null : TdataImport.passcode(passcodeFile, root);
+    try {
+      TelegramDesktopData.write(dir, List.of(data), passcode);
+    } finally {
+      if (passcode != null) {
+        Arrays.fill(passcode, '\0');
+      }
+    }
+    List<Integer> keyed =
+        session.dcOptions().values().stream()
+            .filter(o -> o.authKey() != null)
+            .map(DcOption::id)
+            .toList();
+    long otherPeers = session.peerCount() - (self.isPresent() ? 1 : 0);
+    err()
+        .printf(
+            "note: tdata carries the home DC, the auth keys (here of DCs %s) and the self user's"
+                + " id%s; this export drops %s and the updates state%n",
+            keyed,
+            self.isPresent() ? "" : " (none is cached: the folder's account has user id 0)",
+            InfoCommand.plural(otherPeers, "peer"));
+    err()
+        .printf(
+            "wrote a Telegram Desktop tdata folder to %s%s (readable by you only)%n",
+            dir, passcode == null ? "" : ", locked with the local passcode");
   }
 
   private void exportJson(Session session) throws IOException {

@@ -13,7 +13,7 @@ enum SessionFormat {
   GRAMJS_STRING("gramjs-string", true),
   JSON("json", true),
   MTCUTE_STRING("mtcute-string", true),
-  TDATA("tdata", false);
+  TDATA("tdata", true);
 
   private final String label;
   private final boolean exportable;
@@ -60,10 +60,8 @@ enum SessionFormat {
                   + labels(true)
                   + ", found '"
                   + text
-                  + (format == TDATA
-                      ? "': tgsession reads Telegram Desktop tdata folders but does not write them"
-                      : "': tgsession reads Telethon files but does not write them"
-                          + " (copy to an sqlite: session instead)"));
+                  + "': tgsession reads Telethon files but does not write them"
+                  + " (copy to an sqlite: session instead)");
         }
         return format;
       }

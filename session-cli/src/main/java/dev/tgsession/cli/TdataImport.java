@@ -50,7 +50,7 @@ final class TdataImport {
           "expected --account N with N = 1 or more (1 = the first account), found " + account);
     }
     Path dir = Path.of(source);
-    char[] passcode = passcodeFile == null ? null : passcode(passcodeFile);
+    char[] passcode = passcodeFile == null ? null : passcode(passcodeFile, command.root);
     List<TelegramDesktopData.Account> accounts;
     try {
       accounts = TelegramDesktopData.readAccounts(dir, passcode);
@@ -139,10 +139,10 @@ final class TdataImport {
   }
 
   /** The passcode from FILE or standard input, without one trailing line break. */
-  private char[] passcode(String file) throws IOException {
+  static char[] passcode(String file, Tgsession root) throws IOException {
     byte[] bytes;
     if (file.equals("-")) {
-      InputStream stdin = command.root.terminal().stdin();
+      InputStream stdin = root.terminal().stdin();
       bytes = stdin.readAllBytes();
     } else {
       try {
@@ -171,7 +171,7 @@ final class TdataImport {
         Arrays.fill(chars.array(), '\0');
       }
       if (passcode.length >= 4) {
-        command.root.secret(new String(passcode));
+        root.secret(new String(passcode));
       }
       return passcode;
     } catch (CharacterCodingException e) {

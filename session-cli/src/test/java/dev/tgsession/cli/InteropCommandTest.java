@@ -309,13 +309,69 @@ class InteropCommandTest {
     }
 
     @Test
-    @DisplayName("tdata cannot be an export format")
-    void noExport() {
-      Cli.Result result = run("export", "shared-memory:x", "--format", "tdata");
+    @DisplayName("export --format tdata writes a folder Telegram Desktop's layout, read back equal")
+    void exportTdata() throws IOException {
+      Path folder = TDATA.resolve("two-accounts");
+      assertThat(
+              run("import", "tdata", folder.toString(), "shared-memory:src", "--account", "2")
+                  .exitCode())
+          .isZero();
+      Path passcode = dir.resolve("passcode.txt");
+      Files.writeString(passcode, PASSCODE + "\r\n", StandardCharsets.UTF_8);
 
-      assertThat(result.exitCode()).isEqualTo(2);
-      assertThat(result.err())
-          .contains("tgsession reads Telegram Desktop tdata folders but does not write them");
+      Cli.Result plain =
+          run(
+              "export",
+              "shared-memory:src",
+              "--format",
+              "tdata",
+              "--out",
+              dir.resolve("p").toString());
+      Cli.Result locked =
+          run(
+              "export",
+              "shared-memory:src",
+              "--format",
+              "tdata",
+              "--out",
+              dir.resolve("l").toString(),
+              "--passcode-file",
+              passcode.toString());
+      Cli.Result again =
+          run(
+              "export",
+              "shared-memory:src",
+              "--format",
+              "tdata",
+              "--out",
+              dir.resolve("p").toString());
+
+      SessionData expected = TelegramDesktopData.read(folder, null).get(1);
+      assertThat(plain.exitCode()).as("%s", plain).isZero();
+      assertThat(plain.err())
+          .contains("note: tdata carries the home DC, the auth keys (here of DCs [1, 4, 5])")
+          .contains("wrote a Telegram Desktop tdata folder to");
+      assertThat(plain.out()).isEmpty();
+      assertThat(TelegramDesktopData.read(dir.resolve("p"), null)).containsExactly(expected);
+      assertThat(locked.exitCode()).as("%s", locked).isZero();
+      assertThat(locked.err()).contains("locked with the local passcode");
+      assertThat(TelegramDesktopData.read(dir.resolve("l"), PASSCODE.toCharArray()))
+          .containsExactly(expected);
+      assertThat(again.exitCode()).isEqualTo(1);
+      assertThat(again.err()).contains("tgsession never overwrites a tdata folder");
+    }
+
+    @Test
+    @DisplayName("export --format tdata needs --out; --passcode-file goes with tdata only")
+    void exportUsage() {
+      Cli.Result noOut = run("export", "shared-memory:x", "--format", "tdata");
+      Cli.Result stray =
+          run("export", "shared-memory:x", "--format", "json", "--passcode-file", "p.txt");
+
+      assertThat(noOut.exitCode()).isEqualTo(2);
+      assertThat(noOut.err()).contains("expected --out DIR with --format tdata");
+      assertThat(stray.exitCode()).isEqualTo(2);
+      assertThat(stray.err()).contains("expected --passcode-file only with --format tdata");
     }
   }
 }

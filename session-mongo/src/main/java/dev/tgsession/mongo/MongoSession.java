@@ -221,7 +221,7 @@ final class MongoSession extends AbstractSession {
     Document document =
         call(
             "read peer " + id,
-            () -> peers.find(Filters.eq(ID, PeerDocuments.id(session, id))).first());
+            () -> peers.find(PeerDocuments.byId(session, id.botApiDialogId())).first());
     return document == null ? null : PeerDocuments.decode(document, description());
   }
 
@@ -253,13 +253,12 @@ final class MongoSession extends AbstractSession {
    * that it still holds the name.
    */
   private @Nullable PeerInfo holder(String what, Document nameId) {
-    Document name = call(what, () -> names.find(Filters.eq(NameDocuments.ID, nameId)).first());
+    Document name = call(what, () -> names.find(NameDocuments.byId(nameId)).first());
     if (name == null) {
       return null;
     }
     long owner = name.get(NameDocuments.OWNER, Number.class).longValue();
-    Document document =
-        call(what, () -> peers.find(Filters.eq(ID, PeerDocuments.id(session, owner))).first());
+    Document document = call(what, () -> peers.find(PeerDocuments.byId(session, owner)).first());
     return document == null ? null : PeerDocuments.decode(document, description());
   }
 
@@ -322,7 +321,7 @@ final class MongoSession extends AbstractSession {
 
   /** The filter of a peer's document: its {@code _id}, nothing else. */
   private Bson byId(PeerInfo peer) {
-    return Filters.eq(ID, PeerDocuments.id(session, peer.peerId()));
+    return PeerDocuments.byId(session, peer.peerId().botApiDialogId());
   }
 
   /** Reads the holders of the claimed names, then writes the peers and the names (see above). */
@@ -346,14 +345,13 @@ final class MongoSession extends AbstractSession {
           peerWrites.add(
               new UpdateOneModel<>(
                   Filters.and(
-                      Filters.eq(ID, PeerDocuments.id(session, previous)),
-                      Filters.eq(PHONE, claim.phone())),
+                      PeerDocuments.byId(session, previous), Filters.eq(PHONE, claim.phone())),
                   Updates.unset(PHONE)));
         }
       }
       nameWrites.add(
           new UpdateOneModel<>(
-              Filters.eq(NameDocuments.ID, claim.nameId()),
+              NameDocuments.byId(claim.nameId()),
               Updates.set(NameDocuments.OWNER, claim.claimer()),
               UPSERT));
     }
@@ -361,8 +359,7 @@ final class MongoSession extends AbstractSession {
         (previous, usernames) ->
             peerWrites.add(
                 new UpdateOneModel<>(
-                    Filters.eq(ID, PeerDocuments.id(session, previous)),
-                    Updates.pullAll(USERNAMES, usernames))));
+                    PeerDocuments.byId(session, previous), Updates.pullAll(USERNAMES, usernames))));
     if (claims.selfClaimer != null) {
       peerWrites.add(
           new UpdateManyModel<>(

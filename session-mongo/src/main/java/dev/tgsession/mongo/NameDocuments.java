@@ -1,5 +1,7 @@
 package dev.tgsession.mongo;
 
+import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.bson.Document;
 
 /**
@@ -28,6 +30,13 @@ final class NameDocuments {
   /** The {@code _id} of a (normalized) username of a session. */
   static Document username(String session, String username) {
     return new Document("s", session).append("u", username);
+  }
+
+  /** The filter {@code {_id: nameId}} of a name document, as BSON (no codec looked up). */
+  static BsonDocument byId(Document nameId) {
+    BsonDocument id = new BsonDocument();
+    nameId.forEach((key, value) -> id.append(key, new BsonString((String) value)));
+    return new BsonDocument(ID, id);
   }
 
   /** The {@code _id} of a (normalized) phone number of a session. */

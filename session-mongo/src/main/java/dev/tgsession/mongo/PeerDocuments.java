@@ -7,6 +7,11 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import java.util.List;
 import java.util.Locale;
+import org.bson.BsonArray;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonInt64;
+import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -54,45 +59,57 @@ final class PeerDocuments {
   }
 
   /**
+   * The filter {@code {_id: {s: session, p: dialogId}}}, built as BSON: the hot paths then look up
+   * no codec to encode it.
+   */
+  static BsonDocument byId(String session, long dialogId) {
+    return new BsonDocument(
+        ID, new BsonDocument("s", new BsonString(session)).append("p", new BsonInt64(dialogId)));
+  }
+
+  /**
    * The merge of {@code peer} into its document as one update: {@code $set} of the known (non-null)
    * components only, so a null keeps what is stored; {@code $currentDate} stamps a self claim.
    */
   static Bson mergeUpdate(PeerInfo peer) {
-    Document set = new Document(KIND, kindName(peer));
-    Document stamps = new Document();
+    BsonDocument set = new BsonDocument(KIND, new BsonString(kindName(peer)));
+    BsonDocument update = new BsonDocument("$set", set);
     if (peer instanceof PeerInfo.User user) {
       putAuth(set, user.auth());
       if (user.bot() != null) {
-        set.append(BOT, user.bot());
+        set.append(BOT, BsonBoolean.valueOf(user.bot()));
       }
       if (user.self() != null) {
-        set.append(SELF, user.self());
+        set.append(SELF, BsonBoolean.valueOf(user.self()));
         if (user.self()) {
-          stamps.append(SELF_AT, new Document("$type", "timestamp"));
+          update.append(
+              "$currentDate",
+              new BsonDocument(SELF_AT, new BsonDocument("$type", new BsonString("timestamp"))));
         }
       }
       if (user.phone() != null) {
-        set.append(PHONE, user.phone());
+        set.append(PHONE, new BsonString(user.phone()));
       }
     } else if (peer instanceof PeerInfo.Channel channel) {
       putAuth(set, channel.auth());
       if (channel.kind() != null) {
-        set.append(CHANNEL_KIND, channel.kind().name().toLowerCase(Locale.ROOT));
+        set.append(CHANNEL_KIND, new BsonString(channel.kind().name().toLowerCase(Locale.ROOT)));
       }
     }
-    if (peer.usernames() != null) {
-      set.append(USERNAMES, peer.usernames());
-    }
-    Document update = new Document("$set", set);
-    if (!stamps.isEmpty()) {
-      update.append("$currentDate", stamps);
+    List<String> usernames = peer.usernames();
+    if (usernames != null) {
+      BsonArray array = new BsonArray(usernames.size());
+      for (String username : usernames) {
+        array.add(new BsonString(username));
+      }
+      set.append(USERNAMES, array);
     }
     return update;
   }
 
-  private static void putAuth(Document set, @Nullable PeerAuth auth) {
+  private static void putAuth(BsonDocument set, @Nullable PeerAuth auth) {
     if (auth != null) {
-      set.append(HASH, auth.accessHash());
+      set.append(HASH, new BsonInt64(auth.accessHash()));
     }
   }
 

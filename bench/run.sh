@@ -12,6 +12,7 @@
 #   SUITES      which suites to run (default: easy realistic lease): easy = SessionBench* against
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
 #               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost
+#   RUN_NOTE    a sentence for results.md about the run (e.g. what else loaded the machine)
 #   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
 #               by bench/growth.sh; not re-measured here: it takes long)
 set -euo pipefail
@@ -145,7 +146,7 @@ GROWTH_MD=${GROWTH_MD:-bench/growth.md}
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
 finished=$(date +%s)
 export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_OS RUN_LOAD_BEFORE \
-  RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
+  RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
 RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline, the write pairs twice)"
@@ -169,6 +170,9 @@ if [[ $RUN_MONGO_SERVER == EMULATOR* ]]; then
 fi
 RUN_REDIS=$(redis-server --version | sed 's/^Redis server //')
 RUN_COHERENCE=$(cat "$out/coherence.txt")
+RUN_NOTE=${RUN_NOTE:-}
+RUN_PGJDBC=$(prop postgresql.version)
+RUN_POSTGRES=$(psql -h 127.0.0.1 -U postgres -At -c 'SHOW server_version' postgres 2>/dev/null || true)
 RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)
 
 /usr/bin/python3 - "$out/env.json" <<'PY'
@@ -181,6 +185,9 @@ keys = {
     "mongodb_driver": "RUN_MONGODB", "mongo_java_server": "RUN_MONGO_SERVER", "redis_server": "RUN_REDIS",
 }
 env = {k: os.environ.get(v, "") for k, v in keys.items()}
+env["note"] = os.environ.get("RUN_NOTE", "")
+env["pgjdbc"] = os.environ.get("RUN_PGJDBC", "")
+env["postgres_server"] = os.environ.get("RUN_POSTGRES", "")
 env["coherence"] = [line for line in os.environ.get("RUN_COHERENCE", "").splitlines() if line.strip()]
 env["growth_md"] = os.environ.get("RUN_GROWTH_MD", "")
 json.dump(env, open(sys.argv[1], "w"), indent=1)

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * {@code mongod} from the PATH; loopback addresses only) in a database of its own, else the in-JVM
  * emulator ({@code de.bwaldvogel:mongo-java-server}, not MongoDB) on a free loopback port. Which
  * one is printed as a {@value #MONGO_SERVER_LINE} line, which {@code bench/run.sh} puts in the
- * results. Closing the store stops the server, drops the database, deletes the files.
+ * results. PostgreSQL gets a database of its own on the local server ({@link PostgresServer}).
+ * Closing the store stops the server, drops the database, deletes the files.
  */
 final class Store implements AutoCloseable {
 

@@ -68,7 +68,8 @@ final class PeerRows {
       claimed AS (
         INSERT INTO tgsession_username (session, username, peer_id)
         SELECT ?, username, peer_id FROM claim
-        ON CONFLICT (session, username) DO UPDATE SET peer_id = EXCLUDED.peer_id),
+        ON CONFLICT (session, username) DO UPDATE SET peer_id = EXCLUDED.peer_id
+        WHERE tgsession_username.peer_id <> EXCLUDED.peer_id),
       ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
       """
           + ANNOUNCE_IDS;
@@ -99,7 +100,10 @@ final class PeerRows {
   /** Serialises the claiming writers of one session (their claims read what others write). */
   static final String LOCK_SESSION = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
-  /** Merges the batch (null keeps, non-null replaces) and announces it, in one statement. */
+  /**
+   * Merges the batch (null keeps, non-null replaces) and, when any row changed, announces it, in
+   * one statement.
+   */
   static final String UPSERT_AND_NOTIFY =
       """
       WITH up AS (
@@ -114,8 +118,14 @@ final class PeerRows {
           kind = COALESCE(EXCLUDED.kind, t.kind),
           usernames = COALESCE(EXCLUDED.usernames, t.usernames),
           phone = COALESCE(EXCLUDED.phone, t.phone)
-        RETURNING 1)
-      SELECT count(*), pg_notify(?, ?) FROM up""";
+        -- A peer cached again as it is stored (the common case) writes no new row version.
+        WHERE (t.hash, t.bot, t.self, t.kind, t.usernames, t.phone) IS DISTINCT FROM
+              (COALESCE(EXCLUDED.hash, t.hash), COALESCE(EXCLUDED.bot, t.bot),
+               COALESCE(EXCLUDED.self, t.self), COALESCE(EXCLUDED.kind, t.kind),
+               COALESCE(EXCLUDED.usernames, t.usernames), COALESCE(EXCLUDED.phone, t.phone))
+        RETURNING 1),
+      changed AS (SELECT count(*) AS n FROM up)
+      SELECT n, pg_notify(?, ?) FROM changed WHERE n > 0""";
 
   private PeerRows() {}
 

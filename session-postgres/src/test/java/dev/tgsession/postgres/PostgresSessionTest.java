@@ -214,6 +214,40 @@ class PostgresSessionTest {
   }
 
   @Nested
+  @DisplayName("writes")
+  class Writes {
+
+    private String xmin(String session, long peerId) throws SQLException {
+      return query(
+          "SELECT xmin FROM tgsession_peer WHERE session = '"
+              + PostgresTestServer.RUN
+              + "-"
+              + session
+              + "' AND peer_id = "
+              + peerId);
+    }
+
+    @Test
+    @DisplayName("a peer cached again as it is stored writes no new row version")
+    void unchangedPeerNotRewritten() throws SQLException {
+      Session session = open(PostgresTestServer.uri("rewrite"));
+      PeerInfo.User user =
+          new PeerInfo.User(8, new PeerAuth(8), true, null, List.of("eight"), "15550008");
+      session.cachePeer(user);
+      String before = xmin("rewrite", 8);
+      session.cachePeer(user);
+      session.cachePeer(new PeerInfo.User(8, null, null, null, null, null));
+      session.cachePeers(List.of(user, PeerInfo.User.of(9, 9)));
+      assertThat(xmin("rewrite", 8)).isEqualTo(before);
+      session.cachePeer(new PeerInfo.User(8, new PeerAuth(88), null, null, null, null));
+      assertThat(xmin("rewrite", 8)).isNotEqualTo(before);
+      assertThat(session.peer(PeerId.user(8)).orElseThrow())
+          .isEqualTo(
+              new PeerInfo.User(8, new PeerAuth(88), true, null, List.of("eight"), "15550008"));
+    }
+  }
+
+  @Nested
   @DisplayName("usernames")
   class Usernames {
 

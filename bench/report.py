@@ -506,7 +506,7 @@ def main():
         "phone, bot flag) with a new access hash, as an update does. Paths: `batch100Named` (write, "
         "names: 100 stored users re-cached), `batch100New` (write, names: 100 users never seen), "
         "`singleNamed` (one stored user), `coldPeer` (cold: 50,000 peers stored, 10,000 on the Mongo "
-        "emulator; a fresh instance per iteration, so its peer cache starts empty, reads 50,000 "
+        "emulator; a fresh instance per iteration, so its peer cache starts empty, reads 20,000 "
         "(sqlite), 10,000 (postgres, redis) or 2,000 (mongo) distinct ones once each in a shuffled "
         "order: every read misses; JMH single shots, shown as reads/s), `warmPeer` (warm: the 5,000 "
         "stored peers read once before measuring, then cycled over: every read a hit where the "

@@ -12,6 +12,8 @@
 #   SUITES      which suites to run (default: easy realistic lease): easy = SessionBench* against
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
 #               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost
+#   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
+#   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 2)
 #   RUN_NOTE    a sentence for results.md about the run (e.g. what else loaded the machine)
 #   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
 #               by bench/growth.sh; not re-measured here: it takes long)
@@ -103,7 +105,7 @@ for backend in $BACKENDS; do
     ours='\.SessionBench\.' ours4t='\.SessionBench4T\.' base="\\.$driver\\."
     # The write pairs, whose targets (>= 0.9x) sit within this machine's noise, run twice
     # (baseline, ours, baseline, ours); report.py pools both runs' iterations.
-    for round in 1 2; do
+    for round in $(seq 1 "${ROUNDS:-2}"); do
       jmh "$backend-single-$round" "${ours}(cachePeerNew|cachePeerExisting)\$|${base}${single}\$" "$backend"
       jmh "$backend-batch-$round" "${ours}cachePeers100\$|${base}${batch}\$" "$backend"
       jmh "$backend-state-$round" "${ours}setUpdateStatePrimary\$|${base}${state}\$" "$backend"
@@ -118,8 +120,9 @@ for backend in $BACKENDS; do
   # The realistic workload: <Backend>Realistic.<method> beside <Backend>Raw.<method>, one JMH run
   # per method; the named batch (target 0.7x) twice, interleaved, pooled like the write pairs.
   if has_suite realistic && [[ -n $class ]]; then
-    for method in batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed \
-      batch100New coherentRead batch100Named; do
+    methods="batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed batch100New coherentRead"
+    for _ in $(seq 2 "${REAL_ROUNDS:-2}"); do methods="$methods batch100Named"; done
+    for method in $methods; do
       n=1
       while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
       jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" ""
@@ -149,7 +152,7 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline, the write pairs twice)"
+RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-2}x, pooled)"
 RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH and Telethon)"
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)

@@ -20,7 +20,7 @@ public class SqliteRealistic extends RealisticBench {
   static final int COLD_STORED = 50_000;
 
   /** Cold reads per iteration, each of another peer, by a fresh instance. */
-  static final int COLD_READS = 50_000;
+  static final int COLD_READS = 20_000;
 
   @Override
   String backend() {

@@ -119,14 +119,24 @@ enum PeerSql implements Sql {
   /** Takes a phone from every other user. ?1 phone, ?2 id. */
   RELEASE_PHONE("UPDATE tgsession_peer SET phone = NULL WHERE phone = ?1 AND peer_id <> ?2"),
 
-  /** Forgets a peer's usernames before its new list is written. */
-  DELETE_USERNAMES("DELETE FROM tgsession_username WHERE peer_id = ?"),
+  /**
+   * Forgets the usernames a peer no longer carries before its new list is claimed. ?1 id, ?2 the
+   * new list joined by spaces (usernames hold none). Names it keeps are left alone: re-caching a
+   * peer with the same names writes nothing here.
+   */
+  DELETE_LOST_USERNAMES(
+      "DELETE FROM tgsession_username WHERE peer_id = ?1"
+          + " AND instr(' ' || ?2 || ' ', ' ' || username || ' ') = 0"),
 
-  /** Gives a username to a peer, taking it from any other. ?1 username, ?2 id, ?3 position. */
+  /**
+   * Gives a username to a peer, taking it from any other; no write when it already holds it at that
+   * position. ?1 username, ?2 id, ?3 position.
+   */
   CLAIM_USERNAME(
       "INSERT INTO tgsession_username (username, peer_id, position) VALUES (?1, ?2, ?3)"
           + " ON CONFLICT (username) DO UPDATE SET"
-          + " peer_id = excluded.peer_id, position = excluded.position");
+          + " peer_id = excluded.peer_id, position = excluded.position"
+          + " WHERE peer_id IS NOT excluded.peer_id OR position IS NOT excluded.position");
 
   private final String text;
 
@@ -144,6 +154,7 @@ enum PeerSql implements Sql {
     static final String USER_IDS = " BETWEEN 1 AND " + 0xFF_FFFF_FFFFL;
 
     /** What is wrong with a row's stored types (NULL when nothing): "table.column = value". */
+    /** What is wrong with a row's stored types (NULL when nothing): "table.column = value". */
     static final String DAMAGE =
         "CASE WHEN typeof(pi.hash) NOT IN ('integer', 'null')"
             + " THEN 'peer_info.hash = ' || substr(quote(pi.hash), 1, 40)"
@@ -158,15 +169,28 @@ enum PeerSql implements Sql {
             + " THEN 'tgsession_peer.bot = ' || substr(quote(tp.bot), 1, 40)"
             + " WHEN typeof(tp.self) NOT IN ('integer', 'null') OR tp.self NOT IN (0, 1)"
             + " THEN 'tgsession_peer.self = ' || substr(quote(tp.self), 1, 40)"
-            + " WHEN typeof(tp.phone) NOT IN ('text', 'null')"
-            + " THEN 'tgsession_peer.phone = ' || substr(quote(tp.phone), 1, 40) END ";
+            + " WHEN typeof(tp.phone) NOT IN ('text', 'null') OR instr(tp.phone, '|') > 0"
+            + " THEN 'tgsession_peer.phone = ' || substr(quote(tp.phone), 1, 40) END";
 
+    /**
+     * Two columns: the peer id, and everything else packed in one text (each result column costs
+     * the driver a native call and a name conversion per query): {@code !damage} when the row holds
+     * what neither grammers nor we write (see {@link #DAMAGE}); else {@code hash|subtype|} for a
+     * row of grammers' alone, {@code hash|subtype|ABS|phone|names} with ours: A ambient 0/1, B bot
+     * and S self 0/1/- (unknown), names empty (unknown) or {@code +} followed by the usernames
+     * joined by spaces, in order.
+     */
     static final String COLUMNS =
-        "SELECT pi.peer_id, pi.hash, pi.subtype, tp.peer_id, tp.ambient, tp.bot, tp.self,"
-            + " tp.phone, tp.usernames, CASE WHEN tp.usernames THEN"
-            + " (SELECT group_concat(n.username, ' ' ORDER BY n.position)"
-            + " FROM tgsession_username n WHERE n.peer_id = pi.peer_id) END, "
-            + DAMAGE;
+        "SELECT pi.peer_id, coalesce('!' || "
+            + DAMAGE
+            + ", coalesce(pi.hash, '') || '|' || coalesce(pi.subtype, '') || '|'"
+            + " || CASE WHEN tp.peer_id IS NULL THEN '' ELSE"
+            + " tp.ambient || coalesce(tp.bot, '-') || coalesce(tp.self, '-')"
+            + " || '|' || coalesce(tp.phone, '') || '|'"
+            + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT"
+            + " group_concat(n.username, ' ' ORDER BY n.position) FROM tgsession_username n"
+            + " WHERE n.peer_id = pi.peer_id), '') ELSE '' END END) ";
+
     static final String FROM_PEERS =
         "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";
 

@@ -4,6 +4,7 @@ import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.PeerKind;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -121,9 +122,10 @@ final class PeerTable {
     statement.setInt(4, channel.usernames() == null ? 0 : 1);
   }
 
-  /** Reads the current row of a result of the peer queries of {@link PeerSql}. */
+  /** Reads the current row of a peer query of {@link PeerSql} (id, packed rest). */
   static PeerInfo decode(ResultSet row) throws SQLException {
     long dialogId = row.getLong(1);
+    String packed = row.getString(2);
     PeerId id;
     try {
       id = new PeerId(dialogId);
@@ -131,55 +133,66 @@ final class PeerTable {
       throw new IncompatibleSessionException(
           "expected peer_info.peer_id to be a Bot API dialog id, found " + dialogId, e);
     }
-    String damage = row.getString(11);
-    if (damage != null) {
+    if (packed.startsWith("!")) {
       throw new IncompatibleSessionException(
           "expected the stored types of grammers and tgsession (integers, 0 or 1 for flags, text"
               + " for a phone) in the row of peer_id "
               + dialogId
               + ", found "
-              + damage
+              + packed.substring(1)
               + "; the file was written by something else: restore it from a backup");
     }
-    if (id.kind() == dev.tgsession.PeerKind.CHAT) {
+    if (id.kind() == PeerKind.CHAT) {
       return new PeerInfo.Chat(id.bareId());
     }
-    long hash = row.getLong(2);
-    boolean hashKnown = !row.wasNull();
-    int subtype = row.getInt(3);
-    boolean subtypeKnown = !row.wasNull();
+    int bar1 = packed.indexOf('|');
+    int bar2 = packed.indexOf('|', bar1 + 1);
+    boolean hashKnown = bar1 > 0;
+    long hash = hashKnown ? Long.parseLong(packed, 0, bar1, 10) : 0;
+    boolean subtypeKnown = bar2 > bar1 + 1;
+    int subtype = subtypeKnown ? Integer.parseInt(packed, bar1 + 1, bar2, 10) : 0;
     if (subtypeKnown && !validSubtype(id, subtype)) {
       throw new IncompatibleSessionException(
           "expected peer_info.subtype of peer_id "
               + dialogId
               + " to be "
-              + (id.kind() == dev.tgsession.PeerKind.CHANNEL
+              + (id.kind() == PeerKind.CHANNEL
                   ? "NULL, 4, 8 or 12 (a channel)"
                   : "NULL, 1, 2 or 3 (a user)")
               + ", found "
               + subtype
               + "; the file was written by something else: restore it from a backup");
     }
-    row.getLong(4);
-    boolean ours = !row.wasNull();
-    boolean ambient = ours && row.getInt(5) == 1;
+    boolean ours = packed.length() > bar2 + 1;
+    boolean ambient = ours && packed.charAt(bar2 + 1) == '1';
     PeerAuth auth = hashKnown ? new PeerAuth(hash) : ambient ? PeerAuth.AMBIENT : null;
+    Boolean bot = null;
+    Boolean self = null;
+    String phone = null;
     List<String> usernames = null;
-    if (ours && row.getInt(9) == 1) {
-      String joined = row.getString(10);
-      usernames = joined == null ? List.of() : Arrays.asList(joined.split(" "));
+    if (ours) {
+      bot = flag(packed.charAt(bar2 + 2));
+      self = flag(packed.charAt(bar2 + 3));
+      int bar3 = bar2 + 4;
+      int bar4 = packed.indexOf('|', bar3 + 1);
+      if (bar4 > bar3 + 1) {
+        phone = packed.substring(bar3 + 1, bar4);
+      }
+      if (packed.length() > bar4 + 1) {
+        usernames =
+            packed.length() == bar4 + 2
+                ? List.of()
+                : Arrays.asList(packed.substring(bar4 + 2).split(" "));
+      }
     }
     try {
-      if (id.kind() == dev.tgsession.PeerKind.CHANNEL) {
+      if (id.kind() == PeerKind.CHANNEL) {
         return new PeerInfo.Channel(
             id.bareId(),
             auth,
             GrammersEncoding.channelKind(subtypeKnown ? subtype : null),
             usernames);
       }
-      Boolean bot = nullableFlag(row, 6);
-      Boolean self = nullableFlag(row, 7);
-      String phone = ours ? row.getString(8) : null;
       int ourBits = (Boolean.TRUE.equals(bot) ? 2 : 0) | (Boolean.TRUE.equals(self) ? 1 : 0);
       if (!ours || ourBits != (subtypeKnown ? subtype : 0)) {
         // grammers wrote (or rewrote) this row: read the flags as grammers does
@@ -193,8 +206,12 @@ final class PeerTable {
     }
   }
 
+  private static @Nullable Boolean flag(char stored) {
+    return stored == '-' ? null : stored == '1';
+  }
+
   private static boolean validSubtype(PeerId id, int subtype) {
-    if (id.kind() == dev.tgsession.PeerKind.CHANNEL) {
+    if (id.kind() == PeerKind.CHANNEL) {
       return subtype == 0
           || subtype == GrammersEncoding.SUBTYPE_MEGAGROUP
           || subtype == GrammersEncoding.SUBTYPE_BROADCAST
@@ -202,11 +219,6 @@ final class PeerTable {
     }
     return subtype >= 0
         && subtype <= (GrammersEncoding.SUBTYPE_SELF | GrammersEncoding.SUBTYPE_BOT);
-  }
-
-  private static @Nullable Boolean nullableFlag(ResultSet row, int column) throws SQLException {
-    int value = row.getInt(column);
-    return row.wasNull() ? null : value != 0;
   }
 
   private static boolean isAmbient(@Nullable PeerAuth auth) {

@@ -22,7 +22,7 @@ final class PeerWrites {
           PeerSql.UNSET_OTHER_SELF_EXTRA,
           PeerSql.UNSET_OTHER_SELF,
           PeerSql.RELEASE_PHONE,
-          PeerSql.DELETE_USERNAMES,
+          PeerSql.DELETE_LOST_USERNAMES,
           PeerSql.CLAIM_USERNAME,
           PeerSql.UPSERT_USER_EXTRA,
           PeerSql.UPSERT_CHANNEL_EXTRA,
@@ -123,8 +123,9 @@ final class PeerWrites {
     }
     List<String> usernames = peer.usernames();
     if (usernames != null) {
-      PreparedStatement delete = statement(PeerSql.DELETE_USERNAMES);
+      PreparedStatement delete = statement(PeerSql.DELETE_LOST_USERNAMES);
       delete.setLong(1, id);
+      delete.setString(2, String.join(" ", usernames));
       delete.addBatch();
       for (int i = 0; i < usernames.size(); i++) {
         PreparedStatement claim = statement(PeerSql.CLAIM_USERNAME);

@@ -3,18 +3,31 @@ package dev.tgsession.interop;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IP addresses from bytes and text, never through a DNS lookup, for the codecs and the export
- * formats that write addresses as text.
+ * IP addresses from bytes and text, never through a DNS lookup: the one parser every reader of
+ * stored addresses uses (string-session codecs, SQLite and Telethon files, Redis and MongoDB
+ * records, the JSON export). An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) stays an {@link
+ * Inet6Address}, where the JDK's {@code getByName} and {@code getByAddress(byte[])} would turn it
+ * into IPv4.
  */
 public final class IpAddresses {
   private IpAddresses() {}
 
-  /** An {@link Inet4Address} for 4 bytes, an {@link Inet6Address} (even IPv4-mapped) for 16. */
-  static InetAddress fromBytes(byte[] bytes) {
+  /**
+   * An {@link Inet4Address} for 4 bytes, an {@link Inet6Address} (even IPv4-mapped) for 16.
+   *
+   * @throws IllegalArgumentException for any other length
+   */
+  public static InetAddress fromBytes(byte[] bytes) {
+    java.util.Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length != 4 && bytes.length != 16) {
+      throw new IllegalArgumentException(
+          "expected an IP address of 4 or 16 bytes, found " + bytes.length + " bytes");
+    }
     try {
       if (bytes.length == 16) {
         // getByAddress(byte[]) would turn ::ffff:a.b.c.d into an Inet4Address; this does not.
@@ -56,10 +69,91 @@ public final class IpAddresses {
   }
 
   /**
+   * Parses an IP literal strictly, for readers of stored data.
+   *
+   * @param what what the text is, for the message (for example {@code "dc_option.ipv4 of DC 2"})
+   * @throws IllegalArgumentException naming {@code what} and the text (cut to 64 characters) when
+   *     it is not a dotted quad or an IPv6 literal; a host name is never looked up
+   */
+  public static InetAddress literal(String text, String what) {
+    java.util.Objects.requireNonNull(text, what);
+    InetAddress address = parseLiteral(text);
+    if (address == null) {
+      throw new IllegalArgumentException(
+          "expected "
+              + what
+              + " to be an IP literal (a.b.c.d or an IPv6 address), found '"
+              + dev.tgsession.spi.QuotedValue.cut(text)
+              + "'");
+    }
+    return address;
+  }
+
+  /**
+   * Parses {@code a.b.c.d:port} or {@code [ipv6]:port} strictly (grammers' and the JSON export's
+   * form).
+   *
+   * @throws IllegalArgumentException naming {@code what} and the text when it is neither, or the
+   *     port is not in 0..65535
+   */
+  public static InetSocketAddress socketAddress(String text, String what) {
+    java.util.Objects.requireNonNull(text, what);
+    String host;
+    String port;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
+        throw badSocket(text, what);
+      }
+      host = text.substring(1, close);
+      port = text.substring(close + 2);
+      if (host.indexOf(':') < 0) {
+        throw badSocket(text, what);
+      }
+    } else {
+      int colon = text.lastIndexOf(':');
+      if (colon < 0 || text.indexOf(':') != colon) {
+        throw badSocket(text, what);
+      }
+      host = text.substring(0, colon);
+      port = text.substring(colon + 1);
+    }
+    InetAddress address = parseLiteral(host);
+    if (address == null
+        || port.isEmpty()
+        || port.length() > 5
+        || !port.chars().allMatch(Character::isDigit)) {
+      throw badSocket(text, what);
+    }
+    int number = Integer.parseInt(port);
+    if (number > 65535) {
+      throw badSocket(text, what);
+    }
+    return new InetSocketAddress(address, number);
+  }
+
+  /** {@code a.b.c.d:port} or {@code [ipv6]:port}, the form {@link #socketAddress} reads. */
+  public static String toText(InetSocketAddress address) {
+    String host = toText(address.getAddress());
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host)
+        + ":"
+        + address.getPort();
+  }
+
+  private static IllegalArgumentException badSocket(String text, String what) {
+    return new IllegalArgumentException(
+        "expected "
+            + what
+            + " to be 'a.b.c.d:port' or '[ipv6]:port' with an IP literal, found '"
+            + dev.tgsession.spi.QuotedValue.cut(text)
+            + "'");
+  }
+
+  /**
    * Parses an IP literal: a dotted quad of decimal octets, or an IPv6 address in any RFC 4291 text
    * form. Returns {@code null} for anything else (a hostname, say); never looks a name up.
    */
-  static @Nullable InetAddress parseLiteral(String text) {
+  public static @Nullable InetAddress parseLiteral(String text) {
     if (text.isEmpty() || text.length() > 45) {
       return null;
     }

@@ -368,6 +368,16 @@ public abstract class AbstractSession implements Session {
   }
 
   /**
+   * The unexpired lease held on this session now, by anyone (for {@code tgsession info}); empty
+   * when none is held or the backend has no leases.
+   */
+  public final Optional<dev.tgsession.SessionLease> currentLease() {
+    ensureOpen();
+    LeaseStore store = leaseStore();
+    return store == null ? Optional.empty() : store.current();
+  }
+
+  /**
    * The lease a write must be fenced with: null when this session holds none. A backend checks its
    * token against the stored one, atomically with the write where the store can, and throws {@link
    * #leaseLost()} on a mismatch.

@@ -30,6 +30,17 @@ class PostgresCopyChainTest {
   @TempDir Path dir;
 
   @Test
+  @DisplayName("tgsession schemes lists postgresql and postgres with their capabilities")
+  void listed() {
+    Cli.Result result = Cli.run("schemes");
+
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.out().lines())
+        .anyMatch(line -> line.startsWith("postgresql ") && line.contains("durable"))
+        .anyMatch(line -> line.startsWith("postgres ") && line.contains("shared"));
+  }
+
+  @Test
   @DisplayName("of a 50,000-peer session ends identical to the start, compared through the export")
   void throughPostgres() throws IOException {
     if (!Sessions.schemes().contains("postgresql")) {

@@ -14,8 +14,11 @@ import dev.tgsession.SessionLeasedException;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.SessionUri;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @DisplayName("PostgreSQL backend")
 class PostgresSessionTest {
@@ -319,6 +323,56 @@ class PostgresSessionTest {
       assertThat(beta.peer(PeerId.user(1))).isPresent();
       beta.cachePeer(PeerInfo.User.of(3, 3));
       assertThat(beta.peerCount()).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @DisplayName("a holder killed with kill -9 keeps the next owner out for at most its lease")
+    void holderKilled() throws Exception {
+      String victim = PostgresTestServer.uri("lease-kill", "lease=3&owner=victim");
+      Process process =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  LeaseHolderMain.class.getName(),
+                  victim)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      try {
+        String line;
+        try (BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          line = out.readLine();
+        }
+        assertThat(line).as("the holder's first line").startsWith("HELD ");
+        long token = Long.parseLong(line.substring(5));
+        process.destroyForcibly(); // SIGKILL: no close(), no release
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long killed = System.nanoTime();
+
+        String next = PostgresTestServer.uri("lease-kill", "lease=30&owner=next");
+        assertThatThrownBy(() -> open(next))
+            .isInstanceOf(SessionLeasedException.class)
+            .hasMessageContaining("victim");
+        Session taken = null;
+        while (taken == null) {
+          assertThat(System.nanoTime() - killed)
+              .as(
+                  "the next owner got in once the 3 s lease ran out (10 s bound for a loaded machine)")
+              .isLessThan(TimeUnit.SECONDS.toNanos(10));
+          try {
+            taken = open(next);
+          } catch (SessionLeasedException stillHeld) {
+            TimeUnit.MILLISECONDS.sleep(100);
+          }
+        }
+        assertThat(taken.lease().orElseThrow().token()).isGreaterThan(token);
+        assertThat(taken.peer(PeerId.user(1))).isPresent();
+      } finally {
+        process.destroyForcibly();
+      }
     }
 
     @Test

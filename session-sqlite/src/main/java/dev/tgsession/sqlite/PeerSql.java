@@ -21,6 +21,8 @@ enum PeerSql implements Sql {
           + "FROM tgsession_peer tp JOIN peer_info pi ON pi.peer_id = tp.peer_id"
           + " WHERE tp.phone = ? AND tp.peer_id"
           + Text.USER_IDS),
+  /** The stored rows of several peers. ?1 their ids as a JSON array. */
+  BY_IDS(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id IN (SELECT value FROM json_each(?1))"),
   PAGE(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id > ? ORDER BY pi.peer_id LIMIT ?"),
   COUNT("SELECT count(*) FROM peer_info"),
 

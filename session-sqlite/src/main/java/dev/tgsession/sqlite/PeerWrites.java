@@ -1,11 +1,17 @@
 package dev.tgsession.sqlite;
 
+import dev.tgsession.PeerAuth;
+import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.spi.PeerMerge;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writes a batch reduced by {@link dev.tgsession.spi.PeerBatch#reduce}. Each statement runs as one
@@ -60,7 +66,25 @@ final class PeerWrites {
   static int write(SqliteConnection connection, List<PeerInfo> batch) throws SQLException {
     PeerWrites writes = new PeerWrites(connection);
     try {
+      Map<PeerId, PeerInfo> stored = stored(connection, batch);
       for (PeerInfo peer : batch) {
+        PeerInfo before = stored.get(peer.peerId());
+        if (before == null) {
+          writes.add(peer);
+          continue;
+        }
+        PeerInfo merged = PeerMerge.merge(before, peer);
+        if (merged.equals(before)) {
+          continue; // it holds nothing new: no row to write, no claim on another peer
+        }
+        PeerAuth auth = merged.auth();
+        if (auth != null && !auth.isAmbient() && sameExceptAuth(merged, before)) {
+          // only a new access hash: the raw upsert (its names, phone and flags are stored already)
+          PreparedStatement upsert = writes.statement(PeerSql.UPSERT_HASH);
+          PeerTable.bindPlain(upsert, PeerSql.UPSERT_HASH, merged);
+          upsert.addBatch();
+          continue;
+        }
         writes.add(peer);
       }
       return writes.execute();
@@ -75,6 +99,46 @@ final class PeerWrites {
       }
       throw e;
     }
+  }
+
+  /**
+   * What the batch's peers hold now, read in the caller's write transaction, so that a peer that
+   * brings nothing new is skipped and one that brings only an access hash takes the raw upsert.
+   */
+  private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
+      throws SQLException {
+    StringBuilder ids = new StringBuilder("[");
+    for (PeerInfo peer : batch) {
+      if (!(peer instanceof PeerInfo.Chat)) {
+        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
+      }
+    }
+    Map<PeerId, PeerInfo> stored = new HashMap<>();
+    if (ids.length() == 1) {
+      return stored;
+    }
+    PreparedStatement select = connection.prepare(PeerSql.BY_IDS);
+    select.setString(1, ids.append(']').toString());
+    try (ResultSet rows = select.executeQuery()) {
+      while (rows.next()) {
+        PeerInfo peer = PeerTable.decode(rows);
+        stored.put(peer.peerId(), peer);
+      }
+    }
+    return stored;
+  }
+
+  private static boolean sameExceptAuth(PeerInfo merged, PeerInfo before) {
+    if (merged instanceof PeerInfo.User user && before instanceof PeerInfo.User old) {
+      return Objects.equals(user.bot(), old.bot())
+          && Objects.equals(user.self(), old.self())
+          && Objects.equals(user.usernames(), old.usernames())
+          && Objects.equals(user.phone(), old.phone());
+    }
+    if (merged instanceof PeerInfo.Channel channel && before instanceof PeerInfo.Channel old) {
+      return channel.kind() == old.kind() && Objects.equals(channel.usernames(), old.usernames());
+    }
+    return false;
   }
 
   private PreparedStatement statement(PeerSql sql) throws SQLException {

@@ -52,8 +52,18 @@ final class MongoLeaseStore implements LeaseStore {
     <T> T call(String operation, Supplier<T> body);
   }
 
-  /** The last lease this store took or renewed, with the local deadline it cannot outlive. */
-  private record Held(long token, long deadlineNanos) {}
+  /**
+   * The last lease this store took or renewed, with the local deadlines it cannot outlive: by the
+   * monotonic clock, and by the wall clock too, since the monotonic one stands still while the
+   * machine is suspended and the server's does not.
+   */
+  private record Held(long token, long deadlineNanos, long deadlineMillis) {
+    boolean running(long token) {
+      return this.token == token
+          && System.nanoTime() - deadlineNanos < 0
+          && System.currentTimeMillis() < deadlineMillis;
+    }
+  }
 
   private final MongoCollection<Document> leases;
   private final String session;
@@ -87,6 +97,7 @@ final class MongoLeaseStore implements LeaseStore {
         });
     for (int attempt = 0; ; attempt++) {
       long sent = System.nanoTime();
+      long sentMillis = System.currentTimeMillis();
       Document taken =
           calls.call(
               "take the lease",
@@ -100,7 +111,7 @@ final class MongoLeaseStore implements LeaseStore {
                           Updates.currentDate(RENEWED_AT)),
                       new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
       if (taken != null) {
-        return remember(lease(taken), sent, length);
+        return remember(lease(taken), sent, sentMillis, length);
       }
       Optional<SessionLease> holder = current();
       if (holder.isPresent()) {
@@ -117,6 +128,7 @@ final class MongoLeaseStore implements LeaseStore {
   @Override
   public SessionLease renew(SessionLease lease, Duration length) {
     long sent = System.nanoTime();
+    long sentMillis = System.currentTimeMillis();
     Document renewed =
         calls.call(
             "renew the lease",
@@ -137,7 +149,7 @@ final class MongoLeaseStore implements LeaseStore {
               + lease.token()
               + "): another owner took it over");
     }
-    return remember(lease(renewed), sent, length);
+    return remember(lease(renewed), sent, sentMillis, length);
   }
 
   @Override
@@ -168,9 +180,7 @@ final class MongoLeaseStore implements LeaseStore {
    */
   boolean confirmHeld(SessionLease lease) {
     Held last = held;
-    if (last != null
-        && last.token() == lease.token()
-        && System.nanoTime() - last.deadlineNanos() < 0) {
+    if (last != null && last.running(lease.token())) {
       return true;
     }
     Document stored = calls.call("check the lease", () -> leases.find(ours(lease)).first());
@@ -194,9 +204,10 @@ final class MongoLeaseStore implements LeaseStore {
     return Filters.expr(new Document(comparison, List.of("$$NOW", end)));
   }
 
-  private SessionLease remember(SessionLease lease, long sentNanos, Duration length) {
+  private SessionLease remember(
+      SessionLease lease, long sentNanos, long sentMillis, Duration length) {
     // the server stamped renewedAt after we sent the request: our deadline is never later
-    held = new Held(lease.token(), sentNanos + length.toNanos());
+    held = new Held(lease.token(), sentNanos + length.toNanos(), sentMillis + length.toMillis());
     return lease;
   }
 

@@ -6,10 +6,12 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.interop.IpAddresses;
 import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.StoredDcs;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,8 +131,8 @@ final class SessionDocuments {
   }
 
   private static DcOption dcOption(int id, Document document, String where) {
-    Inet4Address ipv4 = IpLiteral.ipv4(document.getString("ipv4"));
-    Inet6Address ipv6 = IpLiteral.ipv6(document.getString("ipv6"));
+    Inet4Address ipv4 = literal(document.get("ipv4"), Inet4Address.class);
+    Inet6Address ipv6 = literal(document.get("ipv6"), Inet6Address.class);
     if (ipv4 == null || ipv6 == null) {
       String field = ipv4 == null ? "ipv4" : "ipv6";
       throw new IncompatibleSessionException(
@@ -152,6 +154,13 @@ final class SessionDocuments {
         new InetSocketAddress(ipv4, document.getInteger("ipv4Port")),
         new InetSocketAddress(ipv6, document.getInteger("ipv6Port")),
         key == null ? null : AuthKey.of(key.getData()));
+  }
+
+  /** An IP literal of one family ({@link IpAddresses#parseLiteral}: never a lookup), or null. */
+  private static <A extends InetAddress> @Nullable A literal(
+      @Nullable Object text, Class<A> family) {
+    InetAddress address = text instanceof String string ? IpAddresses.parseLiteral(string) : null;
+    return family.isInstance(address) ? family.cast(address) : null;
   }
 
   static UpdatesState updatesState(@Nullable Document session, String where) {

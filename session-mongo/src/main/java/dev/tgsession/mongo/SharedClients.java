@@ -5,6 +5,8 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@link MongoClient} per connection string, shared by the sessions open on it and closed with
@@ -44,6 +46,9 @@ final class SharedClients {
   /** Keyed by the connection string (password included): never log the keys. */
   private static final Map<String, Entry> CLIENTS = new HashMap<>();
 
+  /** Guards {@link #CLIENTS}; never held while the driver does I/O (an SRV lookup, a close). */
+  private static final ReentrantLock LOCK = new ReentrantLock();
+
   private SharedClients() {}
 
   /**
@@ -52,24 +57,59 @@ final class SharedClients {
    * @throws IllegalArgumentException if the driver rejects the connection string
    * @throws com.mongodb.MongoException if it cannot be resolved (a {@code mongodb+srv} TXT lookup)
    */
-  static synchronized Lease acquire(String connectionString) {
-    Entry entry = CLIENTS.get(connectionString);
-    if (entry == null) {
-      entry = new Entry(MongoClients.create(new ConnectionString(connectionString)));
-      CLIENTS.put(connectionString, entry);
+  static Lease acquire(String connectionString) {
+    Lease shared = share(connectionString);
+    if (shared != null) {
+      return shared;
     }
-    entry.references++;
-    return new Lease(connectionString, entry.client);
+    // parsing a mongodb+srv string looks up DNS: done outside the lock
+    MongoClient created = MongoClients.create(new ConnectionString(connectionString));
+    MongoClient unused = null;
+    LOCK.lock();
+    try {
+      Entry entry = CLIENTS.get(connectionString);
+      if (entry == null) {
+        entry = new Entry(created);
+        CLIENTS.put(connectionString, entry);
+      } else {
+        unused = created; // another opener created one meanwhile: share theirs
+      }
+      entry.references++;
+      shared = new Lease(connectionString, entry.client);
+    } finally {
+      LOCK.unlock();
+    }
+    if (unused != null) {
+      unused.close();
+    }
+    return shared;
+  }
+
+  private static @Nullable Lease share(String connectionString) {
+    LOCK.lock();
+    try {
+      Entry entry = CLIENTS.get(connectionString);
+      if (entry == null) {
+        return null;
+      }
+      entry.references++;
+      return new Lease(connectionString, entry.client);
+    } finally {
+      LOCK.unlock();
+    }
   }
 
   private static void release(String key) {
     MongoClient toClose = null;
-    synchronized (SharedClients.class) {
+    LOCK.lock();
+    try {
       Entry entry = CLIENTS.get(key);
       if (entry != null && --entry.references == 0) {
         CLIENTS.remove(key);
         toClose = entry.client;
       }
+    } finally {
+      LOCK.unlock();
     }
     if (toClose != null) {
       toClose.close();

@@ -70,11 +70,13 @@ final class PeerTracking implements AutoCloseable {
   private final ByteBuffer scratch = ByteBuffer.allocate(8192);
   private final ScheduledFuture<?> maintenance;
 
+  // Written under lock; read without it on the hit path.
+  private volatile Selector selector;
+  private volatile List<InputStream> probes;
+  private volatile boolean broken;
+  private volatile boolean closed;
   // Guarded by lock.
-  private Selector selector;
   private Set<String> tracked;
-  private boolean broken;
-  private boolean closed;
 
   private PeerTracking(
       Supplier<Set<String>> nodes,
@@ -96,6 +98,7 @@ final class PeerTracking implements AutoCloseable {
     this.onChange = onChange;
     this.tracked = new TreeSet<>(nodes.get());
     this.selector = connectAll(tracked);
+    this.probes = probes(selector);
     this.maintenance =
         MAINTENANCE.scheduleWithFixedDelay(
             this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
@@ -130,6 +133,32 @@ final class PeerTracking implements AutoCloseable {
    * returns.
    */
   boolean current() {
+    if (broken || closed) {
+      return false;
+    }
+    try {
+      // The hit path: one FIONREAD per connection, no lock. Bytes waiting = a change.
+      for (InputStream probe : probes) {
+        if (probe.available() > 0) {
+          return drain();
+        }
+      }
+    } catch (IOException e) {
+      return drain();
+    }
+    if (lock.isLocked()) {
+      // Another thread may have consumed a message and not yet dropped the cache: wait for it.
+      lock.lock();
+      lock.unlock();
+    }
+    return !broken && !closed;
+  }
+
+  /**
+   * Reads whatever arrived on every connection (noticing closed ones) and drops the cache if
+   * anything did; returns whether nothing did.
+   */
+  boolean drain() {
     lock.lock();
     try {
       if (broken || closed) {
@@ -148,6 +177,14 @@ final class PeerTracking implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static List<InputStream> probes(Selector selector) throws IOException {
+    List<InputStream> probes = new ArrayList<>();
+    for (SelectionKey key : selector.keys()) {
+      probes.add(((SocketChannel) key.channel()).socket().getInputStream());
+    }
+    return List.copyOf(probes);
   }
 
   /** Reads everything that arrived; marks the tracking broken at a closed connection. */
@@ -176,7 +213,7 @@ final class PeerTracking implements AutoCloseable {
     boolean reconnect;
     Set<String> wanted;
     try {
-      current();
+      drain();
       wanted = new TreeSet<>(nodes.get());
     } catch (RuntimeException e) {
       return; // the node list is not available now; next round
@@ -193,10 +230,15 @@ final class PeerTracking implements AutoCloseable {
     if (!reconnect) {
       return;
     }
-    Selector fresh;
+    Selector fresh = null;
+    List<InputStream> freshProbes;
     try {
       fresh = connectAll(wanted); // outside the lock: hits meanwhile see the old state
+      freshProbes = probes(fresh);
     } catch (IOException | RuntimeException e) {
+      if (fresh != null) {
+        closeQuietly(fresh);
+      }
       lock.lock();
       try {
         broken = true;
@@ -212,6 +254,7 @@ final class PeerTracking implements AutoCloseable {
         return;
       }
       closeQuietly(selector);
+      probes = freshProbes;
       selector = fresh;
       tracked = wanted;
       broken = false;

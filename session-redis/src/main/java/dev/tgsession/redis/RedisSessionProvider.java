@@ -215,7 +215,10 @@ public final class RedisSessionProvider implements SessionProvider {
             waitTimeout);
     int cacheSize = uri.intOption(SharedOptions.PEER_CACHE.name(), 10_000, 0, 10_000_000);
     // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
-    PeerCache peerCache = tls ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
+    PeerCache peerCache =
+        tls || cacheSize == 0
+            ? PeerCache.none()
+            : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
     RedisSession session = new RedisSession(calls, keys, uri.toString(), peerCache);
     try {
       session.homeDcId(); // reaches the server now, and loads the DCs served from memory

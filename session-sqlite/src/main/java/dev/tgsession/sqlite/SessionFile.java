@@ -46,7 +46,8 @@ final class SessionFile {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {
         throw new SessionStorageException(
-            "expected the directory of session file " + file + " to exist, found none; create it",
+            SqliteFailures.message(
+                file, "create the file", "expected its directory to exist, found none; create it"),
             null);
       }
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
@@ -59,7 +60,8 @@ final class SessionFile {
     } catch (FileAlreadyExistsException e) {
       // another process created it first: fine, it is a session file or will be checked as one
     } catch (IOException e) {
-      throw new SessionStorageException("could not create session file " + file + ": " + e, e);
+      throw new SessionStorageException(
+          SqliteFailures.message(file, "create the file", SqliteFailures.cause(e)), e);
     }
   }
 
@@ -73,7 +75,8 @@ final class SessionFile {
     try (InputStream in = Files.newInputStream(file)) {
       header = in.readNBytes(SQLITE_HEADER.length);
     } catch (IOException e) {
-      throw new SessionStorageException("could not read " + file + ": " + e, e);
+      throw new SessionStorageException(
+          SqliteFailures.message(file, "read the file", SqliteFailures.cause(e)), e);
     }
     if (header.length != 0 && !Arrays.equals(header, SQLITE_HEADER)) {
       throw new IncompatibleSessionException(

@@ -93,7 +93,8 @@ final class MongoTarget {
               + " (a 'database.collection' path is not supported: the collections are"
               + " PREFIXsessions, PREFIXpeers, PREFIXnames and PREFIXleases)");
     }
-    List<String> hosts = uri.hosts().stream().map(SessionUri.Host::toString).toList();
+    List<String> hosts =
+        uri.hosts().stream().map(host -> QuotedValue.cut(host.toString())).toList();
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
     String forDriver = uri.rawWithoutOptions(MongoSessionProvider.OPTION_NAMES);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
@@ -105,8 +106,16 @@ final class MongoTarget {
    * masked), then each option with the value of every credential masked and the others cut.
    */
   private static String describe(SessionUri uri) {
-    Set<String> all = uri.options().keySet();
-    StringBuilder out = new StringBuilder(SessionUri.parse(uri.rawWithoutOptions(all)).toString());
+    SessionUri withoutOptions = SessionUri.parse(uri.rawWithoutOptions(uri.options().keySet()));
+    String path = withoutOptions.path();
+    String authority = withoutOptions.toString();
+    authority = authority.substring(0, authority.length() - path.length());
+    // every piece cut: a huge host or path never makes a huge message
+    StringBuilder out =
+        new StringBuilder(authority.length() > 256 ? QuotedValue.cut(authority) : authority);
+    if (!path.isEmpty()) {
+      out.append('/').append(QuotedValue.cut(path.substring(1)));
+    }
     char separator = '?';
     for (Map.Entry<String, String> option : uri.options().entrySet()) {
       String name = option.getKey();

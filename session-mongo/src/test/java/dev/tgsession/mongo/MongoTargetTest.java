@@ -115,6 +115,12 @@ class MongoTargetTest {
         .hasMessageContaining("'db.coll'");
     assertThatThrownBy(() -> target("mongodb://localhost/a$b"))
         .isInstanceOf(IllegalArgumentException.class);
+    String huge = "d".repeat(100_000) + ".c";
+    assertThatThrownBy(() -> target("mongodb://u:hunter2@localhost/" + huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("(100002 characters)")
+        .hasMessageNotContaining("hunter2")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(600));
   }
 
   @Test

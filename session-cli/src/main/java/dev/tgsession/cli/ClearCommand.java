@@ -1,30 +1,48 @@
 package dev.tgsession.cli;
 
 import dev.tgsession.DcOption;
-import dev.tgsession.Session;
+import java.io.IOException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     header = "Forget everything a session holds (sign-out).",
     name = "clear",
-    description = "Forget everything a session holds (sign-out): keys, peers and updates state.")
+    description = {
+      "%nForget everything a session holds (sign-out): keys, peers and updates state.",
+      "The session is held under a short lease where its backend has leases; one someone else holds is refused (exit 3) unless --force."
+    })
 final class ClearCommand extends SessionCommand {
 
   @Parameters(index = "0", paramLabel = "URI", description = "The session to clear.")
   String uri;
 
+  @Option(
+      names = "--force",
+      description = "Clear even when another owner holds the session's lease (take no lease).")
+  boolean force;
+
   @Override
-  public Integer call() {
-    try (Session session = openExisting(uri)) {
-      long peers = session.peerCount();
-      long keys = session.dcOptions().values().stream().filter(option -> hasKey(option)).count();
-      session.clear();
-      out()
-          .printf(
-              "cleared %s: removed %d auth key%s and %d peer%s%n",
-              show(uri), keys, keys == 1 ? "" : "s", peers, peers == 1 ? "" : "s");
-    }
+  public Integer call() throws IOException {
+    requireExistingFile(uri);
+    long[] counts =
+        writeTarget(
+            uri,
+            force,
+            session -> {
+              long peers = session.peerCount();
+              long keys =
+                  session.dcOptions().values().stream().filter(ClearCommand::hasKey).count();
+              session.clear();
+              return new long[] {keys, peers};
+            });
+    out()
+        .printf(
+            "cleared %s: removed %s and %s%n",
+            show(uri),
+            InfoCommand.plural(counts[0], "auth key"),
+            InfoCommand.plural(counts[1], "peer"));
     return 0;
   }
 

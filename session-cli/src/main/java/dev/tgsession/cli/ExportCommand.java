@@ -7,7 +7,9 @@ import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.interop.TelegramDesktopData;
+import dev.tgsession.spi.AbstractSession;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Parameters;
     name = "export",
     description = {
       "%nWrites a session in another format, to standard output or to --out FILE (created readable by its owner only).",
-      "The output is a credential: whoever holds it controls the account. Standard error says what the chosen format cannot carry."
+      "The output is a credential: whoever holds it controls the account. Standard error says what the chosen format cannot carry.",
+      "An encrypted session (encryption-key= in the URI) is exported decrypted, with a warning on standard error. The session is only read."
     })
 final class ExportCommand extends SessionCommand {
 
@@ -87,7 +90,8 @@ final class ExportCommand extends SessionCommand {
           spec.commandLine(),
           "expected --api-id only with --format pyrogram-string, found it with " + format);
     }
-    try (Session session = openExisting(uri)) {
+    try (Session session = openReadOnly(uri)) {
+      warnIfDecrypted(session);
       if (format == SessionFormat.JSON) {
         exportJson(session);
       } else if (format == SessionFormat.TDATA) {
@@ -139,6 +143,8 @@ final class ExportCommand extends SessionCommand {
             "note: json carries everything: %s, %s and the updates state%n",
             InfoCommand.plural(keys, "auth key"), InfoCommand.plural(session.peerCount(), "peer"));
     if (outFile == null) {
+      // A first pass reads (and so checks) everything: a damaged session prints nothing partial.
+      JsonSessionFormat.write(session, OutputStream.nullOutputStream());
       warnIfTerminal();
       PrintWriter out = out();
       JsonSessionFormat.write(session, out);
@@ -238,6 +244,21 @@ final class ExportCommand extends SessionCommand {
         + (lost.isEmpty()
             ? "; this session holds nothing else, so nothing is lost"
             : "; this export drops " + String.join(", ", lost));
+  }
+
+  /** An encrypted session is exported with its keys in plain: the user's explicit choice, said. */
+  private void warnIfDecrypted(Session session) {
+    if (session instanceof AbstractSession stored) {
+      stored
+          .encryptionFingerprint()
+          .ifPresent(
+              fingerprint ->
+                  err()
+                      .printf(
+                          "warning: %s keeps its auth keys encrypted at rest (key fingerprint %s);"
+                              + " this export holds them decrypted, in plain%n",
+                          show(uri), fingerprint));
+    }
   }
 
   private void warnIfTerminal() {

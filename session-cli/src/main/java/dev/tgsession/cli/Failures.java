@@ -1,10 +1,12 @@
 package dev.tgsession.cli;
 
+import dev.tgsession.spi.QuotedValue;
 import dev.tgsession.spi.SessionUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.util.regex.Pattern;
 
@@ -29,19 +31,43 @@ final class Failures {
         line.append(" (caused by ").append(cause).append(')');
       }
     }
-    return line.toString().replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    return oneLine(line.toString());
+  }
+
+  /** The text on one line: line breaks and other control characters become spaces. */
+  static String oneLine(String text) {
+    return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").replaceAll("\\p{Cntrl}", "?").strip();
+  }
+
+  /**
+   * The line cut to {@link Tgsession#MESSAGE_LIMIT} characters: every value a message quotes is cut
+   * already, so this bounds only what a driver or the JDK said.
+   */
+  static String bounded(String line) {
+    if (line.length() <= Tgsession.MESSAGE_LIMIT) {
+      return line;
+    }
+    String tail = "...(" + line.length() + " characters)";
+    return line.substring(0, Tgsession.MESSAGE_LIMIT - tail.length()) + tail;
   }
 
   private static String message(Throwable e) {
     String message = e.getMessage();
-    if (e instanceof NoSuchFileException) {
-      return "no such file: " + message;
+    if (e instanceof NoSuchFileException missing) {
+      return "no such file: " + QuotedValue.cut(missing.getFile());
     }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied: " + message;
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied: " + QuotedValue.cut(denied.getFile());
     }
-    if (e instanceof FileAlreadyExistsException) {
-      return "file exists: " + message;
+    if (e instanceof FileAlreadyExistsException exists) {
+      return "file exists: " + QuotedValue.cut(exists.getFile());
+    }
+    if (e instanceof InvalidPathException invalid) {
+      return "expected a valid file path, found '"
+          + QuotedValue.cut(invalid.getInput())
+          + "' ("
+          + invalid.getReason()
+          + ")";
     }
     if (message == null || message.isBlank()) {
       return e.getClass().getSimpleName();
@@ -57,14 +83,25 @@ final class Failures {
     return BASE64ISH.matcher(argument).matches();
   }
 
-  /** {@code message} with every argument that is a URI shown with its password masked. */
-  static String redactUris(String message, String[] args) {
-    String redacted = message;
+  /**
+   * {@code message} (picocli's, which quotes arguments whole) with every argument shown as a
+   * message quotes a value: a URI with its password masked, anything else cut to {@value
+   * QuotedValue#LIMIT} characters.
+   */
+  static String quoteArguments(String message, String[] args) {
+    String quoted = message;
     for (String arg : args) {
-      if (arg.contains("://") || arg.contains("?")) {
-        redacted = redacted.replace(arg, SessionUri.redact(arg));
+      if (arg.isEmpty()) {
+        continue;
+      }
+      String shown =
+          arg.contains("://") || arg.contains("?") || arg.contains("@")
+              ? SessionUri.redact(arg)
+              : QuotedValue.cut(arg);
+      if (!shown.equals(arg)) {
+        quoted = quoted.replace(arg, shown);
       }
     }
-    return redacted;
+    return quoted;
   }
 }

@@ -4,7 +4,9 @@ import dev.tgsession.DcOption;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
+import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
+import dev.tgsession.spi.QuotedValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Parameters;
     name = "import",
     description = {
       "%nReads a session made elsewhere into TO, merged into what TO holds (run clear first to replace it).",
-      "telethon-string, pyrogram-string, gramjs-string, mtcute-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (keeps it out of the shell history).",
+      "SOURCE is read whole (and so checked) before TO is opened: a damaged SOURCE leaves TO unchanged, or not created. TO is held under a short lease where its backend has leases (refused, exit 3, when someone else holds it, unless --force).",
+      "telethon-string, pyrogram-string, gramjs-string, mtcute-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (either keeps it out of the shell history).",
       "telethon-file: SOURCE is a Telethon .session file.",
       "tdata: SOURCE is a Telegram Desktop tdata folder; one account per TO: --account N, or --all with TO a template such as sqlite:acct-{n}.session ({n} = the account's number, 1 = the first).",
       "json: SOURCE is a tgsession-export/1 file, or - for standard input."
@@ -69,6 +72,11 @@ final class ImportCommand extends SessionCommand {
               + " one trailing line break is ignored.")
   @Nullable String passcodeFile;
 
+  @Option(
+      names = "--force",
+      description = "Write TO even when another owner holds its lease (take no lease).")
+  boolean force;
+
   @Override
   public Integer call() throws IOException {
     if (format != SessionFormat.TDATA && (account != null || all || passcodeFile != null)) {
@@ -88,7 +96,10 @@ final class ImportCommand extends SessionCommand {
       case JSON -> importJson();
       case TELETHON_FILE -> {
         Path file = existingFile(source);
-        yield apply(ForeignFormats.readTelethonFile(file), "Telethon file " + file, true);
+        yield apply(
+            ForeignFormats.readTelethonFile(file),
+            "Telethon file " + QuotedValue.cut(file.toString()),
+            true);
       }
       default -> importString();
     };
@@ -109,90 +120,148 @@ final class ImportCommand extends SessionCommand {
             + format
             + (source.equals("-")
                 ? " from standard input"
-                : source.startsWith("@") ? " from " + source.substring(1) : "");
+                : source.startsWith("@") ? " from " + QuotedValue.cut(source.substring(1)) : "");
     return apply(data, origin, false);
   }
 
   private int importJson() throws IOException {
-    try (Session target = openForWriting(to)) {
-      warnIfNotEmpty(target, to);
-      long peers;
-      String origin;
-      if (source.equals("-")) {
-        peers = JsonSessionFormat.read(root.terminal().stdin(), target);
-        origin = "standard input";
-      } else {
-        Path file = existingFile(source.startsWith("@") ? source.substring(1) : source);
-        // Check the whole file first, so that a damaged one leaves TO untouched.
-        try (InputStream in = Files.newInputStream(file)) {
-          JsonSessionFormat.validate(in);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-          peers = JsonSessionFormat.read(in, target);
-        }
-        origin = file.toString();
+    long peers;
+    String origin;
+    MergeNote note;
+    if (source.equals("-")) {
+      // Standard input cannot be read twice: read it whole into memory first.
+      Session memory = Sessions.open("memory:");
+      try (StagedSession staged = stageJson(memory)) {
+        note = new MergeNote();
+        peers =
+            writeTarget(
+                to,
+                force,
+                target -> {
+                  note.check(target);
+                  return staged.writeTo(target, (done, total) -> {});
+                });
       }
-      out()
-          .printf(
-              "imported %s from json %s into %s%n",
-              InfoCommand.plural(peers, "peer"), origin, show(to));
+      origin = "standard input";
+    } else {
+      Path file = existingFile(source.startsWith("@") ? source.substring(1) : source);
+      // Check the whole file first, so that a damaged one leaves TO untouched.
+      try (InputStream in = Files.newInputStream(file)) {
+        JsonSessionFormat.validate(in);
+      }
+      note = new MergeNote();
+      peers =
+          writeTarget(
+              to,
+              force,
+              target -> {
+                note.check(target);
+                try (InputStream in = Files.newInputStream(file)) {
+                  return JsonSessionFormat.read(in, target);
+                }
+              });
+      origin = QuotedValue.cut(file.toString());
     }
+    note.print(to);
+    out()
+        .printf(
+            "imported %s from json %s into %s%n",
+            InfoCommand.plural(peers, "peer"), origin, show(to));
     return 0;
   }
 
-  private int apply(SessionData data, String origin, boolean everything) {
-    try (Session target = openForWriting(to)) {
-      warnIfNotEmpty(target, to);
-      List<PeerInfo> batch = new ArrayList<>(BATCH_SIZE);
-      for (PeerInfo peer : data.peers().values()) {
-        batch.add(peer);
-        if (batch.size() == BATCH_SIZE) {
-          target.cachePeers(batch);
-          batch.clear();
-        }
-      }
-      target.cachePeers(batch);
-      if (everything) {
-        for (DcOption option : data.dcOptions().values()) {
-          target.setDcOption(option);
-        }
-        target.setUpdateState(new UpdateState.All(data.updatesState()));
-      } else {
-        // A string carries the home DC only: the other DCs' keys in TO stay as they are.
-        DcOption home = data.dcOptions().get(data.homeDcId());
-        if (home != null) {
-          target.setDcOption(home);
-        }
-      }
-      target.setHomeDcId(data.homeDcId());
-      out()
-          .printf(
-              "imported %s%s from %s into %s (home DC %d)%n",
-              InfoCommand.plural(data.peers().size(), "peer"),
-              everything ? "" : " and the home DC's auth key",
-              origin,
-              show(to),
-              data.homeDcId());
+  private StagedSession stageJson(Session memory) throws IOException {
+    try {
+      JsonSessionFormat.read(root.terminal().stdin(), memory);
+      return StagedSession.ofMemory(memory);
+    } catch (IOException | RuntimeException e) {
+      memory.close();
+      throw e;
     }
+  }
+
+  private int apply(SessionData data, String origin, boolean everything) throws IOException {
+    MergeNote note = new MergeNote();
+    writeTarget(
+        to,
+        force,
+        target -> {
+          note.check(target);
+          write(data, everything, target);
+          return null;
+        });
+    note.print(to);
+    out()
+        .printf(
+            "imported %s%s from %s into %s (home DC %d)%n",
+            InfoCommand.plural(data.peers().size(), "peer"),
+            everything ? "" : " and the home DC's auth key",
+            origin,
+            show(to),
+            data.homeDcId());
     return 0;
   }
 
-  void warnIfNotEmpty(Session target, String uri) {
-    boolean hasKey = target.dcOptions().values().stream().anyMatch(o -> o.authKey() != null);
-    long peers = target.peerCount();
-    if (hasKey || peers > 0) {
-      err()
-          .printf(
-              "note: %s already held %s%s; the import is merged into it (run 'tgsession clear'"
-                  + " first to replace it)%n",
-              show(uri), InfoCommand.plural(peers, "peer"), hasKey ? " and auth keys" : "");
+  private static void write(SessionData data, boolean everything, Session target) {
+    List<PeerInfo> batch = new ArrayList<>(BATCH_SIZE);
+    for (PeerInfo peer : data.peers().values()) {
+      batch.add(peer);
+      if (batch.size() == BATCH_SIZE) {
+        target.cachePeers(batch);
+        batch.clear();
+      }
+    }
+    target.cachePeers(batch);
+    if (everything) {
+      for (DcOption option : data.dcOptions().values()) {
+        target.setDcOption(option);
+      }
+      target.setUpdateState(new UpdateState.All(data.updatesState()));
+    } else {
+      // A string carries the home DC only: the other DCs' keys in TO stay as they are.
+      DcOption home = data.dcOptions().get(data.homeDcId());
+      if (home != null) {
+        target.setDcOption(home);
+      }
+    }
+    target.setHomeDcId(data.homeDcId());
+  }
+
+  /**
+   * What TO held before the import, said once the import has succeeded (never before: a failed
+   * import merges nothing).
+   */
+  final class MergeNote {
+    private long peers;
+    private boolean hasKey;
+
+    void check(Session target) {
+      hasKey = target.dcOptions().values().stream().anyMatch(o -> o.authKey() != null);
+      peers = target.peerCount();
+    }
+
+    void print(String uri) {
+      if (hasKey || peers > 0) {
+        err()
+            .printf(
+                "note: %s already held %s%s; the import is merged into it (run 'tgsession clear'"
+                    + " first to replace it)%n",
+                show(uri), InfoCommand.plural(peers, "peer"), hasKey ? " and auth keys" : "");
+      }
     }
   }
 
   private static Path existingFile(String name) {
-    Path file = Path.of(name);
+    Path file;
+    try {
+      file = Path.of(name);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "expected a file to import, found an invalid path '" + QuotedValue.cut(name) + "'");
+    }
     if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("expected a file to import, found no file " + file);
+      throw new IllegalArgumentException(
+          "expected a file to import, found no file " + QuotedValue.cut(name));
     }
     return file;
   }

@@ -7,21 +7,32 @@ import dev.tgsession.DcOption;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
+import dev.tgsession.SessionLease;
+import dev.tgsession.Sessions;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(
-    header = "Show home DC, DC key ids, self user, peer counts and updates state.",
+    header =
+        "Show home DC, DC key ids, encryption, lease, self user, peer counts and updates state.",
     name = "info",
     description = {
-      "%nShows what a session holds: the home DC, each DC with the id of its auth key (never the key), the self user, peer counts by kind and the updates state."
+      "%nShows what a session holds: the home DC, each DC with the id of its auth key (never the key), whether the auth keys are encrypted at rest (and the key's fingerprint), who holds its lease and until when, the self user, peer counts by kind and the updates state.",
+      "The session is only read: nothing is created, converted or written."
     })
 final class InfoCommand extends SessionCommand {
 
@@ -36,8 +47,10 @@ final class InfoCommand extends SessionCommand {
 
   @Override
   public Integer call() {
-    try (Session session = openExisting(uri)) {
-      PrintWriter out = out();
+    // Everything is read before anything is printed: a damaged session prints nothing partial.
+    StringWriter text = new StringWriter();
+    try (Session session = openReadOnly(uri)) {
+      PrintWriter out = new PrintWriter(text);
       out.printf("session    %s%n", show(uri));
       out.printf("home DC    %d%n", session.homeDcId());
       for (DcOption option : session.dcOptions().values()) {
@@ -51,6 +64,8 @@ final class InfoCommand extends SessionCommand {
             key == null ? "no auth key" : "auth key id " + JsonSessionFormat.keyIdHex(key),
             option.id() == session.homeDcId() ? " (home)" : "");
       }
+      out.printf("encryption %s%n", encryption(session));
+      out.printf("lease      %s%n", lease(session));
       out.printf(
           "self user  %s%n",
           session.peer(PeerId.selfUser()).map(InfoCommand::describeSelf).orElse("none"));
@@ -75,8 +90,46 @@ final class InfoCommand extends SessionCommand {
       out.printf(
           "channels   %d%s%n",
           channels.size(), shown.isEmpty() ? "" : ": " + String.join(", ", shown));
+      out.flush();
     }
+    out().print(text);
+    out().flush();
     return 0;
+  }
+
+  private String encryption(Session session) {
+    String scheme = SessionUri.parse(uri).scheme();
+    boolean supported =
+        Sessions.provider(scheme).options().contains(SharedOptions.ENCRYPTION_KEY)
+            && session instanceof AbstractSession;
+    if (!supported) {
+      return "not supported by the " + scheme + ": backend (auth keys stored plain)";
+    }
+    return ((AbstractSession) session)
+        .encryptionFingerprint()
+        .map(fingerprint -> "auth keys encrypted at rest, key fingerprint " + fingerprint)
+        .orElse(
+            "none: auth keys stored plain (tgsession rekey URI --to-key env:NAME encrypts them)");
+  }
+
+  private String lease(Session session) {
+    String scheme = SessionUri.parse(uri).scheme();
+    if (!Sessions.capabilities(scheme).contains(Capability.LEASE)
+        || !(session instanceof AbstractSession stored)) {
+      return "not supported by the " + scheme + ": backend";
+    }
+    Optional<SessionLease> lease = stored.currentLease();
+    return lease
+        .map(
+            held ->
+                "held by '"
+                    + QuotedValue.cut(held.owner())
+                    + "' until "
+                    + held.expiresAt()
+                    + " (token "
+                    + held.token()
+                    + ")")
+        .orElse("none held");
   }
 
   private static String describeSelf(PeerInfo peer) {

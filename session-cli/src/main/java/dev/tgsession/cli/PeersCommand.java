@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
     header = "List the cached peers.",
     name = "peers",
     description = {
-      "%nLists the cached peers: id (Bot API form), kind, access hash, bot and self flags, phone, usernames. ? marks what the session does not know."
+      "%nLists the cached peers: id (Bot API form), kind, access hash, bot and self flags, phone, usernames. ? marks what the session does not know.",
+      "The session is only read: nothing is created, converted or written."
     })
 final class PeersCommand extends SessionCommand {
 
@@ -58,31 +60,39 @@ final class PeersCommand extends SessionCommand {
       throw new ParameterException(
           spec.commandLine(), "expected --limit to be 0 or more, found " + limit);
     }
-    try (Session session = openExisting(uri)) {
+    try (Session session = openReadOnly(uri)) {
+      // A first pass reads (and so checks) every row listed: a damaged session prints nothing.
+      list(session, peer -> {});
       PrintWriter out = out();
       out.printf(ROW, "ID", "KIND", "SUBTYPE", "ACCESS HASH", "BOT", "SELF", "PHONE", "USERNAMES");
-      long listed = 0;
-      if (username != null) {
-        Optional<PeerInfo> owner = session.peerByUsername(username);
-        if (owner.isPresent() && matches(owner.get()) && (limit == null || limit > 0)) {
-          row(owner.get(), out);
-          listed++;
-        }
-      } else {
-        try (Stream<PeerInfo> peers = session.peers()) {
-          Stream<PeerInfo> selected = peers.filter(this::matches);
-          if (limit != null) {
-            selected = selected.limit(limit);
-          }
-          for (PeerInfo peer : (Iterable<PeerInfo>) selected::iterator) {
-            row(peer, out);
-            listed++;
-          }
-        }
-      }
+      long listed = list(session, peer -> row(peer, out));
+      out.flush();
       err().printf("%s listed%n", InfoCommand.plural(listed, "peer"));
     }
     return 0;
+  }
+
+  private long list(Session session, Consumer<PeerInfo> action) {
+    long listed = 0;
+    if (username != null) {
+      Optional<PeerInfo> owner = session.peerByUsername(username);
+      if (owner.isPresent() && matches(owner.get()) && (limit == null || limit > 0)) {
+        action.accept(owner.get());
+        listed++;
+      }
+      return listed;
+    }
+    try (Stream<PeerInfo> peers = session.peers()) {
+      Stream<PeerInfo> selected = peers.filter(this::matches);
+      if (limit != null) {
+        selected = selected.limit(limit);
+      }
+      for (PeerInfo peer : (Iterable<PeerInfo>) selected::iterator) {
+        action.accept(peer);
+        listed++;
+      }
+    }
+    return listed;
   }
 
   private boolean matches(PeerInfo peer) {

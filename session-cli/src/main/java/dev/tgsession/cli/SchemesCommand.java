@@ -22,14 +22,14 @@ final class SchemesCommand extends SessionCommand {
       for (Capability capability : provider.capabilities()) {
         capabilities.add(capability.name().toLowerCase(Locale.ROOT));
       }
+      String durability =
+          provider.capabilities().contains(Capability.DURABLE) ? "" : "(in-process, not durable)";
       out()
           .printf(
               Locale.ROOT,
               "%-16s %s%n",
               scheme,
-              capabilities.isEmpty()
-                  ? "(in-process, not durable)"
-                  : String.join(", ", capabilities));
+              (String.join(", ", capabilities) + " " + durability).strip());
     }
     return 0;
   }

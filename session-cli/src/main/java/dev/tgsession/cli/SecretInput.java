@@ -1,9 +1,12 @@
 package dev.tgsession.cli;
 
+import dev.tgsession.spi.QuotedValue;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -33,14 +36,19 @@ final class SecretInput {
       text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
       origin = "standard input";
     } else if (argument.startsWith("@")) {
-      Path file = Path.of(argument.substring(1));
+      String name = argument.substring(1);
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (NoSuchFileException e) {
+        text = Files.readString(Path.of(name), StandardCharsets.UTF_8);
+      } catch (NoSuchFileException | InvalidPathException e) {
         throw new IllegalArgumentException(
-            "expected a file holding the string session, found no file " + file);
+            "expected a file holding the string session, found no file " + QuotedValue.cut(name));
+      } catch (CharacterCodingException e) {
+        throw new IllegalArgumentException(
+            "expected a string session as text in file "
+                + QuotedValue.cut(name)
+                + ", found bytes that are not UTF-8 (not shown)");
       }
-      origin = "file " + file;
+      origin = "file " + QuotedValue.cut(name);
     } else {
       return argument.strip();
     }

@@ -2,9 +2,9 @@ package dev.tgsession.cli;
 
 import dev.tgsession.DcOption;
 import dev.tgsession.PeerInfo;
-import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.interop.TelegramDesktopData;
+import dev.tgsession.spi.QuotedValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -65,7 +65,7 @@ final class TdataImport {
         throw usage(
             "expected TO to hold {n} with --all (one session per account, e.g."
                 + " sqlite:acct-{n}.session), found "
-                + command.show(to)
+                + command.quote(to)
                 + " for "
                 + accounts.size()
                 + " accounts");
@@ -99,28 +99,40 @@ final class TdataImport {
     return 0;
   }
 
-  private void write(TelegramDesktopData.Account account, int n, Path dir, String uri) {
+  private void write(TelegramDesktopData.Account account, int n, Path dir, String uri)
+      throws IOException {
     SessionData data = account.session();
     List<Integer> keyed = new ArrayList<>();
-    try (Session target = command.openForWriting(uri)) {
-      command.warnIfNotEmpty(target, uri);
-      // Only the DCs tdata holds keys for: TO's keys for other DCs stay.
-      for (DcOption option : data.dcOptions().values()) {
-        if (option.authKey() != null) {
-          target.setDcOption(option);
-          keyed.add(option.id());
-        }
-      }
-      List<PeerInfo> self = new ArrayList<>(data.peers().values());
-      target.cachePeers(self);
-      target.setHomeDcId(data.homeDcId());
-    }
+    ImportCommand.MergeNote note = command.new MergeNote();
+    command.writeTarget(
+        uri,
+        command.force,
+        target -> {
+          note.check(target);
+          // Only the DCs tdata holds keys for: TO's keys for other DCs stay.
+          for (DcOption option : data.dcOptions().values()) {
+            if (option.authKey() != null) {
+              target.setDcOption(option);
+              keyed.add(option.id());
+            }
+          }
+          List<PeerInfo> self = new ArrayList<>(data.peers().values());
+          target.cachePeers(self);
+          target.setHomeDcId(data.homeDcId());
+          return null;
+        });
+    note.print(uri);
     command
         .out()
         .printf(
             "imported account %d (user %d, home DC %d, auth keys for DCs %s) from Telegram Desktop"
                 + " folder %s into %s%n",
-            n, account.userId(), data.homeDcId(), keyed, dir, command.show(uri));
+            n,
+            account.userId(),
+            data.homeDcId(),
+            keyed,
+            QuotedValue.cut(dir.toString()),
+            command.show(uri));
   }
 
   private static String describe(List<TelegramDesktopData.Account> accounts) {
@@ -149,7 +161,7 @@ final class TdataImport {
         bytes = Files.readAllBytes(Path.of(file));
       } catch (NoSuchFileException e) {
         throw new IllegalArgumentException(
-            "expected a file holding the local passcode, found no file " + file);
+            "expected a file holding the local passcode, found no file " + QuotedValue.cut(file));
       }
     }
     int length = bytes.length;

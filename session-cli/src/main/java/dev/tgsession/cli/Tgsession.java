@@ -1,8 +1,10 @@
 package dev.tgsession.cli;
 
+import dev.tgsession.SessionLeasedException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Spec;
  * backend on the class path.
  *
  * <p>Exit codes: 0 success, 2 usage error, 1 failure (one line on standard error; the stack trace
- * too with {@code --verbose}). Keys and passwords are never printed, except by {@code export},
- * whose output is the credential.
+ * too with {@code --verbose}), 3 the session is held by another owner (its lease). Keys and
+ * passwords are never printed, except by {@code export}, whose output is the credential.
  */
 @Command(
     name = "tgsession",
@@ -31,16 +33,26 @@ import picocli.CommandLine.Spec;
       CopyCommand.class,
       ImportCommand.class,
       ExportCommand.class,
-      ClearCommand.class
+      ClearCommand.class,
+      RekeyCommand.class
     },
     footer = {
       "",
       "Session URIs (see 'tgsession schemes'):",
       "  memory:  sqlite:FILE  redis://[user:pass@]host:6379/0?session=NAME",
-      "  mongodb://[user:pass@]host/db?session=NAME",
-      "Exit codes: 0 ok, 1 failure, 2 usage error."
+      "  mongodb://[user:pass@]host/db?session=NAME  postgresql://[user:pass@]host/db?session=NAME",
+      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 the session is held by another owner (lease)."
     })
 public final class Tgsession implements Runnable {
+
+  /** The exit code of a failure. */
+  static final int FAILED = 1;
+
+  /** The exit code of a write refused because another owner holds the session's lease. */
+  static final int HELD = 3;
+
+  /** The most characters of one message line: values in it are cut already; this is the bound. */
+  static final int MESSAGE_LIMIT = 300;
 
   @Spec CommandSpec spec;
 
@@ -73,6 +85,9 @@ public final class Tgsession implements Runnable {
   static CommandLine commandLine(Terminal terminal) {
     Tgsession root = new Tgsession(terminal);
     CommandLine commandLine = new CommandLine(root);
+    // picocli would read @FILE arguments itself and echo their content (a string session) in its
+    // messages; @FILE is tgsession's own, secret, input for a string session (SecretInput).
+    commandLine.setExpandAtFiles(false);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(root::failed);
     commandLine.setParameterExceptionHandler(root::misused);
@@ -105,14 +120,31 @@ public final class Tgsession implements Runnable {
 
   private int failed(Exception e, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    err.println("tgsession: " + redact(Failures.describe(e)));
+    SessionLeasedException held = leased(e);
+    String line = redact(Failures.describe(e));
+    if (held != null) {
+      line += "; or pass --force to write without a lease";
+    }
+    err.println("tgsession: " + Failures.bounded(line));
     if (isVerbose(parseResult)) {
       java.io.StringWriter trace = new java.io.StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      err.print(redact(trace.toString()));
+      redact(trace.toString()).lines().forEach(traced -> err.println(Failures.bounded(traced)));
     }
     err.flush();
-    return 1;
+    return held != null ? HELD : FAILED;
+  }
+
+  private static @Nullable SessionLeasedException leased(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SessionLeasedException leased) {
+        return leased;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
   }
 
   private int misused(ParameterException e, String[] args) {
@@ -123,7 +155,8 @@ public final class Tgsession implements Runnable {
         secret(arg);
       }
     }
-    err.println("tgsession: " + redact(Failures.redactUris(e.getMessage(), args)));
+    String message = Failures.quoteArguments(redact(String.valueOf(e.getMessage())), args);
+    err.println("tgsession: " + Failures.bounded(Failures.oneLine(message)));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println(
           "Try '"

@@ -310,7 +310,9 @@ class JsonSessionFormatTest {
     @DisplayName("with a DC address that is a host name is refused without looking it up")
     void hostNameAddress() throws IOException {
       assertThat(rejected(valid().replace("\"10.0.0.7:8443\"", "\"example.org:443\"")))
-          .hasMessageContaining("expected ipv4 to be 'a.b.c.d:port', found 'example.org:443'");
+          .hasMessageContaining(
+              "expected ipv4 to be 'a.b.c.d:port' or '[ipv6]:port' with an IP literal, found"
+                  + " 'example.org:443'");
     }
   }
 

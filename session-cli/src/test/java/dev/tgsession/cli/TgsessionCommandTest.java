@@ -8,10 +8,12 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
+import dev.tgsession.Sessions;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.interop.GramJsStringSession;
 import dev.tgsession.interop.PyrogramStringSession;
 import dev.tgsession.interop.TelethonStringSession;
+import dev.tgsession.spi.Capability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,7 +149,7 @@ class TgsessionCommandTest {
       assertThat(format.err())
           .contains(
               "expected one of [telethon-string, telethon-file, pyrogram-string, gramjs-string,"
-                  + " json], found 'telegram-desktop'");
+                  + " json, mtcute-string, tdata], found 'telegram-desktop'");
     }
 
     @Test
@@ -235,14 +237,32 @@ class TgsessionCommandTest {
   class Schemes {
 
     @Test
-    @DisplayName("lists every backend on the class path with its capabilities")
+    @DisplayName("lists every backend on the class path with exactly the capabilities it declares")
     void lists() {
       Cli.Result result = run("schemes");
 
       assertThat(result.exitCode()).isZero();
-      assertThat(result.out().lines())
-          .anyMatch(line -> line.matches("memory\\s+\\(in-process, not durable\\)"))
-          .anyMatch(line -> line.matches("shared-memory\\s+durable"));
+      List<String> lines = result.out().lines().toList();
+      assertThat(lines).hasSize(Sessions.schemes().size());
+      for (String scheme : Sessions.schemes()) {
+        String declared =
+            Sessions.capabilities(scheme).stream()
+                .map(capability -> capability.name().toLowerCase(java.util.Locale.ROOT))
+                .sorted()
+                .collect(java.util.stream.Collectors.joining(", "));
+        boolean durable = Sessions.capabilities(scheme).contains(Capability.DURABLE);
+        assertThat(lines)
+            .as("the line of %s", scheme)
+            .anyMatch(
+                line ->
+                    line.matches(
+                        java.util.regex.Pattern.quote(scheme)
+                            + "\\s+"
+                            + java.util.regex.Pattern.quote(declared)
+                            + (durable ? "" : "\\s*\\(in-process, not durable\\)")));
+      }
+      assertThat(lines)
+          .anyMatch(line -> line.startsWith("memory ") && line.contains("not durable"));
     }
   }
 

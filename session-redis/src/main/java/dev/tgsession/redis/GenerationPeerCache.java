@@ -6,6 +6,7 @@ import dev.tgsession.spi.PeerCache;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +21,22 @@ final class GenerationPeerCache implements PeerCache {
   private final PeerCache delegate;
   private final Map<PeerId, Long> generations = new ConcurrentHashMap<>();
   private volatile long generation;
+  private volatile BooleanSupplier current = () -> true;
 
   GenerationPeerCache(PeerCache delegate) {
     this.delegate = delegate;
   }
 
+  /** Makes every {@link #get} ask {@code current} (which drops the cache when it says no) first. */
+  void watch(BooleanSupplier current) {
+    this.current = current;
+  }
+
   @Override
   public @Nullable PeerInfo get(PeerId id) {
+    if (!current.getAsBoolean()) {
+      return null;
+    }
     PeerInfo peer = delegate.get(id);
     if (peer == null) {
       return null;

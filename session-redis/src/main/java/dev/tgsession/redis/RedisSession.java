@@ -84,6 +84,7 @@ final class RedisSession extends AbstractSession {
   private final String endpoint;
   private final RedisLeases leases = new RedisLeases();
   private volatile @Nullable PeerTracking tracking;
+  private volatile boolean untracked;
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
   private volatile boolean layoutMarked;
@@ -104,6 +105,11 @@ final class RedisSession extends AbstractSession {
     this.tracking = tracking;
   }
 
+  /** No tracking could be had: no cached peer is ever served. */
+  void untracked() {
+    untracked = true;
+  }
+
   /** Drops the peer cache; the callback of {@link PeerTracking}. */
   void dropCachedPeers() {
     peersChangedElsewhere();
@@ -111,8 +117,8 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected boolean cachedPeersCurrent() {
-    PeerTracking current = tracking;
-    return current == null || current.current();
+    // The tracking was asked by GenerationPeerCache.get, before it read the entry.
+    return !untracked;
   }
 
   // ---- DCs ----------------------------------------------------------------------------------

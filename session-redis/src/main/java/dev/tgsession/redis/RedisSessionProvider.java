@@ -215,16 +215,31 @@ public final class RedisSessionProvider implements SessionProvider {
             waitTimeout);
     int cacheSize = uri.intOption(SharedOptions.PEER_CACHE.name(), 10_000, 0, 10_000_000);
     // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
-    PeerCache peerCache =
-        tls || cacheSize == 0
-            ? PeerCache.none()
-            : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
-    RedisSession session = new RedisSession(calls, keys, uri.toString(), peerCache);
+    GenerationPeerCache peerCache =
+        tls || cacheSize == 0 ? null : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
+    RedisSession session =
+        new RedisSession(
+            calls, keys, uri.toString(), peerCache == null ? PeerCache.none() : peerCache);
     try {
       session.homeDcId(); // reaches the server now, and loads the DCs served from memory
-      if (cacheSize > 0 && !tls) {
-        session.track(
-            startTracking(uri, client, hosts.get(0), keys, connectTimeout, timeout, session));
+      if (peerCache != null) {
+        try {
+          PeerTracking tracking =
+              startTracking(uri, client, hosts.get(0), keys, connectTimeout, timeout, session);
+          session.track(tracking);
+          peerCache.watch(tracking::current);
+        } catch (IOException e) {
+          // Coherent without a cache rather than fast and stale.
+          session.untracked();
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "peer cache of "
+                  + uri
+                  + " is off: the server refused the tracking connection that keeps it coherent"
+                  + " (CLIENT TRACKING over RESP3, Redis 6 or later, and the ACL permission to"
+                  + " run HELLO and CLIENT): "
+                  + e.getMessage());
+        }
       }
     } catch (RuntimeException e) {
       session.close();
@@ -233,6 +248,8 @@ public final class RedisSessionProvider implements SessionProvider {
     return session;
   }
 
+  private static final System.Logger LOG = System.getLogger(RedisSessionProvider.class.getName());
+
   private static PeerTracking startTracking(
       SessionUri uri,
       UnifiedJedis client,
@@ -240,7 +257,8 @@ public final class RedisSessionProvider implements SessionProvider {
       RedisKeys keys,
       int connectTimeout,
       int timeout,
-      RedisSession session) {
+      RedisSession session)
+      throws IOException {
     Supplier<Set<String>> nodes;
     Supplier<String> owner;
     if (client instanceof RedisClusterClient cluster) {
@@ -256,27 +274,15 @@ public final class RedisSessionProvider implements SessionProvider {
       nodes = () -> Set.of(host.toString());
       owner = host::toString;
     }
-    try {
-      return PeerTracking.start(
-          nodes,
-          owner,
-          List.of(keys.peers, keys.info),
-          uri.user().orElse(null),
-          uri.password().orElse(null),
-          connectTimeout,
-          timeout,
-          session::dropCachedPeers);
-    } catch (IOException e) {
-      throw new SessionStorageException(
-          "Redis at "
-              + host
-              + " refused the tracking connection that keeps the peer cache of "
-              + uri
-              + " coherent (CLIENT TRACKING, RESP3: Redis 6 or later): "
-              + e.getMessage()
-              + "; open the session with peer-cache=0 to go without the cache",
-          e);
-    }
+    return PeerTracking.start(
+        nodes,
+        owner,
+        List.of(keys.peers, keys.info),
+        uri.user().orElse(null),
+        uri.password().orElse(null),
+        connectTimeout,
+        timeout,
+        session::dropCachedPeers);
   }
 
   private static UnifiedJedis connect(

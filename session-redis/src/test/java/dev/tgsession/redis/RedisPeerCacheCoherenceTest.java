@@ -129,6 +129,32 @@ class RedisPeerCacheCoherenceTest {
   }
 
   @Nested
+  @DisplayName(
+      "for a user the server refuses CLIENT TRACKING to, the cache is off and reads stay coherent")
+  class TrackingRefused extends Coherence {
+    private static final String USER = "no-tracking-" + ProcessHandle.current().pid();
+
+    @Override
+    String baseUri() {
+      String uri = TestServers.redisUri();
+      try (redis.clients.jedis.RedisClient admin =
+          redis.clients.jedis.RedisClient.create(java.net.URI.create(uri))) {
+        admin.sendCommand(
+            redis.clients.jedis.Protocol.Command.ACL,
+            "SETUSER",
+            USER,
+            "on",
+            ">pw-" + USER,
+            "~*",
+            "&*",
+            "+@all",
+            "-client|tracking");
+      }
+      return uri.replace("redis://", "redis://" + USER + ":pw-" + USER + "@");
+    }
+  }
+
+  @Nested
   @DisplayName("on one server")
   class Standalone extends Coherence {
     @Override

@@ -28,13 +28,16 @@ if [[ -z $jar ]]; then
   jar=session-bench/target/benchmarks.jar
 fi
 started=$(date +%s)
+started_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+commit=$(git rev-parse --short HEAD)
+jar_built=$(date -u -r "$jar" '+%H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "== Growth $* (jar $jar)"
 java -Xmx6g -cp "$jar" dev.tgsession.bench.Growth "$@" >"$out/growth.out" 2> >(tee "$out/growth.err" >&2)
 finished=$(date +%s)
 {
-  echo "Measured by \`bench/growth.sh $*\` on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD),"
-  echo "$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s, $(nproc) cores, load average $load_before before and"
+  echo "Measured by \`bench/growth.sh $*\`, started $started_utc at commit $commit (jar \`$jar\`, built"
+  echo "$jar_built), $(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s, $(nproc) cores, load average $load_before before and"
   echo "$(cut -d' ' -f1-3 /proc/loadavg) after (a single pass per size, not JMH: read the numbers as orders of"
   echo "magnitude and trends, not as targets). Peers are the realistic workload's; \"open\" is"
   echo "\`Sessions.open\` + \`close\`; named batches are 30 \`cachePeers\` of 100 random stored named"

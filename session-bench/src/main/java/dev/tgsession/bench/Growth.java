@@ -91,7 +91,7 @@ public final class Growth {
       }
       System.out.println(
           "### "
-              + sessions
+              + String.format(Locale.ROOT, "%,d", sessions)
               + " named sessions in one store (each: home DC with auth key, update state, "
               + PEERS_PER_SESSION
               + " named peers)\n");

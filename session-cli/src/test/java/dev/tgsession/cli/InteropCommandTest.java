@@ -53,6 +53,7 @@ class InteropCommandTest {
     while (keys.find()) {
       String hex = keys.group(1);
       byte[] key = HexFormat.of().parseHex(hex);
+      Cli.secretKey(key);
       secrets.add(hex.substring(0, 32));
       secrets.add(hex.substring(hex.length() - 32));
       secrets.add(Base64.getEncoder().encodeToString(key).substring(8, 48));
@@ -60,6 +61,7 @@ class InteropCommandTest {
     }
     assertThat(secrets).hasSizeGreaterThan(4 * 20);
     secrets.add(PASSCODE);
+    Cli.secret(PASSCODE);
   }
 
   @AfterEach

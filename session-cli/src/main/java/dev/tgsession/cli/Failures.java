@@ -40,15 +40,18 @@ final class Failures {
   }
 
   /**
-   * The line cut to {@link Tgsession#MESSAGE_LIMIT} characters: every value a message quotes is cut
-   * already, so this bounds only what a driver or the JDK said.
+   * The line bounded to {@link Tgsession#MESSAGE_LIMIT} characters: every value a message quotes is
+   * cut already, so this bounds only what a driver, the JDK or a long session description said. The
+   * middle goes: the start says what failed, the end what was found and what to do.
    */
   static String bounded(String line) {
     if (line.length() <= Tgsession.MESSAGE_LIMIT) {
       return line;
     }
-    String tail = "...(" + line.length() + " characters)";
-    return line.substring(0, Tgsession.MESSAGE_LIMIT - tail.length()) + tail;
+    String marker = " ...(" + (line.length() - Tgsession.MESSAGE_LIMIT) + " characters cut)... ";
+    int head = (Tgsession.MESSAGE_LIMIT - marker.length()) / 2;
+    int tail = Tgsession.MESSAGE_LIMIT - marker.length() - head;
+    return line.substring(0, head) + marker + line.substring(line.length() - tail);
   }
 
   private static String message(Throwable e) {

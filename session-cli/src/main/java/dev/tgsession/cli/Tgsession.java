@@ -1,6 +1,7 @@
 package dev.tgsession.cli;
 
 import dev.tgsession.SessionLeasedException;
+import dev.tgsession.spi.QuotedValue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,10 +122,15 @@ public final class Tgsession implements Runnable {
   private int failed(Exception e, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
     SessionLeasedException held = leased(e);
-    String line = redact(Failures.describe(e));
-    if (held != null) {
-      line += "; or pass --force to write without a lease";
-    }
+    String line =
+        held == null
+            ? redact(Failures.describe(e))
+            : "the session is held by '"
+                + QuotedValue.cut(redact(held.holder()))
+                + "' until "
+                + held.expiresAt()
+                + " (its lease, renewed while the holder runs): stop that process, or wait until"
+                + " the lease expires if it died, or pass --force to write without a lease";
     err.println("tgsession: " + Failures.bounded(line));
     if (isVerbose(parseResult)) {
       java.io.StringWriter trace = new java.io.StringWriter();

@@ -34,22 +34,25 @@ final class GenerationPeerCache implements PeerCache {
 
   @Override
   public @Nullable PeerInfo get(PeerId id) {
-    if (!current.getAsBoolean()) {
+    // Generation first, entry second, tracking third, generation compared last: an entry put
+    // after a drop carries the new generation only once it is in the delegate (see put), and a
+    // drop by a drain that ran before or during the check is seen by the comparison.
+    Long put = generations.get(id);
+    if (put == null) {
       return null;
     }
     PeerInfo peer = delegate.get(id);
-    if (peer == null) {
+    if (peer == null || !current.getAsBoolean()) {
       return null;
     }
-    Long put = generations.get(id);
-    return put != null && put == generation ? peer : null;
+    return put == generation ? peer : null;
   }
 
   @Override
   public void put(PeerInfo peer) {
     // AbstractSession puts and clears under one lock, so the generation cannot move in between.
-    generations.put(peer.peerId(), generation);
     delegate.put(peer);
+    generations.put(peer.peerId(), generation);
   }
 
   @Override

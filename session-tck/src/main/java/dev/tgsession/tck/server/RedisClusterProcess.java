@@ -19,14 +19,14 @@ import org.jspecify.annotations.Nullable;
  * and replication. {@link #start} returns once every slot is served, every node knows every other
  * and every replica is in sync with its master, or fails after a bounded wait.
  *
- * <p>Nodes of a cluster with replicas use {@code cluster-node-timeout 1000}, so a killed master is
- * replaced by its replica within a few seconds; without replicas they use 5000, so that a loaded
- * machine does not mark a slow node as failed.
+ * <p>Nodes of a cluster with replicas use {@code cluster-node-timeout 2000}, so a killed master is
+ * replaced by its replica within a few seconds (and a node slowed down by a loaded machine is not
+ * taken for dead); without replicas they use 5000.
  */
 public final class RedisClusterProcess implements AutoCloseable {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final int NODE_TIMEOUT_MILLIS = 1000;
+  private static final int NODE_TIMEOUT_MILLIS = 2000;
   private static final int NODE_TIMEOUT_NO_REPLICAS_MILLIS = 5000;
 
   /** One node: its process, the port clients are told about, its cluster id. */

@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
       "",
       "Session URIs (see 'tgsession schemes'):",
       "  memory:  sqlite:FILE  redis://[user:pass@]host:6379/0?session=NAME",
-      "  mongodb://[user:pass@]host/db?session=NAME  postgresql://[user:pass@]host/db?session=NAME",
-      "Exit codes: 0 ok, 1 failure, 2 usage error, 3 the session is held by another owner (lease)."
+      "  mongodb://[user:pass@]host/db?session=NAME",
+      "  postgresql://[user:pass@]host/db?session=NAME",
+      "Exit codes: 0 ok, 1 failure, 2 usage error,",
+      "  3 the session is held by another owner (its lease; --force overrides)."
     })
 public final class Tgsession implements Runnable {
 

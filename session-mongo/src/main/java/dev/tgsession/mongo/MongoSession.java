@@ -49,6 +49,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -58,20 +62,21 @@ import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session in three collections of one database: its document in {@code PREFIXsessions}, one
- * document per peer in {@code PREFIXpeers} and one per claimed username or phone number in {@code
- * PREFIXnames} (see {@link SessionDocuments}, {@link PeerDocuments}, {@link NameDocuments}). Every
- * read and write of a peer or a name finds its document by {@code _id}.
+ * A session in four collections of one database: its document in {@code PREFIXsessions}, one
+ * document per peer in {@code PREFIXpeers}, one per claimed username or phone number in {@code
+ * PREFIXnames} (see {@link SessionDocuments}, {@link PeerDocuments}, {@link NameDocuments}) and its
+ * lease in {@code PREFIXleases} ({@link MongoLeaseStore}). Every read and write of a peer or a name
+ * finds its document by {@code _id}.
  *
  * <p>Nothing here uses multi-document transactions. Each merge is one single-document upsert. A
  * batch that claims no username, phone or self flag is just its merges: one {@code updateOne}, or
- * one unordered {@code bulkWrite} of them. A batch that claims usernames or phones first reads
- * their name documents (one {@code find} by {@code _id $in}) to learn the previous holders; then
- * one unordered {@code bulkWrite} on the peers merges the records and takes each name from its
- * previous holder ({@code $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still
- * that phone), and one on the names records the new holders (only the names whose holder changed).
- * The self flag is taken from every other user by one {@code updateMany} in the peers {@code
- * bulkWrite}.
+ * one unordered {@code bulkWrite} of them. A batch that claims usernames or phones reads their name
+ * documents (one {@code find} by {@code _id $in}) to learn the previous holders while its merges
+ * are written (one unordered {@code bulkWrite}); then, only where something changes hands, one
+ * unordered {@code bulkWrite} on the peers takes each name from its previous holder ({@code
+ * $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still that phone) and the
+ * self flag from every other user ({@code updateMany}), and one on the names records the new
+ * holders.
  *
  * <p>The holder read is a read-modify-write. One instance runs its claiming writes one at a time
  * ({@link #claimLock}), so its threads never race each other. Another instance (process) claiming
@@ -81,14 +86,28 @@ import org.jspecify.annotations.Nullable;
  * lookups by username and phone go through it and check that the holder still lists the name, so
  * they stay deterministic (the holder, or nobody); a stale copy stays in the other peer's record
  * until that peer is re-cached with a list or phone, and a name held by nobody is back with the
- * next claim. Between the two {@code bulkWrite}s a reader can see a name held by nobody for a
- * moment. The self lookup takes the user whose self claim the server stamped last ({@code
+ * next claim. Until the names are recorded a reader can see the previous holder, and for a moment
+ * nobody. The self lookup takes the user whose self claim the server stamped last ({@code
  * $currentDate}), then the lowest dialog id.
+ *
+ * <p>Each write first checks the lease, when the session holds one ({@link #fence()}).
  */
 final class MongoSession extends AbstractSession {
 
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
+
+  /**
+   * Runs the holder reads of claiming batches next to their merges: daemon threads, created on
+   * demand and gone after a minute idle.
+   */
+  private static final ExecutorService HOLDER_READS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "tgsession-mongo-holders");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /** Name ids per holder {@code find} (a 10,000-entry {@code $in} is well under 16 MB). */
   private static final int HOLDER_CHUNK = 10_000;
@@ -324,11 +343,25 @@ final class MongoSession extends AbstractSession {
     return PeerDocuments.byId(session, peer.peerId().botApiDialogId());
   }
 
-  /** Reads the holders of the claimed names, then writes the peers and the names (see above). */
+  /**
+   * Reads the holders of the claimed names while the merges are written (they need nothing from the
+   * holders), then takes the names from their previous holders and records the new ones (see
+   * above).
+   */
   private void storeClaiming(List<PeerInfo> reducedBatch, Claims claims) {
     String what = "cache " + reducedBatch.size() + " peer(s)";
-    Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
-    List<WriteModel<Document>> peerWrites = merges(reducedBatch, claims.names.size() + 1);
+    CompletableFuture<Map<Document, Long>> holdersRead =
+        claims.names.isEmpty()
+            ? CompletableFuture.completedFuture(Map.of())
+            : CompletableFuture.supplyAsync(() -> holders(what, claims.names), HOLDER_READS);
+    List<WriteModel<Document>> merges = merges(reducedBatch, 0);
+    try {
+      run(what, () -> peers.bulkWrite(merges, UNORDERED));
+    } finally {
+      awaitQuietly(holdersRead);
+    }
+    Map<Document, Long> holders = joined(holdersRead);
+    List<WriteModel<Document>> takes = new ArrayList<>();
     Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
     List<WriteModel<Document>> nameWrites = new ArrayList<>();
     for (Claim claim : claims.names.values()) {
@@ -342,7 +375,7 @@ final class MongoSession extends AbstractSession {
             lostUsernames.computeIfAbsent(previous, p -> new ArrayList<>()).add(claim.username());
           }
         } else if (!claims.phoneClaimers.contains(previous)) {
-          peerWrites.add(
+          takes.add(
               new UpdateOneModel<>(
                   Filters.and(
                       PeerDocuments.byId(session, previous), Filters.eq(PHONE, claim.phone())),
@@ -357,19 +390,42 @@ final class MongoSession extends AbstractSession {
     }
     lostUsernames.forEach(
         (previous, usernames) ->
-            peerWrites.add(
+            takes.add(
                 new UpdateOneModel<>(
                     PeerDocuments.byId(session, previous), Updates.pullAll(USERNAMES, usernames))));
     if (claims.selfClaimer != null) {
-      peerWrites.add(
+      takes.add(
           new UpdateManyModel<>(
               Filters.and(
                   peersOfSession, Filters.eq(SELF, true), Filters.ne(PEER, claims.selfClaimer)),
               Updates.set(SELF, false)));
     }
-    run(what, () -> peers.bulkWrite(peerWrites, UNORDERED));
+    if (!takes.isEmpty()) {
+      run(what, () -> peers.bulkWrite(takes, UNORDERED));
+    }
     if (!nameWrites.isEmpty()) {
       run(what, () -> names.bulkWrite(nameWrites, UNORDERED));
+    }
+  }
+
+  /** Waits for a read, whatever its outcome (so none is left running after a failed write). */
+  private static void awaitQuietly(CompletableFuture<?> read) {
+    try {
+      read.join();
+    } catch (RuntimeException e) {
+      // reported by joined(), or superseded by the write's failure
+    }
+  }
+
+  /** The read's value, or the exception it threw. */
+  private static <T> T joined(CompletableFuture<T> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 

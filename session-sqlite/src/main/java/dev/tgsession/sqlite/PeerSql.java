@@ -189,9 +189,10 @@ enum PeerSql implements Sql {
             + " || CASE WHEN tp.peer_id IS NULL THEN '' ELSE"
             + " tp.ambient || coalesce(tp.bot, '-') || coalesce(tp.self, '-')"
             + " || '|' || coalesce(tp.phone, '') || '|'"
-            + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT"
-            + " group_concat(n.username, ' ' ORDER BY n.position) FROM tgsession_username n"
-            + " WHERE n.peer_id = pi.peer_id), '') ELSE '' END END) ";
+            // in position order: the subquery walks the (peer_id, position) index, no sorter
+            + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT group_concat(n.username,"
+            + " ' ') FROM (SELECT username FROM tgsession_username WHERE peer_id = pi.peer_id"
+            + " ORDER BY position) n), '') ELSE '' END END) ";
 
     static final String FROM_PEERS =
         "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";

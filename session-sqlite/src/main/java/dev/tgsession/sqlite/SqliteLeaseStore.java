@@ -127,11 +127,9 @@ final class SqliteLeaseStore implements LeaseStore {
 
   /**
    * The stored token, read inside the caller's write transaction; -1 when there is no lease row.
+   * Called only while this session holds a lease, so the table exists (acquire made it).
    */
   static long fencingToken(SqliteConnection writer) throws SQLException {
-    if (!tableExists(writer)) {
-      return -1;
-    }
     try (ResultSet rows = writer.prepare(LeaseSql.TOKEN).executeQuery()) {
       return rows.next() ? rows.getLong(1) : -1;
     }

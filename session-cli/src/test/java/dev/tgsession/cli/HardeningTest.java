@@ -348,6 +348,19 @@ class HardeningTest {
     }
 
     @Test
+    @DisplayName("a message line longer than the bound loses its middle, keeping start and end")
+    void boundedLines() {
+      String line = "expected X " + "y".repeat(1000) + " found Z; do W";
+
+      String bounded = Failures.bounded(line);
+
+      assertThat(bounded).hasSize(Tgsession.MESSAGE_LIMIT);
+      assertThat(bounded).startsWith("expected X ").endsWith(" found Z; do W");
+      assertThat(bounded).contains("...(" + (line.length() - Tgsession.MESSAGE_LIMIT));
+      assertThat(Failures.bounded("short")).isEqualTo("short");
+    }
+
+    @Test
     @DisplayName("a string session given to a string import that is not one is not quoted back")
     void notAStringSession() {
       String bytes = new String(new byte[] {1, 2, 3, 'a', '\n', 'b'}, StandardCharsets.ISO_8859_1);

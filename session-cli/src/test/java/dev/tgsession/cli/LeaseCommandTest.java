@@ -120,6 +120,26 @@ class LeaseCommandTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  @DisplayName("a URI's own lease= still takes a lease, and --force drops it")
+  void uriOptions(String scheme) {
+    String target = StoreUris.fresh(scheme, dir, "own");
+    Path sample = SessionFiles.sample(dir, "sample.session");
+    try (Session holder = Sessions.open(StoreUris.with(target, "lease", "60&owner=" + HOLDER))) {
+      Cli.Result ownLease =
+          Cli.run("copy", "sqlite:" + sample, StoreUris.with(target, "lease", "10"));
+      Cli.Result forcedLease =
+          Cli.run("copy", "sqlite:" + sample, StoreUris.with(target, "lease", "10"), "--force");
+
+      assertThat(ownLease.exitCode()).as("%s", ownLease).isEqualTo(Tgsession.HELD);
+      assertThat(forcedLease.exitCode()).as("%s", forcedLease).isZero();
+      assertThat(holder.lease()).isPresent();
+    } finally {
+      StoreUris.forget(target);
+    }
+  }
+
   @org.junit.jupiter.api.Test
   @DisplayName("info says when a backend has no leases")
   void noLeases() {

@@ -50,6 +50,10 @@ class SqliteCommandTest {
         .contains("home DC    4")
         .contains(
             "auth key id " + JsonSessionFormat.keyIdHex(TgsessionCommandTest.DEMO_KEY) + " (home)")
+        .containsPattern(
+            "encryption (not supported by the sqlite: backend \\(auth keys stored plain\\)"
+                + "|none: auth keys stored plain)")
+        .contains("lease      none held")
         .contains("peers      7 (4 users, 1 chat, 2 channels: 2 of unknown kind)")
         .contains("updates    pts 4321, qts 12, date 1700000000 (2023-11-14T22:13:20Z), seq 87")
         .contains("channels   2: 1700000001 pts 555, 1700000002 pts 777");

@@ -9,7 +9,7 @@
 #               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
 #   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
-#   SUITES      which suites to run (default: easy realistic lease): easy = SessionBench* against
+#   SUITES      which suites to run, in this order (default: easy realistic lease): easy = SessionBench* against
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
 #               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
@@ -62,6 +62,7 @@ fi
 
 # Telethon's SQLiteSession on the same workload, right after our sqlite benchmarks.
 run_telethon() {
+  [[ -z $stopped ]] || return 0
   echo "== Telethon (/usr/bin/python3)"
   # shellcheck disable=SC2086
   if ! /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
@@ -74,7 +75,12 @@ run_telethon() {
 # pair (one right after the other, seconds apart), so a ratio compares two measurements that
 # saw the same load on a shared machine rather than ones minutes apart.
 rm -f "$out"/jmh-*.json "$out"/jmh-*.log
+# SIGTERM or SIGINT (kill PID, Ctrl-C) stops the run after the JMH run in progress and still writes
+# the report from what finished, marked as a partial run.
+stopped=""
+trap 'stopped="stopped early (signal) after $(date -u +%H:%M) UTC: later benchmarks not run"' TERM INT
 jmh() { # name, include pattern, backend (empty: the benchmarks have no backend parameter)
+  [[ -z $stopped ]] || return 0
   local params=()
   [[ -n $3 ]] && params=(-p backend="$3")
   # shellcheck disable=SC2086
@@ -84,8 +90,8 @@ jmh() { # name, include pattern, backend (empty: the benchmarks have no backend 
   # a run whose every benchmark failed is reported as "not measured", not the end of the whole run
   [[ -s "$out/jmh-$1.json" ]] || echo "JMH run $1 wrote no results: see $out/jmh-$1.log" >&2
 }
-for backend in $BACKENDS; do
-  case $backend in
+configure() { # backend: the class prefix and easy-path baseline methods of one backend
+  case $1 in
     memory) driver="" class="" ;;
     postgres) driver=none class=Postgres ;; # no easy-path baseline: realistic and lease only
     sqlite) driver=SqliteDriverBench class=Sqlite single=upsertPeer batch=upsertPeers100 select=selectPeer \
@@ -94,11 +100,14 @@ for backend in $BACKENDS; do
       state=hsetStatePrimary channel=hsetChannelPts ;;
     mongo) driver=MongoDriverBench class=Mongo single=updateOnePeer batch=bulkWritePeers100 select=findPeer \
       state=updateOneStatePrimary channel=updateOneChannelPts ;;
-    *) echo "unknown backend $backend (expected memory, sqlite, postgres, redis, mongo)" >&2; exit 2 ;;
+    *) echo "unknown backend $1 (expected memory, sqlite, postgres, redis, mongo)" >&2; exit 2 ;;
   esac
-  echo "== JMH $backend: $JMH_ARGS"
-  if ! has_suite easy || [[ $driver == none ]]; then
-    :
+}
+for backend in $BACKENDS; do configure "$backend"; done # reject an unknown backend before running
+
+run_easy() { # backend
+  if [[ $driver == none ]]; then
+    return
   elif [[ -z $driver ]]; then
     jmh "$backend" '\.SessionBench\.' "$backend"
   else
@@ -117,23 +126,41 @@ for backend in $BACKENDS; do
     jmh "$backend-getters" "${ours}homeDcIdAndDcOption\$" "$backend"
     jmh "$backend-select4t" "${ours4t}peerHit4T\$|${base}${select}4T\$" "$backend"
   fi
-  # The realistic workload: <Backend>Realistic.<method> beside <Backend>Raw.<method>, one JMH run
-  # per method; the named batch (target 0.7x) twice, interleaved, pooled like the write pairs.
-  if has_suite realistic && [[ -n $class ]]; then
-    methods="batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed batch100New coherentRead"
-    for _ in $(seq 2 "${REAL_ROUNDS:-2}"); do methods="$methods batch100Named"; done
-    for method in $methods; do
-      n=1
-      while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
-      jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" ""
-    done
-  fi
-  if has_suite lease && [[ -n $class ]]; then
-    jmh "$backend-lease" '\.LeaseCost\.' "$backend"
-  fi
-  if [[ $backend == sqlite ]] && has_suite easy; then
+  if [[ $backend == sqlite ]]; then
     run_telethon
   fi
+}
+
+# The realistic workload: <Backend>Realistic.<method> beside <Backend>Raw.<method>, one JMH run
+# per method; the named batch (target 0.7x) twice, interleaved, pooled like the write pairs.
+run_realistic() { # backend
+  [[ -n $class ]] || return 0
+  methods="batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed batch100New coherentRead"
+  for _ in $(seq 2 "${REAL_ROUNDS:-2}"); do methods="$methods batch100Named"; done
+  for method in $methods; do
+    n=1
+    while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
+    jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" ""
+  done
+}
+
+run_lease() { # backend
+  [[ -n $class ]] || return 0
+  jmh "$backend-lease" '\.LeaseCost\.' "$backend"
+}
+
+# Suites in the order SUITES names them, each over every backend.
+for suite in $SUITES; do
+  for backend in $BACKENDS; do
+    configure "$backend"
+    echo "== JMH $suite $backend: $JMH_ARGS"
+    case $suite in
+      easy) run_easy ;;
+      realistic) run_realistic ;;
+      lease) run_lease ;;
+      *) echo "unknown suite $suite (expected easy, realistic, lease)" >&2; exit 2 ;;
+    esac
+  done
 done
 if [[ " $BACKENDS " != *" sqlite "* ]] && has_suite easy; then
   run_telethon
@@ -173,7 +200,7 @@ if [[ $RUN_MONGO_SERVER == EMULATOR* ]]; then
 fi
 RUN_REDIS=$(redis-server --version | sed 's/^Redis server //')
 RUN_COHERENCE=$(cat "$out/coherence.txt")
-RUN_NOTE=${RUN_NOTE:-}
+RUN_NOTE="${RUN_NOTE:-}${stopped:+ **Partial run: $stopped.**}"
 RUN_PGJDBC=$(prop postgresql.version)
 RUN_POSTGRES=$(psql -h 127.0.0.1 -U postgres -At -c 'SHOW server_version' postgres 2>/dev/null || true)
 RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)

@@ -4,7 +4,8 @@
 #
 # usage: bench/run.sh
 # environment:
-#   JMH_ARGS    JMH options (default: the short configuration below, about 8-9 minutes in all)
+#   JMH_ARGS    JMH options (default: the short configuration below; all suites take about 25-30
+#               minutes on 2 busy cores; kill -TERM the script to stop early with a partial report)
 #   BACKENDS    which backends to run (default: memory sqlite postgres redis mongo; postgres needs
 #               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)

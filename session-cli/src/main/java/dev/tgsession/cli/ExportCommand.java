@@ -138,22 +138,30 @@ final class ExportCommand extends SessionCommand {
 
   private void exportJson(Session session) throws IOException {
     long keys = session.dcOptions().values().stream().filter(o -> o.authKey() != null).count();
-    err()
-        .printf(
-            "note: json carries everything: %s, %s and the updates state%n",
-            InfoCommand.plural(keys, "auth key"), InfoCommand.plural(session.peerCount(), "peer"));
+    long peers;
     if (outFile == null) {
       // A first pass reads (and so checks) everything: a damaged session prints nothing partial.
-      JsonSessionFormat.write(session, OutputStream.nullOutputStream());
+      peers = JsonSessionFormat.write(session, OutputStream.nullOutputStream());
+      note(keys, peers);
       warnIfTerminal();
       PrintWriter out = out();
       JsonSessionFormat.write(session, out);
       out.flush();
     } else {
-      long[] peers = new long[1];
-      CredentialFile.write(outFile, stream -> peers[0] = JsonSessionFormat.write(session, stream));
-      err().printf("wrote %s to %s%n", InfoCommand.plural(peers[0], "peer"), outFile);
+      long[] written = new long[1];
+      CredentialFile.write(
+          outFile, stream -> written[0] = JsonSessionFormat.write(session, stream));
+      peers = written[0];
+      note(keys, peers);
+      err().printf("wrote %s to %s%n", InfoCommand.plural(peers, "peer"), outFile);
     }
+  }
+
+  private void note(long keys, long peers) {
+    err()
+        .printf(
+            "note: json carries everything: %s, %s and the updates state%n",
+            InfoCommand.plural(keys, "auth key"), InfoCommand.plural(peers, "peer"));
   }
 
   private void exportString(Session session) throws IOException {

@@ -152,6 +152,31 @@ class HardeningTest {
     }
 
     @Test
+    @DisplayName("copy from a store that fails half-way creates no target, changes no existing one")
+    void sourceFailingHalfWay() {
+      SharedMemoryProvider.reset();
+      Samples.fillMany(SharedMemoryProvider.named("big"), 2500);
+      Path created = dir.resolve("created.session");
+      Path existing = SessionFiles.sample(dir, "existing.session");
+      byte[] existingBytes = SessionFiles.bytes(existing);
+
+      Cli.Result fresh = Cli.run("copy", "failing-memory:big", "sqlite:" + created);
+      Cli.Result merged = Cli.run("copy", "failing-memory:big", "sqlite:" + existing);
+      Cli.Result memory = Cli.run("copy", "failing-memory:big", "shared-memory:target");
+
+      for (Cli.Result result : List.of(fresh, merged, memory)) {
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.err()).as("%s", result).contains("found a damaged one (test store)");
+        assertThat(result.out()).isEmpty();
+      }
+      assertThat(created).doesNotExist();
+      SessionFiles.assertNoSideFiles(created);
+      SessionFiles.assertUnchanged(existing, existingBytes);
+      assertThat(SharedMemoryProvider.named("target").peerCount()).isZero();
+      SharedMemoryProvider.reset();
+    }
+
+    @Test
     @DisplayName("import of a truncated JSON export from stdin creates or changes nothing")
     void truncatedJsonFromStdin() throws IOException {
       Path sample = SessionFiles.sample(dir, "sample.session");
@@ -258,6 +283,26 @@ class HardeningTest {
         assertThat(result.exitCode()).as("%s", result).isZero();
         SessionFiles.assertUnchanged(file, before);
       }
+    }
+
+    @Test
+    @DisplayName("print nothing on stdout when the store fails half-way through")
+    void nothingPartialFromAFailingStore() {
+      SharedMemoryProvider.reset();
+      Samples.fill(SharedMemoryProvider.named("sample"));
+
+      for (List<String> args :
+          List.of(
+              List.of("info", "failing-memory:sample"),
+              List.of("peers", "failing-memory:sample"),
+              List.of("export", "failing-memory:sample", "--format", "json"))) {
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.out()).as("%s", result).isEmpty();
+        assertThat(result.err().lines()).as("%s", result).hasSize(1);
+      }
+      SharedMemoryProvider.reset();
     }
 
     @Test

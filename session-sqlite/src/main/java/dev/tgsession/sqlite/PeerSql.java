@@ -183,9 +183,9 @@ enum PeerSql implements Sql {
      * joined by spaces, in order.
      */
     static final String COLUMNS =
-        "SELECT pi.peer_id, coalesce('!' || "
+        "SELECT pi.peer_id || coalesce('|!' || "
             + DAMAGE
-            + ", coalesce(pi.hash, '') || '|' || coalesce(pi.subtype, '') || '|'"
+            + ", '|' || coalesce(pi.hash, '') || '|' || coalesce(pi.subtype, '') || '|'"
             + " || CASE WHEN tp.peer_id IS NULL THEN '' ELSE"
             + " tp.ambient || coalesce(tp.bot, '-') || coalesce(tp.self, '-')"
             + " || '|' || coalesce(tp.phone, '') || '|'"

@@ -122,10 +122,24 @@ final class PeerTable {
     statement.setInt(4, channel.usernames() == null ? 0 : 1);
   }
 
-  /** Reads the current row of a peer query of {@link PeerSql} (id, packed rest). */
+  /** Reads the current row of a peer query of {@link PeerSql} (one packed column). */
   static PeerInfo decode(ResultSet row) throws SQLException {
-    long dialogId = row.getLong(1);
-    String packed = row.getString(2);
+    String all = row.getString(1);
+    try {
+      return decode(all);
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      throw new IncompatibleSessionException(
+          "expected a peer row in grammers' and tgsession's encoding, found one that reads '"
+              + (all.length() <= 64 ? all : all.substring(0, 64) + "...")
+              + "'; restore the file from a backup",
+          e);
+    }
+  }
+
+  private static PeerInfo decode(String all) {
+    int bar0 = all.indexOf('|');
+    long dialogId = Long.parseLong(all, 0, bar0, 10);
+    String packed = all.substring(bar0 + 1);
     PeerId id;
     try {
       id = new PeerId(dialogId);

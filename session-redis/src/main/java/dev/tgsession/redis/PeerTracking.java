@@ -11,7 +11,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * queues the invalidation messages in the same event-loop iteration that ran the write, before it
  * writes any reply of that iteration, and it writes the newest queued output first; so the message
  * has reached this connection's socket before the writer can read its reply. Every cache hit asks
- * the socket (one non-blocking {@code selectNow}) whether anything arrived and drops the cache if
+ * the socket (one {@code FIONREAD} per connection) whether anything arrived and drops the cache if
  * so. Over a network, the message and the writer's reply travel on different connections and a
  * reader may see the old copy for the time the message takes to arrive.
  *
@@ -164,10 +163,26 @@ final class PeerTracking implements AutoCloseable {
       if (broken || closed) {
         return false;
       }
-      if (selector.selectNow() == 0) {
+      // One read per connection: a message is far smaller than the buffer, so a short read
+      // means nothing more is waiting now (what comes later, the next check sees).
+      boolean arrived = false;
+      for (SelectionKey key : selector.keys()) {
+        SocketChannel channel = (SocketChannel) key.channel();
+        while (true) {
+          scratch.clear();
+          int read = channel.read(scratch);
+          if (read < 0) {
+            broken = true;
+          }
+          arrived |= read > 0;
+          if (read < scratch.capacity()) {
+            break;
+          }
+        }
+      }
+      if (!arrived && !broken) {
         return true;
       }
-      drainSelected();
       onChange.run();
       return false;
     } catch (IOException e) {
@@ -185,27 +200,6 @@ final class PeerTracking implements AutoCloseable {
       probes.add(((SocketChannel) key.channel()).socket().getInputStream());
     }
     return List.copyOf(probes);
-  }
-
-  /** Reads everything that arrived; marks the tracking broken at a closed connection. */
-  private void drainSelected() throws IOException {
-    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-    while (keys.hasNext()) {
-      SelectionKey key = keys.next();
-      keys.remove();
-      SocketChannel channel = (SocketChannel) key.channel();
-      while (true) {
-        scratch.clear();
-        int read = channel.read(scratch);
-        if (read < 0) {
-          broken = true;
-          break;
-        }
-        if (read == 0) {
-          break;
-        }
-      }
-    }
   }
 
   /** Drains idle connections; reconnects broken ones or follows a changed set of nodes. */

@@ -293,18 +293,8 @@ final class RedisSession extends AbstractSession {
         script(what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
-    consumeOwnInvalidation();
-  }
-
-  /**
-   * Reads the invalidation message this instance's own write caused (the server sends it before the
-   * write's reply), so that it does not drop the peers read right after the write once more.
-   */
-  private void consumeOwnInvalidation() {
-    PeerTracking current = tracking;
-    if (current != null) {
-      current.current();
-    }
+    // This write's own invalidation message is left for the next cache hit to read: reading it
+    // here would cost the write two system calls, and the hit drops the cache either way.
   }
 
   @Override
@@ -467,7 +457,6 @@ final class RedisSession extends AbstractSession {
       fenced("clear the session", lease, DEL, keys.all(), List.of());
     }
     layoutMarked = false;
-    consumeOwnInvalidation();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.tgsession.cli;
 
+import dev.tgsession.spi.QuotedValue;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -67,7 +68,7 @@ enum SessionFormat {
       }
     }
     throw new TypeConversionException(
-        "expected one of " + labels(forExport) + ", found '" + text + "'");
+        "expected one of " + labels(forExport) + ", found '" + QuotedValue.cut(text) + "'");
   }
 
   /** Converts the FORMAT of {@code import}. */

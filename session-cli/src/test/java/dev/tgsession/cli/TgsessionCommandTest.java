@@ -129,7 +129,8 @@ class TgsessionCommandTest {
 
       assertThat(result.exitCode()).isZero();
       assertThat(result.out())
-          .contains("schemes", "info", "peers", "copy", "import", "export", "clear");
+          .contains("schemes", "info", "peers", "copy", "import", "export", "clear", "rekey")
+          .contains("3 the session is held by another owner");
     }
 
     @Test

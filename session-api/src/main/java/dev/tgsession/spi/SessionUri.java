@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #toString()}, and every message built from this class, shows {@code ****} for the
  * password, for a user given without a password (it may be a password in the user's place), and for
- * any option whose name contains {@code password}, {@code key}, {@code secret} or {@code token}.
- * Only {@link #raw()} holds the original text; never log it.
+ * any option whose name contains {@code password}, {@code key}, {@code secret}, {@code token} or
+ * {@code credential}, MongoDB's {@code authMechanismProperties} (it carries AWS session tokens),
+ * and any option a provider declares secret. Only {@link #raw()} holds the original text; never log
+ * it.
  */
 public final class SessionUri {
 
@@ -53,7 +55,9 @@ public final class SessionUri {
 
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.\\-]*");
   private static final Pattern SECRET_OPTION =
-      Pattern.compile(".*(password|key|secret|token).*", Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          ".*(password|passwd|pwd|key|secret|token|credential|authmechanismproperties|sas|signature).*",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-%]+");
   private static final Pattern IPV6_HOST = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._\\-]+)?");
   private static final String MASK = "****";

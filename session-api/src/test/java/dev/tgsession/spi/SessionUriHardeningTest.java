@@ -106,4 +106,23 @@ class SessionUriHardeningTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("driver credential options are masked in toString and in every option message")
+  void driverCredentials() {
+    String uri =
+        "mongodb://h/db?authMechanismProperties=AWS_SESSION_TOKEN:SeCrEtToKeN&proxyPassword=pp1234&bogus=1";
+    SessionUri parsed = SessionUri.parse(uri);
+    assertThat(parsed.toString()).doesNotContain("SeCrEtToKeN").doesNotContain("pp1234");
+    Throwable unknown =
+        catchThrowable(
+            () -> parsed.withDeclaredOptions(List.of(SharedOptions.SESSION), n -> false));
+    assertThat(unknown.getMessage()).doesNotContain("SeCrEtToKeN").doesNotContain("pp1234");
+    Throwable range =
+        catchThrowable(
+            () ->
+                SessionUri.parse(uri.replace("bogus=1", "lease=1"))
+                    .withDeclaredOptions(List.of(SharedOptions.LEASE), n -> true));
+    assertThat(range.getMessage()).contains("lease").doesNotContain("SeCrEtToKeN");
+  }
 }

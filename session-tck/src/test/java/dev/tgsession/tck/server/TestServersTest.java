@@ -42,4 +42,21 @@ class TestServersTest {
       assertThat(Resp.command(server.port(), "GET", "k")).isEqualTo("v");
     }
   }
+
+  @Test
+  @DisplayName("a one-master cluster with a replica serves every slot, its replica in sync")
+  void clusterWithReplica() throws IOException {
+    try (RedisClusterProcess cluster = RedisClusterProcess.start(1, 1)) {
+      assertThat(cluster.clientPorts()).hasSize(2);
+      int master = cluster.masterOf(0);
+      assertThat(cluster.masterOf(16383)).isEqualTo(master);
+      int replica =
+          cluster.clientPorts().get(0) == master
+              ? cluster.clientPorts().get(1)
+              : cluster.clientPorts().get(0);
+      assertThat(cluster.command(replica, "INFO", "replication"))
+          .contains("role:slave", "master_link_status:up");
+      assertThat(cluster.command(master, "CLUSTER", "INFO")).contains("cluster_state:ok");
+    }
+  }
 }

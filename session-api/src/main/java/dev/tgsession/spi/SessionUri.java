@@ -71,6 +71,8 @@ public final class SessionUri {
   private final String path;
   private final Map<String, String> options;
   private final Set<String> secretOptions;
+  // Options filled in from declared defaults: read like the others, never shown by toString().
+  private final Set<String> defaulted;
 
   private SessionUri(
       String raw,
@@ -81,7 +83,8 @@ public final class SessionUri {
       List<Host> hosts,
       String path,
       Map<String, String> options,
-      Set<String> secretOptions) {
+      Set<String> secretOptions,
+      Set<String> defaulted) {
     this.raw = raw;
     this.scheme = scheme;
     this.hierarchical = hierarchical;
@@ -91,6 +94,7 @@ public final class SessionUri {
     this.path = path;
     this.options = options;
     this.secretOptions = secretOptions;
+    this.defaulted = defaulted;
   }
 
   /**
@@ -127,7 +131,16 @@ public final class SessionUri {
 
     if (!rest.startsWith("//")) {
       return new SessionUri(
-          uri, scheme, false, null, null, List.of(), decode(rest, uri), options, Set.of());
+          uri,
+          scheme,
+          false,
+          null,
+          null,
+          List.of(),
+          decode(rest, uri),
+          options,
+          Set.of(),
+          Set.of());
     }
     String afterSlashes = rest.substring(2);
     int slash = afterSlashes.indexOf('/');
@@ -157,7 +170,7 @@ public final class SessionUri {
       }
     }
     return new SessionUri(
-        uri, scheme, true, user, password, List.copyOf(hosts), path, options, Set.of());
+        uri, scheme, true, user, password, List.copyOf(hosts), path, options, Set.of(), Set.of());
   }
 
   /**
@@ -304,7 +317,16 @@ public final class SessionUri {
     }
     SessionUri masked =
         new SessionUri(
-            raw, scheme, hierarchical, user, password, hosts, path, options, Set.copyOf(secrets));
+            raw,
+            scheme,
+            hierarchical,
+            user,
+            password,
+            hosts,
+            path,
+            options,
+            Set.copyOf(secrets),
+            defaulted);
     Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, String> option : options.entrySet()) {
       SessionOption spec = byName.get(option.getKey());
@@ -318,9 +340,11 @@ public final class SessionUri {
       throw masked.unknownOptions(unknown, byName.keySet());
     }
     Map<String, String> filled = new LinkedHashMap<>(options);
+    Set<String> added = new TreeSet<>(defaulted);
     for (SessionOption option : declared) {
-      if (option.defaultValue() != null) {
-        filled.putIfAbsent(option.name(), option.defaultValue());
+      if (option.defaultValue() != null
+          && filled.putIfAbsent(option.name(), option.defaultValue()) == null) {
+        added.add(option.name());
       }
     }
     return new SessionUri(
@@ -332,7 +356,8 @@ public final class SessionUri {
         hosts,
         path,
         Collections.unmodifiableMap(filled),
-        Set.copyOf(secrets));
+        Set.copyOf(secrets),
+        Set.copyOf(added));
   }
 
   private IllegalArgumentException unknownOptions(Set<String> unknown, Collection<String> known) {
@@ -412,6 +437,9 @@ public final class SessionUri {
     out.append(path);
     char separator = '?';
     for (Map.Entry<String, String> option : options.entrySet()) {
+      if (defaulted.contains(option.getKey())) {
+        continue;
+      }
       out.append(separator).append(option.getKey()).append('=');
       out.append(shown(option.getKey(), option.getValue()));
       separator = '&';

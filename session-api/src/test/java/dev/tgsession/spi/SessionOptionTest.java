@@ -50,6 +50,9 @@ class SessionOptionTest {
       assertThat(uri.option("peer-cache")).hasValue("10000");
       assertThat(uri.option("timeout")).hasValue("5");
       assertThat(uri.option("lease")).isEmpty();
+      assertThat(uri.toString())
+          .as("defaults are read, not shown")
+          .isEqualTo("redis://h/0?timeout=5");
     }
 
     @Test

@@ -57,7 +57,23 @@ abstract class UrisRules extends TckGroup {
     String uri = uri(sessionName());
     SessionUri parsed = SessionUri.parse(uri);
     List<String> secrets = new java.util.ArrayList<>();
-    parsed.password().filter(p -> p.length() >= 3).ifPresent(secrets::add);
+    // A password that also appears where it may be shown (as the user, a host, the path or a
+    // plain option) cannot be told apart from those in a message: only a distinct one is checked.
+    String shownParts =
+        parsed.user().orElse("")
+            + " "
+            + parsed.hosts()
+            + " "
+            + parsed.path()
+            + " "
+            + parsed.options().entrySet().stream()
+                .filter(e -> !parsed.isSecretOption(e.getKey()))
+                .map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(" "));
+    parsed
+        .password()
+        .filter(p -> p.length() >= 3 && !shownParts.contains(p))
+        .ifPresent(secrets::add);
     parsed
         .options()
         .forEach(

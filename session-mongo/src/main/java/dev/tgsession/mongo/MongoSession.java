@@ -59,6 +59,7 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.Binary;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -220,6 +221,48 @@ final class MongoSession extends AbstractSession {
     updateSession(
         "write DC option " + option.id(),
         new Document(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option)));
+  }
+
+  // ---- encryption at rest -------------------------------------------------------------------
+
+  @Override
+  protected byte @Nullable [] loadKeyVault() {
+    Document document =
+        call(
+            "read the key vault",
+            () ->
+                sessions
+                    .find(sessionFilter)
+                    .projection(
+                        Projections.include(SessionDocuments.VERSION_FIELD, SessionDocuments.VAULT))
+                    .first());
+    return SessionDocuments.vault(document, description());
+  }
+
+  /**
+   * One upsert of the session document, atomic as every single-document write is: each option's
+   * whole sub-document is replaced (so an old {@code authKey} field goes with it), the vault is set
+   * or unset, and the layout version says which (see {@link SessionDocuments}).
+   */
+  @Override
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    fence();
+    Document set = new Document();
+    for (DcOption option : options) {
+      set.append(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option));
+    }
+    Document update = new Document();
+    if (vault == null) {
+      set.append(SessionDocuments.VERSION_FIELD, SessionDocuments.VERSION);
+      update.append("$unset", new Document(SessionDocuments.VAULT, ""));
+    } else {
+      set.append(SessionDocuments.VAULT, new Binary(vault))
+          .append(SessionDocuments.VERSION_FIELD, SessionDocuments.VAULT_VERSION);
+    }
+    update.append("$set", set);
+    run(
+        vault == null ? "write the DC options without a key vault" : "write the key vault",
+        () -> sessions.updateOne(sessionFilter, update, UPSERT));
   }
 
   /** One upsert of the session document: {@code $set} plus the layout version on insert. */

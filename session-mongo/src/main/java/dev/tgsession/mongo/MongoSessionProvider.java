@@ -53,7 +53,8 @@ public final class MongoSessionProvider implements SessionProvider {
           PEER_CACHE,
           SharedOptions.PEER_CACHE_TTL,
           SharedOptions.LEASE,
-          SharedOptions.OWNER);
+          SharedOptions.OWNER,
+          SharedOptions.ENCRYPTION_KEY);
 
   static final Set<String> OPTION_NAMES =
       OPTIONS.stream().map(SessionOption::name).collect(Collectors.toUnmodifiableSet());

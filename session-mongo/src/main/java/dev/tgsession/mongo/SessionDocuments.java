@@ -34,17 +34,26 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>DC options and channels are sub-documents keyed by id, so one {@code $set} of {@code "dcs.4"}
  * or {@code "updates.channels.1234567890"} changes exactly one entry atomically.
+ *
+ * <p>A session encrypted at rest ({@code encryption-key}) keeps no {@code authKey} in {@code dcs}:
+ * the sealed keys are the {@code vault} field ({@code BinData}, see {@code KeyVault}), and the
+ * document says {@code v: 2}, so a tgsession-mongo that predates the vault refuses it instead of
+ * showing a logged-out session. A plain session's document stays {@code v: 1}.
  */
 final class SessionDocuments {
 
-  /** The layout version this code writes; a newer one is refused. */
+  /** The layout version of a plain session's document (no vault). */
   static final int VERSION = 1;
+
+  /** The layout version of an encrypted session's document; the newest this code reads. */
+  static final int VAULT_VERSION = 2;
 
   static final String VERSION_FIELD = "v";
   static final String HOME_DC = "homeDc";
   static final String DCS = "dcs";
   static final String UPDATES = "updates";
   static final String CHANNELS = "channels";
+  static final String VAULT = "vault";
 
   private SessionDocuments() {}
 
@@ -95,16 +104,37 @@ final class SessionDocuments {
       return;
     }
     Object version = session.get(VERSION_FIELD);
-    if (version != null && (!(version instanceof Number n) || n.intValue() > VERSION)) {
+    if (version != null && (!(version instanceof Number n) || n.intValue() > VAULT_VERSION)) {
       throw new IncompatibleSessionException(
           "expected a session document of layout version "
-              + VERSION
+              + VAULT_VERSION
               + " or older in "
               + where
               + ", found version "
               + version
               + "; use a newer tgsession-mongo to open it");
     }
+  }
+
+  /** The sealed auth keys of an encrypted session, or null for a plain one. */
+  static byte @Nullable [] vault(@Nullable Document session, String where) {
+    if (session == null) {
+      return null;
+    }
+    checkVersion(session, where);
+    Object vault = session.get(VAULT);
+    if (vault == null) {
+      return null;
+    }
+    if (vault instanceof Binary binary) {
+      return binary.getData();
+    }
+    throw new IncompatibleSessionException(
+        "expected the key vault of "
+            + where
+            + " as binary data, found a "
+            + vault.getClass().getSimpleName()
+            + "; was it written by another program?");
   }
 
   static StoredDcs storedDcs(@Nullable Document session, String where) {

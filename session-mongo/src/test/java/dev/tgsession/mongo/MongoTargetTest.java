@@ -144,7 +144,13 @@ class MongoTargetTest {
     assertThat(PROVIDER.options())
         .extracting(SessionOption::name)
         .containsExactlyInAnyOrder(
-            "session", "collection-prefix", "peer-cache", "peer-cache-ttl", "lease", "owner");
+            "session",
+            "collection-prefix",
+            "peer-cache",
+            "peer-cache-ttl",
+            "lease",
+            "owner",
+            "encryption-key");
     assertThat(PROVIDER.options()).contains(SharedOptions.SESSION, SharedOptions.PEER_CACHE_TTL);
     SessionUri filled =
         SessionUri.parse("mongodb://localhost/db")

@@ -8,11 +8,13 @@ import static dev.tgsession.mongo.PeerDocuments.SELF_AT;
 import static dev.tgsession.mongo.PeerDocuments.SESSION;
 import static dev.tgsession.mongo.PeerDocuments.USERNAMES;
 
+import com.mongodb.ErrorCategory;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -28,6 +30,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionLease;
@@ -216,11 +219,41 @@ final class MongoSession extends AbstractSession {
     updateSession("write the home DC", new Document(SessionDocuments.HOME_DC, dcId));
   }
 
+  /**
+   * Writes a DC option of a session this instance holds plain (an encrypted one goes through {@link
+   * #storeKeyVault}). The filter matches only a document without a vault: if another instance
+   * encrypted the session since this one opened it, the upsert finds nothing, its insert hits the
+   * {@code _id}, and nothing is written, so no plain key lands next to the vault.
+   */
   @Override
   protected void storeDcOption(DcOption option) {
-    updateSession(
-        "write DC option " + option.id(),
-        new Document(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option)));
+    fence();
+    Document update =
+        new Document(
+                "$set",
+                new Document(
+                    SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option)))
+            .append(
+                "$setOnInsert",
+                new Document(SessionDocuments.VERSION_FIELD, SessionDocuments.VERSION));
+    Bson plainOnly = Filters.and(sessionFilter, Filters.exists(SessionDocuments.VAULT, false));
+    try {
+      sessions.updateOne(plainOnly, update, UPSERT);
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        throw new IncompatibleSessionException(
+            "session "
+                + description()
+                + " was encrypted at rest by another instance after this one opened it plain;"
+                + " DC option "
+                + option.id()
+                + " was not written. Open it again with its encryption-key",
+            null);
+      }
+      throw failure(target, "write DC option " + option.id(), e);
+    } catch (MongoException e) {
+      throw failure(target, "write DC option " + option.id(), e);
+    }
   }
 
   // ---- encryption at rest -------------------------------------------------------------------

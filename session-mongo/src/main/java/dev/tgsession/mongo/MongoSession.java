@@ -132,6 +132,12 @@ final class MongoSession extends AbstractSession {
    */
   private final ReentrantLock claimLock = new ReentrantLock();
 
+  /**
+   * The vault as this instance last read or wrote it (null: none), which {@link #storeKeyVault}
+   * requires to still be the stored one; written under AbstractSession's DC lock.
+   */
+  private volatile byte @Nullable [] knownVault;
+
   private MongoSession(MongoTarget target, SharedClients.Lease client, PeerCache peerCache) {
     super(target.toString(), peerCache);
     this.target = target;
@@ -237,23 +243,7 @@ final class MongoSession extends AbstractSession {
                 "$setOnInsert",
                 new Document(SessionDocuments.VERSION_FIELD, SessionDocuments.VERSION));
     Bson plainOnly = Filters.and(sessionFilter, Filters.exists(SessionDocuments.VAULT, false));
-    try {
-      sessions.updateOne(plainOnly, update, UPSERT);
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        throw new IncompatibleSessionException(
-            "session "
-                + description()
-                + " was encrypted at rest by another instance after this one opened it plain;"
-                + " DC option "
-                + option.id()
-                + " was not written. Open it again with its encryption-key",
-            null);
-      }
-      throw failure(target, "write DC option " + option.id(), e);
-    } catch (MongoException e) {
-      throw failure(target, "write DC option " + option.id(), e);
-    }
+    upsertUnlessChanged("write DC option " + option.id(), plainOnly, update);
   }
 
   // ---- encryption at rest -------------------------------------------------------------------
@@ -269,13 +259,18 @@ final class MongoSession extends AbstractSession {
                     .projection(
                         Projections.include(SessionDocuments.VERSION_FIELD, SessionDocuments.VAULT))
                     .first());
-    return SessionDocuments.vault(document, description());
+    byte[] vault = SessionDocuments.vault(document, description());
+    knownVault = vault;
+    return vault;
   }
 
   /**
    * One upsert of the session document, atomic as every single-document write is: each option's
    * whole sub-document is replaced (so an old {@code authKey} field goes with it), the vault is set
-   * or unset, and the layout version says which (see {@link SessionDocuments}).
+   * or unset, and the layout version says which (see {@link SessionDocuments}). The filter also
+   * requires the vault this instance knows: if another instance encrypted, rekeyed or decrypted the
+   * session since, the upsert matches nothing, its insert hits the {@code _id}, and nothing is
+   * written (so a stale instance never puts back an old vault next to keys another made plain).
    */
   @Override
   protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
@@ -293,9 +288,43 @@ final class MongoSession extends AbstractSession {
           .append(SessionDocuments.VERSION_FIELD, SessionDocuments.VAULT_VERSION);
     }
     update.append("$set", set);
-    run(
-        vault == null ? "write the DC options without a key vault" : "write the key vault",
-        () -> sessions.updateOne(sessionFilter, update, UPSERT));
+    byte[] known = knownVault;
+    Bson unchanged =
+        Filters.and(
+            sessionFilter,
+            known == null
+                ? Filters.exists(SessionDocuments.VAULT, false)
+                : Filters.eq(SessionDocuments.VAULT, new Binary(known)));
+    String what =
+        vault == null ? "write the DC options without a key vault" : "write the key vault";
+    upsertUnlessChanged(what, unchanged, update);
+    knownVault = vault;
+  }
+
+  /**
+   * Upserts the session document where {@code filter} (its {@code _id} and its encryption as this
+   * instance knows it) matches; a document that exists but no longer matches is refused.
+   *
+   * @throws IncompatibleSessionException when another instance changed the session's encryption
+   */
+  private void upsertUnlessChanged(String what, Bson filter, Document update) {
+    try {
+      sessions.updateOne(filter, update, UPSERT);
+    } catch (MongoWriteException e) {
+      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+        throw new IncompatibleSessionException(
+            "session "
+                + description()
+                + " had its encryption at rest changed by another instance (encrypted, rekeyed or"
+                + " made plain) after this one read it; nothing was written (failed to "
+                + what
+                + "). Open it again, with the encryption-key it has now",
+            null);
+      }
+      throw failure(target, what, e);
+    } catch (MongoException e) {
+      throw failure(target, what, e);
+    }
   }
 
   /** One upsert of the session document: {@code $set} plus the layout version on insert. */
@@ -624,6 +653,7 @@ final class MongoSession extends AbstractSession {
     run("delete the peers", () -> peers.deleteMany(peersOfSession));
     run("delete the names", () -> names.deleteMany(Filters.eq(NameDocuments.SESSION, session)));
     run("delete the session document", () -> sessions.deleteOne(sessionFilter));
+    knownVault = null;
   }
 
   @Override

@@ -291,10 +291,43 @@ class MongoEncryptionTest {
     Document before = stored();
     assertThatThrownBy(() -> plain.setDcOption(dc4))
         .isInstanceOf(IncompatibleSessionException.class)
-        .hasMessageContaining("encrypted at rest by another instance")
-        .hasMessageContaining("DC option 4 was not written");
+        .hasMessageContaining("encryption at rest changed by another instance")
+        .hasMessageContaining("nothing was written (failed to write DC option 4)");
     assertThat(stored()).isEqualTo(before);
     assertThat(occurrences(dc4.authKey())).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "an instance still holding the old key cannot write its old vault back after another"
+          + " instance rekeyed the session, to another key or to plain: refused, nothing written")
+  void staleVaultRefused() throws IOException {
+    byte[] first = newKey();
+    byte[] second = newKey();
+    Session stale = open(keyOption(first));
+    stale.setDcOption(dc2);
+    try (Session rekeying = open(keyOption(first))) {
+      ((AbstractSession) rekeying).rekey(EncryptionKey.of(second));
+    }
+    Document rekeyed = stored();
+    assertThatThrownBy(() -> stale.setDcOption(dc4))
+        .isInstanceOf(IncompatibleSessionException.class)
+        .hasMessageContaining("encryption at rest changed by another instance")
+        .hasMessageContaining("failed to write the key vault");
+    assertThat(stored()).as("the document after the refused write").isEqualTo(rekeyed);
+
+    try (Session decrypting = open(keyOption(second))) {
+      ((AbstractSession) decrypting).rekey(null);
+    }
+    Document plain = stored();
+    assertThat(plain).doesNotContainKey("vault");
+    assertThatThrownBy(() -> stale.setDcOption(dc4))
+        .isInstanceOf(IncompatibleSessionException.class);
+    assertThat(stored()).as("the plain document after the refused write").isEqualTo(plain);
+    try (Session reopened = open("")) {
+      assertThat(authKey(reopened, 2)).isEqualTo(dc2.authKey());
+      assertThat(reopened.dcOption(4).map(DcOption::authKey)).as("DC 4, never written").isEmpty();
+    }
   }
 
   @Test

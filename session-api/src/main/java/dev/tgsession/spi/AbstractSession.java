@@ -541,10 +541,13 @@ public abstract class AbstractSession implements Session {
   // ---- peer cache coherence ----------------------------------------------------------------
 
   /**
-   * Whether the cached peers may still be served: called on every cache hit. A SHARED backend that
-   * can tell cheaply that another instance changed peers since the last call returns false; the
-   * cache is then dropped and the peer loaded. The default, true, suits a store nobody else writes
-   * to, or a backend that calls {@link #peersChangedElsewhere()} itself.
+   * Whether the cached peers may still be served: called on every cache hit, after the lookup (so a
+   * miss costs no check). A backend whose invalidations are applied by another thread must make
+   * sure an entry dropped between the lookup and this call is not served: return false when any
+   * invalidation arrived since the last call, or check inside its {@link PeerCache#get}. A SHARED
+   * backend that can tell cheaply that another instance changed peers since the last call returns
+   * false; the cache is then dropped and the peer loaded. The default, true, suits a store nobody
+   * else writes to, or a backend that calls {@link #peersChangedElsewhere()} itself.
    */
   protected boolean cachedPeersCurrent() {
     return true;

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  * {@code tls}, {@code authSource}, {@code w}, {@code readPreference}, {@code
  * serverSelectionTimeoutMS}, ...). Sessions on one connection string share one driver client.
  *
+ * <p>{@code encryption-key=env:NAME} or {@code file:PATH} keeps the auth keys sealed in the session
+ * document's {@code vault} (see {@link SessionDocuments}).
+ *
  * <p>The peer cache is off by default: another instance's write cannot reach this one's cache
  * before that write returns (see docs/mongodb.md); {@code peer-cache=N} turns it on, and a peer
  * changed elsewhere may then be served stale for up to {@code peer-cache-ttl} seconds.

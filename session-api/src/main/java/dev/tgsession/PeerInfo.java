@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -187,15 +186,28 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
    */
   static String normalizeUsername(String username) {
     Objects.requireNonNull(username, "username");
-    String bare = username.startsWith("@") ? username.substring(1) : username;
-    if (!Validation.USERNAME.matcher(bare).matches()) {
+    // A loop, not the regex: this runs on every lookup and every decoded peer.
+    int start = !username.isEmpty() && username.charAt(0) == '@' ? 1 : 0;
+    int length = username.length() - start;
+    boolean valid = length >= 1 && length <= 64;
+    boolean lower = true;
+    for (int i = start; valid && i < username.length(); i++) {
+      char c = username.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        lower = false;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        valid = false;
+      }
+    }
+    if (!valid) {
       throw new IllegalArgumentException(
           "expected a username of 1 to 64 letters, digits or '_' (with an optional leading '@'),"
               + " found '"
               + dev.tgsession.spi.QuotedValue.cut(username)
               + "'");
     }
-    return bare.toLowerCase(Locale.ROOT);
+    String bare = start == 0 ? username : username.substring(1);
+    return lower ? bare : bare.toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -205,14 +217,20 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
    */
   static String normalizePhone(String phone) {
     Objects.requireNonNull(phone, "phone");
-    String bare = phone.startsWith("+") ? phone.substring(1) : phone;
-    if (!Validation.PHONE.matcher(bare).matches()) {
+    int start = !phone.isEmpty() && phone.charAt(0) == '+' ? 1 : 0;
+    int digits = phone.length() - start;
+    boolean valid = digits >= 3 && digits <= 20;
+    for (int i = start; valid && i < phone.length(); i++) {
+      char c = phone.charAt(i);
+      valid = c >= '0' && c <= '9';
+    }
+    if (!valid) {
       throw new IllegalArgumentException(
           "expected a phone number of 3 to 20 digits (with an optional leading '+'), found '"
               + dev.tgsession.spi.QuotedValue.cut(phone)
               + "'");
     }
-    return bare;
+    return start == 0 ? phone : phone.substring(1);
   }
 
   private static @Nullable List<String> normalizeUsernames(@Nullable List<String> usernames) {
@@ -228,12 +246,4 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
     }
     return List.copyOf(new ArrayList<>(unique));
   }
-}
-
-/** Patterns shared by the value types. */
-final class Validation {
-  static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
-  static final Pattern PHONE = Pattern.compile("[0-9]{3,20}");
-
-  private Validation() {}
 }

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 final class Schema {
 
   /** The newest schema version this code reads and writes. */
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   /** The {@code PRAGMA user_version} of grammers' format. */
   static final int GRAMMERS_VERSION = 1;
@@ -84,6 +84,16 @@ final class Schema {
           "CREATE INDEX tgsession_peer_info_self ON peer_info (peer_id) WHERE subtype & 1 = 1");
 
   /**
+   * Version 2: {@code tgsession_key_vault}, one row holding the sealed auth keys of a session
+   * encrypted at rest ({@code encryption-key=}); no row in a plain session. grammers' {@code
+   * dc_option.auth_key} is NULL for every DC of an encrypted file.
+   */
+  private static final List<String> V2_DDL =
+      List.of(
+          "CREATE TABLE tgsession_key_vault ("
+              + "id INTEGER PRIMARY KEY CHECK (id = 1), vault BLOB NOT NULL)");
+
+  /**
    * Our peer tables, empty and temporary: what a read-only session gives each reader of a grammers
    * file that has none, so that the peer queries read grammers' rows alone.
    */
@@ -98,7 +108,8 @@ final class Schema {
   /** One step from {@code version - 1} to {@code version}. */
   private record Migration(int version, List<String> statements) {}
 
-  private static final List<Migration> MIGRATIONS = List.of(new Migration(1, V1_DDL));
+  private static final List<Migration> MIGRATIONS =
+      List.of(new Migration(1, V1_DDL), new Migration(2, V2_DDL));
 
   private Schema() {}
 

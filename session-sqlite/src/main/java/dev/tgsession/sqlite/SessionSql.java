@@ -1,6 +1,9 @@
 package dev.tgsession.sqlite;
 
-/** The statements on grammers' DC and update-state tables, and the ones that clear a session. */
+/**
+ * The statements on grammers' DC and update-state tables, the key vault, and the ones that clear a
+ * session.
+ */
 enum SessionSql implements Sql {
   LOAD_DCS(
       "SELECT 0, dc_id, NULL, NULL, NULL FROM dc_home"
@@ -24,6 +27,13 @@ enum SessionSql implements Sql {
       "INSERT INTO channel_state VALUES (?, ?) ON CONFLICT (peer_id) DO UPDATE SET pts ="
           + " excluded.pts"),
 
+  VAULT_TABLE("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tgsession_key_vault'"),
+  LOAD_VAULT("SELECT vault FROM tgsession_key_vault WHERE id = 1"),
+  STORE_VAULT(
+      "INSERT INTO tgsession_key_vault (id, vault) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET"
+          + " vault = excluded.vault"),
+  DELETE_VAULT("DELETE FROM tgsession_key_vault"),
+
   CLEAR_DC_OPTIONS("DELETE FROM dc_option"),
   CLEAR_PEERS("DELETE FROM peer_info"),
   CLEAR_PEER_EXTRAS("DELETE FROM tgsession_peer"),
@@ -37,7 +47,8 @@ enum SessionSql implements Sql {
     DELETE_STATE,
     DELETE_CHANNELS,
     CLEAR_PEER_EXTRAS,
-    CLEAR_USERNAMES
+    CLEAR_USERNAMES,
+    DELETE_VAULT
   };
 
   private final String text;

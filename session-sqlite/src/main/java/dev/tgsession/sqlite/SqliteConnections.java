@@ -4,6 +4,7 @@ import dev.tgsession.SessionException;
 import dev.tgsession.SessionStorageException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -51,6 +52,25 @@ final class SqliteConnections {
     private final String text;
 
     Control(String text) {
+      this.text = text;
+    }
+
+    @Override
+    public String text() {
+      return text;
+    }
+  }
+
+  /** What makes a write leave no old bytes behind (see {@link #writeErasing}). */
+  private enum Erasing implements Sql {
+    SECURE_DELETE("PRAGMA secure_delete"),
+    SECURE_DELETE_ON("PRAGMA secure_delete = ON"),
+    SECURE_DELETE_OFF("PRAGMA secure_delete = OFF"),
+    CHECKPOINT("PRAGMA wal_checkpoint(TRUNCATE)");
+
+    private final String text;
+
+    Erasing(String text) {
       this.text = text;
     }
 
@@ -135,6 +155,43 @@ final class SqliteConnections {
    */
   <T> T write(String operation, boolean transaction, Work<T> work) {
     return write(operation, transaction, true, work);
+  }
+
+  /**
+   * Runs {@code work} like {@link #write} in a fenced {@code BEGIN IMMEDIATE} transaction, with
+   * {@code PRAGMA secure_delete = ON} (what the transaction deletes or shrinks is overwritten with
+   * zeros, in the pages it writes and in the free pages it makes), then checkpoints the WAL into
+   * the file and truncates it ({@code wal_checkpoint(TRUNCATE)}), so neither the file nor the WAL
+   * keeps the old bytes. The checkpoint waits up to the busy timeout for other connections' read
+   * transactions; when one still reads past it, the WAL is truncated by a later erasing write.
+   *
+   * @return whether the WAL was checkpointed and truncated
+   */
+  boolean writeErasing(String operation, Work<?> work) {
+    SqliteConnection connection = writer();
+    writeLock.lock();
+    try {
+      requireOpen();
+      boolean wasOn;
+      try (ResultSet rows = connection.prepare(Erasing.SECURE_DELETE).executeQuery()) {
+        wasOn = rows.next() && rows.getInt(1) != 0;
+      }
+      connection.run(Erasing.SECURE_DELETE_ON);
+      try {
+        write(operation, true, true, work);
+      } finally {
+        if (!wasOn) {
+          connection.run(Erasing.SECURE_DELETE_OFF);
+        }
+      }
+      try (ResultSet rows = connection.prepare(Erasing.CHECKPOINT).executeQuery()) {
+        return rows.next() && rows.getInt(1) == 0;
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Runs {@code work} in a transaction of its own that no fence checks (the lease's own rows). */
@@ -261,6 +318,11 @@ final class SqliteConnections {
         // the observer's state stays as it was; its next check finds out
       }
     }
+  }
+
+  /** Whether this session was opened with {@code mode=read-only} (no writer). */
+  boolean readOnly() {
+    return readOnly;
   }
 
   private SqliteConnection writer() {

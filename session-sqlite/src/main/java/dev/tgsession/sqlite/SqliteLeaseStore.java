@@ -58,6 +58,13 @@ final class SqliteLeaseStore implements LeaseStore {
 
   @Override
   public SessionLease acquire(String owner, Duration length) {
+    if (connections.readOnly()) {
+      throw new IllegalArgumentException(
+          "session file "
+              + connections.file()
+              + " was opened read-only (mode=read-only): it cannot take a lease, which is a write;"
+              + " drop the lease option to read it, or open it read-write to hold it");
+    }
     return connections.writeUnfenced(
         "take the lease",
         connection -> {

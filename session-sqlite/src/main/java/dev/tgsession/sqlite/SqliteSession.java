@@ -51,7 +51,9 @@ final class SqliteSession extends AbstractSession {
     super(description, peerCache);
     this.connections = connections;
     this.coherence = coherence;
-    this.leases = readOnly ? null : new SqliteLeaseStore(connections, description);
+    // Read-only sessions get one too, for current() (tgsession info shows the holder); it refuses
+    // to acquire.
+    this.leases = new SqliteLeaseStore(connections, description);
     connections.fence(
         new SqliteConnections.Fence() {
           @Override
@@ -158,21 +160,74 @@ final class SqliteSession extends AbstractSession {
 
   @Override
   protected void storeDcOption(DcOption option) {
-    connections.write(
-        "store a DC option",
-        false,
+    connections.write("store a DC option", false, connection -> upsertDcOption(connection, option));
+  }
+
+  private static int upsertDcOption(SqliteConnection connection, DcOption option)
+      throws SQLException {
+    PreparedStatement upsert = connection.prepare(SessionSql.UPSERT_DC_OPTION);
+    upsert.setInt(1, option.id());
+    upsert.setString(2, GrammersEncoding.formatIpv4(option.ipv4()));
+    upsert.setString(3, GrammersEncoding.formatIpv6(option.ipv6()));
+    AuthKey key = option.authKey();
+    if (key == null) {
+      upsert.setNull(4, Types.BLOB);
+    } else {
+      upsert.setBytes(4, key.bytes());
+    }
+    return upsert.executeUpdate();
+  }
+
+  // ---- encryption at rest -------------------------------------------------------------------
+
+  @Override
+  protected byte @Nullable [] loadKeyVault() {
+    return connections.read(
+        "read the key vault",
         connection -> {
-          PreparedStatement upsert = connection.prepare(SessionSql.UPSERT_DC_OPTION);
-          upsert.setInt(1, option.id());
-          upsert.setString(2, GrammersEncoding.formatIpv4(option.ipv4()));
-          upsert.setString(3, GrammersEncoding.formatIpv6(option.ipv6()));
-          AuthKey key = option.authKey();
-          if (key == null) {
-            upsert.setNull(4, Types.BLOB);
-          } else {
-            upsert.setBytes(4, key.bytes());
+          // A read-only session of a file from before schema version 2 has no vault table.
+          try (ResultSet table = connection.prepare(SessionSql.VAULT_TABLE).executeQuery()) {
+            if (!table.next()) {
+              return null;
+            }
           }
-          return upsert.executeUpdate();
+          try (ResultSet rows = connection.prepare(SessionSql.LOAD_VAULT).executeQuery()) {
+            return rows.next() ? rows.getBytes(1) : null;
+          }
+        });
+  }
+
+  /**
+   * One fenced {@code BEGIN IMMEDIATE} transaction writes the DC rows and the vault (or deletes
+   * it), with {@code secure_delete} on and a truncating WAL checkpoint after: no old auth key stays
+   * in the file's pages, its free pages or the WAL.
+   */
+  @Override
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    if (connections.readOnly()) {
+      throw new IllegalStateException(
+          "session file "
+              + connections.file()
+              + " was opened read-only (mode=read-only), and storing its auth keys "
+              + (vault == null ? "plain" : "encrypted")
+              + " would write to it: mode=read-only never encrypts a plain file in place nor"
+              + " rekeys one; open a plain file read-only without encryption-key to read it, or"
+              + " read-write with the key to encrypt it");
+    }
+    connections.writeErasing(
+        vault == null ? "store the auth keys plain" : "store the DC options and key vault",
+        connection -> {
+          for (DcOption option : options) {
+            upsertDcOption(connection, option);
+          }
+          if (vault == null) {
+            connection.prepare(SessionSql.DELETE_VAULT).executeUpdate();
+          } else {
+            PreparedStatement store = connection.prepare(SessionSql.STORE_VAULT);
+            store.setBytes(1, vault);
+            store.executeUpdate();
+          }
+          return 1;
         });
   }
 

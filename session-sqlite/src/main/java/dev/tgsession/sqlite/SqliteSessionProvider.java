@@ -21,7 +21,10 @@ import java.util.Set;
  * <p>Options: {@code busy-timeout}, how long, in milliseconds, to wait for another connection that
  * holds the file's write lock (default {@value #DEFAULT_BUSY_TIMEOUT_MILLIS}); {@code
  * mode=read-only}, which opens an existing file without writing anything to it; the peer cache and
- * lease options of {@link SharedOptions}. A new file is created with permissions 0600 where the
+ * lease options of {@link SharedOptions}; {@code encryption-key=env:NAME|file:PATH}, which keeps
+ * the auth keys encrypted in table {@code tgsession_key_vault} and {@code dc_option.auth_key} NULL
+ * (a plain file opened read-write with a key is encrypted in place; opened {@code mode=read-only}
+ * with a key it is refused, never converted). A new file is created with permissions 0600 where the
  * file system supports POSIX permissions.
  */
 @AutoService(SessionProvider.class)
@@ -55,7 +58,8 @@ public final class SqliteSessionProvider implements SessionProvider {
           SharedOptions.PEER_CACHE,
           SharedOptions.PEER_CACHE_TTL,
           SharedOptions.LEASE,
-          SharedOptions.OWNER);
+          SharedOptions.OWNER,
+          SharedOptions.ENCRYPTION_KEY);
 
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
   public SqliteSessionProvider() {}

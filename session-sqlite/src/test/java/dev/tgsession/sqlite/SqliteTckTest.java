@@ -1,7 +1,13 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.tck.SessionTck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +18,34 @@ class SqliteTckTest extends SessionTck {
 
   @Override
   protected String uri(String sessionName) {
-    return "sqlite:" + dir.resolve(sessionName + ".session");
+    return "sqlite:" + file(sessionName);
+  }
+
+  private static Path file(String sessionName) {
+    return dir.resolve(sessionName + ".session");
+  }
+
+  /** The session file's bytes and those of its -wal, -shm and -journal where they exist. */
+  @Override
+  protected @Nullable List<byte[]> rawStore(String sessionName) {
+    return rawFiles(file(sessionName));
+  }
+
+  static List<byte[]> rawFiles(Path file) {
+    List<byte[]> raw = new ArrayList<>();
+    for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+      Path path = file.resolveSibling(file.getFileName() + suffix);
+      try {
+        if (Files.exists(path)) {
+          raw.add(Files.readAllBytes(path));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (raw.isEmpty()) {
+      throw new AssertionError("expected a session file at " + file + ", found none");
+    }
+    return raw;
   }
 }

@@ -3,10 +3,8 @@ package dev.tgsession.redis;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
+import dev.tgsession.interop.IpAddresses;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
@@ -74,11 +72,11 @@ final class DcCodec {
       }
       return new DcOption(
           dcId,
-          new InetSocketAddress(InetAddress.getByAddress(ipv4), port4),
-          // getByAddress(byte[]) would turn an IPv4-mapped address into an Inet4Address
-          new InetSocketAddress(Inet6Address.getByAddress(null, ipv6, -1), port6),
+          new InetSocketAddress(IpAddresses.fromBytes(ipv4), port4),
+          // fromBytes keeps an IPv4-mapped address IPv6
+          new InetSocketAddress(IpAddresses.fromBytes(ipv6), port6),
           key);
-    } catch (BufferUnderflowException | IllegalArgumentException | UnknownHostException e) {
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new IncompatibleSessionException(
           "expected a valid DC option record for DC " + dcId + ", found a malformed one: " + e, e);
     }

@@ -76,6 +76,10 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript LEASE_ACQUIRE = RedisScript.load("lease_acquire");
   private static final RedisScript LEASE_RENEW = RedisScript.load("lease_renew");
   private static final RedisScript LEASE_RELEASE = RedisScript.load("lease_release");
+  private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
+  private static final RedisScript STORE_VAULT_FENCED = STORE_VAULT.fenced();
+  private static final String VAULT_FIELD = "vault";
+  private static final byte[] VAULT_KEY = bytes(VAULT_FIELD);
   private static final byte[] HSET = bytes("HSET");
   private static final byte[] DEL = bytes("DEL");
 
@@ -135,7 +139,7 @@ final class RedisSession extends AbstractSession {
         requireLayout(string(entry.getValue()));
       } else if (field.equals("home")) {
         home = parseInt(entry.getValue(), "the home DC id");
-      } else {
+      } else if (!field.equals(VAULT_FIELD)) { // the vault is read by loadKeyVault
         int dcId = parseInt(entry.getKey(), "a DC id");
         options.put(dcId, DcCodec.decode(dcId, entry.getValue()));
       }
@@ -174,6 +178,43 @@ final class RedisSession extends AbstractSession {
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
     hset("write DC option " + option.id(), keys.dcs, fields);
+    layoutMarked = true;
+  }
+
+  // ---- encryption at rest -------------------------------------------------------------------
+
+  /** The {@code vault} field of the {@code dcs} hash: the sealed auth keys, absent when plain. */
+  @Override
+  protected byte @Nullable [] loadKeyVault() {
+    return calls.read("read the key vault", redis -> redis.hget(keys.dcs, VAULT_KEY));
+  }
+
+  /**
+   * One script ({@code store_vault.lua}, fenced by the lease token when the session holds a lease):
+   * the DC records as given, overwriting the fields that held plain keys, and the vault field set
+   * or deleted, all in the session's one {@code dcs} hash.
+   */
+  @Override
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+    List<byte[]> args = new ArrayList<>(3 + 2 * options.size());
+    args.add(bytes(vault == null ? "del" : "set"));
+    args.add(vault == null ? new byte[0] : vault);
+    args.add(LAYOUT_VALUE);
+    for (DcOption option : options) {
+      if (vault != null && option.authKey() != null) {
+        throw new IllegalArgumentException(
+            "expected DC options without auth key next to a key vault, found one for DC "
+                + option.id());
+      }
+      args.add(bytes(Integer.toString(option.id())));
+      args.add(DcCodec.encode(option));
+    }
+    script(
+        vault == null ? "store the auth keys plain" : "store the sealed auth keys",
+        STORE_VAULT,
+        STORE_VAULT_FENCED,
+        List.of(keys.dcs),
+        args);
     layoutMarked = true;
   }
 

@@ -107,7 +107,8 @@ public final class RedisSessionProvider implements SessionProvider {
           SharedOptions.PEER_CACHE,
           SharedOptions.PEER_CACHE_TTL,
           SharedOptions.LEASE,
-          SharedOptions.OWNER);
+          SharedOptions.OWNER,
+          SharedOptions.ENCRYPTION_KEY);
 
   private static final Pattern NAME = Pattern.compile("[^{}]{1,200}");
   private static final Pattern DATABASE = Pattern.compile("/?|/[0-9]{1,5}/?");

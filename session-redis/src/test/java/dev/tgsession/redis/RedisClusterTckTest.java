@@ -2,7 +2,9 @@ package dev.tgsession.redis;
 
 import dev.tgsession.tck.SessionTck;
 import dev.tgsession.tck.server.TestServers;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The whole TCK on a three-master Redis Cluster. */
 @DisplayName("Redis Cluster: Session TCK")
@@ -11,5 +13,12 @@ class RedisClusterTckTest extends SessionTck {
   @Override
   protected String uri(String sessionName) {
     return TestServers.withOption(TestServers.redisClusterUri(), "session", sessionName);
+  }
+
+  @Override
+  protected List<byte[]> rawStore(String sessionName) {
+    try (UnifiedJedis raw = RawRedis.cluster(TestServers.redisClusterUri())) {
+      return RawRedis.values(raw, sessionName);
+    }
   }
 }

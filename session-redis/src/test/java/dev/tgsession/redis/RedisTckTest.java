@@ -2,7 +2,9 @@ package dev.tgsession.redis;
 
 import dev.tgsession.tck.SessionTck;
 import dev.tgsession.tck.server.TestServers;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The whole TCK on a standalone Redis. */
 @DisplayName("Redis: Session TCK")
@@ -11,5 +13,12 @@ class RedisTckTest extends SessionTck {
   @Override
   protected String uri(String sessionName) {
     return TestServers.withOption(TestServers.redisUri(), "session", sessionName);
+  }
+
+  @Override
+  protected List<byte[]> rawStore(String sessionName) {
+    try (UnifiedJedis raw = RawRedis.standalone(TestServers.redisUri())) {
+      return RawRedis.values(raw, sessionName);
+    }
   }
 }

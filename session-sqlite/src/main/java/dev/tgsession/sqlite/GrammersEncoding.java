@@ -1,12 +1,12 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.ChannelKind;
+import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.spi.QuotedValue;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +20,6 @@ final class GrammersEncoding {
   static final int SUBTYPE_MEGAGROUP = 4;
   static final int SUBTYPE_BROADCAST = 8;
   static final int SUBTYPE_GIGAGROUP = 12;
-
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
 
   private GrammersEncoding() {}
 
@@ -117,76 +114,62 @@ final class GrammersEncoding {
   }
 
   /**
-   * Parses {@code a.b.c.d:port}.
+   * Parses {@code a.b.c.d:port} through {@link IpAddresses#socketAddress}.
    *
-   * @throws IllegalArgumentException if it is not that
+   * @param what what the text is, for the message (for example {@code "dc_option.ipv4 of dc_id 2"})
+   * @throws IllegalArgumentException naming {@code what} and the text if it is not that
    */
-  static InetSocketAddress parseIpv4(String text) {
-    int colon = text.lastIndexOf(':');
-    String host = colon < 0 ? "" : text.substring(0, colon);
-    if (!IPV4.matcher(host).matches()) {
-      throw new IllegalArgumentException("expected 'a.b.c.d:port', found '" + text + "'");
+  static InetSocketAddress parseIpv4(String text, String what) {
+    InetSocketAddress address = IpAddresses.socketAddress(text, what);
+    if (!(address.getAddress() instanceof Inet4Address)) {
+      throw new IllegalArgumentException(
+          "expected " + what + " to be 'a.b.c.d:port', found '" + QuotedValue.cut(text) + "'");
     }
-    try {
-      // A dotted quad is parsed as a literal: no name lookup happens.
-      InetAddress ip = InetAddress.getByName(host);
-      if (ip instanceof Inet4Address) {
-        return new InetSocketAddress(ip, port(text.substring(colon + 1), text));
-      }
-    } catch (UnknownHostException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("expected 'a.b.c.d:port', found '" + text + "'");
+    return address;
   }
 
   /**
-   * Parses {@code [x::y]:port} or {@code [x::y%scope]:port}.
+   * Parses {@code [x::y]:port} or {@code [x::y%scope]:port} through {@link
+   * IpAddresses#socketAddress} (the scope id, which Rust prints and {@code IpAddresses} does not
+   * read, is split off first and put back on the parsed address).
    *
-   * @throws IllegalArgumentException if it is not that
+   * @param what what the text is, for the message (for example {@code "dc_option.ipv6 of dc_id 2"})
+   * @throws IllegalArgumentException naming {@code what} and the text if it is not that
    */
-  static InetSocketAddress parseIpv6(String text) {
-    int close = text.lastIndexOf("]:");
-    if (!text.startsWith("[") || close < 0) {
-      throw new IllegalArgumentException("expected '[x::y]:port', found '" + text + "'");
-    }
-    String host = text.substring(1, close);
+  static InetSocketAddress parseIpv6(String text, String what) {
+    String unscoped = text;
     int scope = -1; // no scope id unless the text gives one (-1 leaves it unset, not "%0")
-    int percent = host.indexOf('%');
+    int percent = text.indexOf('%');
+    int close = text.lastIndexOf("]:");
+    if (percent >= 0) {
+      String digits = close > percent ? text.substring(percent + 1, close) : "";
+      if (digits.isEmpty()
+          || digits.length() > 10
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw notIpv6(text, what);
+      }
+      scope = Integer.parseUnsignedInt(digits);
+      unscoped = text.substring(0, percent) + text.substring(close);
+    }
+    InetSocketAddress address = IpAddresses.socketAddress(unscoped, what);
+    if (!(address.getAddress() instanceof Inet6Address ip) || !text.startsWith("[")) {
+      throw notIpv6(text, what);
+    }
+    if (scope < 0) {
+      return address;
+    }
     try {
-      if (percent >= 0) {
-        scope = Integer.parseUnsignedInt(host.substring(percent + 1));
-        host = host.substring(0, percent);
-      }
-      if (!IPV6.matcher(host).matches() || host.indexOf(':') < 0) {
-        throw new IllegalArgumentException("expected '[x::y]:port', found '" + text + "'");
-      }
-      // A text with ':' is parsed as an IPv6 literal: no name lookup happens. Java turns
-      // IPv4-mapped addresses into Inet4Address, so rebuild the IPv6 address from the bytes.
-      byte[] bytes = InetAddress.getByName(host).getAddress();
-      if (bytes.length == 4) {
-        byte[] mapped = new byte[16];
-        mapped[10] = (byte) 0xFF;
-        mapped[11] = (byte) 0xFF;
-        System.arraycopy(bytes, 0, mapped, 12, 4);
-        bytes = mapped;
-      }
-      Inet6Address ip = Inet6Address.getByAddress(null, bytes, scope);
-      return new InetSocketAddress(ip, port(text.substring(close + 2), text));
-    } catch (UnknownHostException | NumberFormatException e) {
-      throw new IllegalArgumentException("expected '[x::y]:port', found '" + text + "'", e);
+      // Not a parse: the parsed bytes, with the scope id the text gave.
+      return new InetSocketAddress(
+          Inet6Address.getByAddress(null, ip.getAddress(), scope), address.getPort());
+    } catch (UnknownHostException e) {
+      throw new AssertionError("16 bytes are always an IPv6 address", e);
     }
   }
 
-  private static int port(String digits, String text) {
-    try {
-      int port = Integer.parseInt(digits);
-      if (port >= 0 && port <= 65535 && !digits.startsWith("+")) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("expected a port in 0..65535, found '" + text + "'");
+  private static IllegalArgumentException notIpv6(String text, String what) {
+    return new IllegalArgumentException(
+        "expected " + what + " to be '[x::y]:port', found '" + QuotedValue.cut(text) + "'");
   }
 
   private static boolean isIpv4Mapped(byte[] bytes) {

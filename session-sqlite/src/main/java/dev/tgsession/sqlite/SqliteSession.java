@@ -129,8 +129,8 @@ final class SqliteSession extends AbstractSession {
     try {
       return new DcOption(
           id,
-          GrammersEncoding.parseIpv4(String.valueOf(ipv4)),
-          GrammersEncoding.parseIpv6(String.valueOf(ipv6)),
+          GrammersEncoding.parseIpv4(String.valueOf(ipv4), "dc_option.ipv4 of dc_id " + id),
+          GrammersEncoding.parseIpv6(String.valueOf(ipv6), "dc_option.ipv6 of dc_id " + id),
           key == null ? null : AuthKey.of(key));
     } catch (IllegalArgumentException e) {
       throw new IncompatibleSessionException(

@@ -11,12 +11,11 @@ import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.interop.IpAddresses;
 import dev.tgsession.spi.PeerBatch;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,8 +55,6 @@ public final class TelethonSessionFile {
 
   /** The Telethon database version this reader understands. */
   public static final int VERSION = 7;
-
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private TelethonSessionFile() {}
 
@@ -198,14 +194,16 @@ public final class TelethonSessionFile {
   private static DcOption dcOption(int dcId, String address, int port, AuthKey authKey, Path file) {
     InetAddress ip;
     try {
-      if (!IPV4.matcher(address).matches() && address.indexOf(':') < 0) {
-        throw new UnknownHostException(address);
-      }
-      // a literal: no name lookup happens
-      ip = InetAddress.getByName(address);
-    } catch (UnknownHostException e) {
+      ip = IpAddresses.literal(String.valueOf(address), "sessions.server_address of dc_id " + dcId);
+    } catch (IllegalArgumentException e) {
       throw new IncompatibleSessionException(
-          "expected an IP address for DC " + dcId + " in " + file + ", found '" + address + "'", e);
+          "expected table sessions, row dc_id = "
+              + dcId
+              + ", in "
+              + file
+              + " to hold an IP address: "
+              + e.getMessage(),
+          e);
     }
     if (port < 0 || port > 65535) {
       throw new IncompatibleSessionException(
@@ -217,32 +215,18 @@ public final class TelethonSessionFile {
     InetSocketAddress ipv6;
     if (ip instanceof Inet4Address) {
       ipv4 = given;
-      ipv6 = known != null ? known.ipv6() : new InetSocketAddress(mapped(ip), port);
+      ipv6 =
+          known != null
+              ? known.ipv6()
+              : new InetSocketAddress(IpAddresses.mapped((Inet4Address) ip), port);
     } else {
       ipv6 = given;
-      ipv4 = known != null ? known.ipv4() : new InetSocketAddress(anyIpv4(), port);
+      ipv4 =
+          known != null
+              ? known.ipv4()
+              : new InetSocketAddress(IpAddresses.fromBytes(new byte[4]), port);
     }
     return new DcOption(dcId, ipv4, ipv6, authKey);
-  }
-
-  private static InetAddress mapped(InetAddress ipv4) {
-    byte[] bytes = new byte[16];
-    bytes[10] = (byte) 0xFF;
-    bytes[11] = (byte) 0xFF;
-    System.arraycopy(ipv4.getAddress(), 0, bytes, 12, 4);
-    try {
-      return Inet6Address.getByAddress(null, bytes, -1);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("16 bytes make an IPv6 address", e);
-    }
-  }
-
-  private static InetAddress anyIpv4() {
-    try {
-      return InetAddress.getByAddress(new byte[4]);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("4 bytes make an IPv4 address", e);
-    }
   }
 
   private static Map<PeerId, PeerInfo> readEntities(Statement statement, Path file)

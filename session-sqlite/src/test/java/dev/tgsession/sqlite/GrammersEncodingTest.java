@@ -30,13 +30,13 @@ class GrammersEncodingTest {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(literal), 443);
 
     assertThat(GrammersEncoding.formatIpv6(address)).isEqualTo(expected);
-    assertThat(GrammersEncoding.parseIpv6(expected)).isEqualTo(address);
+    assertThat(GrammersEncoding.parseIpv6(expected, "the address")).isEqualTo(address);
   }
 
   @Test
   @DisplayName("an IPv4-mapped IPv6 address prints as ::ffff:a.b.c.d and stays IPv6")
   void ipv4MappedStaysIpv6() {
-    InetSocketAddress parsed = GrammersEncoding.parseIpv6("[::ffff:10.1.2.3]:80");
+    InetSocketAddress parsed = GrammersEncoding.parseIpv6("[::ffff:10.1.2.3]:80", "the address");
 
     assertThat(parsed.getAddress()).isInstanceOf(Inet6Address.class);
     assertThat(parsed.getPort()).isEqualTo(80);
@@ -51,13 +51,14 @@ class GrammersEncodingTest {
             Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3), 5);
 
     assertThat(GrammersEncoding.formatIpv6(scoped)).isEqualTo("[fe80::1%3]:5");
-    assertThat(GrammersEncoding.parseIpv6("[fe80::1%3]:5")).isEqualTo(scoped);
+    assertThat(GrammersEncoding.parseIpv6("[fe80::1%3]:5", "the address")).isEqualTo(scoped);
   }
 
   @Test
   @DisplayName("an address without a scope id reads back without one (no '%0')")
   void noScopeId() {
-    InetSocketAddress parsed = GrammersEncoding.parseIpv6("[2001:67c:4e8:f002::a]:443");
+    InetSocketAddress parsed =
+        GrammersEncoding.parseIpv6("[2001:67c:4e8:f002::a]:443", "the address");
     assertThat(((Inet6Address) parsed.getAddress()).getScopeId()).isZero();
     assertThat(parsed.getAddress().getHostAddress()).doesNotContain("%");
   }
@@ -68,13 +69,13 @@ class GrammersEncodingTest {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("149.154.167.51"), 443);
 
     assertThat(GrammersEncoding.formatIpv4(address)).isEqualTo("149.154.167.51:443");
-    assertThat(GrammersEncoding.parseIpv4("149.154.167.51:443")).isEqualTo(address);
+    assertThat(GrammersEncoding.parseIpv4("149.154.167.51:443", "the address")).isEqualTo(address);
   }
 
   @ParameterizedTest(name = "''{0}'' is not an IPv4 socket address")
   @CsvSource({"localhost:443", "1.2.3.4", "1.2.3.4:70000", "'[::1]:443'", "1.2.3:4"})
   void rejectsBadIpv4(String text) {
-    assertThatThrownBy(() -> GrammersEncoding.parseIpv4(text))
+    assertThatThrownBy(() -> GrammersEncoding.parseIpv4(text, "the address"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(text);
   }
@@ -82,7 +83,7 @@ class GrammersEncodingTest {
   @ParameterizedTest(name = "''{0}'' is not an IPv6 socket address")
   @CsvSource({"'::1:443'", "'[::1]'", "'[example.com]:443'", "'[::1]:x'", "1.2.3.4:443"})
   void rejectsBadIpv6(String text) {
-    assertThatThrownBy(() -> GrammersEncoding.parseIpv6(text))
+    assertThatThrownBy(() -> GrammersEncoding.parseIpv6(text, "the address"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(text);
   }

@@ -1,6 +1,6 @@
 /**
  * The technology compatibility kit: {@link dev.tgsession.tck.SessionTck}, which every backend's
- * tests extend with one method, and the test servers of {@link dev.tgsession.tck.server}.
+ * tests extend with one method.
  */
 @NullMarked
 package dev.tgsession.tck;

@@ -78,7 +78,10 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript LEASE_RELEASE = RedisScript.load("lease_release");
   private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
   private static final RedisScript STORE_VAULT_FENCED = STORE_VAULT.fenced();
+  private static final RedisScript STORE_PLAIN_DC = RedisScript.load("store_plain_dc");
+  private static final RedisScript STORE_PLAIN_DC_FENCED = STORE_PLAIN_DC.fenced();
   private static final String VAULT_FIELD = "vault";
+
   private static final byte[] VAULT_KEY = bytes(VAULT_FIELD);
   private static final byte[] HSET = bytes("HSET");
   private static final byte[] DEL = bytes("DEL");
@@ -92,6 +95,13 @@ final class RedisSession extends AbstractSession {
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
   private volatile boolean layoutMarked;
+
+  /**
+   * The vault this instance last read or wrote (null: none, plain), which every vault write
+   * requires to be the stored one, so that an instance left behind by another's encryption, rekey,
+   * clear() or DC write is refused instead of writing over it (and dropping a key it never saw).
+   */
+  private volatile byte @Nullable [] lastVault;
 
   RedisSession(RedisCalls calls, RedisKeys keys, String description, PeerCache peerCache) {
     super(description, peerCache);
@@ -174,6 +184,21 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void storeDcOption(DcOption option) {
+    if (option.authKey() != null) {
+      // a plain key: only while the session is still plain (checked on the server)
+      script(
+          "write DC option " + option.id(),
+          STORE_PLAIN_DC,
+          STORE_PLAIN_DC_FENCED,
+          List.of(keys.dcs),
+          List.of(
+              bytes(Integer.toString(option.id())),
+              DcCodec.encode(option),
+              LAYOUT_KEY,
+              LAYOUT_VALUE));
+      layoutMarked = true;
+      return;
+    }
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
@@ -186,7 +211,9 @@ final class RedisSession extends AbstractSession {
   /** The {@code vault} field of the {@code dcs} hash: the sealed auth keys, absent when plain. */
   @Override
   protected byte @Nullable [] loadKeyVault() {
-    return calls.read("read the key vault", redis -> redis.hget(keys.dcs, VAULT_KEY));
+    byte[] vault = calls.read("read the key vault", redis -> redis.hget(keys.dcs, VAULT_KEY));
+    lastVault = vault;
+    return vault;
   }
 
   /**
@@ -200,6 +227,8 @@ final class RedisSession extends AbstractSession {
     args.add(bytes(vault == null ? "del" : "set"));
     args.add(vault == null ? new byte[0] : vault);
     args.add(LAYOUT_VALUE);
+    byte[] expected = lastVault;
+    args.add(expected == null ? new byte[0] : expected);
     for (DcOption option : options) {
       if (vault != null && option.authKey() != null) {
         throw new IllegalArgumentException(
@@ -215,6 +244,7 @@ final class RedisSession extends AbstractSession {
         STORE_VAULT_FENCED,
         List.of(keys.dcs),
         args);
+    lastVault = vault;
     layoutMarked = true;
   }
 
@@ -498,6 +528,7 @@ final class RedisSession extends AbstractSession {
       fenced("clear the session", lease, DEL, keys.all(), List.of());
     }
     layoutMarked = false;
+    lastVault = null;
   }
 
   @Override

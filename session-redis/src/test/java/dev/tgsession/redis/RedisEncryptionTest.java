@@ -254,4 +254,39 @@ class RedisEncryptionTest {
         .isEqualTo(dcsBefore.size());
     assertThat(occurrences(authKey(22))).isZero();
   }
+
+  @Test
+  @DisplayName("an instance opened plain before another encrypted the session cannot write a key")
+  void stalePlainInstanceRefused() throws IOException {
+    Session plain = open();
+    plain.setDcOption(dc(2, 22));
+    Session encrypting = open(keyOption(1));
+    assertThat(encrypting.dcOption(2).orElseThrow().authKey()).isEqualTo(authKey(22));
+    assertThatThrownBy(() -> plain.setDcOption(dc(3, 33)))
+        .isInstanceOf(IncompatibleSessionException.class)
+        .hasMessageContaining("another instance encrypted")
+        .hasMessageNotContaining(HexFormat.of().formatHex(authKey(33).bytes()).substring(0, 16));
+    assertThat(dcsField("3")).as("DC 3's record").isNull();
+    assertThat(occurrences(authKey(22)) + occurrences(authKey(33))).isZero();
+  }
+
+  @Test
+  @DisplayName("an instance left behind by another's rekey cannot write its old vault over it")
+  void staleEncryptedInstanceRefused() throws IOException {
+    Session first = open(keyOption(1));
+    first.setDcOption(dc(2, 22));
+    Session second = open(keyOption(1));
+    ((AbstractSession) second).rekey(EncryptionKey.of(keyBytes(2)));
+    byte[] vault = dcsField("vault");
+    assertThatThrownBy(() -> first.setDcOption(dc(3, 33)))
+        .isInstanceOf(IncompatibleSessionException.class)
+        .hasMessageContaining("re-encrypted");
+    assertThat(dcsField("vault")).as("the vault after the refused write").isEqualTo(vault);
+    assertThatThrownBy(() -> ((AbstractSession) first).rekey(null))
+        .isInstanceOf(IncompatibleSessionException.class);
+    assertThat(dcsField("vault")).isEqualTo(vault);
+    Session third = open(keyOption(2));
+    assertThat(third.dcOption(2).orElseThrow().authKey()).isEqualTo(authKey(22));
+    assertThat(third.dcOption(3).orElseThrow().authKey()).isNull();
+  }
 }

@@ -10,6 +10,7 @@ import dev.tgsession.Session;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
+import dev.tgsession.tck.server.TcpProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -10,6 +10,7 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.tck.server.TcpProxy;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.tgsession.postgres;
+package dev.tgsession.tck.server;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP forwarder (after session-mongo's) that the fault tests cut to make the server
- * vanish mid-session without touching the real one, which other tests share: {@link #cut()} drops
- * every forwarded connection, {@link #refuse(boolean)} closes new ones at once (a server that is
- * restarting), {@link #close()} stops it.
+ * A loopback TCP forwarder the fault tests cut to make a server vanish mid-session without touching
+ * the real one, which other tests share: {@link #cut()} drops every forwarded connection, {@link
+ * #refuse(boolean)} closes new ones at once (a server that is restarting), {@link #close()} stops
+ * it.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final ServerSocket listener;
   private final InetSocketAddress target;
@@ -24,7 +24,8 @@ final class TcpProxy implements AutoCloseable {
   private volatile boolean stopped;
   private volatile boolean refusing;
 
-  TcpProxy(String targetHost, int targetPort) throws IOException {
+  /** Forwards a free loopback port to {@code targetHost:targetPort}. */
+  public TcpProxy(String targetHost, int targetPort) throws IOException {
     this.target = new InetSocketAddress(targetHost, targetPort);
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "tcp-proxy-accept");
@@ -32,18 +33,19 @@ final class TcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  /** The loopback port to connect to. */
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** Drops every connection made so far; new ones are forwarded (unless refusing). */
-  void cut() {
+  public void cut() {
     sockets.forEach(TcpProxy::closeQuietly);
     sockets.clear();
   }
 
   /** While true, every new connection is closed as soon as it is accepted. */
-  void refuse(boolean refuse) {
+  public void refuse(boolean refuse) {
     refusing = refuse;
   }
 
@@ -90,6 +92,11 @@ final class TcpProxy implements AutoCloseable {
             "tcp-proxy-pump");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** Stops listening and drops every connection (the same as {@link #close()}). */
+  public void stop() {
+    close();
   }
 
   @Override

@@ -137,10 +137,8 @@ final class SqliteSession extends AbstractSession {
           SqliteFailures.message(
               connections.file(),
               "read the DC options",
-              "expected dc_option row dc_id = "
-                  + id
-                  + " in grammers' encoding, found: "
-                  + SqliteFailures.cause(e)),
+              // the value is cut to 64 characters by the parser
+              "dc_option row dc_id = " + id + ": " + e.getMessage()),
           e);
     }
   }

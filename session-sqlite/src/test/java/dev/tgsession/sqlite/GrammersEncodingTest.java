@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tgsession.ChannelKind;
+import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.KnownDcs;
+import dev.tgsession.Session;
+import dev.tgsession.Sessions;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -86,6 +92,23 @@ class GrammersEncodingTest {
     assertThatThrownBy(() -> GrammersEncoding.parseIpv6(text, "the address"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(text);
+  }
+
+  @Test
+  @DisplayName("a dc_option address that is not an IP literal: refused naming table, row, value")
+  void badStoredAddress(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad-address.session");
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      session.setDcOption(KnownDcs.get(2).orElseThrow());
+    }
+    IncompatibleFileTest.sql(file, "UPDATE dc_option SET ipv4 = 'example.com:443' WHERE dc_id = 2");
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      assertThatThrownBy(session::dcOptions)
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("dc_option.ipv4 of dc_id 2")
+          .hasMessageContaining("'example.com:443'")
+          .hasMessageContaining(file.toString());
+    }
   }
 
   @Test

@@ -52,6 +52,10 @@ class TelethonDamageTest {
         "dc_id 0 with an address | UPDATE sessions SET dc_id = 0 | dc_id 0",
         "dc_id -3 | UPDATE sessions SET dc_id = -3 | dc_id -3",
         "no server_address | UPDATE sessions SET server_address = NULL | server_address NULL",
+        "a host name as server_address | UPDATE sessions SET server_address = 'localhost'"
+            + " | found 'localhost'",
+        "a bad IPv6 server_address | UPDATE sessions SET server_address = '1::2::3'"
+            + " | found '1::2::3'",
         "pts 'x' | UPDATE update_state SET pts = 'x' WHERE id = 0 | 'x'",
       })
   @DisplayName("a sessions or update_state row that is not a valid value is refused")

@@ -1,8 +1,7 @@
 package dev.tgsession;
 
-import java.net.InetAddress;
+import dev.tgsession.interop.IpAddresses;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -59,17 +58,12 @@ public final class KnownDcs {
   }
 
   private static void put(Map<Integer, DcOption> options, int id, String ipv4, String ipv6) {
-    try {
-      // Literal addresses: no lookup happens.
-      options.put(
-          id,
-          new DcOption(
-              id,
-              new InetSocketAddress(InetAddress.getByName(ipv4), 443),
-              new InetSocketAddress(InetAddress.getByName(ipv6), 443),
-              null));
-    } catch (UnknownHostException e) {
-      throw new AssertionError("literal address " + ipv4 + " / " + ipv6, e);
-    }
+    options.put(
+        id,
+        new DcOption(
+            id,
+            new InetSocketAddress(IpAddresses.literal(ipv4, "DC " + id + "'s IPv4 address"), 443),
+            new InetSocketAddress(IpAddresses.literal(ipv6, "DC " + id + "'s IPv6 address"), 443),
+            null));
   }
 }

@@ -6,8 +6,8 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.interop.IpAddresses;
 import dev.tgsession.spi.StoredDcs;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -82,10 +82,8 @@ final class StateRows {
       throw new UnknownHostException(
           "expected " + length + " address bytes, found " + bytes.length);
     }
-    // getByAddress(byte[]) would make an IPv4-mapped IPv6 address an Inet4Address.
-    return length == 16
-        ? Inet6Address.getByAddress(null, bytes, -1)
-        : InetAddress.getByAddress(bytes);
+    // The project's one parser: an IPv4-mapped IPv6 address stays IPv6.
+    return IpAddresses.fromBytes(bytes);
   }
 
   static void storeHomeDcId(Connection connection, String name, int dcId) throws SQLException {

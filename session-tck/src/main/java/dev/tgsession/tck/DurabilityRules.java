@@ -100,12 +100,10 @@ abstract class DurabilityRules extends TckGroup {
   @DisplayName("an IPv4-mapped IPv6 DC address (::ffff:a.b.c.d) survives close and reopen")
   void mappedIpv6Durable() throws Exception {
     java.net.InetAddress mapped =
-        java.net.Inet6Address.getByAddress(
-            null,
+        dev.tgsession.interop.IpAddresses.fromBytes(
             new byte[] {
               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 91, 108, 56, (byte) 200
-            },
-            -1);
+            });
     DcOption option =
         new DcOption(
             7, address("91.108.56.200", 443), new java.net.InetSocketAddress(mapped, 443), key(7));

@@ -9,9 +9,8 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.UpdatesState;
-import java.net.InetAddress;
+import dev.tgsession.interop.IpAddresses;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +37,7 @@ public final class TckData {
 
   /** A socket address of an IP literal (no name lookup). */
   public static InetSocketAddress address(String literal, int port) {
-    try {
-      return new InetSocketAddress(InetAddress.getByName(literal), port);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("not an IP literal: " + literal, e);
-    }
+    return new InetSocketAddress(IpAddresses.literal(literal, "a test address"), port);
   }
 
   /**

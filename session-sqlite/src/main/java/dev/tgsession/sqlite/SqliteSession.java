@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,14 @@ final class SqliteSession extends AbstractSession {
   private final SqliteConnections connections;
   private final @Nullable PeerCacheCoherence coherence;
   private final @Nullable SqliteLeaseStore leases;
+
+  /**
+   * The vault this instance last read or wrote (null: plain). A DC or vault write first checks,
+   * inside its transaction, that the file still holds it: an instance left behind by another's
+   * encryption, rekey or return to plain is refused instead of writing a plain key into an
+   * encrypted file or an old vault over a new one.
+   */
+  private volatile byte @Nullable [] knownVault;
 
   SqliteSession(
       String description,
@@ -158,7 +167,33 @@ final class SqliteSession extends AbstractSession {
 
   @Override
   protected void storeDcOption(DcOption option) {
-    connections.write("store a DC option", false, connection -> upsertDcOption(connection, option));
+    // Called only while this instance holds the session plain (an encrypted one writes through
+    // storeKeyVault): one transaction that first checks no other instance encrypted it meanwhile.
+    connections.write(
+        "store a DC option",
+        true,
+        connection -> {
+          requireKnownVault(connection, "store a DC option");
+          return upsertDcOption(connection, option);
+        });
+  }
+
+  private void requireKnownVault(SqliteConnection connection, String operation)
+      throws SQLException {
+    byte[] stored;
+    try (ResultSet rows = connection.prepare(SessionSql.LOAD_VAULT).executeQuery()) {
+      stored = rows.next() ? rows.getBytes(1) : null;
+    }
+    if (!Arrays.equals(stored, knownVault)) {
+      throw new IncompatibleSessionException(
+          SqliteFailures.message(
+              connections.file(),
+              operation,
+              "its key vault was changed by another instance (encrypted, rekeyed, made plain, or"
+                  + " a DC's key written) after this one read it; nothing was written. Open it"
+                  + " again, with the encryption-key it has now"),
+          null);
+    }
   }
 
   private static int upsertDcOption(SqliteConnection connection, DcOption option)
@@ -190,7 +225,9 @@ final class SqliteSession extends AbstractSession {
             }
           }
           try (ResultSet rows = connection.prepare(SessionSql.LOAD_VAULT).executeQuery()) {
-            return rows.next() ? rows.getBytes(1) : null;
+            byte[] vault = rows.next() ? rows.getBytes(1) : null;
+            knownVault = vault;
+            return vault;
           }
         });
   }
@@ -215,6 +252,8 @@ final class SqliteSession extends AbstractSession {
     connections.writeErasing(
         vault == null ? "store the auth keys plain" : "store the DC options and key vault",
         connection -> {
+          requireKnownVault(
+              connection, vault == null ? "store the auth keys plain" : "store the key vault");
           for (DcOption option : options) {
             upsertDcOption(connection, option);
           }
@@ -227,6 +266,7 @@ final class SqliteSession extends AbstractSession {
           }
           return 1;
         });
+    knownVault = vault;
   }
 
   // ---- peers --------------------------------------------------------------------------------
@@ -487,6 +527,7 @@ final class SqliteSession extends AbstractSession {
           }
           return 1;
         });
+    knownVault = null;
   }
 
   @Override

@@ -207,6 +207,28 @@ class EncryptionAtRestTest {
   }
 
   @Test
+  @DisplayName("an instance left plain after another encrypted the file writes no plain key")
+  void staleInstanceRefused() throws Exception {
+    writePlain(file);
+    try (Session plain = Sessions.open("sqlite:" + file)) {
+      try (Session encrypting = Sessions.open(uri(file, keyA))) {
+        assertKeys(encrypting);
+      }
+      DcOption renewed = KnownDcs.get(3).orElseThrow().withAuthKey(authKey(3));
+      assertThatThrownBy(() -> plain.setDcOption(renewed))
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("changed by another instance");
+      assertThatThrownBy(() -> ((AbstractSession) plain).rekey(EncryptionKey.fromSpec(keyB)))
+          .isInstanceOf(IncompatibleSessionException.class);
+    }
+    assertThat(findKey(file)).isNull();
+    assertThat(grammersView(file).values()).hasSize(5).containsOnlyNulls();
+    try (Session session = Sessions.open(uri(file, keyA))) {
+      assertKeys(session);
+    }
+  }
+
+  @Test
   @DisplayName("rekey to another key and back to plain: grammers sees the keys again, no vault")
   void rekeyBothWays() throws Exception {
     writePlain(file);

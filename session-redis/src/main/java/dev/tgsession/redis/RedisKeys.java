@@ -30,7 +30,8 @@ final class RedisKeys {
 
   /**
    * Hash: {@code home} to the home DC id, decimal DC id to a DC option record ({@link DcCodec}),
-   * {@code layout} to the version of this key layout ({@link RedisSession#LAYOUT}).
+   * {@code layout} to the version of this key layout ({@link RedisSession#LAYOUT}), and in an
+   * encrypted session {@code vault} to the sealed auth keys (the records then hold none).
    */
   final byte[] dcs;
 

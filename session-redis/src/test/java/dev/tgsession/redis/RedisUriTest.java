@@ -53,8 +53,8 @@ class RedisUriTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sesion")
         .hasMessageContaining(
-            "[cluster-deadline, connect-timeout, lease, owner, peer-cache, peer-cache-ttl, prefix,"
-                + " session, timeout, wait-replicas, wait-timeout]");
+            "[cluster-deadline, connect-timeout, encryption-key, lease, owner, peer-cache,"
+                + " peer-cache-ttl, prefix, session, timeout, wait-replicas, wait-timeout]");
   }
 
   @Test

@@ -149,7 +149,14 @@ class RedisLeaseAndReplicaTest {
         "writes return once the replica has them; with the replica gone they fail, saying the"
             + " write may not be replicated")
     void waitForReplica() throws Exception {
-      String uri = master.uri() + "?session=replicated&wait-replicas=1&wait-timeout=500";
+      // Generous: on a loaded 2-core machine a replica's acknowledgement can take a while; the
+      // failing half below waits this long once.
+      String uri = master.uri() + "?session=replicated&wait-replicas=1&wait-timeout=5000";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!raw.info("replication").contains("state=online")) {
+        assertThat(System.nanoTime()).as("the replica is online").isLessThan(deadline);
+        Thread.sleep(20);
+      }
       try (Session session = Sessions.open(uri);
           RedisClient fromReplica = RedisClient.create(URI.create(replica.uri()))) {
         session.cachePeer(new PeerInfo.User(1, new PeerAuth(1), null, null, List.of("r1"), null));

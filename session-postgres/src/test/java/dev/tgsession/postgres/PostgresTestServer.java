@@ -49,6 +49,7 @@ final class PostgresTestServer {
       String env = System.getenv(ENV);
       String candidate = env != null && !env.isBlank() ? env : DEFAULT_URI;
       try (Connection connection = connect(candidate)) {
+        connection.getMetaData(); // connected: the server answers
         LOG.log(
             Level.INFO,
             "PostgreSQL for tests: "

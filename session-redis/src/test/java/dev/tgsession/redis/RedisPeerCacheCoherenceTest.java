@@ -135,6 +135,7 @@ class RedisPeerCacheCoherenceTest {
     private static final String USER = "no-tracking-" + ProcessHandle.current().pid();
 
     @Override
+    @SuppressWarnings("deprecation") // sendCommand is the plain way to send ACL SETUSER here
     String baseUri() {
       String uri = TestServers.redisUri();
       try (redis.clients.jedis.RedisClient admin =

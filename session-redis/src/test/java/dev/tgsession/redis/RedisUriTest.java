@@ -10,18 +10,10 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.tck.server.RedisServerProcess;
+import dev.tgsession.tck.server.SelfSignedCertificate;
 import dev.tgsession.tck.server.TestServers;
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.Key;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -112,7 +104,7 @@ class RedisUriTest {
   @DisplayName(
       "rediss:// speaks TLS, verifies the certificate and its host, and fails clearly on a plain port")
   void tls(@TempDir Path dir) throws Exception {
-    Path store = selfSignedCertificate(dir);
+    Path store = SelfSignedCertificate.create(dir).trustStore();
     int tlsPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       tlsPort = socket.getLocalPort();
@@ -168,54 +160,5 @@ class RedisUriTest {
         }
       }
     }
-  }
-
-  /** A PKCS12 trust store plus cert.pem and key.pem for 127.0.0.1, made with the JDK's keytool. */
-  private static Path selfSignedCertificate(Path dir) throws Exception {
-    Path store = dir.resolve("server.p12");
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process process =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-genkeypair",
-                "-alias",
-                "redis",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-validity",
-                "2",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "san=ip:127.0.0.1",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("keytool.log").toFile())
-            .start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(Files.readString(dir.resolve("keytool.log"))).isZero();
-    KeyStore keyStore = KeyStore.getInstance("PKCS12");
-    try (InputStream in = new FileInputStream(store.toFile())) {
-      keyStore.load(in, "changeit".toCharArray());
-    }
-    Key key = keyStore.getKey("redis", "changeit".toCharArray());
-    Certificate certificate = keyStore.getCertificate("redis");
-    write(dir.resolve("key.pem"), "PRIVATE KEY", key.getEncoded());
-    write(dir.resolve("cert.pem"), "CERTIFICATE", certificate.getEncoded());
-    return store;
-  }
-
-  private static void write(Path file, String type, byte[] der) throws IOException {
-    String body =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    Files.writeString(
-        file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
   }
 }

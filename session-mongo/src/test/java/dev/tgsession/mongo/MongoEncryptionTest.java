@@ -14,16 +14,15 @@ import dev.tgsession.Session;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
+import dev.tgsession.tck.TckData;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -122,49 +121,17 @@ class MongoEncryptionTest {
     return session.dcOption(dcId).orElseThrow().authKey();
   }
 
-  /**
-   * Every form of {@code key} the scan looks for: raw, hex (both cases), base64 (both alphabets).
-   */
-  private static List<byte[]> forms(AuthKey key) {
-    byte[] bytes = key.bytes();
-    List<byte[]> forms = new ArrayList<>();
-    forms.add(bytes);
-    for (String text :
-        List.of(
-            HexFormat.of().formatHex(bytes),
-            HexFormat.of().withUpperCase().formatHex(bytes),
-            Base64.getEncoder().encodeToString(bytes),
-            Base64.getUrlEncoder().encodeToString(bytes))) {
-      // a prefix well inside the text, so a form cut at any alignment would still be found
-      forms.add(text.substring(0, 64).getBytes(StandardCharsets.US_ASCII));
-    }
-    return forms;
-  }
-
   /** How many (document, form) pairs of every document in the database hold {@code key}. */
   private static long occurrences(AuthKey key) {
     long found = 0;
     for (byte[] document : RawDocuments.all(client.getDatabase(MongoTestServer.DATABASE))) {
-      for (byte[] form : forms(key)) {
-        if (indexOf(document, form) >= 0) {
+      for (byte[] form : TckData.rawForms(key)) {
+        if (TckData.indexOf(document, form) >= 0) {
           found++;
         }
       }
     }
     return found;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private Document dcs() {

@@ -12,6 +12,7 @@ import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
+import dev.tgsession.tck.TckData;
 import dev.tgsession.tck.server.RedisServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -117,46 +117,17 @@ class RedisEncryptionTest {
         field.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The forms of an auth key the raw store must not hold: raw, hex, base64 (whole or a part). */
-  private static List<byte[]> forms(AuthKey key) {
-    byte[] bytes = key.bytes();
-    List<byte[]> forms = new ArrayList<>();
-    forms.add(bytes);
-    for (String text :
-        List.of(
-            HexFormat.of().formatHex(bytes),
-            HexFormat.of().withUpperCase().formatHex(bytes),
-            Base64.getEncoder().encodeToString(bytes),
-            Base64.getUrlEncoder().encodeToString(bytes))) {
-      forms.add(text.substring(0, 64).getBytes(StandardCharsets.US_ASCII));
-    }
-    return forms;
-  }
-
   private long occurrences(AuthKey key) {
     List<byte[]> values = RawRedis.values(raw, name);
     long found = 0;
     for (byte[] value : values) {
-      for (byte[] form : forms(key)) {
-        if (indexOf(value, form) >= 0) {
+      for (byte[] form : TckData.rawForms(key)) {
+        if (TckData.indexOf(value, form) >= 0) {
           found++;
         }
       }
     }
     return found;
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.tgsession.SessionLease;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
+import dev.tgsession.tck.TckData;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -120,42 +120,20 @@ class EncryptionAtRestTest {
     List<byte[]> raw = SqliteTckTest.rawFiles(file);
     for (int dc : DCS) {
       byte[] key = authKey(dc).bytes();
-      List<byte[]> needles = new ArrayList<>();
-      needles.add(key);
-      for (String text :
-          List.of(
-              HexFormat.of().formatHex(key),
-              HexFormat.of().withUpperCase().formatHex(key),
-              Base64.getEncoder().encodeToString(key),
-              Base64.getUrlEncoder().encodeToString(key))) {
-        needles.add(text.substring(0, 64).getBytes(StandardCharsets.US_ASCII));
-      }
+      List<byte[]> needles = new ArrayList<>(TckData.rawForms(authKey(dc)));
       // A fragment of the raw key too: a shrunk cell can keep part of the old bytes.
       byte[] tail = new byte[32];
       System.arraycopy(key, 200, tail, 0, 32);
       needles.add(tail);
       for (int chunk = 0; chunk < raw.size(); chunk++) {
         for (int n = 0; n < needles.size(); n++) {
-          if (indexOf(raw.get(chunk), needles.get(n)) >= 0) {
+          if (TckData.indexOf(raw.get(chunk), needles.get(n)) >= 0) {
             return "key of DC " + dc + " (form " + n + ") in side " + chunk;
           }
         }
       }
     }
     return null;
-  }
-
-  static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Test

@@ -144,4 +144,38 @@ public final class TckData {
     soft.assertThat(session.updatesState()).as("updates state").isEqualTo(UpdatesState.empty());
     soft.assertAll();
   }
+
+  /**
+   * The forms of an auth key a raw store must not hold, for scans of files, values and documents:
+   * its bytes, and 64-character prefixes of its hex (both cases) and base64 (both alphabets), so a
+   * form cut at any alignment is still found.
+   */
+  public static List<byte[]> rawForms(AuthKey key) {
+    byte[] bytes = key.bytes();
+    List<byte[]> forms = new java.util.ArrayList<>();
+    forms.add(bytes);
+    for (String text :
+        List.of(
+            java.util.HexFormat.of().formatHex(bytes),
+            java.util.HexFormat.of().withUpperCase().formatHex(bytes),
+            java.util.Base64.getEncoder().encodeToString(bytes),
+            java.util.Base64.getUrlEncoder().encodeToString(bytes))) {
+      forms.add(text.substring(0, 64).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return forms;
+  }
+
+  /** Where {@code needle} first occurs in {@code haystack}, or -1. */
+  public static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
 }

@@ -45,7 +45,8 @@ public abstract class AbstractSession implements Session {
   // Bumped when a peer write ends (under cacheLock, with the invalidation) and when another
   // instance's change is seen: a load that overlapped either is not cached (versioned put).
   private final Object cacheLock = new Object();
-  private long cacheVersion;
+  // Written under cacheLock; read without it before a load (a volatile read is enough there).
+  private volatile long cacheVersion;
   private final LeaseHolder lease = new LeaseHolder();
   private volatile @Nullable Encryption encryption;
 
@@ -196,10 +197,7 @@ public abstract class AbstractSession implements Session {
       }
       peersChangedElsewhere();
     }
-    long version;
-    synchronized (cacheLock) {
-      version = cacheVersion;
-    }
+    long version = cacheVersion;
     PeerInfo loaded = loadPeer(id);
     if (loaded != null) {
       synchronized (cacheLock) {

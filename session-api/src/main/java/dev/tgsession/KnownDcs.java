@@ -1,6 +1,6 @@
 package dev.tgsession;
 
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;

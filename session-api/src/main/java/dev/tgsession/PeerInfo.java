@@ -203,7 +203,7 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
       throw new IllegalArgumentException(
           "expected a username of 1 to 64 letters, digits or '_' (with an optional leading '@'),"
               + " found '"
-              + dev.tgsession.spi.QuotedValue.cut(username)
+              + dev.tgsession.support.QuotedValue.cut(username)
               + "'");
     }
     String bare = start == 0 ? username : username.substring(1);
@@ -227,7 +227,7 @@ public sealed interface PeerInfo permits PeerInfo.User, PeerInfo.Chat, PeerInfo.
     if (!valid) {
       throw new IllegalArgumentException(
           "expected a phone number of 3 to 20 digits (with an optional leading '+'), found '"
-              + dev.tgsession.spi.QuotedValue.cut(phone)
+              + dev.tgsession.support.QuotedValue.cut(phone)
               + "'");
     }
     return start == 0 ? phone : phone.substring(1);

@@ -3,7 +3,7 @@ package dev.tgsession;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.EncryptionKey;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;

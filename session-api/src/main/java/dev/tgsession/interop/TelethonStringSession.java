@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;

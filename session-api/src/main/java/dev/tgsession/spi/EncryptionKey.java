@@ -1,5 +1,6 @@
 package dev.tgsession.spi;
 
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.tgsession.spi;
 
+import dev.tgsession.support.QuotedValue;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;

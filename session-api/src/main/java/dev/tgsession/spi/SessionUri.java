@@ -1,5 +1,6 @@
 package dev.tgsession.spi;
 
+import dev.tgsession.support.QuotedValue;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.support.IpAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.support.IpAddresses;
 import static dev.tgsession.interop.RandomInputs.STANDARD;
 import static dev.tgsession.interop.RandomInputs.URL_SAFE;
 import static dev.tgsession.interop.RandomInputs.forAll;

@@ -1,6 +1,6 @@
 package dev.tgsession.cli;
 
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.FileSystemException;

@@ -1,6 +1,6 @@
 package dev.tgsession.cli;
 
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;

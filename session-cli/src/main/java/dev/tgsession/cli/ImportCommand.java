@@ -6,7 +6,7 @@ import dev.tgsession.Session;
 import dev.tgsession.SessionData;
 import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

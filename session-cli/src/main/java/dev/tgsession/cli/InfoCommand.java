@@ -12,7 +12,7 @@ import dev.tgsession.Sessions;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
 import java.io.PrintWriter;

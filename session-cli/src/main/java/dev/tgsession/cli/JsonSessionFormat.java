@@ -9,7 +9,7 @@ import dev.tgsession.AuthKey;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.Capability;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;

@@ -1,6 +1,6 @@
 package dev.tgsession.cli;
 
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;

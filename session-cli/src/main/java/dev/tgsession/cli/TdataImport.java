@@ -4,7 +4,7 @@ import dev.tgsession.DcOption;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.interop.TelegramDesktopData;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.tgsession.cli;
 
 import dev.tgsession.SessionLeasedException;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -40,7 +40,7 @@ import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.StoredDcs;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.tgsession.mongo;
 
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import dev.tgsession.spi.StoredDcs;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

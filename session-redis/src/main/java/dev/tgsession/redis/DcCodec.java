@@ -3,7 +3,7 @@ package dev.tgsession.redis;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import java.net.InetSocketAddress;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.ChannelKind;
-import dev.tgsession.interop.IpAddresses;
-import dev.tgsession.spi.QuotedValue;
+import dev.tgsession.support.IpAddresses;
+import dev.tgsession.support.QuotedValue;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;

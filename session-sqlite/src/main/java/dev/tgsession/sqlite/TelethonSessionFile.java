@@ -11,7 +11,7 @@ import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import dev.tgsession.spi.PeerBatch;
 import java.net.Inet4Address;
 import java.net.InetAddress;

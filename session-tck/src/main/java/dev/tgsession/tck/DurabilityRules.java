@@ -100,7 +100,7 @@ abstract class DurabilityRules extends TckGroup {
   @DisplayName("an IPv4-mapped IPv6 DC address (::ffff:a.b.c.d) survives close and reopen")
   void mappedIpv6Durable() throws Exception {
     java.net.InetAddress mapped =
-        dev.tgsession.interop.IpAddresses.fromBytes(
+        dev.tgsession.support.IpAddresses.fromBytes(
             new byte[] {
               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 91, 108, 56, (byte) 200
             });

@@ -9,7 +9,7 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.interop.IpAddresses;
+import dev.tgsession.support.IpAddresses;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.tgsession.interop;
+package dev.tgsession.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

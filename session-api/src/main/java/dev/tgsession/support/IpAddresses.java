@@ -1,4 +1,4 @@
-package dev.tgsession.interop;
+package dev.tgsession.support;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -53,7 +53,7 @@ public final class IpAddresses {
    * ::a.b.c.d}) address; otherwise the unspecified {@code 0.0.0.0}, which stands for "no IPv4
    * address known".
    */
-  static Inet4Address embeddedOrUnspecified(Inet6Address ipv6) {
+  public static Inet4Address embeddedOrUnspecified(Inet6Address ipv6) {
     byte[] bytes = ipv6.getAddress();
     boolean zeroPrefix = true;
     for (int i = 0; i < 10; i++) {
@@ -83,7 +83,7 @@ public final class IpAddresses {
           "expected "
               + what
               + " to be an IP literal (a.b.c.d or an IPv6 address), found '"
-              + dev.tgsession.spi.QuotedValue.cut(text)
+              + QuotedValue.cut(text)
               + "'");
     }
     return address;
@@ -145,7 +145,7 @@ public final class IpAddresses {
         "expected "
             + what
             + " to be 'a.b.c.d:port' or '[ipv6]:port' with an IP literal, found '"
-            + dev.tgsession.spi.QuotedValue.cut(text)
+            + QuotedValue.cut(text)
             + "'");
   }
 

@@ -1,4 +1,4 @@
-package dev.tgsession.spi;
+package dev.tgsession.support;
 
 /**
  * How every message quotes a value it was given: whole when short, else its first {@value #LIMIT}

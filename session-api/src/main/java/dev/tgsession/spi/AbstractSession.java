@@ -192,6 +192,62 @@ public abstract class AbstractSession implements Session {
   }
 
   /**
+   * Replaces everything this session stores with {@code data}, as one unit to any reader where the
+   * store can (one transaction; or staged under other keys and switched in one atomic step): what
+   * an import or a copy into this session writes, so that a crash leaves the old state or the new
+   * one, never a mix. {@code data}'s DC options carry no auth key when {@code vault} is not null
+   * (the keys are sealed in it); its peers are recorded as cached at {@code cachedAt}. The default
+   * runs the single writes one after the other (not atomic): a backend that can do better overrides
+   * it.
+   */
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    clearStore(fence);
+    if (vault != null) {
+      storeKeyVault(List.copyOf(data.dcOptions().values()), vault, fence);
+    } else {
+      for (DcOption option : data.dcOptions().values()) {
+        storeDcOption(option, fence);
+      }
+    }
+    storeHomeDcId(data.homeDcId(), fence);
+    List<PeerInfo> peers = List.copyOf(data.peers().values());
+    for (int from = 0; from < peers.size(); from += 1000) {
+      storePeers(
+          PeerBatch.reduce(peers.subList(from, Math.min(peers.size(), from + 1000))),
+          cachedAt,
+          fence);
+    }
+    storeUpdateState(new UpdateState.All(data.updatesState()), fence);
+    SessionExtras.all(data, vault == null).forEach((name, value) -> storeExtra(name, value, fence));
+  }
+
+  /** Replaces everything with {@code data} through {@link #replaceStore} (see SessionImport). */
+  final void replaceAll(SessionData data) {
+    Objects.requireNonNull(data, "data");
+    dcs.lock.lock();
+    try {
+      ensureOpen();
+      WriteFence fence = lease.checkWritable(description);
+      Instant now = Instant.now();
+      try {
+        timed(
+            "replace",
+            data.peers().size(),
+            () -> {
+              vault.replace(data, now, fence);
+              return null;
+            });
+      } finally {
+        peerCache.invalidate();
+        dcs.drop();
+      }
+    } finally {
+      dcs.lock.unlock();
+    }
+  }
+
+  /**
    * The store's lease operations, for a backend that declares {@link Capability#LEASE}; null (the
    * default) for one that does not.
    */

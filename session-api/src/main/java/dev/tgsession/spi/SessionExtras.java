@@ -131,6 +131,24 @@ final class SessionExtras {
     }
   }
 
+  /**
+   * The extras of a whole session's data: the home DC's family, its media options and (when {@code
+   * withTempKeys}: a plain session) its temporary keys.
+   */
+  static Map<String, byte[]> all(dev.tgsession.SessionData data, boolean withTempKeys) {
+    Map<String, byte[]> extras = new TreeMap<>();
+    byte[] family = family(data.homeDcFamily());
+    if (family != null) {
+      extras.put(HOME_FAMILY, family);
+    }
+    data.mediaDcOptions().forEach((id, option) -> extras.put(mediaKey(id), media(option)));
+    if (withTempKeys) {
+      data.tempAuthKeys().forEach((id, key) -> extras.put(tempKey(id, false), temp(key)));
+      data.mediaTempAuthKeys().forEach((id, key) -> extras.put(tempKey(id, true), temp(key)));
+    }
+    return extras;
+  }
+
   private static IncompatibleSessionException damaged(String description, String key, String why) {
     return new IncompatibleSessionException(
         "session " + description + " holds a damaged extra '" + key + "': " + why, null);

@@ -119,7 +119,7 @@ final class SessionVault {
       int dcId, boolean media, @Nullable TempAuthKey key, WriteFence fence, boolean capable) {
     Sealed current = sealed;
     if (current == null) {
-      if (capable && session.loadKeyVault() != null) {
+      if (capable && encryptedElsewhere()) {
         throw new IncompatibleSessionException(
             "session "
                 + session.description()
@@ -247,6 +247,57 @@ final class SessionVault {
     sealed = new Sealed(newKey, vault);
     events.encryption(
         before == null ? EncryptionEvent.ENCRYPTED : EncryptionEvent.REKEYED, newKey.fingerprint());
+  }
+
+  /** Writes {@code data} whole through the session's replaceStore, sealed when encrypted. */
+  void replace(dev.tgsession.SessionData data, java.time.Instant now, WriteFence fence) {
+    Sealed current = sealed;
+    if (current == null) {
+      if (encryptedElsewhere()) {
+        throw new IncompatibleSessionException(
+            "session "
+                + session.description()
+                + " was encrypted by another instance since this one opened it; nothing is"
+                + " written plain beside the vault. Open the session again with its encryption-key",
+            null);
+      }
+      session.replaceStore(data, null, now, fence);
+      return;
+    }
+    KeyVault next = KeyVault.create(current.key());
+    Map<Integer, DcOption> withoutKeys = new java.util.TreeMap<>();
+    for (DcOption option : data.dcOptions().values()) {
+      if (option.authKey() != null) {
+        next = next.with(current.key(), option.id(), option.authKey());
+      }
+      withoutKeys.put(option.id(), option.withAuthKey(null));
+    }
+    for (Map.Entry<Integer, TempAuthKey> temp : data.tempAuthKeys().entrySet()) {
+      next = next.withTemp(current.key(), temp.getKey(), false, temp.getValue());
+    }
+    for (Map.Entry<Integer, TempAuthKey> temp : data.mediaTempAuthKeys().entrySet()) {
+      next = next.withTemp(current.key(), temp.getKey(), true, temp.getValue());
+    }
+    dev.tgsession.SessionData stripped =
+        new dev.tgsession.SessionData(
+            data.homeDcId(),
+            withoutKeys,
+            data.peers(),
+            data.updatesState(),
+            data.mediaDcOptions(),
+            Map.of(),
+            Map.of(),
+            data.homeDcFamily());
+    session.replaceStore(stripped, next.toBytes(), now, fence);
+    sealed = new Sealed(current.key(), next);
+  }
+
+  private boolean encryptedElsewhere() {
+    try {
+      return session.loadKeyVault() != null;
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   /** After clear(): a session opened with a key stays encrypted, marked by an empty vault. */

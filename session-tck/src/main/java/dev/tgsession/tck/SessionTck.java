@@ -52,9 +52,8 @@ import org.junit.jupiter.api.Tag;
  * tck-sharing}, {@code tck-concurrency}, {@code tck-reference}, {@code tck-leases}, {@code
  * tck-encryption}, {@code tck-bad-input}, {@code tck-uris}, {@code tck-temp-keys}, {@code
  * tck-media-dcs}, {@code tck-home-dc-family}, {@code tck-freshness}, {@code tck-directory}, {@code
- * tck-replace}. (A method selector such as {@code -Dtest=MyTckTest#someTest} finds nothing: the
- * tests are in nested classes; select a group by its tag, or one test with {@code
- * -Dtest='MyTckTest$Peers#laterWins'}.)
+ * tck-replace}. A method selector ({@code -Dtest=MyTckTest#someTest}) finds nothing, the tests
+ * being in nested classes: run the test's group by its tag.
  *
  * <p>When the store cannot be had (no server), override {@link #unavailable()}: every test is then
  * skipped with that reason, or fails when the environment variable {@code CI} is {@code true}.

@@ -4,11 +4,11 @@ import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.Capability;
-import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -59,7 +59,12 @@ abstract class SessionCommand implements Callable<Integer> {
     SessionUri parsed = parse(uri);
     SessionProvider provider = Sessions.provider(parsed.scheme());
     requireExistingFile(parsed);
-    String reading = declares(provider, MODE) ? withOption(parsed, MODE, "read-only") : uri;
+    requireNonEmptyFile(parsed);
+    String reading = uri;
+    if (declares(provider, MODE)) {
+      reading = withOption(parsed, MODE, "read-only");
+      root.internalOption(MODE, "read-only");
+    }
     if (declares(provider, SharedOptions.ENCRYPTION_KEY.name())
         && parsed.option(SharedOptions.ENCRYPTION_KEY.name()).isPresent()) {
       String withoutKey =
@@ -95,9 +100,11 @@ abstract class SessionCommand implements Callable<Integer> {
       } else {
         if (parsed.option(SharedOptions.LEASE.name()).isEmpty()) {
           target = withOption(SessionUri.parse(target), "lease", "" + TARGET_LEASE_SECONDS);
+          root.internalOption("lease", "" + TARGET_LEASE_SECONDS);
         }
         if (parsed.option(SharedOptions.OWNER.name()).isEmpty()) {
           target = withOption(SessionUri.parse(target), "owner", owner());
+          root.internalOption("owner", owner());
         }
       }
     }
@@ -123,6 +130,22 @@ abstract class SessionCommand implements Callable<Integer> {
               + QuotedValue.cut(parsed.toString())
               + ", found no file "
               + QuotedValue.cut(file.toString()));
+    }
+  }
+
+  /** Refuses an empty {@code sqlite:} file where a session is read: reading creates nothing. */
+  private static void requireNonEmptyFile(SessionUri parsed) {
+    Path file = sqliteFile(parsed);
+    try {
+      if (file != null && Files.size(file) == 0) {
+        throw new IllegalArgumentException(
+            "expected a session file at "
+                + QuotedValue.cut(file.toString())
+                + ", found an empty file (reading a session does not create one; 'tgsession"
+                + " import' or 'tgsession copy' to it does)");
+      }
+    } catch (IOException e) {
+      // Unreadable: the backend says why when it opens the file.
     }
   }
 
@@ -203,10 +226,6 @@ abstract class SessionCommand implements Callable<Integer> {
   private SessionUri parse(String uri) {
     SessionUri parsed = SessionUri.parse(uri);
     parsed.password().ifPresent(root::secret);
-    if (parsed.password().isEmpty()) {
-      // A user without a password may be a password written in the user's place.
-      parsed.user().ifPresent(root::secret);
-    }
     for (Map.Entry<String, String> option : parsed.options().entrySet()) {
       String name = option.getKey().toLowerCase(Locale.ROOT);
       if (parsed.isSecretOption(option.getKey())

@@ -3,6 +3,8 @@ package dev.tgsession.cli;
 import dev.tgsession.SessionLeasedException;
 import dev.tgsession.support.QuotedValue;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -54,9 +56,6 @@ public final class Tgsession implements Runnable {
   /** The exit code of a write refused because another owner holds the session's lease. */
   static final int HELD = 3;
 
-  /** The most characters of one message line: values in it are cut already; this is the bound. */
-  static final int MESSAGE_LIMIT = 300;
-
   @Spec CommandSpec spec;
 
   @Option(
@@ -72,8 +71,15 @@ public final class Tgsession implements Runnable {
       description = "On failure, print the stack trace too.")
   boolean verbose;
 
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "Show the version, git commit, Java version and backends, and exit.")
+  boolean version;
+
   private final Terminal terminal;
   private final List<String> secrets = new ArrayList<>();
+  private final List<String> internalOptions = new ArrayList<>();
 
   Tgsession(Terminal terminal) {
     this.terminal = terminal;
@@ -94,6 +100,7 @@ public final class Tgsession implements Runnable {
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(root::failed);
     commandLine.setParameterExceptionHandler(root::misused);
+    commandLine.getCommandSpec().versionProvider(new VersionInfo());
     return commandLine;
   }
 
@@ -113,10 +120,27 @@ public final class Tgsession implements Runnable {
     }
   }
 
+  /**
+   * Remembers an option ({@code name=value} as a URI shows it) the command added to a URI the user
+   * gave, such as {@code mode=read-only} or its lease: messages show the URI as the user gave it.
+   */
+  void internalOption(String name, String value) {
+    internalOptions.add(name + "=" + value);
+    internalOptions.add(name + "=" + QuotedValue.cut(value));
+    internalOptions.add(
+        name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+  }
+
+  /** The message without the secrets of this run, and with URIs as the user gave them. */
   String redact(String message) {
     String redacted = message;
     for (String secret : secrets) {
       redacted = redacted.replace(secret, "****");
+    }
+    for (String option : internalOptions) {
+      redacted = redacted.replace("&" + option, "");
+      redacted = redacted.replace("?" + option + "&", "?");
+      redacted = redacted.replace("?" + option, "");
     }
     return redacted;
   }
@@ -126,18 +150,18 @@ public final class Tgsession implements Runnable {
     SessionLeasedException held = leased(e);
     String line =
         held == null
-            ? redact(Failures.describe(e))
+            ? redact(Failures.inCliTerms(Failures.describe(e)))
             : "the session is held by '"
                 + QuotedValue.cut(redact(held.holder()))
                 + "' until "
                 + held.expiresAt()
                 + " (its lease, renewed while the holder runs): stop that process, or wait until"
                 + " the lease expires if it died, or pass --force to write without a lease";
-    err.println("tgsession: " + Failures.bounded(line));
+    err.println("tgsession: " + Failures.valuesCut(line));
     if (isVerbose(parseResult)) {
       java.io.StringWriter trace = new java.io.StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      redact(trace.toString()).lines().forEach(traced -> err.println(Failures.bounded(traced)));
+      redact(trace.toString()).lines().map(Failures::valuesCut).forEach(err::println);
     }
     err.flush();
     return held != null ? HELD : FAILED;
@@ -164,7 +188,7 @@ public final class Tgsession implements Runnable {
       }
     }
     String message = Failures.quoteArguments(redact(String.valueOf(e.getMessage())), args);
-    err.println("tgsession: " + Failures.bounded(Failures.oneLine(message)));
+    err.println("tgsession: " + Failures.valuesCut(Failures.oneLine(message)));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
       err.println(
           "Try '"

@@ -34,6 +34,12 @@ final class Cli {
   /** The passwords the tests put in URIs. */
   static final List<String> PASSWORDS = List.of("hunter22", "s3cr3t-pa55word", "Hh4Jj/Kk5Ll");
 
+  /**
+   * A message line quotes each value cut to 64 characters and a cause cut to 200, so no line comes
+   * near this; the fix a message ends with is never cut to meet a bound.
+   */
+  static final int MESSAGE_LINE_BOUND = 1500;
+
   private static final List<Result> RECORDED = new ArrayList<>();
   private static final Set<String> SECRETS = new LinkedHashSet<>();
 
@@ -177,7 +183,7 @@ final class Cli {
                 line ->
                     assertThat(line.length())
                         .as("length of the message line of %s", result)
-                        .isLessThanOrEqualTo(Tgsession.MESSAGE_LIMIT + "tgsession: ".length()));
+                        .isLessThanOrEqualTo(MESSAGE_LINE_BOUND));
       }
     }
   }

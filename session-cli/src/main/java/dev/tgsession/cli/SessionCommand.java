@@ -41,12 +41,17 @@ abstract class SessionCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where output goes when the command runs without picocli (Tgsession's fast path). */
+  @Nullable PrintWriter directOut;
+
+  @Nullable PrintWriter directErr;
+
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return directOut != null ? directOut : spec.commandLine().getOut();
   }
 
   PrintWriter err() {
-    return spec.commandLine().getErr();
+    return directErr != null ? directErr : spec.commandLine().getErr();
   }
 
   /**

@@ -6,7 +6,10 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,16 +32,6 @@ import picocli.CommandLine.Spec;
     name = "tgsession",
     description = "Inspect, copy, import and export Telegram client sessions.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
-      SchemesCommand.class,
-      InfoCommand.class,
-      PeersCommand.class,
-      CopyCommand.class,
-      ImportCommand.class,
-      ExportCommand.class,
-      ClearCommand.class,
-      RekeyCommand.class
-    },
     footer = {
       "",
       "Session URIs (see 'tgsession schemes'):",
@@ -85,15 +78,86 @@ public final class Tgsession implements Runnable {
     this.terminal = terminal;
   }
 
-  /** Runs the command and exits with its code. */
-  public static void main(String[] args) {
-    System.exit(commandLine(Terminal.system()).execute(args));
+  /**
+   * The subcommands, in the order help lists them. Each is made only when needed: picocli reads a
+   * command's annotations when it is added, which is most of the start-up time of a short run.
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("schemes", SchemesCommand::new);
+    COMMANDS.put("info", InfoCommand::new);
+    COMMANDS.put("peers", PeersCommand::new);
+    COMMANDS.put("copy", CopyCommand::new);
+    COMMANDS.put("import", ImportCommand::new);
+    COMMANDS.put("export", ExportCommand::new);
+    COMMANDS.put("clear", ClearCommand::new);
+    COMMANDS.put("rekey", RekeyCommand::new);
   }
 
-  /** The command, wired to {@code terminal}; output goes to the command line's out and err. */
+  /** Runs the command and exits with its code. */
+  public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("info") && !args[1].startsWith("-")) {
+      Integer code = infoWithoutPicocli(args[1]);
+      if (code != null) {
+        System.exit(code);
+      }
+    }
+    System.exit(commandLine(Terminal.system(), args).execute(args));
+  }
+
+  /**
+   * {@code tgsession info URI}, the most common run, without loading picocli (a third of a short
+   * run's start-up: its classes are too old for a class-data sharing archive). Output is held until
+   * the end; on any failure nothing is printed and null returned, and the caller runs the command
+   * through picocli, which reports the failure as every command does ({@code info} only reads).
+   */
+  private static @Nullable Integer infoWithoutPicocli(String uri) {
+    InfoCommand info = new InfoCommand();
+    info.root = new Tgsession(Terminal.system());
+    info.uri = uri;
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    info.directOut = new PrintWriter(out);
+    info.directErr = new PrintWriter(err);
+    try {
+      int code = info.call();
+      info.directErr.flush();
+      System.err.print(err);
+      System.err.flush();
+      System.out.print(out);
+      System.out.flush();
+      return code;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The command with every subcommand, wired to {@code terminal}. */
   static CommandLine commandLine(Terminal terminal) {
+    return commandLine(terminal, new String[0]);
+  }
+
+  /**
+   * The command, wired to {@code terminal}; output goes to the command line's out and err. When
+   * {@code args} name a subcommand, only that one is added (the others are not needed to run it);
+   * otherwise, for help, usage errors and suggestions, all are.
+   */
+  static CommandLine commandLine(Terminal terminal, String[] args) {
     Tgsession root = new Tgsession(terminal);
     CommandLine commandLine = new CommandLine(root);
+    String named = null;
+    for (String arg : args) {
+      if (!arg.startsWith("-")) {
+        named = arg;
+        break;
+      }
+    }
+    if (named != null && COMMANDS.containsKey(named)) {
+      commandLine.addSubcommand(named, COMMANDS.get(named).get());
+    } else {
+      COMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+    }
     // picocli would read @FILE arguments itself and echo their content (a string session) in its
     // messages; @FILE is tgsession's own, secret, input for a string session (SecretInput).
     commandLine.setExpandAtFiles(false);

@@ -130,7 +130,7 @@ final class Cli {
   private static Result execute(Terminal terminal, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = Tgsession.commandLine(terminal);
+    CommandLine commandLine = Tgsession.commandLine(terminal, args);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The technology compatibility kit: the rules of {@link Session} as JUnit 5 tests. A backend's test
@@ -46,7 +47,11 @@ import org.junit.jupiter.api.Nested;
  * <p>Session names are {@code tck-<run>-<n>}, with a random run id per JVM, so leftovers of an
  * earlier run in a persistent store never meet a new test; each test clears the sessions it used
  * when it ends. Tests tagged {@value #SLOW} (100,000 peers) can be left out with surefire's {@code
- * excludedGroups}.
+ * excludedGroups}. Each rule group carries a tag of its own ({@code defaults}, {@code dc-options},
+ * {@code peers}, ..., {@code leases}, {@code encryption}, {@code bad-input}, {@code uris}: the
+ * group's class name in lower case, words joined by '-'), so {@code mvn verify -Dgroups=peers}
+ * runs one group; surefire's {@code -Dtest=Class#method} cannot reach a test inside a
+ * {@code @Nested} group inherited from this class.
  */
 @DisplayName("Session TCK")
 public abstract class SessionTck {
@@ -179,6 +184,7 @@ public abstract class SessionTck {
 
   /** rule 1. */
   @Nested
+  @Tag("defaults")
   @DisplayName("a new session")
   class Defaults extends DefaultsRules {
     Defaults() {
@@ -188,6 +194,7 @@ public abstract class SessionTck {
 
   /** rule 2. */
   @Nested
+  @Tag("dc-options")
   @DisplayName("DC options")
   class DcOptions extends DcOptionsRules {
     DcOptions() {
@@ -197,6 +204,7 @@ public abstract class SessionTck {
 
   /** rule 3. */
   @Nested
+  @Tag("peers")
   @DisplayName("peers and merging")
   class Peers extends PeersRules {
     Peers() {
@@ -206,6 +214,7 @@ public abstract class SessionTck {
 
   /** rule 4. */
   @Nested
+  @Tag("self-user")
   @DisplayName("the self user")
   class SelfUser extends SelfUserRules {
     SelfUser() {
@@ -215,6 +224,7 @@ public abstract class SessionTck {
 
   /** rule 5. */
   @Nested
+  @Tag("usernames-and-phones")
   @DisplayName("usernames and phones")
   class UsernamesAndPhones extends UsernamesAndPhonesRules {
     UsernamesAndPhones() {
@@ -224,6 +234,7 @@ public abstract class SessionTck {
 
   /** rule 6. */
   @Nested
+  @Tag("batches")
   @DisplayName("batches")
   class Batches extends BatchesRules {
     Batches() {
@@ -233,6 +244,7 @@ public abstract class SessionTck {
 
   /** rule 7. */
   @Nested
+  @Tag("updates")
   @DisplayName("the updates state")
   class Updates extends UpdatesRules {
     Updates() {
@@ -242,6 +254,7 @@ public abstract class SessionTck {
 
   /** rule 8. */
   @Nested
+  @Tag("lifecycle")
   @DisplayName("clear and close")
   class Lifecycle extends LifecycleRules {
     Lifecycle() {
@@ -251,6 +264,7 @@ public abstract class SessionTck {
 
   /** rule 9: DURABLE. */
   @Nested
+  @Tag("durability")
   @DisplayName("durability (DURABLE)")
   class Durability extends DurabilityRules {
     Durability() {
@@ -260,6 +274,7 @@ public abstract class SessionTck {
 
   /** . */
   @Nested
+  @Tag("isolation")
   @DisplayName("isolation of sessions with different names")
   class Isolation extends IsolationRules {
     Isolation() {
@@ -269,6 +284,7 @@ public abstract class SessionTck {
 
   /** rule 9: SHARED. */
   @Nested
+  @Tag("sharing")
   @DisplayName("sharing between instances (SHARED)")
   class Sharing extends SharingRules {
     Sharing() {
@@ -278,6 +294,7 @@ public abstract class SessionTck {
 
   /** rule 10. */
   @Nested
+  @Tag("concurrency")
   @DisplayName("concurrency")
   class Concurrency extends ConcurrencyRules {
     Concurrency() {
@@ -287,6 +304,7 @@ public abstract class SessionTck {
 
   /** rules 3 to 6, at random. */
   @Nested
+  @Tag("reference")
   @DisplayName("agreement with the reference backend")
   class Reference extends ReferenceRules {
     Reference() {
@@ -296,6 +314,7 @@ public abstract class SessionTck {
 
   /** rule 12: LEASE. */
   @Nested
+  @Tag("leases")
   @DisplayName("leases (LEASE)")
   class Leases extends LeaseRules {
     Leases() {
@@ -305,6 +324,7 @@ public abstract class SessionTck {
 
   /** rule 13: encryption at rest. */
   @Nested
+  @Tag("encryption")
   @DisplayName("encryption at rest (encryption-key)")
   class Encryption extends EncryptionRules {
     Encryption() {
@@ -314,6 +334,7 @@ public abstract class SessionTck {
 
   /** rule 11. */
   @Nested
+  @Tag("bad-input")
   @DisplayName("bad input")
   class BadInput extends BadInputRules {
     BadInput() {
@@ -323,6 +344,7 @@ public abstract class SessionTck {
 
   /** URIs. */
   @Nested
+  @Tag("uris")
   @DisplayName("URIs")
   class Uris extends UrisRules {
     Uris() {

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>any other block is statements: its leading {@code import} lines stay imports, and the rest
  *       becomes the body of a method, with {@code import dev.tgsession.*;} added (the README says
  *       so);
- *   <li>a block that needs more (names it uses but does not declare, a stub of a class it
- *       mentions) says so in an HTML comment just above the fence, invisible on the rendered page:
- *       {@code <!-- compiled as: ...java text with {snippet} where the block goes... -->}.
+ *   <li>a block that needs more (names it uses but does not declare, a stub of a class it mentions)
+ *       says so in an HTML comment just above the fence, invisible on the rendered page: {@code
+ *       <!-- compiled as: ...java text with {snippet} where the block goes... -->}.
  * </ul>
  */
 @DisplayName("the Java snippets of README.md and docs/")
@@ -135,10 +135,12 @@ class DocSnippetsTest {
             + "_"
             + snippet.line();
     String source = snippet.source(name);
-    Matcher declared = Pattern.compile("^(?:.*\\s)?class (\\w+)", Pattern.MULTILINE).matcher(source);
+    Matcher declared =
+        Pattern.compile("^(?:.*\\s)?class (\\w+)", Pattern.MULTILINE).matcher(source);
     String file = declared.find() && !source.contains("class " + name) ? declared.group(1) : name;
     JavaFileObject unit =
-        new SimpleJavaFileObject(URI.create("string:///" + file + ".java"), JavaFileObject.Kind.SOURCE) {
+        new SimpleJavaFileObject(
+            URI.create("string:///" + file + ".java"), JavaFileObject.Kind.SOURCE) {
           @Override
           public CharSequence getCharContent(boolean ignoreEncodingErrors) {
             return source;

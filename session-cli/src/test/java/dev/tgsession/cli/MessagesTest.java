@@ -68,6 +68,38 @@ class MessagesTest {
   }
 
   @Test
+  @DisplayName("a user without a password is shown as given, not masked")
+  void userAsGiven() {
+    Cli.Result result = Cli.run("info", "postgresql://tguser@127.0.0.1:1/db?bogus=1");
+
+    assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+    assertThat(result.err()).contains("postgresql://tguser@127.0.0.1:1/db").doesNotContain("****");
+  }
+
+  @Test
+  @DisplayName("a password with '@' before '/' or '?' is never shown; the fix is to percent-encode")
+  void atInPassword() {
+    Cli.secret("ss/w?rd");
+    Cli.secret("ncuser:p");
+    for (String uri :
+        List.of(
+            "postgresql://ncuser:p@ss/w?rd@127.0.0.1/db",
+            "redis://ncuser:p@ss/w?rd@127.0.0.1:6379/0",
+            "redis://ncuser:p@ss?w@rd@127.0.0.1:6379/0")) {
+      for (String command : List.of("info", "clear")) {
+        Cli.Result result = Cli.run(command, uri);
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.err())
+            .as("%s", result)
+            .contains("percent-encode '@'")
+            .doesNotContain("ncuser")
+            .doesNotContain("unknown option");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("--version names the version, the commit, the Java runtime and each backend module")
   void version() {
     Cli.Result result = Cli.run("--version");

@@ -49,9 +49,9 @@ import org.junit.jupiter.api.Tag;
  * when it ends. Tests tagged {@value #SLOW} (100,000 peers) can be left out with surefire's {@code
  * excludedGroups}. Each rule group carries a tag of its own ({@code defaults}, {@code dc-options},
  * {@code peers}, ..., {@code leases}, {@code encryption}, {@code bad-input}, {@code uris}: the
- * group's class name in lower case, words joined by '-'), so {@code mvn verify -Dgroups=peers}
- * runs one group; surefire's {@code -Dtest=Class#method} cannot reach a test inside a
- * {@code @Nested} group inherited from this class.
+ * group's class name in lower case, words joined by '-'), so {@code mvn verify -Dgroups=peers} runs
+ * one group; surefire's {@code -Dtest=Class#method} cannot reach a test inside a {@code @Nested}
+ * group inherited from this class.
  */
 @DisplayName("Session TCK")
 public abstract class SessionTck {

@@ -4,6 +4,7 @@ import dev.tgsession.SessionLeasedException;
 import dev.tgsession.support.QuotedValue;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,38 +99,34 @@ public final class Tgsession implements Runnable {
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
     if (args.length == 2 && args[0].equals("info") && !args[1].startsWith("-")) {
-      Integer code = infoWithoutPicocli(args[1]);
-      if (code != null) {
-        System.exit(code);
-      }
+      System.exit(
+          infoWithoutPicocli(
+              args[1],
+              Terminal.system(),
+              new PrintWriter(System.out, false, Charset.defaultCharset()),
+              new PrintWriter(System.err, false, Charset.defaultCharset())));
     }
     System.exit(commandLine(Terminal.system(), args).execute(args));
   }
 
   /**
    * {@code tgsession info URI}, the most common run, without loading picocli (a third of a short
-   * run's start-up: its classes are too old for a class-data sharing archive). Output is held until
-   * the end; on any failure nothing is printed and null returned, and the caller runs the command
-   * through picocli, which reports the failure as every command does ({@code info} only reads).
+   * run's start-up: its classes are too old for a class-data sharing archive). A failure is
+   * reported as through picocli: one line on standard error, exit 1 (3 for a held lease).
    */
-  private static @Nullable Integer infoWithoutPicocli(String uri) {
+  static int infoWithoutPicocli(String uri, Terminal terminal, PrintWriter out, PrintWriter err) {
     InfoCommand info = new InfoCommand();
-    info.root = new Tgsession(Terminal.system());
+    info.root = new Tgsession(terminal);
     info.uri = uri;
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    info.directOut = new PrintWriter(out);
-    info.directErr = new PrintWriter(err);
+    info.directOut = out;
+    info.directErr = err;
     try {
-      int code = info.call();
-      info.directErr.flush();
-      System.err.print(err);
-      System.err.flush();
-      System.out.print(out);
-      System.out.flush();
-      return code;
-    } catch (RuntimeException e) {
-      return null;
+      return info.call();
+    } catch (Exception e) {
+      return info.root.failed(e, err, false);
+    } finally {
+      out.flush();
+      err.flush();
     }
   }
 
@@ -210,7 +207,11 @@ public final class Tgsession implements Runnable {
   }
 
   private int failed(Exception e, CommandLine commandLine, ParseResult parseResult) {
-    PrintWriter err = commandLine.getErr();
+    return failed(e, commandLine.getErr(), isVerbose(parseResult));
+  }
+
+  /** Prints the failure of a command as one line (and its stack trace when verbose). */
+  int failed(Exception e, PrintWriter err, boolean verbose) {
     SessionLeasedException held = leased(e);
     String line =
         held == null
@@ -222,7 +223,7 @@ public final class Tgsession implements Runnable {
                 + " (its lease, renewed while the holder runs): stop that process, or wait until"
                 + " the lease expires if it died, or pass --force to write without a lease";
     err.println("tgsession: " + Failures.valuesCut(line));
-    if (isVerbose(parseResult)) {
+    if (verbose) {
       java.io.StringWriter trace = new java.io.StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       redact(trace.toString()).lines().map(Failures::valuesCut).forEach(err::println);

@@ -38,6 +38,21 @@ abstract class IsolationRules extends TckGroup {
   }
 
   @Test
+  @DisplayName("session names are case-sensitive: Bot and bot never see each other")
+  void namesAreCaseSensitive() {
+    Session upper = open(sessionName() + "-Bot");
+    Session lower = open(sessionName() + "-bot");
+    upper.setHomeDcId(4);
+    upper.setDcOption(dc(4, 4));
+    upper.cachePeer(fullUser(2));
+    assertNewSession(lower);
+    lower.cachePeer(fullUser(3));
+    assertThat(upper.peer(PeerId.user(3))).isEmpty();
+    assertThat(upper.peer(PeerId.user(2))).contains(fullUser(2));
+    assertThat(open(sessionName() + "-bot").peer(PeerId.user(2))).isEmpty();
+  }
+
+  @Test
   @DisplayName("one username resolves to each session's own peer")
   void usernamesPerSession() {
     Session a = open(sessionName() + "-a");

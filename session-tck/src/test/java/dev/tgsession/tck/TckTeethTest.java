@@ -95,6 +95,8 @@ class TckTeethTest {
         Arguments.of(Forgets.class, "everything survives close and reopen of the same URI"),
         Arguments.of(IgnoresName.class, "sessions with different names never see each other"),
         Arguments.of(
+            FoldsCase.class, "session names are case-sensitive: Bot and bot never see each other"),
+        Arguments.of(
             StaleCache.class, "A reads a peer, B caches a new access hash, A reads the new hash"),
         Arguments.of(
             NoFencing.class,
@@ -224,6 +226,12 @@ class TckTeethTest {
   static class IgnoresName extends Kit {
     IgnoresName() {
       super("broken-ignores-name");
+    }
+  }
+
+  static class FoldsCase extends Kit {
+    FoldsCase() {
+      super("broken-folds-case");
     }
   }
 

@@ -94,6 +94,9 @@ public final class Tgsession implements Runnable {
     COMMANDS.put("export", ExportCommand::new);
     COMMANDS.put("clear", ClearCommand::new);
     COMMANDS.put("rekey", RekeyCommand::new);
+    COMMANDS.put("list", ListCommand::new);
+    COMMANDS.put("delete", DeleteCommand::new);
+    COMMANDS.put("prune", PruneCommand::new);
   }
 
   /** Runs the command and exits with its code. */

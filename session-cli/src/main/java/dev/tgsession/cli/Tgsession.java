@@ -144,6 +144,9 @@ public final class Tgsession implements Runnable {
    * otherwise, for help, usage errors and suggestions, all are.
    */
   static CommandLine commandLine(Terminal terminal, String[] args) {
+    // picocli's trace (-Dpicocli.trace) prints every argument as given: string sessions, and keys
+    // typed in a URI. --verbose is the command's own trace, redacted.
+    CommandLine.tracer().setLevel(CommandLine.TraceLevel.OFF);
     Tgsession root = new Tgsession(terminal);
     CommandLine commandLine = new CommandLine(root);
     String named = null;

@@ -181,6 +181,32 @@ class InputLimitsTest {
       }
     }
 
+    @Test
+    @DisplayName("picocli's trace (-Dpicocli.trace) prints no key typed in a URI")
+    void noTrace() throws Exception {
+      String hex = HexFormat.of().formatHex(key);
+      for (List<String> args :
+          List.of(
+              List.of("--verbose", "info", withKey("env:" + hex)),
+              List.of("info", withKey("file:" + hex)),
+              List.of("clear", withKey("env:" + hex)))) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dpicocli.trace=DEBUG");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Tgsession.class.getName());
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readNBytes(1024 * 1024);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("finished: %s", args).isTrue();
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(text).isEqualTo(1);
+        assertThat(text).as("%s", args).doesNotContain(hex.substring(0, 16));
+        assertThat(text).as("%s", args).doesNotContain(hex.substring(48));
+      }
+    }
+
     private void assertRefused(Cli.Result result, String reason) {
       assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
       assertThat(result.err()).as("%s", result).startsWith("tgsession: expected").contains(reason);

@@ -7,7 +7,7 @@ Each configuration runs RUNS times (default 15), interleaved so that a load spik
 them alike; the table gives median, min and max wall time of the whole process (JVM start to exit).
 With --write the section between the startup markers of bench/results.md is replaced.
 """
-import os, platform, re, shutil, statistics, subprocess, sys, tempfile, time, zipfile
+import os, re, resource, shutil, statistics, subprocess, sys, tempfile, time, zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "session-cli", "target", "tgsession.jar")
@@ -22,12 +22,20 @@ def script_flags():
     return match.group(1).split() if match else []
 
 
+CPU = {}
+
+
 def run(cmd):
+    """Wall ms and output of one run; its CPU ms (user + system, JIT and GC threads included) go to CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit("failed: %s\n%s" % (" ".join(cmd), result.stderr.decode()))
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    CPU.setdefault(tuple(cmd), []).append(cpu)
     return elapsed * 1000, result.stdout
 
 
@@ -76,13 +84,17 @@ def main():
             "`-XX:ArchiveClassesAtExit`) and points sqlite-jdbc at a copy of its native library "
             "(`-Dorg.sqlite.lib.path`) instead of extracting it on each start." % " ".join(script_flags()),
             "",
-            "| what | median ms | min ms | max ms | median / empty main |",
-            "|---|---:|---:|---:|---:|",
+            "| what | median ms | min ms | max ms | median / empty main | median CPU ms | CPU / empty main |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
-        for i, (name, _) in enumerate(configs):
+        base_cpu = statistics.median(CPU[tuple(configs[0][1])][-runs:])
+        for i, (name, cmd) in enumerate(configs):
             t = times[name]
             ratio = statistics.median(t) / statistics.median(times[configs[0][0]])
-            lines.append("| %s | %.0f | %.0f | %.0f | %.1fx |" % (name, statistics.median(t), min(t), max(t), ratio))
+            cpu = statistics.median(CPU[tuple(cmd)][-runs:])
+            lines.append(
+                "| %s | %.0f | %.0f | %.0f | %.1fx | %.0f | %.1fx |"
+                % (name, statistics.median(t), min(t), max(t), ratio, cpu, cpu / base_cpu))
         ratio = statistics.median(times[configs[2][0]]) / statistics.median(times[configs[0][0]])
         lines.append("")
         lines.append(

@@ -19,7 +19,8 @@ def script_flags():
     """The JVM options the tgsession script passes (read from it, so the two cannot drift)."""
     text = open(os.path.join(ROOT, "tgsession")).read()
     match = re.search(r'^fast_start="([^"]*)"', text, re.M)
-    return match.group(1).split() if match else []
+    short = re.search(r'fast_start="(-XX:TieredStopAtLevel=1) \$fast_start"', text)
+    return ([short.group(1)] if short else []) + (match.group(1).split() if match else [])
 
 
 CPU = {}

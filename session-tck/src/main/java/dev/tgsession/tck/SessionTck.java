@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -38,8 +39,21 @@ import org.junit.jupiter.api.Tag;
  * {@code SharingRules}, ...); a failure reads as the sentence of the broken rule when surefire's
  * phrased-name reporter is on (see the README's TCK guide). The capabilities the provider declares
  * ({@link Capability#DURABLE}, {@link Capability#NAMED}, {@link Capability#SHARED}, {@link
- * Capability#LEASE}, {@link Capability#ATOMIC_BATCH}) switch their groups on; an undeclared one
- * makes its tests report as skipped with the reason, never as a silent pass.
+ * Capability#LEASE}, {@link Capability#ATOMIC_BATCH}, {@link Capability#ENCRYPTION}, {@link
+ * Capability#DIRECTORY}) switch their groups on; an undeclared one makes its tests report as
+ * skipped with the reason, never as a silent pass. The directory group also needs {@link
+ * #storeUri()}.
+ *
+ * <p>Each group carries a JUnit tag, so one group runs alone: {@code mvn test
+ * -Dgroups=tck-temp-keys} (surefire 3.x; several: {@code -Dgroups='tck-peers | tck-batches'}). Tag
+ * names are case-sensitive. The tags: {@code tck-defaults}, {@code tck-dc-options}, {@code
+ * tck-peers}, {@code tck-self-user}, {@code tck-usernames-and-phones}, {@code tck-batches}, {@code
+ * tck-updates}, {@code tck-lifecycle}, {@code tck-durability}, {@code tck-isolation}, {@code
+ * tck-sharing}, {@code tck-concurrency}, {@code tck-reference}, {@code tck-leases}, {@code
+ * tck-encryption}, {@code tck-bad-input}, {@code tck-uris}, {@code tck-temp-keys}, {@code
+ * tck-media-dcs}, {@code tck-home-dc-family}, {@code tck-freshness}, {@code tck-directory}, {@code
+ * tck-replace}. A method selector ({@code -Dtest=MyTckTest#someTest}) finds nothing, the tests
+ * being in nested classes: run the test's group by its tag.
  *
  * <p>When the store cannot be had (no server), override {@link #unavailable()}: every test is then
  * skipped with that reason, or fails when the environment variable {@code CI} is {@code true}.
@@ -47,11 +61,7 @@ import org.junit.jupiter.api.Tag;
  * <p>Session names are {@code tck-<run>-<n>}, with a random run id per JVM, so leftovers of an
  * earlier run in a persistent store never meet a new test; each test clears the sessions it used
  * when it ends. Tests tagged {@value #SLOW} (100,000 peers) can be left out with surefire's {@code
- * excludedGroups}. Each rule group carries a tag of its own ({@code defaults}, {@code dc-options},
- * {@code peers}, ..., {@code leases}, {@code encryption}, {@code bad-input}, {@code uris}: the
- * group's class name in lower case, words joined by '-'), so {@code mvn verify -Dgroups=peers} runs
- * one group; surefire's {@code -Dtest=Class#method} cannot reach a test inside a {@code @Nested}
- * group inherited from this class.
+ * excludedGroups}.
  */
 @DisplayName("Session TCK")
 public abstract class SessionTck {
@@ -93,6 +103,29 @@ public abstract class SessionTck {
    */
   protected @Nullable List<byte[]> rawStore(String sessionName) {
     return null;
+  }
+
+  /**
+   * The URI of the store that holds the sessions {@link #uri(String)} names, without {@code
+   * session=} (for a file backend, the directory of the files), for the directory group (capability
+   * {@link Capability#DIRECTORY}); empty (the default) skips that group with a reason. {@code
+   * Sessions.store(storeUri).open(name)} must open the session {@code uri(name)} opens.
+   *
+   * @since 0.3.0
+   */
+  protected Optional<String> storeUri() {
+    return Optional.empty();
+  }
+
+  /**
+   * How many summaries the backend's {@link dev.tgsession.SessionStore#list} reads per page (100
+   * unless overridden): the directory group creates more sessions than two pages hold to test the
+   * paging.
+   *
+   * @since 0.3.0
+   */
+  protected int listingPageSize() {
+    return 100;
   }
 
   /** Gives each test its own session name, after checking the store can be had. */
@@ -184,7 +217,7 @@ public abstract class SessionTck {
 
   /** rule 1. */
   @Nested
-  @Tag("defaults")
+  @Tag("tck-defaults")
   @DisplayName("a new session")
   class Defaults extends DefaultsRules {
     Defaults() {
@@ -194,7 +227,7 @@ public abstract class SessionTck {
 
   /** rule 2. */
   @Nested
-  @Tag("dc-options")
+  @Tag("tck-dc-options")
   @DisplayName("DC options")
   class DcOptions extends DcOptionsRules {
     DcOptions() {
@@ -204,7 +237,7 @@ public abstract class SessionTck {
 
   /** rule 3. */
   @Nested
-  @Tag("peers")
+  @Tag("tck-peers")
   @DisplayName("peers and merging")
   class Peers extends PeersRules {
     Peers() {
@@ -214,7 +247,7 @@ public abstract class SessionTck {
 
   /** rule 4. */
   @Nested
-  @Tag("self-user")
+  @Tag("tck-self-user")
   @DisplayName("the self user")
   class SelfUser extends SelfUserRules {
     SelfUser() {
@@ -224,7 +257,7 @@ public abstract class SessionTck {
 
   /** rule 5. */
   @Nested
-  @Tag("usernames-and-phones")
+  @Tag("tck-usernames-and-phones")
   @DisplayName("usernames and phones")
   class UsernamesAndPhones extends UsernamesAndPhonesRules {
     UsernamesAndPhones() {
@@ -234,7 +267,7 @@ public abstract class SessionTck {
 
   /** rule 6. */
   @Nested
-  @Tag("batches")
+  @Tag("tck-batches")
   @DisplayName("batches")
   class Batches extends BatchesRules {
     Batches() {
@@ -244,7 +277,7 @@ public abstract class SessionTck {
 
   /** rule 7. */
   @Nested
-  @Tag("updates")
+  @Tag("tck-updates")
   @DisplayName("the updates state")
   class Updates extends UpdatesRules {
     Updates() {
@@ -254,7 +287,7 @@ public abstract class SessionTck {
 
   /** rule 8. */
   @Nested
-  @Tag("lifecycle")
+  @Tag("tck-lifecycle")
   @DisplayName("clear and close")
   class Lifecycle extends LifecycleRules {
     Lifecycle() {
@@ -264,7 +297,7 @@ public abstract class SessionTck {
 
   /** rule 9: DURABLE. */
   @Nested
-  @Tag("durability")
+  @Tag("tck-durability")
   @DisplayName("durability (DURABLE)")
   class Durability extends DurabilityRules {
     Durability() {
@@ -274,7 +307,7 @@ public abstract class SessionTck {
 
   /** . */
   @Nested
-  @Tag("isolation")
+  @Tag("tck-isolation")
   @DisplayName("isolation of sessions with different names")
   class Isolation extends IsolationRules {
     Isolation() {
@@ -284,7 +317,7 @@ public abstract class SessionTck {
 
   /** rule 9: SHARED. */
   @Nested
-  @Tag("sharing")
+  @Tag("tck-sharing")
   @DisplayName("sharing between instances (SHARED)")
   class Sharing extends SharingRules {
     Sharing() {
@@ -294,7 +327,7 @@ public abstract class SessionTck {
 
   /** rule 10. */
   @Nested
-  @Tag("concurrency")
+  @Tag("tck-concurrency")
   @DisplayName("concurrency")
   class Concurrency extends ConcurrencyRules {
     Concurrency() {
@@ -304,7 +337,7 @@ public abstract class SessionTck {
 
   /** rules 3 to 6, at random. */
   @Nested
-  @Tag("reference")
+  @Tag("tck-reference")
   @DisplayName("agreement with the reference backend")
   class Reference extends ReferenceRules {
     Reference() {
@@ -314,7 +347,7 @@ public abstract class SessionTck {
 
   /** rule 12: LEASE. */
   @Nested
-  @Tag("leases")
+  @Tag("tck-leases")
   @DisplayName("leases (LEASE)")
   class Leases extends LeaseRules {
     Leases() {
@@ -324,7 +357,7 @@ public abstract class SessionTck {
 
   /** rule 13: encryption at rest. */
   @Nested
-  @Tag("encryption")
+  @Tag("tck-encryption")
   @DisplayName("encryption at rest (encryption-key)")
   class Encryption extends EncryptionRules {
     Encryption() {
@@ -334,7 +367,7 @@ public abstract class SessionTck {
 
   /** rule 11. */
   @Nested
-  @Tag("bad-input")
+  @Tag("tck-bad-input")
   @DisplayName("bad input")
   class BadInput extends BadInputRules {
     BadInput() {
@@ -344,10 +377,70 @@ public abstract class SessionTck {
 
   /** URIs. */
   @Nested
-  @Tag("uris")
+  @Tag("tck-uris")
   @DisplayName("URIs")
   class Uris extends UrisRules {
     Uris() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Temporary (PFS) keys. */
+  @Nested
+  @Tag("tck-temp-keys")
+  @DisplayName("temporary keys")
+  class TempKeys extends TempKeysRules {
+    TempKeys() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Media-only DC options. */
+  @Nested
+  @Tag("tck-media-dcs")
+  @DisplayName("media DC options")
+  class MediaDcs extends MediaDcsRules {
+    MediaDcs() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** The home DC's address family. */
+  @Nested
+  @Tag("tck-home-dc-family")
+  @DisplayName("the home DC's address family")
+  class HomeDcFamily extends HomeDcFamilyRules {
+    HomeDcFamily() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Peer freshness and pruning. */
+  @Nested
+  @Tag("tck-freshness")
+  @DisplayName("peer freshness and pruning")
+  class Freshness extends FreshnessRules {
+    Freshness() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** The directory of a store: DIRECTORY. */
+  @Nested
+  @Tag("tck-directory")
+  @DisplayName("the directory of a store (DIRECTORY)")
+  class Directory extends DirectoryRules {
+    Directory() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** SessionImport.replace. */
+  @Nested
+  @Tag("tck-replace")
+  @DisplayName("replacing a whole session (SessionImport.replace)")
+  class Replace extends ReplaceRules {
+    Replace() {
       super(SessionTck.this);
     }
   }

@@ -361,25 +361,4 @@ final class BrokenBackends {
       };
     }
   }
-
-  /** Folds session names to lower case, as a case-insensitive collation does: Bot is bot. */
-  @AutoService(SessionProvider.class)
-  public static final class FoldsNameCase extends BrokenProvider {
-    private static final Map<String, Session> SESSIONS = new ConcurrentHashMap<>();
-
-    public FoldsNameCase() {
-      super("broken-folds-case", Capability.NAMED);
-    }
-
-    @Override
-    Session wrap(Session memory, String name) {
-      memory.close();
-      Session shared =
-          SESSIONS.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> Sessions.open("memory:"));
-      return new ForwardingSession(shared) {
-        @Override
-        public void close() {}
-      };
-    }
-  }
 }

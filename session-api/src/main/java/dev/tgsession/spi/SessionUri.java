@@ -343,7 +343,7 @@ public final class SessionUri {
    * Checks every option against what a provider declares and fills in the defaults: what {@link
    * dev.tgsession.Sessions#open} does before a provider sees a URI.
    *
-   * @param declared the options the provider accepts
+   * @param declaredOptions the options the provider accepts
    * @param passesThrough driver options handed to the driver untouched (not checked here)
    * @return this URI with the declared defaults added and the declared secrets masked
    * @throws IllegalArgumentException naming an unknown option (listing the valid ones) or a value

@@ -49,8 +49,16 @@ final class PeerWrites {
     return reducedBatch.size() == 1 && PeerTable.onlyPeerInfo(reducedBatch.get(0));
   }
 
-  /** Writes one peer for which {@link #singleStatement} holds. */
-  static int writeOne(SqliteConnection connection, PeerInfo peer) throws SQLException {
+  /**
+   * Writes one peer for which {@link #singleStatement} holds, in autocommit: its cached-at time
+   * first, so a prune that runs between the two statements finds it fresh and keeps it.
+   */
+  static int writeOne(SqliteConnection connection, PeerInfo peer, long cachedAtMillis)
+      throws SQLException {
+    PreparedStatement touch = connection.prepare(PeerSql.TOUCH_ONE);
+    touch.setLong(1, peer.peerId().botApiDialogId());
+    touch.setLong(2, cachedAtMillis);
+    touch.executeUpdate();
     PeerSql plain = PeerTable.plain(peer);
     if (plain != null) {
       PreparedStatement upsert = connection.prepare(plain);
@@ -62,10 +70,18 @@ final class PeerWrites {
     return upsert.executeUpdate();
   }
 
-  /** Writes the batch inside the caller's transaction; returns the rows changed. */
-  static int write(SqliteConnection connection, List<PeerInfo> batch) throws SQLException {
+  /**
+   * Writes the batch inside the caller's transaction, and records every peer of it as cached at
+   * {@code cachedAtMillis} (also those whose rows hold nothing new); returns the rows changed.
+   */
+  static int write(SqliteConnection connection, List<PeerInfo> batch, long cachedAtMillis)
+      throws SQLException {
     PeerWrites writes = new PeerWrites(connection);
     try {
+      PreparedStatement touch = connection.prepare(PeerSql.TOUCH_MANY);
+      touch.setString(1, ids(batch, true));
+      touch.setLong(2, cachedAtMillis);
+      touch.executeUpdate();
       Map<PeerId, PeerInfo> stored = stored(connection, batch);
       for (PeerInfo peer : batch) {
         PeerInfo before = stored.get(peer.peerId());
@@ -107,18 +123,13 @@ final class PeerWrites {
    */
   private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
       throws SQLException {
-    StringBuilder ids = new StringBuilder("[");
-    for (PeerInfo peer : batch) {
-      if (!(peer instanceof PeerInfo.Chat)) {
-        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
-      }
-    }
+    String ids = ids(batch, false);
     Map<PeerId, PeerInfo> stored = new HashMap<>();
-    if (ids.length() == 1) {
+    if (ids.equals("[]")) {
       return stored;
     }
     PreparedStatement select = connection.prepare(PeerSql.BY_IDS);
-    select.setString(1, ids.append(']').toString());
+    select.setString(1, ids);
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         PeerInfo peer = PeerTable.decode(rows);
@@ -126,6 +137,17 @@ final class PeerWrites {
       }
     }
     return stored;
+  }
+
+  /** The batch's peer ids as a JSON array; chats only {@code withChats}. */
+  private static String ids(List<PeerInfo> batch, boolean withChats) {
+    StringBuilder ids = new StringBuilder(batch.size() * 12).append('[');
+    for (PeerInfo peer : batch) {
+      if (withChats || !(peer instanceof PeerInfo.Chat)) {
+        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
+      }
+    }
+    return ids.append(']').toString();
   }
 
   private static boolean sameExceptAuth(PeerInfo merged, PeerInfo before) {

@@ -34,6 +34,15 @@ enum SessionSql implements Sql {
           + " vault = excluded.vault"),
   DELETE_VAULT("DELETE FROM tgsession_key_vault"),
 
+  LOAD_EXTRAS("SELECT name, value FROM tgsession_extra"),
+  LOAD_EXTRA("SELECT value FROM tgsession_extra WHERE name = ?1"),
+  STORE_EXTRA(
+      "INSERT INTO tgsession_extra (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET"
+          + " value = excluded.value"),
+  DELETE_EXTRA("DELETE FROM tgsession_extra WHERE name = ?1"),
+  CLEAR_EXTRAS("DELETE FROM tgsession_extra"),
+  CLEAR_CACHED_AT("DELETE FROM tgsession_peer_cached"),
+
   CLEAR_DC_OPTIONS("DELETE FROM dc_option"),
   CLEAR_PEERS("DELETE FROM peer_info"),
   CLEAR_PEER_EXTRAS("DELETE FROM tgsession_peer"),
@@ -48,6 +57,8 @@ enum SessionSql implements Sql {
     DELETE_CHANNELS,
     CLEAR_PEER_EXTRAS,
     CLEAR_USERNAMES,
+    CLEAR_CACHED_AT,
+    CLEAR_EXTRAS,
     DELETE_VAULT
   };
 

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,25 +76,28 @@ final class SqliteConnections {
   private final Path file;
   private final int busyTimeoutMillis;
   private final boolean readOnly;
-  private final boolean withoutOurTables;
+  private final List<String> temporaryTables;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final @Nullable SqliteConnection writer;
   private final Semaphore readerPermits = new Semaphore(MAX_READERS);
   private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
+
+  /** How many transactions of the writer the lock's holder is inside (guarded by writeLock). */
+  private int depth;
   private volatile @Nullable WriteObserver observer;
 
   /**
    * @param writer the open writer connection, or null for a read-only session
-   * @param withoutOurTables a read-only session of a grammers file that has no {@code tgsession_}
-   *     tables: each reader gets empty temporary ones, so the peer queries read grammers' rows
+   * @param temporaryTables for a read-only session of a file that lacks some of our tables (a
+   *     grammers file, an older schema): each reader gets empty temporary ones, so every query runs
    */
   SqliteConnections(
-      Path file, int busyTimeoutMillis, @Nullable Connection writer, boolean withoutOurTables) {
+      Path file, int busyTimeoutMillis, @Nullable Connection writer, List<String> temporaryTables) {
     this.file = file;
     this.busyTimeoutMillis = busyTimeoutMillis;
     this.readOnly = writer == null;
-    this.withoutOurTables = withoutOurTables;
+    this.temporaryTables = temporaryTables;
     this.writer = writer == null ? null : new SqliteConnection(writer);
   }
 
@@ -160,6 +164,10 @@ final class SqliteConnections {
     writeLock.lock();
     try {
       requireOpen();
+      if (depth > 0) {
+        work.run(connection); // joins the transaction around it, which erases and checkpoints
+        return false;
+      }
       boolean wasOn;
       try (ResultSet rows = connection.prepare(Erasing.SECURE_DELETE).executeQuery()) {
         wasOn = rows.next() && rows.getInt(1) != 0;
@@ -193,6 +201,10 @@ final class SqliteConnections {
     writeLock.lock();
     try {
       requireOpen();
+      if (depth > 0) {
+        // a write inside another's transaction (see replaceStore) joins it: fenced by it, one unit
+        return work.run(connection);
+      }
       boolean fenced = fence != null && fence.leased();
       if (!transaction && !fenced) {
         T result = work.run(connection);
@@ -204,7 +216,13 @@ final class SqliteConnections {
         if (fenced && SqliteLeaseStore.fencingToken(connection) != fence.token()) {
           throw fence.lost();
         }
-        T result = work.run(connection);
+        T result;
+        depth++;
+        try {
+          result = work.run(connection);
+        } finally {
+          depth--;
+        }
         connection.run(Control.COMMIT);
         observe(connection);
         return result;
@@ -257,9 +275,9 @@ final class SqliteConnections {
       return new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
     }
     Connection connection = SessionFile.openReadOnly(file, busyTimeoutMillis);
-    if (withoutOurTables) {
+    if (!temporaryTables.isEmpty()) {
       try (Statement statement = connection.createStatement()) {
-        for (String ddl : Schema.TEMPORARY_PEER_TABLES) {
+        for (String ddl : temporaryTables) {
           statement.execute(ddl);
         }
       } catch (SQLException e) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 
 /**
@@ -60,7 +61,8 @@ final class SqliteFileOpener {
                 + ", found an empty database (mode=read-only does not create a session)");
       }
       SqliteConnections connections =
-          new SqliteConnections(file, busyTimeoutMillis, null, !contents.hasOurTables());
+          new SqliteConnections(
+              file, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
       return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
     Connection connection = null;
@@ -68,7 +70,7 @@ final class SqliteFileOpener {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
       Schema.migrate(connection);
       SqliteConnections connections =
-          new SqliteConnections(file, busyTimeoutMillis, connection, false);
+          new SqliteConnections(file, busyTimeoutMillis, connection, List.of());
       PeerCacheCoherence coherence =
           peerCache == PeerCache.none()
               ? null

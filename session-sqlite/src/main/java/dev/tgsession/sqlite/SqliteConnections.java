@@ -74,6 +74,7 @@ final class SqliteConnections {
   }
 
   private final Path file;
+  private final WalIndex.FileUse use;
   private final int busyTimeoutMillis;
   private final boolean readOnly;
   private final List<String> temporaryTables;
@@ -93,8 +94,13 @@ final class SqliteConnections {
    *     grammers file, an older schema): each reader gets empty temporary ones, so every query runs
    */
   SqliteConnections(
-      Path file, int busyTimeoutMillis, @Nullable Connection writer, List<String> temporaryTables) {
+      Path file,
+      WalIndex.FileUse use,
+      int busyTimeoutMillis,
+      @Nullable Connection writer,
+      List<String> temporaryTables) {
     this.file = file;
+    this.use = use;
     this.busyTimeoutMillis = busyTimeoutMillis;
     this.readOnly = writer == null;
     this.temporaryTables = temporaryTables;
@@ -105,8 +111,29 @@ final class SqliteConnections {
     return file;
   }
 
-  /** Runs {@code work} on a reader connection; a reader that failed is closed, not pooled. */
+  /** This session's use of its file (the WAL index mapping lives as long as the file's uses). */
+  WalIndex.FileUse use() {
+    return use;
+  }
+
+  /**
+   * Runs {@code work} on the writer when nobody is writing (no transaction is open then, so it
+   * reads the latest commit), else on a reader connection, opened only when the writer is busy: a
+   * session used by one thread at a time holds one connection. A reader that failed is closed, not
+   * pooled.
+   */
   <T> T read(String operation, Work<T> work) {
+    SqliteConnection connection = writer;
+    if (connection != null && writeLock.tryLock()) {
+      try {
+        requireOpen();
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw failure(operation, e);
+      } finally {
+        writeLock.unlock();
+      }
+    }
     readerPermits.acquireUninterruptibly();
     SqliteConnection reader = null;
     boolean healthy = false;
@@ -293,9 +320,13 @@ final class SqliteConnections {
     return SqliteFailures.map(file, operation, e, busyTimeoutMillis);
   }
 
-  /** Closes every connection; the idle readers at once, a busy one when its user returns it. */
+  /**
+   * Closes every connection, once the reads under way have returned theirs, then ends this
+   * session's use of the file (the last use closes the WAL index's descriptor).
+   */
   void close() {
     closed = true;
+    readerPermits.acquireUninterruptibly(MAX_READERS);
     SQLException failure = null;
     if (writer != null) {
       writeLock.lock();
@@ -309,6 +340,7 @@ final class SqliteConnections {
     }
     SQLException readers = closeIdleReaders();
     failure = failure == null ? readers : failure;
+    use.close();
     if (failure != null) {
       throw new SessionStorageException(
           SqliteFailures.message(file, "close cleanly", SqliteFailures.cause(failure)), failure);

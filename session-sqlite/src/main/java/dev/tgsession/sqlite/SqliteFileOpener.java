@@ -41,6 +41,22 @@ final class SqliteFileOpener {
     } else {
       SessionFile.createOwnerOnly(file);
     }
+    WalIndex.FileUse use = WalIndex.use(file);
+    try {
+      return open(description, file, use, busyTimeoutMillis, peerCache, readOnly);
+    } catch (RuntimeException | Error e) {
+      use.close();
+      throw e;
+    }
+  }
+
+  private static SqliteSession open(
+      String description,
+      Path file,
+      WalIndex.FileUse use,
+      int busyTimeoutMillis,
+      PeerCache peerCache,
+      boolean readOnly) {
     SessionFile.requireSqliteHeader(file, "a session file");
     Schema.Contents contents = null;
     try {
@@ -62,7 +78,7 @@ final class SqliteFileOpener {
       }
       SqliteConnections connections =
           new SqliteConnections(
-              file, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
+              file, use, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
       return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
     Connection connection = null;
@@ -70,11 +86,11 @@ final class SqliteFileOpener {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
       Schema.migrate(connection);
       SqliteConnections connections =
-          new SqliteConnections(file, busyTimeoutMillis, connection, List.of());
+          new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
       PeerCacheCoherence coherence =
           peerCache == PeerCache.none()
               ? null
-              : new PeerCacheCoherence(connections, WalIndex.of(file));
+              : new PeerCacheCoherence(connections, use.index());
       return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {

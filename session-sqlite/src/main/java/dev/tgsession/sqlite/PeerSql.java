@@ -156,8 +156,8 @@ enum PeerSql implements Sql {
           + " WHERE excluded.cached_at > cached_at"),
 
   /**
-   * When a stored peer was last cached: one row when the peer is stored, its time NULL when no
-   * time is recorded (a peer grammers itself cached). ?1 id.
+   * When a stored peer was last cached: one row when the peer is stored, its time NULL when no time
+   * is recorded (a peer grammers itself cached). ?1 id.
    */
   CACHED_AT(
       "SELECT c.cached_at FROM peer_info pi LEFT JOIN tgsession_peer_cached c"

@@ -147,8 +147,7 @@ final class Schema {
   private record Migration(int version, List<String> statements) {}
 
   private static final List<Migration> MIGRATIONS =
-      List.of(
-          new Migration(1, V1_DDL), new Migration(2, V2_DDL), new Migration(3, V3_DDL));
+      List.of(new Migration(1, V1_DDL), new Migration(2, V2_DDL), new Migration(3, V3_DDL));
 
   private Schema() {}
 

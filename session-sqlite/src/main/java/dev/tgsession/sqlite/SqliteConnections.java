@@ -37,7 +37,8 @@ final class SqliteConnections {
     T run(SqliteConnection connection) throws SQLException;
   }
 
-  private enum Control implements Sql {
+  /** A transaction's statements. */
+  enum Control implements Sql {
     BEGIN("BEGIN IMMEDIATE"),
     COMMIT("COMMIT"),
     ROLLBACK("ROLLBACK");
@@ -86,6 +87,7 @@ final class SqliteConnections {
 
   /** How many transactions of the writer the lock's holder is inside (guarded by writeLock). */
   private int depth;
+
   private volatile @Nullable WriteObserver observer;
 
   /**

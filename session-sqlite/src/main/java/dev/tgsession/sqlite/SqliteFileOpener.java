@@ -88,9 +88,7 @@ final class SqliteFileOpener {
       SqliteConnections connections =
           new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
       PeerCacheCoherence coherence =
-          peerCache == PeerCache.none()
-              ? null
-              : new PeerCacheCoherence(connections, use.index());
+          peerCache == PeerCache.none() ? null : new PeerCacheCoherence(connections, use.index());
       return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {

@@ -4,6 +4,9 @@ import dev.tgsession.SessionLease;
 import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.SessionLeasedException;
 import dev.tgsession.spi.LeaseStore;
+import dev.tgsession.spi.SessionFailures;
+import dev.tgsession.sqlite.SqliteConnections.Control;
+import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +35,9 @@ final class SqliteLeaseStore implements LeaseStore {
     TAKE(
         "INSERT INTO tgsession_lease (id, owner, token, expires_at) VALUES (0, ?1, ?2, ?3)"
             + " ON CONFLICT (id) DO UPDATE SET owner = ?1, token = ?2, expires_at = ?3"),
-    RELEASE("UPDATE tgsession_lease SET owner = NULL, expires_at = 0 WHERE id = 0 AND token = ?");
+    RELEASE("UPDATE tgsession_lease SET owner = NULL, expires_at = 0 WHERE id = 0 AND token = ?"),
+    FENCE(
+        "UPDATE tgsession_lease SET owner = NULL, expires_at = 0, token = token + 1 WHERE id = 0");
 
     private final String text;
 
@@ -164,5 +169,51 @@ final class SqliteLeaseStore implements LeaseStore {
     take.setLong(3, expiresAt);
     take.executeUpdate();
     return new SessionLease(owner, token, Instant.ofEpochMilli(expiresAt));
+  }
+
+  /**
+   * Before a directory deletes a session file: in one {@code BEGIN IMMEDIATE} transaction, refuses
+   * when another owner holds an unexpired lease (unless {@code force}), and moves the token on, so
+   * a holder's next write fails with {@link SessionLeaseLostException} instead of landing in the
+   * deleted file.
+   */
+  static void fenceForDelete(Path file, String description, boolean force, int busyTimeoutMillis) {
+    SqliteConnection connection = null;
+    try {
+      connection = new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
+      connection.run(Control.BEGIN);
+      try {
+        if (tableExists(connection)) {
+          Row row = read(connection);
+          if (!force
+              && row != null
+              && row.owner() != null
+              && row.expiresAt() > System.currentTimeMillis()) {
+            throw SessionFailures.leased(
+                description,
+                new SessionLease(row.owner(), row.token(), Instant.ofEpochMilli(row.expiresAt())));
+          }
+          connection.run(LeaseSql.FENCE);
+        }
+        connection.run(Control.COMMIT);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          connection.run(Control.ROLLBACK);
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqliteFailures.map(file, "fence the lease before deleting", e, busyTimeoutMillis);
+    } finally {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          // the file is deleted next; a failed close changes nothing there
+        }
+      }
+    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.AuthKey;
-import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
@@ -347,10 +346,10 @@ final class SqliteSession extends AbstractSession {
   }
 
   /**
-   * One transaction: releases the usernames and phones of the peers cached before {@code
-   * olderThan} (never the self user), deletes them, and drops their cached-at times. A cache write
-   * racing it runs before (and refreshes the peer's time, so it is kept) or after (and stores the
-   * peer again).
+   * One transaction: releases the usernames and phones of the peers cached before {@code olderThan}
+   * (never the self user), deletes them, and drops their cached-at times. A cache write racing it
+   * runs before (and refreshes the peer's time, so it is kept) or after (and stores the peer
+   * again).
    */
   @Override
   protected long prunePeers(Instant olderThan, WriteFence fence) {

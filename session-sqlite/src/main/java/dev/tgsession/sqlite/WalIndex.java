@@ -24,11 +24,11 @@ import org.jspecify.annotations.Nullable;
  * first 48 bytes are the header's first copy.
  *
  * <p>Closing a descriptor of a file releases every POSIX lock this process holds on it, SQLite's
- * own included. So the mapping's descriptor stays open while any connection of this process may
- * use the file: every session (and every short read of a file, such as a directory's summary)
- * holds a {@link FileUse} of its file while its connections are open, and the descriptor is closed
- * when the last use of the file ends, after its connections are closed. A file nobody here uses
- * holds no descriptor.
+ * own included. So the mapping's descriptor stays open while any connection of this process may use
+ * the file: every session (and every short read of a file, such as a directory's summary) holds a
+ * {@link FileUse} of its file while its connections are open, and the descriptor is closed when the
+ * last use of the file ends, after its connections are closed. A file nobody here uses holds no
+ * descriptor.
  */
 final class WalIndex {
 

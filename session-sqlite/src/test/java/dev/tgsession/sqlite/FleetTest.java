@@ -71,7 +71,9 @@ class FleetTest {
     } finally {
       sessions.forEach(Session::close);
     }
-    assertThat(descriptors() - descriptorsBefore).as("descriptors after close").isLessThanOrEqualTo(8);
+    assertThat(descriptors() - descriptorsBefore)
+        .as("descriptors after close")
+        .isLessThanOrEqualTo(8);
     assertThat(WalIndex.filesInUse()).as("files with a WAL index mapping").isZero();
     assertThat(openFilesUnder(fleet)).as("descriptors still on the fleet's files").isEmpty();
   }

@@ -89,6 +89,7 @@ final class SqliteConnections {
   private int depth;
 
   private volatile @Nullable WriteObserver observer;
+  private volatile Fencing fencing = () -> -1;
 
   /**
    * @param writer the open writer connection, or null for a read-only session
@@ -242,15 +243,17 @@ final class SqliteConnections {
       }
       connection.run(Control.BEGIN);
       try {
-        if (fenced && SqliteLeaseStore.fencingToken(connection) != fence.token()) {
-          throw fence.lost();
-        }
         T result;
         depth++;
         try {
           result = work.run(connection);
         } finally {
           depth--;
+        }
+        // at the end, right before the commit: the lease file's token, which a takeover moves
+        // without waiting for this transaction (see SqliteLeaseStore)
+        if (fenced && fencing.token() != fence.token()) {
+          throw fence.lost();
         }
         connection.run(Control.COMMIT);
         observe(connection);
@@ -286,6 +289,21 @@ final class SqliteConnections {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** Reads the fencing token a leased write must still find (see SqliteLeaseStore). */
+  @FunctionalInterface
+  interface Fencing {
+    long token() throws SQLException;
+  }
+
+  /** Sets where fenced writes read the token (the session's lease store). */
+  void fencedBy(Fencing fencing) {
+    this.fencing = fencing;
+  }
+
+  int busyTimeoutMillis() {
+    return busyTimeoutMillis;
   }
 
   /** What runs on the writer, under its lock, after each write that succeeded. */

@@ -32,9 +32,9 @@ import org.jspecify.annotations.Nullable;
  * the session {@code NAME} (see {@link SqliteTarget#requireName} for the names). Summaries are read
  * on a read-only connection that changes nothing in the file (immutable when no WAL is present, so
  * not even side files are made); files that are not sessions of this format (Telethon's, damaged,
- * newer) are left out of the list. {@link #delete} first fences any lease holder (the lease token
- * moves on in one {@code BEGIN IMMEDIATE} transaction, so a holder's next write fails), then
- * removes the file and its {@code -wal}, {@code -shm} and {@code -journal}.
+ * newer) are left out of the list. {@link #delete} first fences any lease holder (the token of the
+ * lease file moves on, so a holder's next write fails), then removes the file, its {@code -wal},
+ * {@code -shm} and {@code -journal}, and its lease file.
  */
 final class SqliteDirectory implements SessionStore {
 
@@ -43,6 +43,17 @@ final class SqliteDirectory implements SessionStore {
           + 0xFF_FFFF_FFFFL
           + " ORDER BY peer_id LIMIT 1";
   private static final int VAULT_FINGERPRINT_AT = 4 + 1 + 16;
+
+  /** What a session file has beside it: SQLite's side files and the lease file with its own. */
+  private static final List<String> SIDE_FILES =
+      List.of(
+          "-wal",
+          "-shm",
+          "-journal",
+          SqliteLeaseStore.SUFFIX,
+          SqliteLeaseStore.SUFFIX + "-journal",
+          SqliteLeaseStore.SUFFIX + "-wal",
+          SqliteLeaseStore.SUFFIX + "-shm");
 
   private final Path directory;
   private final String sessionUriBase;
@@ -145,7 +156,8 @@ final class SqliteDirectory implements SessionStore {
         if (contents.isEmpty()) {
           return null;
         }
-        return summarize(name, connection, contents, updatedAt);
+        return summarize(
+            name, connection, contents, updatedAt, SqliteLeaseStore.peek(file, busyTimeoutMillis));
       } catch (SQLException e) {
         throw SqliteFileOpener.inspectionFailure(file, e, busyTimeoutMillis);
       }
@@ -157,7 +169,11 @@ final class SqliteDirectory implements SessionStore {
   }
 
   private static SessionSummary summarize(
-      String name, Connection connection, Schema.Contents contents, @Nullable Instant updatedAt)
+      String name,
+      Connection connection,
+      Schema.Contents contents,
+      @Nullable Instant updatedAt,
+      Optional<SessionLease> lease)
       throws SQLException {
     try (Statement statement = connection.createStatement()) {
       int home = KnownDcs.DEFAULT_HOME_DC;
@@ -175,20 +191,6 @@ final class SqliteDirectory implements SessionStore {
       long peers;
       try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM peer_info")) {
         peers = rows.next() ? rows.getLong(1) : 0;
-      }
-      Optional<SessionLease> lease = Optional.empty();
-      if (contents.tables().contains("tgsession_lease")) {
-        try (ResultSet rows =
-            statement.executeQuery(
-                "SELECT owner, token, expires_at FROM tgsession_lease WHERE id = 0"
-                    + " AND owner IS NOT NULL")) {
-          if (rows.next() && rows.getLong(3) > System.currentTimeMillis()) {
-            lease =
-                Optional.of(
-                    new SessionLease(
-                        rows.getString(1), rows.getLong(2), Instant.ofEpochMilli(rows.getLong(3))));
-          }
-        }
       }
       String fingerprint = null;
       if (contents.tables().contains("tgsession_key_vault")) {
@@ -235,12 +237,9 @@ final class SqliteDirectory implements SessionStore {
     }
     String what = description + " session '" + name + "'";
     try (WalIndex.FileUse use = WalIndex.use(file)) {
-      SessionFile.requireSqliteHeader(file, "a session file");
-      if (Files.size(file) > 0) {
-        SqliteLeaseStore.fenceForDelete(file, what, force, busyTimeoutMillis);
-      }
+      SqliteLeaseStore.fenceForDelete(file, what, force, busyTimeoutMillis);
       boolean removed = Files.deleteIfExists(file);
-      for (String side : List.of("-wal", "-shm", "-journal")) {
+      for (String side : SIDE_FILES) {
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + side));
       }
       return removed;

@@ -42,7 +42,7 @@ final class SqliteSession extends AbstractSession {
 
   private final SqliteConnections connections;
   private final @Nullable PeerCacheCoherence coherence;
-  private final @Nullable SqliteLeaseStore leases;
+  private final SqliteLeaseStore leases;
   private final StateSqliteCodec state;
 
   /**
@@ -64,7 +64,10 @@ final class SqliteSession extends AbstractSession {
     this.coherence = coherence;
     // Read-only sessions get one too, for current() (tgsession info shows the holder); it refuses
     // to acquire.
-    this.leases = new SqliteLeaseStore(connections, description);
+    this.leases =
+        new SqliteLeaseStore(
+            connections.file(), description, connections.busyTimeoutMillis(), readOnly);
+    connections.fencedBy(leases::fencingToken);
     this.state = new StateSqliteCodec(connections);
   }
 
@@ -549,6 +552,10 @@ final class SqliteSession extends AbstractSession {
 
   @Override
   protected void closeStore() {
-    connections.close();
+    try {
+      connections.close();
+    } finally {
+      leases.close();
+    }
   }
 }

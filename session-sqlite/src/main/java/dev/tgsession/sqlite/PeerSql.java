@@ -2,7 +2,7 @@ package dev.tgsession.sqlite;
 
 /**
  * The statements on the peer tables: grammers' {@code peer_info} and our {@code tgsession_peer} and
- * {@code tgsession_username} (see {@link PeerTable} for the mapping and the merge rules).
+ * {@code tgsession_username} (see {@link PeerSqliteCodec} for the mapping and the merge rules).
  */
 enum PeerSql implements Sql {
   BY_ID(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id = ?"),

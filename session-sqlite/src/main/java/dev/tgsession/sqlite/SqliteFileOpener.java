@@ -87,8 +87,8 @@ final class SqliteFileOpener {
       Schema.migrate(connection);
       SqliteConnections connections =
           new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
-      PeerCacheCoherence coherence =
-          peerCache == PeerCache.none() ? null : new PeerCacheCoherence(connections, use.index());
+      SqliteCoherence coherence =
+          peerCache == PeerCache.none() ? null : new SqliteCoherence(connections, use.index());
       return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {

@@ -41,7 +41,7 @@ final class SqliteSession extends AbstractSession {
   private static final int PAGE_SIZE = 1000;
 
   private final SqliteConnections connections;
-  private final @Nullable PeerCacheCoherence coherence;
+  private final @Nullable SqliteCoherence coherence;
   private final SqliteLeaseStore leases;
   private final StateSqliteCodec state;
 
@@ -57,7 +57,7 @@ final class SqliteSession extends AbstractSession {
       String description,
       SqliteConnections connections,
       PeerCache peerCache,
-      @Nullable PeerCacheCoherence coherence,
+      @Nullable SqliteCoherence coherence,
       boolean readOnly) {
     super(description, peerCache);
     this.connections = connections;
@@ -307,7 +307,7 @@ final class SqliteSession extends AbstractSession {
 
   private static @Nullable PeerInfo first(PreparedStatement select) throws SQLException {
     try (ResultSet rows = select.executeQuery()) {
-      return rows.next() ? PeerTable.decode(rows) : null;
+      return rows.next() ? PeerSqliteCodec.decode(rows) : null;
     }
   }
 
@@ -503,7 +503,7 @@ final class SqliteSession extends AbstractSession {
           List<PeerInfo> page = new ArrayList<>(PAGE_SIZE);
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-              page.add(PeerTable.decode(rows));
+              page.add(PeerSqliteCodec.decode(rows));
             }
           }
           return page;

@@ -209,45 +209,50 @@ final class Schema {
   }
 
   /**
-   * Applies the migrations this file lacks, each in its own {@code BEGIN IMMEDIATE} transaction
-   * that first reads the version again (another process may have migrated the file meanwhile).
+   * Applies the migrations this file lacks, all in one {@code BEGIN IMMEDIATE} transaction that
+   * first reads the version again (another process may have migrated the file meanwhile); a file
+   * that has them all takes no write lock.
    */
   static void migrate(Connection connection) throws SQLException {
+    if (read(connection).ourVersion() >= CURRENT_VERSION) {
+      return; // the common case: no write lock taken on open
+    }
     try (Statement statement = connection.createStatement()) {
-      int version = read(connection).ourVersion();
-      for (Migration migration : MIGRATIONS) {
-        if (version >= migration.version()) {
-          continue; // the common case: no write lock taken on open
-        }
-        statement.execute("BEGIN IMMEDIATE");
-        try {
-          Contents contents = read(connection);
-          if (contents.ourVersion() < migration.version()) {
-            if (migration.version() == 1 && !contents.hasGrammersTables()) {
-              for (String ddl : GRAMMERS_DDL) {
-                statement.execute(ddl);
-              }
-            }
-            if (contents.userVersion() != GRAMMERS_VERSION) {
-              statement.execute("PRAGMA user_version = " + GRAMMERS_VERSION);
-            }
-            for (String ddl : migration.statements()) {
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        Contents contents = read(connection);
+        int version = contents.ourVersion();
+        for (Migration migration : MIGRATIONS) {
+          if (version >= migration.version()) {
+            continue;
+          }
+          if (migration.version() == 1 && !contents.hasGrammersTables()) {
+            for (String ddl : GRAMMERS_DDL) {
               statement.execute(ddl);
             }
-            statement.execute(
-                "INSERT INTO tgsession_schema (id, version) VALUES (1, "
-                    + migration.version()
-                    + ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
           }
-          statement.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-          try {
-            statement.execute("ROLLBACK");
-          } catch (SQLException rollback) {
-            e.addSuppressed(rollback);
+          for (String ddl : migration.statements()) {
+            statement.execute(ddl);
           }
-          throw e;
+          version = migration.version();
         }
+        if (contents.ourVersion() < CURRENT_VERSION) {
+          if (contents.userVersion() != GRAMMERS_VERSION) {
+            statement.execute("PRAGMA user_version = " + GRAMMERS_VERSION);
+          }
+          statement.execute(
+              "INSERT INTO tgsession_schema (id, version) VALUES (1, "
+                  + version
+                  + ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
+        }
+        statement.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
       }
     }
   }

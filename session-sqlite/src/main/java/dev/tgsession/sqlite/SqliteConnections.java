@@ -15,17 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connections of one session: one writer behind a lock, and a small pool of readers.
+ * The connections of one session: one writer behind a lock, and, only while it is busy, a small
+ * pool of readers.
  *
  * <p>SQLite admits one writer per file at a time whatever we do, so one writer connection costs no
  * write throughput and keeps each write statement prepared once; serialising our own writers in
- * Java means they never wait in SQLite's busy handler for each other. WAL lets readers run beside
- * the writer and beside each other, so reads from many threads take their own connections (up to
- * {@link #MAX_READERS}, each used by one thread at a time) instead of queueing on the writer's
- * lock. Every multi-statement write starts with {@code BEGIN IMMEDIATE}: it takes the write lock up
- * front, where the busy timeout applies, instead of upgrading a read transaction, which fails at
- * once with SQLITE_BUSY ("database is locked") when another process wrote in between. No monitor is
- * held across driver calls: the writer's lock is a {@link ReentrantLock}.
+ * Java means they never wait in SQLite's busy handler for each other. A read runs on the writer
+ * when nobody is writing (a session used by one thread at a time holds one connection, which
+ * matters in a fleet); while the writer is busy it takes a reader (up to {@link #MAX_READERS}, each
+ * used by one thread at a time, opened on first need and kept), since WAL lets readers run beside
+ * the writer. Every multi-statement write starts with {@code BEGIN IMMEDIATE}: it takes the write
+ * lock up front, where the busy timeout applies, instead of upgrading a read transaction, which
+ * fails at once with SQLITE_BUSY ("database is locked") when another process wrote in between. No
+ * monitor is held across driver calls: the writer's lock is a {@link ReentrantLock}; a write inside
+ * another write's transaction (on the same thread) joins it.
  */
 final class SqliteConnections {
 

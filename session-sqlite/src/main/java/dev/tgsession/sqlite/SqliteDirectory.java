@@ -145,7 +145,10 @@ final class SqliteDirectory implements SessionStore {
     if (!Files.isRegularFile(file)) {
       return null;
     }
-    try (WalIndex.FileUse use = WalIndex.use(file)) {
+    // a use of the file while its connection is open, so that a session of this JVM closing
+    // meanwhile keeps the WAL index's descriptor (and SQLite's locks) until this read is done
+    WalIndex.FileUse use = WalIndex.use(file);
+    try {
       SessionFile.requireSqliteHeader(file, "a session file");
       if (Files.size(file) == 0) {
         return null; // created, not yet written: a session from its first write on
@@ -165,6 +168,8 @@ final class SqliteDirectory implements SessionStore {
       return null; // deleted meanwhile
     } catch (IOException e) {
       throw SessionFailures.storage(description, "read the summary of '" + name + "'", e);
+    } finally {
+      use.close();
     }
   }
 
@@ -236,7 +241,7 @@ final class SqliteDirectory implements SessionStore {
       return false;
     }
     String what = description + " session '" + name + "'";
-    try (WalIndex.FileUse use = WalIndex.use(file)) {
+    try {
       SqliteLeaseStore.fenceForDelete(file, what, force, busyTimeoutMillis);
       boolean removed = Files.deleteIfExists(file);
       for (String side : SIDE_FILES) {

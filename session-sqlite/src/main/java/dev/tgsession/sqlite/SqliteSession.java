@@ -40,6 +40,9 @@ final class SqliteSession extends AbstractSession {
 
   private static final int PAGE_SIZE = 1000;
 
+  /** The most extras a session holds (a few per DC); more means the file was tampered with. */
+  private static final int MAX_EXTRAS = 1000;
+
   private final SqliteConnections connections;
   private final @Nullable SqliteCoherence coherence;
   private final SqliteLeaseStore leases;
@@ -385,7 +388,10 @@ final class SqliteSession extends AbstractSession {
           Map<String, byte[]> extras = new TreeMap<>();
           try (ResultSet rows = connection.prepare(SessionSql.LOAD_EXTRAS).executeQuery()) {
             while (rows.next()) {
-              extras.put(rows.getString(1), rows.getBytes(2));
+              if (extras.size() == MAX_EXTRAS) {
+                throw oversizedExtras("more than " + MAX_EXTRAS + " rows");
+              }
+              extras.put(rows.getString(1), extra(rows));
             }
           }
           return extras;
@@ -400,9 +406,34 @@ final class SqliteSession extends AbstractSession {
           PreparedStatement select = connection.prepare(SessionSql.LOAD_EXTRA);
           select.setString(1, name);
           try (ResultSet rows = select.executeQuery()) {
-            return rows.next() ? rows.getBytes(1) : null;
+            return rows.next() ? extra(rows) : null;
           }
         });
+  }
+
+  /** An extra's value: rows hold the value (NULL when too long) and its length, last. */
+  private byte[] extra(ResultSet row) throws SQLException {
+    int columns = row.getMetaData().getColumnCount();
+    byte[] value = row.getBytes(columns - 1);
+    if (value == null) {
+      throw oversizedExtras("a value of " + row.getLong(columns) + " bytes");
+    }
+    return value;
+  }
+
+  private IncompatibleSessionException oversizedExtras(String found) {
+    return new IncompatibleSessionException(
+        SqliteFailures.message(
+            connections.file(),
+            "read the extras",
+            "expected at most "
+                + MAX_EXTRAS
+                + " rows of at most "
+                + SessionSql.MAX_EXTRA_BYTES
+                + " bytes in tgsession_extra, found "
+                + found
+                + "; the file was changed by something else: restore a backup"),
+        null);
   }
 
   @Override

@@ -1,9 +1,11 @@
 package dev.tgsession.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
+import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
@@ -80,6 +82,23 @@ class FreshnessAndExtrasTest {
     }
     assertThat(rows(file, "SELECT count(*) FROM tgsession_extra")).containsExactly("0");
     assertThat(rows(file, "SELECT count(*) FROM tgsession_peer_cached")).containsExactly("0");
+  }
+
+  @Test
+  @DisplayName("an oversized extra (a file changed by something else) is refused, not read whole")
+  void oversizedExtra() throws Exception {
+    Path file = dir.resolve("big.session");
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      session.setMediaDcOption(KnownDcs.get(2).orElseThrow());
+    }
+    IncompatibleFileTest.sql(
+        file, "INSERT INTO tgsession_extra (name, value) VALUES ('x', zeroblob(100000))");
+    try (Session session = Sessions.open("sqlite:" + file)) {
+      assertThatThrownBy(session::snapshot)
+          .isInstanceOf(IncompatibleSessionException.class)
+          .hasMessageContaining("tgsession_extra")
+          .hasMessageContaining("100000 bytes");
+    }
   }
 
   @Test

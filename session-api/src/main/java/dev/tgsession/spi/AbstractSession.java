@@ -623,6 +623,10 @@ public abstract class AbstractSession implements Session {
   @Override
   public SessionData snapshot() {
     DcState.Dcs dc = dcState();
+    return timed("snapshot", 0, () -> snapshot(dc));
+  }
+
+  private SessionData snapshot(DcState.Dcs dc) {
     Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
     try (Stream<PeerInfo> stream = streamPeers()) {
       stream.forEach(peer -> peers.put(peer.peerId(), peer));

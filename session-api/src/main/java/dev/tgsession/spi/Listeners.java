@@ -6,15 +6,20 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The process-wide {@link SessionListener}s ({@link dev.tgsession.Sessions#addListener}) and the
  * one way every listener is called: a listener that throws is reported once and skipped from then
- * on, one that takes longer than a second is reported once. Listeners never throw into the caller.
+ * on, one that takes longer than a second is reported once, one registered twice is reported once
+ * and called once. Listeners never throw into the caller.
  *
  * @since 0.3.0
  */
@@ -22,13 +27,16 @@ public final class Listeners {
 
   private static final System.Logger LOG = System.getLogger("dev.tgsession.listeners");
   private static final long SLOW_NANOS = 1_000_000_000L;
-  private static final SessionListener[] NONE = new SessionListener[0];
+  private static final int BACKGROUND_QUEUE = 4096;
+  static final SessionListener[] NONE = new SessionListener[0];
 
   private static volatile SessionListener[] global = NONE;
-  private static final Set<SessionListener> FAILED =
-      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
-  private static final Set<SessionListener> REPORTED_SLOW =
-      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+  // Identity sets of listeners, so each problem is reported once per listener. They hold only
+  // listeners that misbehaved, which a working process has few of.
+  private static final Set<SessionListener> FAILED = identitySet();
+  private static final Set<SessionListener> REPORTED_SLOW = identitySet();
+  private static final Set<SessionListener> REPORTED_TWICE = identitySet();
+  private static volatile boolean reportedDropped;
 
   private Listeners() {}
 
@@ -36,16 +44,13 @@ public final class Listeners {
    * Adds a process-wide listener; registering one that is already registered is reported once and
    * changes nothing.
    *
-   * @return closing it removes the listener
+   * @return closing it removes the listener (closing the registration of a duplicate does nothing)
    */
   public static synchronized AutoCloseable register(SessionListener listener) {
     Objects.requireNonNull(listener, "listener");
     for (SessionListener present : global) {
       if (present == listener) {
-        LOG.log(
-            Level.WARNING,
-            "session listener {0} is already registered; the second registration is ignored",
-            listener.getClass().getName());
+        reportTwice(listener, "is already registered process-wide; the second registration is");
         return () -> {};
       }
     }
@@ -66,24 +71,55 @@ public final class Listeners {
     return global;
   }
 
-  /** The listeners of one session: its own, each once, followed by none of the global ones. */
+  /** The listeners given for one session, each once (a duplicate is reported once). */
   static SessionListener[] own(List<SessionListener> given) {
     if (given.isEmpty()) {
       return NONE;
     }
-    Map<SessionListener, Boolean> seen = new IdentityHashMap<>();
     List<SessionListener> unique = new ArrayList<>();
     for (SessionListener listener : given) {
-      if (seen.put(listener, Boolean.TRUE) == null) {
-        unique.add(listener);
+      if (contains(unique, listener)) {
+        reportTwice(listener, "was given twice for one session; it is");
       } else {
-        LOG.log(
-            Level.WARNING,
-            "session listener {0} was given twice for one session; it is called once",
-            listener.getClass().getName());
+        unique.add(listener);
       }
     }
     return unique.toArray(NONE);
+  }
+
+  /**
+   * A session's own listeners followed by the process-wide ones it does not have already: a
+   * listener given both ways is reported once and called once.
+   */
+  static SessionListener[] merge(SessionListener[] own, SessionListener[] everyone) {
+    List<SessionListener> all = new ArrayList<>(List.of(own));
+    for (SessionListener listener : everyone) {
+      if (contains(all, listener)) {
+        reportTwice(listener, "is registered process-wide and given for a session; it is");
+      } else {
+        all.add(listener);
+      }
+    }
+    return all.toArray(NONE);
+  }
+
+  static boolean contains(List<SessionListener> listeners, SessionListener wanted) {
+    for (SessionListener listener : listeners) {
+      if (listener == wanted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void reportTwice(SessionListener listener, String what) {
+    if (REPORTED_TWICE.add(listener)) {
+      LOG.log(
+          Level.WARNING,
+          "session listener {0} {1} called once (reported once)",
+          listener.getClass().getName(),
+          what);
+    }
   }
 
   /** Calls {@code event} on each listener that has not failed before; never throws. */
@@ -95,7 +131,8 @@ public final class Listeners {
       long start = System.nanoTime();
       try {
         event.accept(listener);
-      } catch (RuntimeException | LinkageError | AssertionError e) {
+      } catch (Exception | LinkageError | AssertionError e) {
+        // Exception, not RuntimeException: a listener can throw a checked one undeclared.
         if (FAILED.add(listener)) {
           LOG.log(
               Level.WARNING,
@@ -118,5 +155,47 @@ public final class Listeners {
             took / 1_000_000);
       }
     }
+  }
+
+  /**
+   * Runs {@code delivery} on the listener thread rather than the caller's: for events raised on a
+   * thread every session shares (lease renewals), which a blocking listener must not hold up. The
+   * queue is bounded: when a listener blocks so long that it fills, later events are dropped and
+   * that is reported once.
+   */
+  static void later(Runnable delivery) {
+    try {
+      Background.EXECUTOR.execute(delivery);
+    } catch (RejectedExecutionException e) {
+      if (!reportedDropped) {
+        reportedDropped = true;
+        LOG.log(
+            Level.WARNING,
+            "session listener events of lease renewals are dropped: "
+                + BACKGROUND_QUEUE
+                + " are waiting for a listener that blocks");
+      }
+    }
+  }
+
+  /** The listener thread, started on first use. */
+  private static final class Background {
+    static final ExecutorService EXECUTOR =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(BACKGROUND_QUEUE),
+            runnable -> {
+              Thread thread = new Thread(runnable, "tgsession-listeners");
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  private static Set<SessionListener> identitySet() {
+    return Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 }

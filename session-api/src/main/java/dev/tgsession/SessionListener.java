@@ -30,6 +30,16 @@ public interface SessionListener {
    */
   default void sessionClosed(Source source) {}
 
+  /**
+   * One operation of the session on its store is about to run on this thread; {@link #operation}
+   * follows on the same thread when it ends. For a listener that must span the work (an
+   * Observation, a trace span the driver's spans nest in); the duration in {@link Operation} does
+   * not include the time listeners took here.
+   *
+   * @param name the {@link Session} method it serves, as {@link Operation#name()}
+   */
+  default void operationStarted(Source source, String name) {}
+
   /** One operation of the session on its store ended, in success or failure. */
   default void operation(Operation operation) {}
 

@@ -241,6 +241,39 @@ class SessionListenerTest {
     }
 
     @Test
+    @DisplayName("each operation is announced on its own thread before it runs, failed ones too")
+    void started() {
+      String name = newName();
+      List<String> told = new CopyOnWriteArrayList<>();
+      SessionListener pairs =
+          new SessionListener() {
+            @Override
+            public void operationStarted(Source source, String operation) {
+              told.add("start " + operation + " " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void operation(Operation operation) {
+              told.add("end " + operation.name() + " " + Thread.currentThread().getName());
+            }
+          };
+      Session session = open(name, "", pairs);
+      ListenedSession.of(session).failNext = new SessionStorageException("down", null);
+
+      session.cachePeer(user(1));
+      assertThatThrownBy(() -> session.setUpdateState(new UpdateState.Secondary(1)))
+          .isInstanceOf(SessionStorageException.class);
+
+      String thread = Thread.currentThread().getName();
+      assertThat(told)
+          .containsExactly(
+              "start cachePeer " + thread,
+              "end cachePeer " + thread,
+              "start setUpdateState " + thread,
+              "end setUpdateState " + thread);
+    }
+
+    @Test
     @DisplayName("a failed operation is told with its error type, and its exception still thrown")
     void failure() {
       String name = newName();

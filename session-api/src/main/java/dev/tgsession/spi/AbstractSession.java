@@ -830,7 +830,7 @@ public abstract class AbstractSession implements Session {
   }
 
   private <T> T timed(String name, int batchSize, Supplier<T> operation) {
-    long start = events.start();
+    long start = events.start(name);
     if (start == 0) {
       return operation.get();
     }

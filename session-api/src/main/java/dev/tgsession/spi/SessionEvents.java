@@ -45,11 +45,16 @@ final class SessionEvents {
     return own.length != 0 || Listeners.global().length != 0;
   }
 
-  /** A start time for {@link #operation}, or 0 when nobody listens. */
-  long start() {
+  /**
+   * Tells listeners that operation {@code name} starts, and returns its start time for {@link
+   * #operation}, or 0 when nobody listens.
+   */
+  long start(String name) {
     if (!active()) {
       return 0;
     }
+    Source s = source;
+    tell(listener -> listener.operationStarted(s, name));
     long now = System.nanoTime();
     return now == 0 ? 1 : now; // 0 means "nobody listened"
   }

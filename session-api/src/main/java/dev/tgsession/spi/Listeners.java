@@ -27,13 +27,15 @@ public final class Listeners {
 
   private static final System.Logger LOG = System.getLogger("dev.tgsession.listeners");
   private static final long SLOW_NANOS = 1_000_000_000L;
+  private static final long TICK_MILLIS = 50;
   private static final int BACKGROUND_QUEUE = 4096;
   static final SessionListener[] NONE = new SessionListener[0];
 
   private static volatile SessionListener[] global = NONE;
-  // Identity sets of listeners, so each problem is reported once per listener. They hold only
-  // listeners that misbehaved, which a working process has few of.
-  private static final Set<SessionListener> FAILED = identitySet();
+  // The listeners that threw: read on every event without a lock (usually empty), so it is a
+  // copy-on-write array; it holds only listeners that misbehaved, which a process has few of.
+  private static volatile SessionListener[] failed = NONE;
+  // Identity sets, so each problem is reported once per listener.
   private static final Set<SessionListener> REPORTED_SLOW = identitySet();
   private static final Set<SessionListener> REPORTED_TWICE = identitySet();
   private static volatile boolean reportedDropped;
@@ -125,15 +127,15 @@ public final class Listeners {
   /** Calls {@code event} on each listener that has not failed before; never throws. */
   static void tell(SessionListener[] listeners, Consumer<SessionListener> event) {
     for (SessionListener listener : listeners) {
-      if (FAILED.contains(listener)) {
+      if (hasFailed(listener)) {
         continue;
       }
-      long start = System.nanoTime();
+      long start = Ticker.now;
       try {
         event.accept(listener);
       } catch (Exception | LinkageError | AssertionError e) {
         // Exception, not RuntimeException: a listener can throw a checked one undeclared.
-        if (FAILED.add(listener)) {
+        if (markFailed(listener)) {
           LOG.log(
               Level.WARNING,
               "session listener "
@@ -145,16 +147,36 @@ public final class Listeners {
         }
         continue;
       }
-      long took = System.nanoTime() - start;
+      long took = Ticker.now - start;
       if (took > SLOW_NANOS && REPORTED_SLOW.add(listener)) {
         LOG.log(
             Level.WARNING,
-            "session listener {0} took {1} ms on the caller''s thread; listeners must be quick"
+            "session listener {0} took about {1} ms on the caller''s thread; listeners must be quick"
                 + " (hand slow work to another thread)",
             listener.getClass().getName(),
             took / 1_000_000);
       }
     }
+  }
+
+  private static boolean hasFailed(SessionListener listener) {
+    for (SessionListener broken : failed) {
+      if (broken == listener) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records that {@code listener} threw; false when that was known already. */
+  private static synchronized boolean markFailed(SessionListener listener) {
+    if (hasFailed(listener)) {
+      return false;
+    }
+    List<SessionListener> more = new ArrayList<>(List.of(failed));
+    more.add(listener);
+    failed = more.toArray(NONE);
+    return true;
   }
 
   /**
@@ -175,6 +197,35 @@ public final class Listeners {
                 + BACKGROUND_QUEUE
                 + " are waiting for a listener that blocks");
       }
+    }
+  }
+
+  /**
+   * A clock for finding slow listeners that costs a volatile read: a daemon thread advances it
+   * every {@value #TICK_MILLIS} ms, started when a listener is first called. Reading the system
+   * clock around every listener call would cost more than the call (on some virtual machines a
+   * clock read is a system call of 100 ns or more), and a listener is slow only when it takes a
+   * second.
+   */
+  private static final class Ticker {
+    static volatile long now = System.nanoTime();
+
+    static {
+      Thread thread =
+          new Thread(
+              () -> {
+                while (true) {
+                  now = System.nanoTime();
+                  try {
+                    Thread.sleep(TICK_MILLIS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "tgsession-listener-clock");
+      thread.setDaemon(true);
+      thread.start();
     }
   }
 

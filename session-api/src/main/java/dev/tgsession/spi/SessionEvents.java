@@ -63,16 +63,43 @@ final class SessionEvents {
     if (start == 0) {
       return;
     }
-    long took = System.nanoTime() - start;
+    long end = System.nanoTime();
     SessionListener.Operation operation =
         new SessionListener.Operation(
             source,
             name,
-            took,
+            end - start,
             failure == null ? null : errorType(failure),
             batchSize,
-            Instant.now());
+            WallClock.at(end));
     tell(listener -> listener.operation(operation));
+  }
+
+  /**
+   * The wall-clock time of a {@link System#nanoTime()} reading, from a base read at most once a
+   * second: {@link Instant#now()} on every operation would add a clock read to what a listener
+   * costs, and where a clock read is a system call (some virtual machines) that is 100 ns or more.
+   * Within a second the two clocks drift apart by far less than a millisecond.
+   */
+  static final class WallClock {
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+
+    private record Base(Instant wall, long nanos) {}
+
+    private static volatile Base base = new Base(Instant.now(), System.nanoTime());
+
+    private WallClock() {}
+
+    static Instant at(long nanoTime) {
+      Base current = base;
+      long since = nanoTime - current.nanos();
+      if (since < 0 || since > REFRESH_NANOS) {
+        current = new Base(Instant.now(), System.nanoTime());
+        base = current;
+        since = Math.max(0, nanoTime - current.nanos());
+      }
+      return current.wall().plusNanos(since);
+    }
   }
 
   /** The simple class name, or the full one for a class without one (anonymous, hidden). */

@@ -23,6 +23,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -288,6 +290,34 @@ class ObservationSessionListenerTest {
                       .hasLowCardinalityKeyValue("error.type", "SessionLeaseLostException")
                       .assertThatError()
                       .hasMessageStartingWith("SessionLeaseLostException in setUpdateState"));
+    }
+
+    @Test
+    @DisplayName("encryption at rest is counted: encrypted in place, opened, decrypted")
+    void encryption() throws Exception {
+      Assumptions.assumeTrue(
+          Sessions.capabilities(scheme()).contains(Capability.ENCRYPTION),
+          scheme() + " has no encryption at rest");
+      Path key = Files.createTempFile("tgsession-key", ".hex");
+      cleanUps.add(() -> key.toFile().delete());
+      Files.writeString(key, "5a".repeat(32));
+      String name = newName();
+      open(name, "encryption-key=file:" + key).close();
+      Session again = open(name, "encryption-key=file:" + key);
+      again.encryption().orElseThrow().rekey(null);
+
+      assertThat(encryptionEvents("encrypted")).isEqualTo(1);
+      assertThat(encryptionEvents("opened")).isEqualTo(1);
+      assertThat(encryptionEvents("decrypted")).isEqualTo(1);
+      assertThat(encryptionEvents("rekeyed")).isZero();
+      assertThat(timer("rekey", "none")).isEqualTo(1);
+    }
+
+    private double encryptionEvents(String event) {
+      return meter(ObservationSessionListener.ENCRYPTION_EVENTS, scheme())
+          .tag("event", event)
+          .counter()
+          .count();
     }
 
     @Test

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# What the listener SPI costs on the hottest path: ListenerCost (warm peer(id) lookups) on this
+# build and on the build before the SPI, in one run, forks alternating between the builds so both
+# see the same machine load. Writes bench/target/listener-cost/report.md (mean and spread per build).
+#
+# usage: bench/listener-cost.sh
+# environment:
+#   BEFORE      the commit before the listener SPI (default 7b7f473)
+#   ROUNDS      forks per build and configuration, alternating (default 3)
+#   JMH_ARGS    JMH options per fork (default: -wi 5 -w 1s -i 5 -r 1s)
+#   SKIP_BUILD  1 to reuse the last build's jars
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out=bench/target/listener-cost
+mkdir -p "$out"
+before=${BEFORE:-7b7f473}
+rounds=${ROUNDS:-3}
+jmh_args=${JMH_ARGS:--wi 5 -w 1s -i 5 -r 1s}
+quiet=(-B -q -DskipTests -Djacoco.skip -Dmaven.javadoc.skip -Dmaven.source.skip -Dspotless.check.skip)
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "== building this tree (session-bench and what it needs)"
+  mvn "${quiet[@]}" -pl session-bench -am package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt
+  echo "== building session-sqlite at $before (before the listener SPI)"
+  rm -rf "$out/before" && mkdir -p "$out/before"
+  git archive "$before" | tar -x -C "$out/before"
+  (cd "$out/before" && mvn "${quiet[@]}" -pl session-sqlite -am package)
+fi
+
+# Third-party jars from session-bench's class path; tgsession's own jars per build.
+third=$(tr ':' '\n' < session-bench/target/classpath.txt | grep -v '/session-[a-z]*/target/' | paste -sd:)
+jars() { # $1 = tree root
+  local list=""
+  for module in session-api session-cache session-sqlite; do
+    list+="$(ls "$1/$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1):"
+  done
+  echo "$list"
+}
+cp_after="$root/session-bench/target/classes:$(jars "$root")$third"
+cp_before="$root/session-bench/target/classes:$(jars "$out/before")$third"
+
+run() { # $1 = label, $2 = class path, $3 = listener, $4 = round
+  echo "== round $4: $1 (listener=$3)"
+  # shellcheck disable=SC2086
+  java -cp "$2" org.openjdk.jmh.Main 'dev.tgsession.bench.ListenerCost.peerHit' -f 1 $jmh_args \
+    -p listener="$3" -rf json -rff "$out/$1-$3-$4.json" > "$out/$1-$3-$4.log"
+}
+for round in $(seq 1 "$rounds"); do
+  run before "$cp_before" none "$round"
+  run after "$cp_after" none "$round"
+  run after "$cp_after" noop "$round"
+done
+
+python3 - "$out" "$before" "$(git rev-parse --short HEAD)" "$rounds" "$jmh_args" <<'PY'
+import glob, json, os, statistics, sys
+out, before, head, rounds, args = sys.argv[1:]
+scores = {}
+for path in sorted(glob.glob(os.path.join(out, "*.json"))):
+    build, listener, _ = os.path.basename(path)[:-5].split("-")
+    for result in json.load(open(path)):
+        key = (result["params"]["backend"], build, listener)
+        scores.setdefault(key, []).append(result["primaryMetric"]["score"])
+lines = [f"# Listener SPI cost: warm peer(id), ns/op (lower is better)", "",
+         f"before = {before} (no listener SPI), after = {head}; {rounds} forks per row, alternating;"
+         f" JMH {args}; load average at the end {open('/proc/loadavg').read().split()[0]}.", "",
+         "| backend | build | listener | mean | min | max | spread (max-min)/mean | vs before |",
+         "|---|---|---|---|---|---|---|---|"]
+for backend in sorted({k[0] for k in scores}):
+    base = statistics.mean(scores.get((backend, "before", "none"), [float("nan")]))
+    for build, listener in [("before", "none"), ("after", "none"), ("after", "noop")]:
+        s = scores.get((backend, build, listener))
+        if not s:
+            continue
+        m = statistics.mean(s)
+        lines.append(f"| {backend} | {build} | {listener} | {m:.1f} | {min(s):.1f} | {max(s):.1f} |"
+                     f" {(max(s) - min(s)) / m * 100:.1f}% | {(m / base - 1) * 100:+.1f}% |")
+report = "\n".join(lines) + "\n"
+open(os.path.join(out, "report.md"), "w").write(report)
+print(report)
+PY

@@ -8,6 +8,8 @@
 #   BEFORE      the commit before the listener SPI (default 7b7f473)
 #   ROUNDS      forks per build and configuration, alternating (default 3)
 #   JMH_ARGS    JMH options per fork (default: -wi 5 -w 1s -i 5 -r 1s)
+# Each fork's score is the mean of its iterations; the table gives the forks' mean, median and
+# spread. The 3% question needs a quiet machine: on a loaded one the spread says how far to trust it.
 #   SKIP_BUILD  1 to reuse the last build's jars
 set -euo pipefail
 
@@ -30,17 +32,23 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$out/before" && mvn "${quiet[@]}" -pl session-sqlite -am package)
 fi
 
-# Third-party jars from session-bench's class path; tgsession's own jars per build.
-third=$(tr ':' '\n' < session-bench/target/classpath.txt | grep -v '/session-[a-z]*/target/' | paste -sd:)
-jars() { # $1 = tree root
-  local list=""
+# Copies of what the forks run (so a build started meanwhile changes nothing): the benchmark
+# classes, third-party jars from session-bench's class path, and tgsession's jars per build.
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  rm -rf "$out/run" && mkdir -p "$out/run/after" "$out/run/before" "$out/run/third"
+  cp -r session-bench/target/classes "$out/run/classes"
+  tr ':' '\n' < session-bench/target/classpath.txt | grep -v '/session-[a-z]*/target/' \
+    | xargs -I{} cp {} "$out/run/third/"
   for module in session-api session-cache session-sqlite; do
-    list+="$(ls "$1/$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1):"
+    cp "$(ls "$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1)" "$out/run/after/"
+    cp "$(ls "$out/before/$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1)" \
+      "$out/run/before/"
   done
-  echo "$list"
-}
-cp_after="$root/session-bench/target/classes:$(jars "$root")$third"
-cp_before="$root/session-bench/target/classes:$(jars "$out/before")$third"
+fi
+third=$(ls "$root/$out"/run/third/*.jar | paste -sd:)
+cp_after="$root/$out/run/classes:$(ls "$root/$out"/run/after/*.jar | paste -sd:):$third"
+cp_before="$root/$out/run/classes:$(ls "$root/$out"/run/before/*.jar | paste -sd:):$third"
+rm -f "$out"/*.json "$out"/*.log
 
 run() { # $1 = label, $2 = class path, $3 = listener, $4 = round
   echo "== round $4: $1 (listener=$3)"
@@ -66,8 +74,8 @@ for path in sorted(glob.glob(os.path.join(out, "*.json"))):
 lines = [f"# Listener SPI cost: warm peer(id), ns/op (lower is better)", "",
          f"before = {before} (no listener SPI), after = {head}; {rounds} forks per row, alternating;"
          f" JMH {args}; load average at the end {open('/proc/loadavg').read().split()[0]}.", "",
-         "| backend | build | listener | mean | min | max | spread (max-min)/mean | vs before |",
-         "|---|---|---|---|---|---|---|---|"]
+         "| backend | build | listener | mean | median | min | max | spread (max-min)/mean | mean vs before |",
+         "|---|---|---|---|---|---|---|---|---|"]
 for backend in sorted({k[0] for k in scores}):
     base = statistics.mean(scores.get((backend, "before", "none"), [float("nan")]))
     for build, listener in [("before", "none"), ("after", "none"), ("after", "noop")]:
@@ -75,7 +83,7 @@ for backend in sorted({k[0] for k in scores}):
         if not s:
             continue
         m = statistics.mean(s)
-        lines.append(f"| {backend} | {build} | {listener} | {m:.1f} | {min(s):.1f} | {max(s):.1f} |"
+        lines.append(f"| {backend} | {build} | {listener} | {m:.1f} | {statistics.median(s):.1f} | {min(s):.1f} | {max(s):.1f} |"
                      f" {(max(s) - min(s)) / m * 100:.1f}% | {(m / base - 1) * 100:+.1f}% |")
 report = "\n".join(lines) + "\n"
 open(os.path.join(out, "report.md"), "w").write(report)

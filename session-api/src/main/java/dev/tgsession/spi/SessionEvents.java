@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -199,5 +200,21 @@ final class SessionEvents {
       audience = merged;
     }
     return merged.all();
+  }
+
+  /** Runs a store operation, telling the listeners how long it took and how it ended. */
+  <T> T timed(String name, int batchSize, Supplier<T> operation) {
+    long start = start(name);
+    if (start == 0) {
+      return operation.get();
+    }
+    try {
+      T result = operation.get();
+      operation(name, start, null, batchSize);
+      return result;
+    } catch (RuntimeException | Error e) {
+      operation(name, start, e, batchSize);
+      throw e;
+    }
   }
 }

@@ -68,7 +68,8 @@ public final class ObservationSessionListener implements SessionListener {
   private final MeterRegistry meters;
   private final @Nullable SessionObservationConvention convention;
   private final Map<String, BackendMeters> byBackend = new ConcurrentHashMap<>();
-  // The Observations started on each thread and not yet stopped (one, as operations do not nest).
+  // The Observations started on each thread and not yet stopped, innermost first (a snapshot's
+  // first read of the DCs runs inside it).
   private final ThreadLocal<Deque<Running>> running = ThreadLocal.withInitial(ArrayDeque::new);
 
   private record Running(

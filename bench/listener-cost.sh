@@ -37,6 +37,7 @@ fi
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   rm -rf "$out/run" && mkdir -p "$out/run/after" "$out/run/before" "$out/run/third"
   cp -r session-bench/target/classes "$out/run/classes"
+  git describe --always --dirty > "$out/run/commit"
   tr ':' '\n' < session-bench/target/classpath.txt | grep -v '/session-[a-z]*/target/' \
     | xargs -I{} cp {} "$out/run/third/"
   for module in session-api session-cache session-sqlite; do
@@ -62,7 +63,7 @@ for round in $(seq 1 "$rounds"); do
   run after "$cp_after" noop "$round"
 done
 
-python3 - "$out" "$before" "$(git rev-parse --short HEAD)" "$rounds" "$jmh_args" <<'PY'
+python3 - "$out" "$before" "$(cat "$out/run/commit")" "$rounds" "$jmh_args" <<'PY'
 import glob, json, os, statistics, sys
 out, before, head, rounds, args = sys.argv[1:]
 scores = {}

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# What the listener SPI costs on the hottest path: ListenerCost (warm peer(id) lookups) on this
-# build and on the build before the SPI, in one run, forks alternating between the builds so both
-# see the same machine load. Writes bench/target/listener-cost/report.md (mean and spread per build).
+# What the listener SPI costs on the hottest path: ListenerCost (warm peer(id) lookups) in one run,
+# forks alternating between builds so all see the same machine load:
+#   before  the commit before the SPI ($BEFORE; other 0.3.0 changes are not in it either)
+#   nospi   this tree with SessionEvents.active() answering false at once: the SPI's checks cut out
+#   after   this tree, with no listener and with one that does nothing (noop)
+# nospi against after (none) is the cost of the SPI when nobody listens.
+# Writes bench/target/listener-cost/report.md (mean, median and spread per build).
 #
 # usage: bench/listener-cost.sh
 # environment:
@@ -30,12 +34,20 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   rm -rf "$out/before" && mkdir -p "$out/before"
   git archive "$before" | tar -x -C "$out/before"
   (cd "$out/before" && mvn "${quiet[@]}" -pl session-sqlite -am package)
+  echo "== building session-api of this tree with the listener checks cut out (nospi)"
+  rm -rf "$out/nospi" && mkdir -p "$out/nospi"
+  git archive HEAD | tar -x -C "$out/nospi"
+  events="$out/nospi/session-api/src/main/java/dev/tgsession/spi/SessionEvents.java"
+  # active() answers false without reading anything: the hot paths as if there were no SPI.
+  perl -0pi -e 's/(boolean active\(\) \{\n)\s*return [^;]*;/$1    return false;/' "$events"
+  grep -q 'return false;' "$events"
+  (cd "$out/nospi" && mvn "${quiet[@]}" -pl session-api package)
 fi
 
 # Copies of what the forks run (so a build started meanwhile changes nothing): the benchmark
 # classes, third-party jars from session-bench's class path, and tgsession's jars per build.
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  rm -rf "$out/run" && mkdir -p "$out/run/after" "$out/run/before" "$out/run/third"
+  rm -rf "$out/run" && mkdir -p "$out/run/after" "$out/run/before" "$out/run/nospi" "$out/run/third"
   cp -r session-bench/target/classes "$out/run/classes"
   git describe --always --dirty > "$out/run/commit"
   tr ':' '\n' < session-bench/target/classpath.txt | grep -v '/session-[a-z]*/target/' \
@@ -44,11 +56,15 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     cp "$(ls "$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1)" "$out/run/after/"
     cp "$(ls "$out/before/$module/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1)" \
       "$out/run/before/"
+    from="$module"
+    [[ "$module" == session-api ]] && from="$out/nospi/session-api"
+    cp "$(ls "$from/target/$module"-*.jar | grep -v -e sources -e javadoc | head -1)" "$out/run/nospi/"
   done
 fi
 third=$(ls "$root/$out"/run/third/*.jar | paste -sd:)
 cp_after="$root/$out/run/classes:$(ls "$root/$out"/run/after/*.jar | paste -sd:):$third"
 cp_before="$root/$out/run/classes:$(ls "$root/$out"/run/before/*.jar | paste -sd:):$third"
+cp_nospi="$root/$out/run/classes:$(ls "$root/$out"/run/nospi/*.jar | paste -sd:):$third"
 rm -f "$out"/*.json "$out"/*.log
 
 run() { # $1 = label, $2 = class path, $3 = listener, $4 = round
@@ -59,6 +75,7 @@ run() { # $1 = label, $2 = class path, $3 = listener, $4 = round
 }
 for round in $(seq 1 "$rounds"); do
   run before "$cp_before" none "$round"
+  run nospi "$cp_nospi" none "$round"
   run after "$cp_after" none "$round"
   run after "$cp_after" noop "$round"
 done
@@ -79,7 +96,7 @@ lines = [f"# Listener SPI cost: warm peer(id), ns/op (lower is better)", "",
          "|---|---|---|---|---|---|---|---|---|"]
 for backend in sorted({k[0] for k in scores}):
     base = statistics.mean(scores.get((backend, "before", "none"), [float("nan")]))
-    for build, listener in [("before", "none"), ("after", "none"), ("after", "noop")]:
+    for build, listener in [("before", "none"), ("nospi", "none"), ("after", "none"), ("after", "noop")]:
         s = scores.get((backend, build, listener))
         if not s:
             continue

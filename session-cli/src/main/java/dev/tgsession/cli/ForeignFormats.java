@@ -4,8 +4,9 @@ import dev.tgsession.SessionData;
 import dev.tgsession.interop.GramJsStringSession;
 import dev.tgsession.interop.MtcuteStringSession;
 import dev.tgsession.interop.PyrogramStringSession;
+import dev.tgsession.interop.TelethonSessionFile;
 import dev.tgsession.interop.TelethonStringSession;
-import dev.tgsession.sqlite.TelethonSessionFile;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.tgsession.sqlite;
+package dev.tgsession.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -215,7 +215,7 @@ class TelethonSessionFileTest {
     Path target = dir.resolve("imported.session");
 
     try (Session session = Sessions.open("sqlite:" + target)) {
-      TestData.load(session, data);
+      TestFiles.load(session, data);
     }
     try (Session session = Sessions.open("sqlite:" + target)) {
       assertThat(session.snapshot()).isEqualTo(data);

@@ -187,7 +187,7 @@ public final class MtcuteStringSession {
    * @throws IllegalArgumentException as {@link #decode(String)}
    */
   public static Contents read(String session) {
-    String text = Objects.requireNonNull(session, "session").strip();
+    String text = Formats.requireSize(FORMAT, session).strip();
     try {
       return parse(text);
     } catch (IllegalArgumentException e) {

@@ -1,7 +1,7 @@
-package dev.tgsession.sqlite;
+package dev.tgsession.interop;
 
-import static dev.tgsession.sqlite.IncompatibleFileTest.sql;
-import static dev.tgsession.sqlite.TestData.checksum;
+import static dev.tgsession.interop.TestFiles.sql;
+import static dev.tgsession.interop.TestFiles.checksum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,8 +49,8 @@ class TelethonDamageTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "dc_id 0 with an address | UPDATE sessions SET dc_id = 0 | dc_id 0",
-        "dc_id -3 | UPDATE sessions SET dc_id = -3 | dc_id -3",
+        "dc_id 0 with an address | UPDATE sessions SET dc_id = 0 | found row dc_id = 0",
+        "dc_id -3 | UPDATE sessions SET dc_id = -3 | found row dc_id = -3",
         "no server_address | UPDATE sessions SET server_address = NULL | server_address NULL",
         "a host name as server_address | UPDATE sessions SET server_address = 'localhost'"
             + " | found 'localhost'",

@@ -74,7 +74,7 @@ public final class TelethonStringSession {
    * @throws IllegalArgumentException as {@link #decode(String)}
    */
   public static Contents read(String session) {
-    String text = Objects.requireNonNull(session, "session").strip();
+    String text = Formats.requireSize(FORMAT, session).strip();
     SessionData data = decode(text);
     return new Contents(
         data,
@@ -105,7 +105,7 @@ public final class TelethonStringSession {
    *     names what was expected and what was found, never the string or its key
    */
   public static SessionData decode(String session) {
-    String text = Objects.requireNonNull(session, "session").strip();
+    String text = Formats.requireSize(FORMAT, session).strip();
     int length = text.length();
     if ((length != IPV4_LENGTH && length != IPV6_LENGTH) || text.charAt(0) != '1') {
       throw new IllegalArgumentException(

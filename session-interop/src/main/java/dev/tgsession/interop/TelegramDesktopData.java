@@ -53,7 +53,11 @@ public final class TelegramDesktopData {
   static final String FORMAT = "Telegram Desktop tdata";
   private static final byte[] MAGIC = "TDF$".getBytes(StandardCharsets.US_ASCII);
   private static final int MTP_AUTHORIZATION = 75;
-  private static final int MAX_ACCOUNTS = 100;
+  /** The accounts a folder may hold: the reader refuses more, and so does the writer. */
+  static final int MAX_ACCOUNTS = 100;
+
+  /** The largest tdata file read (key_datas and account files are kilobytes; maps a few MB). */
+  static final long MAX_FILE_BYTES = 16L << 20;
   private static final int MAX_KEYS = 1000;
 
   private TelegramDesktopData() {}
@@ -158,6 +162,14 @@ public final class TelegramDesktopData {
       java.util.function.IntFunction<byte[]> random) {
     if (accounts.isEmpty()) {
       throw new IllegalArgumentException(FORMAT + ": expected at least one account, found none");
+    }
+    if (accounts.size() > MAX_ACCOUNTS) {
+      throw new IllegalArgumentException(
+          FORMAT
+              + ": expected at most "
+              + MAX_ACCOUNTS
+              + " accounts (what Telegram Desktop's folder, and so its reader, allows), found "
+              + accounts.size());
     }
     List<TdataWriter.Authorization> authorizations = new ArrayList<>();
     for (int i = 0; i < accounts.size(); i++) {
@@ -314,8 +326,20 @@ public final class TelegramDesktopData {
     try {
       return TdataCrypto.decryptLocal(encrypted, key);
     } catch (IllegalArgumentException e) {
-      throw damaged(file, e.getMessage().replace("expected ", "expected for " + what + " "));
+      throw damaged(file, forWhat(e.getMessage(), what));
     }
+  }
+
+  /**
+   * Puts "for WHAT" into a crypto message "expected X, found Y", without its own "expected" (which
+   * {@link #damaged} says once).
+   */
+  static String forWhat(String message, String what) {
+    String text = message.startsWith("expected ") ? message.substring(9) : message;
+    int found = text.indexOf(", found");
+    return found < 0
+        ? text + " for " + what
+        : text.substring(0, found) + " for " + what + text.substring(found);
   }
 
   /** Reads a TDF$ container: {@code name}s, else the newer intact one of {@code name}0/1. */
@@ -354,6 +378,16 @@ public final class TelegramDesktopData {
     for (Path file : candidates) {
       byte[] bytes;
       try {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+          throw damaged(
+              file.getFileName().toString(),
+              "at most "
+                  + MAX_FILE_BYTES
+                  + " bytes (Telegram Desktop's files are far smaller), found "
+                  + size
+                  + " bytes; it was not read");
+        }
         bytes = Files.readAllBytes(file);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + file, e);

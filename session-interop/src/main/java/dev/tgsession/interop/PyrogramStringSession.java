@@ -98,7 +98,7 @@ public final class PyrogramStringSession {
    *     expected and what was found, never the string or its key
    */
   public static Contents read(String session) {
-    String text = Objects.requireNonNull(session, "session").strip();
+    String text = Formats.requireSize(FORMAT, session).strip();
     int length = text.length();
     if (length != LENGTH && length != OLD_LENGTH && length != OLD_LENGTH_64) {
       throw new IllegalArgumentException(

@@ -4,6 +4,27 @@ package dev.tgsession.interop;
 final class Formats {
   private Formats() {}
 
+  /**
+   * The longest string session read, in characters: the longest real one (mtcute with a media DC
+   * and IPv6 addresses) has under 700, so anything this long is refused before it is decoded.
+   */
+  static final int MAX_STRING_LENGTH = 8192;
+
+  /** The string session, refused by its length alone when it cannot be one. */
+  static String requireSize(String format, String session) {
+    java.util.Objects.requireNonNull(session, "session");
+    if (session.length() > MAX_STRING_LENGTH) {
+      throw new IllegalArgumentException(
+          format
+              + ": expected a string session of at most "
+              + MAX_STRING_LENGTH
+              + " characters, found "
+              + session.length()
+              + " characters (not shown); it was not decoded");
+    }
+    return session;
+  }
+
   /** A parenthesised hint, or "" when the string does not look like another format. */
   static String hint(String format, String text) {
     int length = text.length();

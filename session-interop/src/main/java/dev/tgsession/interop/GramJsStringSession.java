@@ -137,7 +137,7 @@ public final class GramJsStringSession {
    * @throws IllegalArgumentException as {@link #decode(String)}
    */
   public static Contents read(String session) {
-    String text = Objects.requireNonNull(session, "session").strip();
+    String text = Formats.requireSize(FORMAT, session).strip();
     if (text.isEmpty() || text.charAt(0) != '1') {
       throw new IllegalArgumentException(
           FORMAT

@@ -179,7 +179,7 @@ public final class TelethonSessionFile {
             dropped.add(names + " display names (entities.name: a session keeps no names)");
           }
         }
-        if (tables.containsKey("sent_files")) {
+        if (tables.containsKey("sent_files") && version >= 3) { // 2 -> 3 drops the table
           long sent = count(statement, "sent_files");
           if (sent > 0) {
             dropped.add(sent + " sent_files rows (Telethon's cache of uploaded files)");

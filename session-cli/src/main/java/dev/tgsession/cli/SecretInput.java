@@ -16,7 +16,24 @@ import java.nio.file.Path;
  */
 final class SecretInput {
 
+  /** The most a string session's file or standard input may hold (the longest string has < 1 KiB). */
+  static final int MAX_BYTES = 64 * 1024;
+
   private SecretInput() {}
+
+  /** Reads at most {@link #MAX_BYTES}; refuses more by size, before holding it all. */
+  static byte[] readLimited(InputStream in, String origin) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+    if (bytes.length > MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "expected a string session of at most "
+              + MAX_BYTES
+              + " bytes in "
+              + origin
+              + ", found more (not read further)");
+    }
+    return bytes;
+  }
 
   /** Whether {@code argument} is the credential itself rather than where to read it. */
   static boolean isLiteral(String argument) {
@@ -33,12 +50,27 @@ final class SecretInput {
     String text;
     String origin;
     if (argument.equals("-")) {
-      text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+      text = new String(readLimited(stdin, "standard input"), StandardCharsets.UTF_8);
       origin = "standard input";
     } else if (argument.startsWith("@")) {
       String name = argument.substring(1);
       try {
-        text = Files.readString(Path.of(name), StandardCharsets.UTF_8);
+        Path path = Path.of(name);
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+          throw new IllegalArgumentException(
+              "expected a regular file holding the string session, found "
+                  + QuotedValue.cut(name)
+                  + " (a folder, device or pipe)");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+          bytes = readLimited(in, "file " + QuotedValue.cut(name));
+        }
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(bytes))
+                .toString();
       } catch (NoSuchFileException | InvalidPathException e) {
         throw new IllegalArgumentException(
             "expected a file holding the string session, found no file " + QuotedValue.cut(name));

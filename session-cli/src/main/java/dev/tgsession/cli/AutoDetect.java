@@ -146,15 +146,14 @@ final class AutoDetect {
     }
     if (kinds.size() != 1) {
       throw new IllegalArgumentException(
-          "expected the tables of one kind of session file (Telethon: version, sessions,"
-              + " entities; Pyrogram/Kurigram: version, sessions, peers; grammers/tgsession:"
-              + " dc_home, dc_option, peer_info), found "
-              + (kinds.isEmpty() ? "none of them" : "several: " + kinds)
+          "expected the tables of one kind of session file, found "
+              + (kinds.isEmpty() ? "none" : "several: " + kinds)
               + " in "
               + QuotedValue.cut(name)
               + " (tables "
               + QuotedValue.cut(tables.toString())
-              + ")");
+              + "; Telethon has version, sessions, entities; Pyrogram and Kurigram version,"
+              + " sessions, peers; grammers/tgsession dc_home, dc_option, peer_info)");
     }
     return switch (kinds.get(0)) {
       case "telethon" ->

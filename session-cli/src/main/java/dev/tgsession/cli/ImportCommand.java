@@ -123,7 +123,10 @@ final class ImportCommand extends SessionCommand {
       Path file = existingFile(source);
       return apply(
           ForeignFormats.readSessionFile(format, file, err()),
-          format.label() + " " + QuotedValue.cut(file.toString()),
+          (format == SessionFormat.TELETHON_FILE
+                  ? "Telethon file "
+                  : format == SessionFormat.PYROGRAM_FILE ? "Pyrogram file " : "Kurigram file ")
+              + QuotedValue.cut(file.toString()),
           true);
     }
     return importString(stdinText);

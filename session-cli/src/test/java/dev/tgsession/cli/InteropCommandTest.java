@@ -28,12 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code import mtcute-string}, {@code import tdata}, {@code export --format mtcute-string}, on the
- * fixtures real writers made (session-api/src/test/resources/interop, see fixtures/interop).
+ * fixtures real writers made (session-interop/src/test/resources/interop, see fixtures/interop).
  */
 @DisplayName("tgsession import/export of mtcute strings and Telegram Desktop tdata")
 class InteropCommandTest {
 
-  static final Path INTEROP = Path.of("../session-api/src/test/resources/interop");
+  static final Path INTEROP = Path.of("../session-interop/src/test/resources/interop");
   static final Path TDATA = INTEROP.resolve("tdata");
   static final String PASSCODE = "correct horse battery staple";
 

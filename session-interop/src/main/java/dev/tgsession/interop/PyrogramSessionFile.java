@@ -378,7 +378,7 @@ public final class PyrogramSessionFile {
         try {
           seen.add(peer(id, hash, type, names, phone));
         } catch (IllegalArgumentException e) {
-          throw damaged(file, "peers", where, "a valid peer (" + QuotedValue.cut(e.getMessage()) + ")");
+          throw damaged(file, "peers", where, "a valid peer (" + e.getMessage() + ")");
         }
       }
     }

@@ -1,5 +1,7 @@
 package dev.tgsession;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +113,72 @@ public class ForwardingSession implements Session {
   @Override
   public Optional<SessionLease> lease() {
     return delegate.lease();
+  }
+
+  @Override
+  public AddressFamily homeDcFamily() {
+    return delegate.homeDcFamily();
+  }
+
+  @Override
+  public void setHomeDc(int dcId, AddressFamily family) {
+    delegate.setHomeDc(dcId, family);
+  }
+
+  @Override
+  public Optional<DcOption> mediaDcOption(int dcId) {
+    return delegate.mediaDcOption(dcId);
+  }
+
+  @Override
+  public Map<Integer, DcOption> mediaDcOptions() {
+    return delegate.mediaDcOptions();
+  }
+
+  @Override
+  public void setMediaDcOption(DcOption option) {
+    delegate.setMediaDcOption(option);
+  }
+
+  @Override
+  public void setTempAuthKey(
+      int dcId, boolean media, @org.jspecify.annotations.Nullable TempAuthKey key) {
+    delegate.setTempAuthKey(dcId, media, key);
+  }
+
+  @Override
+  public Optional<TempAuthKey> tempAuthKey(int dcId, boolean media) {
+    return delegate.tempAuthKey(dcId, media);
+  }
+
+  @Override
+  public Optional<Instant> peerCachedAt(PeerId id) {
+    return delegate.peerCachedAt(id);
+  }
+
+  @Override
+  public Optional<PeerInfo> peerByUsername(String username, Duration maxAge) {
+    return delegate.peerByUsername(username, maxAge);
+  }
+
+  @Override
+  public long prunePeers(Instant olderThan) {
+    return delegate.prunePeers(olderThan);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return delegate.isClosed();
+  }
+
+  @Override
+  public Optional<SessionEncryption> encryption() {
+    return delegate.encryption();
+  }
+
+  @Override
+  public Optional<SessionLeasing> leasing() {
+    return delegate.leasing();
   }
 
   @Override

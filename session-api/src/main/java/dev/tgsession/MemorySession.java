@@ -4,6 +4,8 @@ import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.PeerBatch;
 import dev.tgsession.spi.PeerMerge;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,8 @@ final class MemorySession extends AbstractSession {
   private int date;
   private int seq;
   private final Map<Long, Integer> channelPts = new TreeMap<>();
+  private final Map<PeerId, Instant> cachedAt = new HashMap<>();
+  private final Map<String, byte[]> extras = new TreeMap<>();
 
   MemorySession(String description) {
     super(description);
@@ -40,12 +44,12 @@ final class MemorySession extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
     write(() -> homeDcId = dcId);
   }
 
   @Override
-  protected void storeDcOption(DcOption option) {
+  protected void storeDcOption(DcOption option, WriteFence fence) {
     write(() -> dcOptions.put(option.id(), option));
   }
 
@@ -70,11 +74,64 @@ final class MemorySession extends AbstractSession {
   }
 
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant at, WriteFence fence) {
     write(
         () -> {
           for (PeerInfo peer : reducedBatch) {
             store(peer);
+            cachedAt.put(peer.peerId(), at);
+          }
+        });
+  }
+
+  @Override
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    return read(() -> cachedAt.get(id));
+  }
+
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    return writeCounting(
+        () -> {
+          List<PeerId> old = new ArrayList<>();
+          cachedAt.forEach(
+              (id, at) -> {
+                if (at.isBefore(olderThan) && !id.equals(selfUser)) {
+                  old.add(id);
+                }
+              });
+          for (PeerId id : old) {
+            PeerInfo gone = peers.remove(id);
+            cachedAt.remove(id);
+            if (gone != null && gone.usernames() != null) {
+              gone.usernames().forEach(name -> usernameOwners.remove(name, id));
+            }
+            if (gone instanceof PeerInfo.User user && user.phone() != null) {
+              phoneOwners.remove(user.phone(), id);
+            }
+          }
+          return old.size();
+        });
+  }
+
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    return read(
+        () -> {
+          Map<String, byte[]> copy = new TreeMap<>();
+          extras.forEach((name, value) -> copy.put(name, value.clone()));
+          return copy;
+        });
+  }
+
+  @Override
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    write(
+        () -> {
+          if (value == null) {
+            extras.remove(name);
+          } else {
+            extras.put(name, value.clone());
           }
         });
   }
@@ -135,7 +192,7 @@ final class MemorySession extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
     write(
         () -> {
           if (update instanceof UpdateState.All all) {
@@ -169,9 +226,15 @@ final class MemorySession extends AbstractSession {
   }
 
   @Override
-  protected void clearStore() {
+  protected void clearStore(WriteFence fence) {
+    forget();
+  }
+
+  private void forget() {
     write(
         () -> {
+          extras.clear();
+          cachedAt.clear();
           peers.clear();
           usernameOwners.clear();
           phoneOwners.clear();
@@ -185,7 +248,7 @@ final class MemorySession extends AbstractSession {
 
   @Override
   protected void closeStore() {
-    write(this::clearStore);
+    forget();
   }
 
   private <T> T read(java.util.function.Supplier<T> body) {
@@ -194,6 +257,15 @@ final class MemorySession extends AbstractSession {
       return body.get();
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  private long writeCounting(java.util.function.Supplier<Integer> body) {
+    lock.writeLock().lock();
+    try {
+      return body.get();
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 

@@ -30,7 +30,7 @@ public final class MemorySessionProvider implements SessionProvider {
   }
 
   @Override
-  public List<SessionOption> options() {
+  public List<SessionOption<?>> options() {
     return List.of(SharedOptions.SESSION);
   }
 

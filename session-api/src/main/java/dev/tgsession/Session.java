@@ -1,6 +1,9 @@
 package dev.tgsession;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -47,7 +50,7 @@ public interface Session extends AutoCloseable {
    * Every datacenter option this session knows, by id: {@link KnownDcs} and those set since; served
    * from memory.
    */
-  java.util.Map<Integer, DcOption> dcOptions();
+  Map<Integer, DcOption> dcOptions();
 
   /** Stores (or replaces) the option of {@code option.id()}, auth key included. */
   void setDcOption(DcOption option);
@@ -102,6 +105,118 @@ public interface Session extends AutoCloseable {
   /** Releases the session's resources; idempotent. */
   @Override
   void close();
+
+  /**
+   * The address family the home DC was given in ({@link #setHomeDc}); {@link AddressFamily#IPV4}
+   * unless set otherwise. Served from memory. Exports into formats that carry one address use it.
+   *
+   * @since 0.3.0
+   */
+  AddressFamily homeDcFamily();
+
+  /**
+   * Sets the home datacenter and the address family it was given in, as one write.
+   *
+   * @throws IllegalArgumentException if {@code dcId} is not positive
+   * @since 0.3.0
+   */
+  void setHomeDc(int dcId, AddressFamily family);
+
+  /**
+   * The media-only addresses of datacenter {@code dcId}, with that DC's auth key; empty when none
+   * were set. Served from memory.
+   *
+   * @since 0.3.0
+   */
+  Optional<DcOption> mediaDcOption(int dcId);
+
+  /**
+   * Every media-only DC option, by id; served from memory.
+   *
+   * @since 0.3.0
+   */
+  Map<Integer, DcOption> mediaDcOptions();
+
+  /**
+   * Stores (or replaces) the media-only addresses of {@code option.id()}. A DC has one permanent
+   * auth key: the option's key must be null or the key of that DC's main option.
+   *
+   * @throws IllegalArgumentException if the option carries another auth key than the DC's
+   * @since 0.3.0
+   */
+  void setMediaDcOption(DcOption option);
+
+  /**
+   * Stores the temporary (PFS) key of a datacenter, for its main connection or ({@code media}) its
+   * media connection, or removes it ({@code key} null). Sealed with the auth keys under {@code
+   * encryption-key}; dropped by {@link #clear()}.
+   *
+   * @throws IllegalArgumentException if {@code dcId} is not positive or the key has expired
+   * @since 0.3.0
+   */
+  void setTempAuthKey(int dcId, boolean media, @org.jspecify.annotations.Nullable TempAuthKey key);
+
+  /**
+   * The temporary key of a datacenter's main or media connection; empty when none is stored or it
+   * has expired by the JVM's clock. Read from the store (coherent across instances).
+   *
+   * @throws IllegalArgumentException if {@code dcId} is not positive
+   * @since 0.3.0
+   */
+  Optional<TempAuthKey> tempAuthKey(int dcId, boolean media);
+
+  /**
+   * When the peer was last cached ({@link #cachePeer}, {@link #cachePeers}, merges included); empty
+   * when it is not cached.
+   *
+   * @since 0.3.0
+   */
+  Optional<Instant> peerCachedAt(PeerId id);
+
+  /**
+   * The peer that owns a username, if it was cached with it within {@code maxAge}: an older answer
+   * may name someone who has since given the username away.
+   *
+   * @throws IllegalArgumentException if the username is malformed or {@code maxAge} is not positive
+   * @since 0.3.0
+   */
+  Optional<PeerInfo> peerByUsername(String username, Duration maxAge);
+
+  /**
+   * Removes the peers last cached before {@code olderThan} (never the self user), releasing their
+   * usernames and phones. DC options and the updates state are untouched.
+   *
+   * @return how many peers were removed
+   * @throws IllegalArgumentException if {@code olderThan} is in the future
+   * @since 0.3.0
+   */
+  long prunePeers(Instant olderThan);
+
+  /**
+   * Whether {@link #close()} was called on this instance.
+   *
+   * @since 0.3.0
+   */
+  boolean isClosed();
+
+  /**
+   * Encryption at rest of the auth keys, for a backend with capability {@code ENCRYPTION}; empty
+   * for one without.
+   *
+   * @since 0.3.0
+   */
+  default Optional<SessionEncryption> encryption() {
+    return Optional.empty();
+  }
+
+  /**
+   * Lease operations, for a backend with capability {@code LEASE}; empty for one without.
+   *
+   * @since 0.3.0
+   */
+  default Optional<SessionLeasing> leasing() {
+    return Optional.empty();
+  }
 
   /**
    * The lease this instance holds ({@code lease=} in its URI; capability {@code LEASE}), with its

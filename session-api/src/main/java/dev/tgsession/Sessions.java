@@ -1,15 +1,13 @@
 package dev.tgsession;
 
-import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
-import dev.tgsession.spi.EncryptionKey;
-import dev.tgsession.support.QuotedValue;
-import dev.tgsession.spi.SessionOption;
+import dev.tgsession.spi.Listeners;
+import dev.tgsession.spi.SessionOpening;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
+import dev.tgsession.support.QuotedValue;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -62,7 +60,7 @@ public final class Sessions {
    *     a provider failed to load
    */
   public static Session open(String uri) {
-    return open(uri, defaultClassLoader());
+    return open(uri, OpenOptions.defaults());
   }
 
   /** Opens the session a URI names; see {@link #open(String)}. */
@@ -81,59 +79,78 @@ public final class Sessions {
    * @throws SessionLeasedException when {@code lease=} is given and another owner holds the session
    */
   public static Session open(String uri, ClassLoader classLoader) {
-    Objects.requireNonNull(uri, "uri");
     Objects.requireNonNull(classLoader, "classLoader");
-    SessionUri parsed = SessionUri.parse(uri);
-    SessionProvider provider = registry(classLoader).provider(parsed.scheme());
-    List<SessionOption> declared = provider.options();
-    if (!declared.isEmpty()) {
-      parsed = parsed.withDeclaredOptions(declared, provider::passesThrough);
-    }
-    EncryptionKey encryptionKey =
-        parsed
-            .option(SharedOptions.ENCRYPTION_KEY.name())
-            .map(EncryptionKey::fromSpec)
-            .orElse(null);
-    Session session = provider.open(parsed);
-    String lease = parsed.option(SharedOptions.LEASE.name()).orElse(null);
-    if (lease != null && session.lease().isEmpty()) {
-      try {
-        if (!(session instanceof AbstractSession leasable)) {
-          throw new IllegalArgumentException(
-              "scheme '"
-                  + parsed.scheme()
-                  + "' does not support leases: its sessions are not AbstractSessions");
-        }
-        String owner = parsed.option(SharedOptions.OWNER.name()).orElseGet(Sessions::defaultOwner);
-        leasable.acquireLease(owner, Duration.ofSeconds(Long.parseLong(lease.trim())));
-      } catch (RuntimeException e) {
-        closeAfterFailure(session, e);
-        throw e;
-      }
-    }
-    if (declared.contains(SharedOptions.ENCRYPTION_KEY)) {
-      try {
-        if (!(session instanceof AbstractSession encryptable)) {
-          throw new IllegalArgumentException(
-              "scheme '"
-                  + parsed.scheme()
-                  + "' declares encryption-key but its sessions are not AbstractSessions");
-        }
-        encryptable.openEncryption(encryptionKey);
-      } catch (RuntimeException e) {
-        closeAfterFailure(session, e);
-        throw e;
-      }
-    }
-    return session;
+    return open(uri, OpenOptions.defaults().withClassLoader(classLoader));
   }
 
-  private static void closeAfterFailure(Session session, RuntimeException failure) {
-    try {
-      session.close();
-    } catch (RuntimeException suppressed) {
-      failure.addSuppressed(suppressed);
+  /**
+   * Opens a session with options that are not part of its URI: listeners of this session, the class
+   * loader to find providers with.
+   *
+   * @since 0.3.0
+   */
+  public static Session open(String uri, OpenOptions options) {
+    Objects.requireNonNull(uri, "uri");
+    Objects.requireNonNull(options, "options");
+    ClassLoader loader =
+        options.classLoader() == null ? defaultClassLoader() : options.classLoader();
+    SessionUri parsed = SessionUri.parse(uri);
+    SessionProvider provider = registry(loader).provider(parsed.scheme());
+    parsed = parsed.withDeclaredOptions(provider.options(), provider::passesThrough);
+    Session session = provider.open(parsed);
+    return SessionOpening.finish(session, parsed, provider, options.listeners(), defaultOwner());
+  }
+
+  /**
+   * Opens the directory of a store: the URI names the store without {@code session=} (for {@code
+   * sqlite:}, a directory of {@code *.session} files).
+   *
+   * @throws IllegalArgumentException when the URI has {@code session=}, or its backend has no
+   *     directory (capability {@code DIRECTORY})
+   * @since 0.3.0
+   */
+  public static SessionStore store(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    SessionUri parsed = SessionUri.parse(uri);
+    SessionProvider provider = registry(defaultClassLoader()).provider(parsed.scheme());
+    if (parsed.options().containsKey(SharedOptions.SESSION.name())) {
+      throw new IllegalArgumentException(
+          "expected a store URI without session= (the directory names the sessions), found "
+              + parsed
+              + "; remove session= or open the session with Sessions.open");
     }
+    if (!provider.capabilities().contains(Capability.DIRECTORY)) {
+      throw new IllegalArgumentException(
+          "scheme '"
+              + parsed.scheme()
+              + "' has no directory of sessions (capability DIRECTORY); schemes with one: "
+              + directorySchemes());
+    }
+    parsed = parsed.withDeclaredOptions(provider.options(), provider::passesThrough);
+    return provider.openStore(parsed);
+  }
+
+  private static List<String> directorySchemes() {
+    List<String> schemes = new ArrayList<>();
+    registry(defaultClassLoader())
+        .providers
+        .forEach(
+            (scheme, provider) -> {
+              if (provider.capabilities().contains(Capability.DIRECTORY)) {
+                schemes.add(scheme);
+              }
+            });
+    return schemes;
+  }
+
+  /**
+   * Adds a listener of every session of this JVM (opened before or after). Closing the returned
+   * registration removes it; registering the same listener twice is reported once and ignored.
+   *
+   * @since 0.3.0
+   */
+  public static AutoCloseable addListener(SessionListener listener) {
+    return Listeners.register(listener);
   }
 
   /** The default lease owner: {@code <hostname>:<pid>}. */
@@ -190,9 +207,10 @@ public final class Sessions {
   }
 
   /**
-   * Copies everything {@code from} holds into {@code to}: home DC, DC options with their keys,
-   * every peer (streamed, in batches of {@value #COPY_BATCH_SIZE}) and the updates state. What
-   * {@code to} held before and {@code from} does not have is kept.
+   * Copies everything {@code from} holds into {@code to}: home DC (with its address family), DC
+   * options with their keys, media DC options, unexpired temporary keys, every peer (streamed, in
+   * batches of {@value #COPY_BATCH_SIZE}) and the updates state. What {@code to} held before and
+   * {@code from} does not have is kept.
    *
    * @return how many peers were copied
    */
@@ -223,7 +241,15 @@ public final class Sessions {
     for (DcOption option : from.dcOptions().values()) {
       to.setDcOption(option);
     }
-    to.setHomeDcId(from.homeDcId());
+    for (DcOption option : from.mediaDcOptions().values()) {
+      to.setMediaDcOption(option);
+    }
+    for (int dcId : from.dcOptions().keySet()) {
+      for (boolean media : new boolean[] {false, true}) {
+        from.tempAuthKey(dcId, media).ifPresent(key -> to.setTempAuthKey(dcId, media, key));
+      }
+    }
+    to.setHomeDc(from.homeDcId(), from.homeDcFamily());
     to.setUpdateState(new UpdateState.All(from.updatesState()));
     if (copied == 0) {
       progress.peersCopied(0, total);

@@ -36,6 +36,11 @@ class SessionsTest {
     public Session open(SessionUri uri) {
       throw new AssertionError("never opened");
     }
+
+    @Override
+    public java.util.List<dev.tgsession.spi.SessionOption<?>> options() {
+      return java.util.List.of();
+    }
   }
 
   /** Fails in its constructor, as a provider with a missing dependency would. */
@@ -57,6 +62,11 @@ class SessionsTest {
     @Override
     public Session open(SessionUri uri) {
       throw new AssertionError("never opened");
+    }
+
+    @Override
+    public java.util.List<dev.tgsession.spi.SessionOption<?>> options() {
+      return java.util.List.of();
     }
   }
 

@@ -1,57 +1,58 @@
 package dev.tgsession.spi;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.DcOption;
-import dev.tgsession.KnownDcs;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
+import dev.tgsession.SessionEncryption;
+import dev.tgsession.SessionLease;
+import dev.tgsession.SessionLeasing;
+import dev.tgsession.SessionListener;
+import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The part of a {@link Session} every backend shares, so a backend is only its store's native
- * operations (the {@code protected abstract} methods).
+ * operations (the {@code protected} store operations below).
  *
- * <p>This class checks arguments and the closed state, normalises usernames and phone numbers
- * before lookups, reduces batches with {@link PeerBatch}, loads the home DC and DC options once and
- * serves them from memory (writing through), and turns {@link #snapshot()} into calls of the store
- * operations. The store operations are never called after {@link #close()} and never with {@link
+ * <p>The policies live in small collaborators: {@link DcState} (DCs served from memory), {@link
+ * PeerCacheGuard} (the peer cache kept coherent), {@link LeaseHolder} (the lease and its fence),
+ * {@link SessionVault} (encryption at rest) and {@link SessionEvents} (listeners). This class
+ * checks arguments and the closed state, normalises usernames and phone numbers, reduces batches
+ * with {@link PeerBatch}, checks the lease once per write and hands the write its {@link
+ * WriteFence}. Store operations are never called after {@link #close()} and never with {@link
  * PeerId#selfUser()} or an unnormalised username.
  *
- * <p>A store operation that fails throws {@link dev.tgsession.SessionStorageException} (or {@link
- * dev.tgsession.IncompatibleSessionException} for data it cannot read); when a write fails, the
- * in-memory DC options are left as they were.
+ * <p>A store operation that fails throws {@link dev.tgsession.SessionStorageException} (build it
+ * with {@link SessionFailures#storage}) or {@link dev.tgsession.IncompatibleSessionException} for
+ * data it cannot read; when a write fails, what is served from memory is left as it was.
  */
 public abstract class AbstractSession implements Session {
 
   private final String description;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final java.util.concurrent.locks.ReentrantLock dcLock =
-      new java.util.concurrent.locks.ReentrantLock();
-  private volatile @Nullable DcCache dcs;
-  private final PeerCache peerCache;
-  // Bumped when a peer write ends (under cacheLock, with the invalidation) and when another
-  // instance's change is seen: a load that overlapped either is not cached (versioned put).
-  private final Object cacheLock = new Object();
-  // Written under cacheLock; read without it before a load (a volatile read is enough there).
-  private volatile long cacheVersion;
-  private final LeaseHolder lease = new LeaseHolder();
-  private volatile @Nullable Encryption encryption;
-
-  /** The key auth keys are sealed with, and the vault holding them. */
-  private record Encryption(EncryptionKey key, KeyVault vault) {}
+  private final SessionEvents events;
+  private final LeaseHolder lease;
+  private final PeerCacheGuard peerCache;
+  private final DcState dcs = new DcState();
+  private final SessionVault vault;
+  private volatile boolean encryptionCapable;
 
   /**
    * Creates the shared part, without a peer cache.
@@ -72,7 +73,10 @@ public abstract class AbstractSession implements Session {
    */
   protected AbstractSession(String description, PeerCache peerCache) {
     this.description = Objects.requireNonNull(description, "description");
-    this.peerCache = Objects.requireNonNull(peerCache, "peerCache");
+    this.peerCache = new PeerCacheGuard(Objects.requireNonNull(peerCache, "peerCache"));
+    this.events = new SessionEvents(new SessionListener.Source("unknown", description));
+    this.lease = new LeaseHolder(events);
+    this.vault = new SessionVault(this, events);
   }
 
   // ---- store operations -------------------------------------------------------------------
@@ -81,10 +85,10 @@ public abstract class AbstractSession implements Session {
   protected abstract StoredDcs loadDcs();
 
   /** Writes the home DC. */
-  protected abstract void storeHomeDcId(int dcId);
+  protected abstract void storeHomeDcId(int dcId, WriteFence fence);
 
   /** Writes (inserts or replaces) one DC option, auth key included. */
-  protected abstract void storeDcOption(DcOption option);
+  protected abstract void storeDcOption(DcOption option, WriteFence fence);
 
   /** Reads one peer; never called with {@link PeerId#selfUser()}. */
   protected abstract @Nullable PeerInfo loadPeer(PeerId id);
@@ -101,17 +105,18 @@ public abstract class AbstractSession implements Session {
   /**
    * Writes a batch reduced by {@link PeerBatch#reduce}: one record per peer, no username, phone or
    * self flag claimed twice, so the records may be applied in any order. For each record the store
-   * merges it into what it holds ({@link PeerMerge}: null keeps, non-null replaces) and enforces
-   * its claims against every other stored peer (see {@link PeerBatch}); as one unit where the store
-   * can.
+   * merges it into what it holds ({@link PeerMerge}: null keeps, non-null replaces), enforces its
+   * claims against every other stored peer (see {@link PeerBatch}) and records {@code cachedAt} as
+   * the time the peer was last cached; as one unit where the store can.
    */
-  protected abstract void storePeers(List<PeerInfo> reducedBatch);
+  protected abstract void storePeers(
+      List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence);
 
   /** Reads the updates state. */
   protected abstract UpdatesState loadUpdatesState();
 
   /** Applies one change to the stored updates state, as {@link UpdateState} describes. */
-  protected abstract void storeUpdateState(UpdateState update);
+  protected abstract void storeUpdateState(UpdateState update, WriteFence fence);
 
   /** Streams every stored peer; the caller closes the stream. */
   protected abstract Stream<PeerInfo> streamPeers();
@@ -119,218 +124,128 @@ public abstract class AbstractSession implements Session {
   /** Counts the stored peers. */
   protected abstract long countPeers();
 
-  /** Deletes everything this session stored, and nothing else. */
-  protected abstract void clearStore();
+  /**
+   * Deletes everything this session stored (DCs, peers, updates state, extras, key vault), and
+   * nothing else; the lease row or key, if any, stays with its holder.
+   */
+  protected abstract void clearStore(WriteFence fence);
 
   /** Releases the store's resources; called once. */
   protected abstract void closeStore();
 
-  // ---- Session ----------------------------------------------------------------------------
-
-  @Override
-  public final int homeDcId() {
-    return dcCache().homeDcId;
+  /**
+   * When the peer was last cached (the {@code cachedAt} of the write that last touched it); null
+   * when it is not stored. Backends written before 0.3.0 do not override it: peer ages are then
+   * unknown (this default throws {@link UnsupportedOperationException}).
+   */
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    throw unsupported("loadPeerCachedAt");
   }
 
-  @Override
-  public final void setHomeDcId(int dcId) {
-    if (dcId <= 0) {
-      throw new IllegalArgumentException("expected a positive DC id, found " + dcId);
-    }
-    dcLock.lock();
-    try {
-      DcCache current = dcCache();
-      lease.checkWritable(description);
-      storeHomeDcId(dcId);
-      dcs = new DcCache(dcId, current.options);
-
-    } finally {
-      dcLock.unlock();
-    }
+  /**
+   * Deletes the peers last cached before {@code olderThan}, never the self user, releasing their
+   * usernames and phones (one statement, script or transaction where the store can, so a cache
+   * write racing it either lands after the delete or keeps its peer).
+   *
+   * @return how many peers were deleted
+   */
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    throw unsupported("prunePeers");
   }
 
-  @Override
-  public final Optional<DcOption> dcOption(int dcId) {
-    return dcCache().options.getOrDefault(dcId, Optional.empty());
+  /**
+   * Reads every extra of this session: a small map of names to bytes the core keeps besides DCs and
+   * peers (the home DC's address family, media-only DC options, plain temporary keys).
+   */
+  protected Map<String, byte[]> loadExtras() {
+    throw unsupported("loadExtras");
   }
 
-  @Override
-  public final Map<Integer, DcOption> dcOptions() {
-    return dcCache().asMap();
+  /** Reads one extra; null when absent. */
+  protected byte @Nullable [] loadExtra(String name) {
+    return loadExtras().get(name);
   }
 
-  @Override
-  public final void setDcOption(DcOption option) {
-    Objects.requireNonNull(option, "option");
-    dcLock.lock();
-    try {
-      DcCache current = dcCache();
-      lease.checkWritable(description);
-      Encryption sealed = encryption;
-      if (sealed == null) {
-        storeDcOption(option);
-      } else {
-        KeyVault next = sealed.vault().with(sealed.key(), option.id(), option.authKey());
-        storeKeyVault(List.of(option.withAuthKey(null)), next.toBytes());
-        encryption = new Encryption(sealed.key(), next);
-      }
-      Map<Integer, Optional<DcOption>> options = new HashMap<>(current.options);
-      options.put(option.id(), Optional.of(option));
-      dcs = new DcCache(current.homeDcId, options);
-
-    } finally {
-      dcLock.unlock();
-    }
+  /** Writes one extra, or deletes it when {@code value} is null. */
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    throw unsupported("storeExtra");
   }
 
-  @Override
-  public final Optional<PeerInfo> peer(PeerId id) {
-    Objects.requireNonNull(id, "id");
-    ensureOpen();
-    if (id.equals(PeerId.selfUser())) {
-      return Optional.ofNullable(loadSelfUser());
-    }
-    PeerInfo cached = peerCache.get(id);
-    if (cached != null) {
-      if (cachedPeersCurrent()) {
-        return Optional.of(cached);
-      }
-      peersChangedElsewhere();
-    }
-    long version = cacheVersion;
-    PeerInfo loaded = loadPeer(id);
-    if (loaded != null) {
-      synchronized (cacheLock) {
-        // Only if no write ended and no foreign change was seen while loading: else the loaded
-        // copy may predate it, and the invalidation it brought has already run.
-        if (cacheVersion == version) {
-          peerCache.put(loaded);
-        }
+  /**
+   * Reads the stored key vault (the sealed auth keys of an encrypted session), or null when the
+   * session is not encrypted. A backend with capability {@link Capability#ENCRYPTION} overrides
+   * this and {@link #storeKeyVault}.
+   */
+  protected byte @Nullable [] loadKeyVault() {
+    throw unsupported("loadKeyVault");
+  }
+
+  /**
+   * Writes DC options and the key vault as one unit: each option as given (its auth key null when
+   * {@code vault} is not null: the keys are in the vault), then the vault, or no vault at all when
+   * {@code vault} is null (the session goes back to plain keys). Nothing of the old keys may be
+   * left readable in the store (free pages, journals, old fields). A write by an instance whose
+   * last read or written vault is no longer the stored one must be refused.
+   */
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    throw unsupported("storeKeyVault");
+  }
+
+  /**
+   * Replaces everything this session stores with {@code data}, as one unit to any reader where the
+   * store can (one transaction; or staged under other keys and switched in one atomic step): what
+   * an import or a copy into this session writes, so that a crash leaves the old state or the new
+   * one, never a mix. {@code data}'s DC options carry no auth key when {@code vault} is not null
+   * (the keys are sealed in it); its peers are recorded as cached at {@code cachedAt}. The default
+   * runs the single writes one after the other (not atomic): a backend that can do better overrides
+   * it.
+   */
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    clearStore(fence);
+    if (vault != null) {
+      storeKeyVault(List.copyOf(data.dcOptions().values()), vault, fence);
+    } else {
+      for (DcOption option : data.dcOptions().values()) {
+        storeDcOption(option, fence);
       }
     }
-    return Optional.ofNullable(loaded);
-  }
-
-  @Override
-  public final void cachePeer(PeerInfo peer) {
-    Objects.requireNonNull(peer, "peer");
-    ensureOpen();
-    write(List.of(peer));
-  }
-
-  @Override
-  public final void cachePeers(Collection<? extends PeerInfo> peers) {
-    Objects.requireNonNull(peers, "peers");
-    ensureOpen();
-    List<PeerInfo> reduced = PeerBatch.reduce(peers);
-    if (!reduced.isEmpty()) {
-      write(reduced);
+    storeHomeDcId(data.homeDcId(), fence);
+    List<PeerInfo> peers = List.copyOf(data.peers().values());
+    for (int from = 0; from < peers.size(); from += 1000) {
+      storePeers(
+          PeerBatch.reduce(peers.subList(from, Math.min(peers.size(), from + 1000))),
+          cachedAt,
+          fence);
     }
+    storeUpdateState(new UpdateState.All(data.updatesState()), fence);
+    SessionExtras.all(data, vault == null).forEach((name, value) -> storeExtra(name, value, fence));
   }
 
-  private void write(List<PeerInfo> reduced) {
-    lease.checkWritable(description);
-    try {
-      storePeers(reduced);
-    } finally {
-      synchronized (cacheLock) {
-        cacheVersion++;
-        peerCache.written(reduced);
-      }
-    }
-  }
-
-  @Override
-  public final Optional<PeerInfo> peerByUsername(String username) {
-    String normalized = PeerInfo.normalizeUsername(username);
-    ensureOpen();
-    return Optional.ofNullable(loadPeerByUsername(normalized));
-  }
-
-  @Override
-  public final Optional<PeerInfo> peerByPhone(String phone) {
-    String normalized = PeerInfo.normalizePhone(phone);
-    ensureOpen();
-    return Optional.ofNullable(loadPeerByPhone(normalized));
-  }
-
-  @Override
-  public final UpdatesState updatesState() {
-    ensureOpen();
-    return loadUpdatesState();
-  }
-
-  @Override
-  public final void setUpdateState(UpdateState update) {
-    Objects.requireNonNull(update, "update");
-    ensureOpen();
-    lease.checkWritable(description);
-    storeUpdateState(update);
-  }
-
-  @Override
-  public final Stream<PeerInfo> peers() {
-    ensureOpen();
-    return streamPeers();
-  }
-
-  @Override
-  public final long peerCount() {
-    ensureOpen();
-    return countPeers();
-  }
-
-  @Override
-  public SessionData snapshot() {
-    DcCache dc = dcCache();
-    Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
-    try (Stream<PeerInfo> stream = streamPeers()) {
-      stream.forEach(peer -> peers.put(peer.peerId(), peer));
-    }
-    return new SessionData(dc.homeDcId, dc.asMap(), peers, loadUpdatesState());
-  }
-
-  @Override
-  public final void clear() {
-    dcLock.lock();
+  /** Replaces everything with {@code data} through {@link #replaceStore} (see SessionImport). */
+  final void replaceAll(SessionData data) {
+    Objects.requireNonNull(data, "data");
+    dcs.lock.lock();
     try {
       ensureOpen();
-      lease.checkWritable(description);
+      WriteFence fence = lease.checkWritable(description);
+      Instant now = Instant.now();
       try {
-        clearStore();
+        timed(
+            "replace",
+            data.peers().size(),
+            () -> {
+              vault.replace(data, now, fence);
+              return null;
+            });
       } finally {
-        synchronized (cacheLock) {
-          cacheVersion++;
-          peerCache.clear();
-        }
+        peerCache.invalidate();
+        dcs.drop();
       }
-      dcs = null;
-      Encryption sealed = encryption;
-      if (sealed != null) {
-        // A session opened with a key stays encrypted: an empty vault marks it so.
-        KeyVault empty = KeyVault.create(sealed.key());
-        storeKeyVault(List.of(), empty.toBytes());
-        encryption = new Encryption(sealed.key(), empty);
-      }
-
     } finally {
-      dcLock.unlock();
+      dcs.lock.unlock();
     }
   }
-
-  @Override
-  public final void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        lease.release();
-      } finally {
-        peerCache.clear();
-        closeStore();
-      }
-    }
-  }
-
-  // ---- leases (Capability.LEASE) -------------------------------------------------------------
 
   /**
    * The store's lease operations, for a backend that declares {@link Capability#LEASE}; null (the
@@ -339,204 +254,6 @@ public abstract class AbstractSession implements Session {
   protected @Nullable LeaseStore leaseStore() {
     return null;
   }
-
-  /**
-   * Takes the lease and renews it in the background until {@link #close()}. Called by {@link
-   * dev.tgsession.Sessions#open} for a URI with {@code lease=}; not for application code.
-   *
-   * @throws dev.tgsession.SessionLeasedException when another owner holds it
-   * @throws IllegalStateException when this session already holds a lease or is closed
-   * @throws UnsupportedOperationException when the backend has no {@link #leaseStore()}
-   */
-  public final void acquireLease(String owner, java.time.Duration length) {
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(length, "length");
-    ensureOpen();
-    LeaseStore store = leaseStore();
-    if (store == null) {
-      throw new UnsupportedOperationException(
-          getClass().getSimpleName() + " does not support leases (capability LEASE)");
-    }
-    lease.acquire(store, owner, length, description);
-  }
-
-  @Override
-  public final Optional<dev.tgsession.SessionLease> lease() {
-    return lease.current();
-  }
-
-  /**
-   * The unexpired lease held on this session now, by anyone (for {@code tgsession info}); empty
-   * when none is held or the backend has no leases.
-   */
-  public final Optional<dev.tgsession.SessionLease> currentLease() {
-    ensureOpen();
-    LeaseStore store = leaseStore();
-    return store == null ? Optional.empty() : store.current();
-  }
-
-  /**
-   * The lease a write must be fenced with: null when this session holds none. A backend checks its
-   * token against the stored one, atomically with the write where the store can, and throws {@link
-   * #leaseLost()} on a mismatch.
-   *
-   * @throws dev.tgsession.SessionLeaseLostException when the lease is already known lost
-   */
-  protected final dev.tgsession.@Nullable SessionLease heldLease() {
-    return lease.checkWritable(description);
-  }
-
-  /**
-   * Marks the lease lost (for good: this session writes nothing from now on) and returns the
-   * exception to throw. For a backend whose fenced write found another token.
-   */
-  protected final dev.tgsession.SessionLeaseLostException leaseLost() {
-    return lease.lost(description);
-  }
-
-  /**
-   * Stops renewing the lease without releasing it, as if this process were paused: a test hook (the
-   * TCK's fencing tests use it). Writes go on until another owner takes the lease over.
-   */
-  public final void stopLeaseRenewal() {
-    lease.stopRenewal();
-  }
-
-  // ---- encryption at rest -------------------------------------------------------------------
-
-  /**
-   * Reads the stored key vault (the sealed auth keys of an encrypted session), or null when the
-   * session is not encrypted. A backend that supports encryption at rest overrides this and {@link
-   * #storeKeyVault}, and declares {@link SharedOptions#ENCRYPTION_KEY}.
-   */
-  protected byte @Nullable [] loadKeyVault() {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " does not support encryption at rest");
-  }
-
-  /**
-   * Writes DC options and the key vault as one unit: each option as given (its auth key null when
-   * {@code vault} is not null: the keys are in the vault), then the vault, or no vault at all when
-   * {@code vault} is null (the session goes back to plain keys). Nothing of the old keys may be
-   * left readable in the store (free pages, journals, old fields).
-   */
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " does not support encryption at rest");
-  }
-
-  /**
-   * Checks the session's encryption against the key the URI gives (null for none) and, for a plain
-   * session opened with a key, encrypts its auth keys in place. Called by {@link
-   * dev.tgsession.Sessions#open} for a provider that declares {@link SharedOptions#ENCRYPTION_KEY};
-   * not for application code.
-   *
-   * @throws dev.tgsession.IncompatibleSessionException when the session is encrypted and the key is
-   *     missing or another one (the message names both fingerprints); nothing is changed then
-   */
-  public final void openEncryption(@Nullable EncryptionKey key) {
-    ensureOpen();
-    dcLock.lock();
-    try {
-      byte[] stored = loadKeyVault();
-      if (stored != null) {
-        KeyVault vault = KeyVault.fromBytes(stored, description);
-        if (key == null) {
-          throw new dev.tgsession.IncompatibleSessionException(
-              "session "
-                  + description
-                  + " keeps its auth keys encrypted with key fingerprint "
-                  + vault.fingerprint()
-                  + ", and no key was given; open it with encryption-key=env:NAME or"
-                  + " encryption-key=file:PATH holding that key",
-              null);
-        }
-        if (!vault.opensWith(key)) {
-          throw new dev.tgsession.IncompatibleSessionException(
-              "session "
-                  + description
-                  + " keeps its auth keys encrypted with key fingerprint "
-                  + vault.fingerprint()
-                  + ", but the key given has fingerprint "
-                  + key.fingerprint()
-                  + "; give the key it was encrypted with",
-              null);
-        }
-        vault.open(key, description);
-        encryption = new Encryption(key, vault);
-        dcs = null;
-      } else if (key != null) {
-        StoredDcs plain = loadDcs();
-        KeyVault vault = KeyVault.create(key);
-        List<DcOption> withoutKeys = new ArrayList<>();
-        for (DcOption option : plain.options().values()) {
-          if (option.authKey() != null) {
-            vault = vault.with(key, option.id(), option.authKey());
-            withoutKeys.add(option.withAuthKey(null));
-          }
-        }
-        lease.checkWritable(description);
-        storeKeyVault(withoutKeys, vault.toBytes());
-        encryption = new Encryption(key, vault);
-        dcs = null;
-      }
-    } finally {
-      dcLock.unlock();
-    }
-  }
-
-  /**
-   * Re-encrypts every auth key with another key, or stores them plain again ({@code newKey} null),
-   * as one write: after a crash the session opens with the old key or the new one, never neither.
-   */
-  public final void rekey(@Nullable EncryptionKey newKey) {
-    dcLock.lock();
-    try {
-      DcCache current = dcCache();
-      lease.checkWritable(description);
-      List<DcOption> options = new ArrayList<>();
-      for (DcOption stored : loadDcs().options().values()) {
-        options.add(current.options.getOrDefault(stored.id(), Optional.of(stored)).orElse(stored));
-      }
-      if (newKey == null) {
-        storeKeyVault(options, null);
-        encryption = null;
-      } else {
-        KeyVault vault = KeyVault.create(newKey);
-        List<DcOption> withoutKeys = new ArrayList<>();
-        for (DcOption option : options) {
-          if (option.authKey() != null) {
-            vault = vault.with(newKey, option.id(), option.authKey());
-          }
-          withoutKeys.add(option.withAuthKey(null));
-        }
-        storeKeyVault(withoutKeys, vault.toBytes());
-        encryption = new Encryption(newKey, vault);
-      }
-      dcs = null;
-    } finally {
-      dcLock.unlock();
-    }
-  }
-
-  /** The fingerprint of the key this session's auth keys are encrypted with; empty when plain. */
-  public final Optional<String> encryptionFingerprint() {
-    Encryption sealed = encryption;
-    return sealed == null ? Optional.empty() : Optional.of(sealed.key().fingerprint());
-  }
-
-  private StoredDcs withOpenedKeys(StoredDcs stored) {
-    Encryption sealed = encryption;
-    if (sealed == null) {
-      return stored;
-    }
-    Map<Integer, dev.tgsession.AuthKey> keys = sealed.vault().open(sealed.key(), description);
-    Map<Integer, DcOption> options = new HashMap<>();
-    stored.options().forEach((id, option) -> options.put(id, option.withAuthKey(keys.get(id))));
-    return new StoredDcs(stored.homeDcId(), options);
-  }
-
-  // ---- peer cache coherence ----------------------------------------------------------------
 
   /**
    * Whether the cached peers may still be served: called on every cache hit, after the lookup (so a
@@ -557,16 +274,514 @@ public abstract class AbstractSession implements Session {
    * store's change notifications).
    */
   protected final void peersChangedElsewhere() {
-    synchronized (cacheLock) {
-      cacheVersion++;
-      peerCache.clear();
+    peerCache.invalidate();
+    events.cacheInvalidated();
+  }
+
+  // ---- opening (called once by SessionOpening before Sessions.open returns) ------------------
+
+  final void opened(SessionOpening.Context context) {
+    events.bind(context.source(), context.listeners());
+    encryptionCapable = context.capabilities().contains(Capability.ENCRYPTION);
+    Duration leaseLength = context.leaseLength();
+    if (leaseLength != null) {
+      acquireLease(Objects.requireNonNull(context.owner(), "owner"), leaseLength);
+    }
+    if (encryptionCapable) {
+      dcs.lock.lock();
+      try {
+        vault.open(context.encryptionKey(), description, lease.checkWritable(description));
+        dcs.drop();
+      } finally {
+        dcs.lock.unlock();
+      }
+    }
+    events.opened();
+  }
+
+  // ---- Session: DCs -------------------------------------------------------------------------
+
+  @Override
+  public final int homeDcId() {
+    return dcState().homeDcId();
+  }
+
+  @Override
+  public final AddressFamily homeDcFamily() {
+    return dcState().family();
+  }
+
+  @Override
+  public final void setHomeDcId(int dcId) {
+    setHomeDc(dcId, AddressFamily.IPV4);
+  }
+
+  @Override
+  public final void setHomeDc(int dcId, AddressFamily family) {
+    if (dcId <= 0) {
+      throw new IllegalArgumentException("expected a positive DC id, found " + dcId);
+    }
+    Objects.requireNonNull(family, "family");
+    dcs.lock.lock();
+    try {
+      DcState.Dcs current = dcState();
+      WriteFence fence = lease.checkWritable(description);
+      timed(
+          "setHomeDc",
+          1,
+          () -> {
+            if (current.family() != family) {
+              storeExtra(SessionExtras.HOME_FAMILY, SessionExtras.family(family), fence);
+            }
+            storeHomeDcId(dcId, fence);
+            return null;
+          });
+      dcs.set(current.withHome(dcId, family));
+    } finally {
+      dcs.lock.unlock();
     }
   }
 
-  /** Whether {@link #close()} was called. */
+  @Override
+  public final Optional<DcOption> dcOption(int dcId) {
+    return dcState().option(dcId);
+  }
+
+  @Override
+  public final Map<Integer, DcOption> dcOptions() {
+    return dcState().asMap();
+  }
+
+  @Override
+  public final void setDcOption(DcOption option) {
+    Objects.requireNonNull(option, "option");
+    dcs.lock.lock();
+    try {
+      DcState.Dcs current = dcState();
+      WriteFence fence = lease.checkWritable(description);
+      timed(
+          "setDcOption",
+          1,
+          () -> {
+            if (!vault.storeDcOption(option, fence)) {
+              storeDcOption(option, fence);
+            }
+            return null;
+          });
+      dcs.set(current.withOption(option));
+    } finally {
+      dcs.lock.unlock();
+    }
+  }
+
+  @Override
+  public final Optional<DcOption> mediaDcOption(int dcId) {
+    return dcState().mediaOption(dcId);
+  }
+
+  @Override
+  public final Map<Integer, DcOption> mediaDcOptions() {
+    return dcState().mediaMap();
+  }
+
+  @Override
+  public final void setMediaDcOption(DcOption option) {
+    Objects.requireNonNull(option, "option");
+    dcs.lock.lock();
+    try {
+      DcState.Dcs current = dcState();
+      dev.tgsession.AuthKey main = current.option(option.id()).map(DcOption::authKey).orElse(null);
+      if (option.authKey() != null && !option.authKey().equals(main)) {
+        throw new IllegalArgumentException(
+            "expected the media option of DC "
+                + option.id()
+                + " to carry no auth key or the DC's own (a DC has one permanent key), found "
+                + (main == null ? "a key while the DC has none" : "another key")
+                + "; set it with setDcOption first");
+      }
+      WriteFence fence = lease.checkWritable(description);
+      timed(
+          "setMediaDcOption",
+          1,
+          () -> {
+            storeExtra(SessionExtras.mediaKey(option.id()), SessionExtras.media(option), fence);
+            return null;
+          });
+      dcs.set(current.withMedia(option));
+    } finally {
+      dcs.lock.unlock();
+    }
+  }
+
+  @Override
+  public final void setTempAuthKey(int dcId, boolean media, @Nullable TempAuthKey key) {
+    checkTempDcId(dcId);
+    if (key != null && key.expiredAt(Instant.now())) {
+      throw new IllegalArgumentException(
+          "expected a temporary key that expires in the future, found one that expired at "
+              + key.expiresAt()
+              + "; bind a new one");
+    }
+    ensureOpen();
+    dcs.lock.lock();
+    try {
+      WriteFence fence = lease.checkWritable(description);
+      timed(
+          "setTempAuthKey",
+          1,
+          () -> {
+            vault.storeTempKey(dcId, media, key, fence, encryptionCapable);
+            return null;
+          });
+    } finally {
+      dcs.lock.unlock();
+    }
+  }
+
+  @Override
+  public final Optional<TempAuthKey> tempAuthKey(int dcId, boolean media) {
+    checkTempDcId(dcId);
+    ensureOpen();
+    TempAuthKey key = timed("tempAuthKey", 1, () -> vault.loadTempKey(dcId, media));
+    return key == null || key.expiredAt(Instant.now()) ? Optional.empty() : Optional.of(key);
+  }
+
+  private static void checkTempDcId(int dcId) {
+    if (dcId <= 0 || dcId > KeyVault.MAX_TEMP_DC_ID) {
+      throw new IllegalArgumentException(
+          "expected a DC id in 1.." + KeyVault.MAX_TEMP_DC_ID + ", found " + dcId);
+    }
+  }
+
+  // ---- Session: peers -----------------------------------------------------------------------
+
+  @Override
+  public final Optional<PeerInfo> peer(PeerId id) {
+    Objects.requireNonNull(id, "id");
+    ensureOpen();
+    if (id.equals(PeerId.selfUser())) {
+      return Optional.ofNullable(timed("peer", 1, this::loadSelfUser));
+    }
+    PeerInfo cached = peerCache.get(id);
+    if (cached != null) {
+      if (cachedPeersCurrent()) {
+        events.cacheAccess(true);
+        return Optional.of(cached);
+      }
+      peersChangedElsewhere();
+    }
+    events.cacheAccess(false);
+    long version = peerCache.version();
+    PeerInfo loaded = timed("peer", 1, () -> loadPeer(id));
+    if (loaded != null) {
+      peerCache.putIfCurrent(loaded, version);
+    }
+    return Optional.ofNullable(loaded);
+  }
+
+  @Override
+  public final void cachePeer(PeerInfo peer) {
+    Objects.requireNonNull(peer, "peer");
+    ensureOpen();
+    write("cachePeer", List.of(peer));
+  }
+
+  @Override
+  public final void cachePeers(Collection<? extends PeerInfo> peers) {
+    Objects.requireNonNull(peers, "peers");
+    ensureOpen();
+    List<PeerInfo> reduced = PeerBatch.reduce(peers);
+    if (!reduced.isEmpty()) {
+      write("cachePeers", reduced);
+    }
+  }
+
+  private void write(String operation, List<PeerInfo> reduced) {
+    WriteFence fence = lease.checkWritable(description);
+    Instant now = Instant.now();
+    try {
+      timed(
+          operation,
+          reduced.size(),
+          () -> {
+            storePeers(reduced, now, fence);
+            return null;
+          });
+    } finally {
+      peerCache.written(reduced);
+    }
+  }
+
+  @Override
+  public final Optional<PeerInfo> peerByUsername(String username) {
+    String normalized = PeerInfo.normalizeUsername(username);
+    ensureOpen();
+    return Optional.ofNullable(timed("peerByUsername", 1, () -> loadPeerByUsername(normalized)));
+  }
+
+  @Override
+  public final Optional<PeerInfo> peerByUsername(String username, Duration maxAge) {
+    String normalized = PeerInfo.normalizeUsername(username);
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("expected a positive maxAge, found " + maxAge);
+    }
+    ensureOpen();
+    Instant since = Instant.now().minus(maxAge);
+    return Optional.ofNullable(
+        timed(
+            "peerByUsername",
+            1,
+            () -> {
+              PeerInfo owner = loadPeerByUsername(normalized);
+              if (owner == null) {
+                return null;
+              }
+              Instant at = loadPeerCachedAt(owner.peerId());
+              return at != null && !at.isBefore(since) ? owner : null;
+            }));
+  }
+
+  @Override
+  public final Optional<PeerInfo> peerByPhone(String phone) {
+    String normalized = PeerInfo.normalizePhone(phone);
+    ensureOpen();
+    return Optional.ofNullable(timed("peerByPhone", 1, () -> loadPeerByPhone(normalized)));
+  }
+
+  @Override
+  public final Optional<Instant> peerCachedAt(PeerId id) {
+    Objects.requireNonNull(id, "id");
+    ensureOpen();
+    PeerId stored = id;
+    if (id.equals(PeerId.selfUser())) {
+      PeerInfo.User self = timed("peer", 1, this::loadSelfUser);
+      if (self == null) {
+        return Optional.empty();
+      }
+      stored = self.peerId();
+    }
+    PeerId lookup = stored;
+    return Optional.ofNullable(timed("peerCachedAt", 1, () -> loadPeerCachedAt(lookup)));
+  }
+
+  @Override
+  public final long prunePeers(Instant olderThan) {
+    Objects.requireNonNull(olderThan, "olderThan");
+    Instant now = Instant.now();
+    if (olderThan.isAfter(now)) {
+      throw new IllegalArgumentException(
+          "expected olderThan at or before now ("
+              + now
+              + "), found "
+              + olderThan
+              + " in the future");
+    }
+    ensureOpen();
+    WriteFence fence = lease.checkWritable(description);
+    try {
+      return timed("prunePeers", 0, () -> prunePeers(olderThan, fence));
+    } finally {
+      peerCache.invalidate();
+    }
+  }
+
+  @Override
+  public final Stream<PeerInfo> peers() {
+    ensureOpen();
+    return timed("peers", 0, this::streamPeers);
+  }
+
+  @Override
+  public final long peerCount() {
+    ensureOpen();
+    return timed("peerCount", 0, this::countPeers);
+  }
+
+  // ---- Session: updates state, snapshot, clear, close ----------------------------------------
+
+  @Override
+  public final UpdatesState updatesState() {
+    ensureOpen();
+    return timed("updatesState", 1, this::loadUpdatesState);
+  }
+
+  @Override
+  public final void setUpdateState(UpdateState update) {
+    Objects.requireNonNull(update, "update");
+    ensureOpen();
+    WriteFence fence = lease.checkWritable(description);
+    timed(
+        "setUpdateState",
+        1,
+        () -> {
+          storeUpdateState(update, fence);
+          return null;
+        });
+  }
+
+  @Override
+  public SessionData snapshot() {
+    DcState.Dcs dc = dcState();
+    Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
+    try (Stream<PeerInfo> stream = streamPeers()) {
+      stream.forEach(peer -> peers.put(peer.peerId(), peer));
+    }
+    Map<Integer, TempAuthKey> temp = new TreeMap<>();
+    Map<Integer, TempAuthKey> mediaTemp = new TreeMap<>();
+    Instant now = Instant.now();
+    vault
+        .loadTempKeys()
+        .forEach(
+            (slot, key) -> {
+              if (!key.expiredAt(now)) {
+                (slot.getValue() ? mediaTemp : temp).put(slot.getKey(), key);
+              }
+            });
+    return new SessionData(
+        dc.homeDcId(),
+        dc.asMap(),
+        peers,
+        loadUpdatesState(),
+        dc.mediaMap(),
+        temp,
+        mediaTemp,
+        dc.family());
+  }
+
+  @Override
+  public final void clear() {
+    dcs.lock.lock();
+    try {
+      ensureOpen();
+      WriteFence fence = lease.checkWritable(description);
+      try {
+        timed(
+            "clear",
+            0,
+            () -> {
+              clearStore(fence);
+              return null;
+            });
+      } finally {
+        peerCache.invalidate();
+        dcs.drop();
+      }
+      vault.cleared(fence);
+    } finally {
+      dcs.lock.unlock();
+    }
+  }
+
+  @Override
+  public final void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        lease.release();
+      } finally {
+        peerCache.invalidate();
+        try {
+          closeStore();
+        } finally {
+          events.closed();
+        }
+      }
+    }
+  }
+
+  @Override
   public final boolean isClosed() {
     return closed.get();
   }
+
+  // ---- facets: leases and encryption -------------------------------------------------------
+
+  @Override
+  public final Optional<SessionLease> lease() {
+    return lease.current();
+  }
+
+  @Override
+  public final Optional<SessionLeasing> leasing() {
+    LeaseStore store = leaseStore();
+    if (store == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SessionLeasing() {
+          @Override
+          public Optional<SessionLease> held() {
+            return lease.current();
+          }
+
+          @Override
+          public Optional<SessionLease> current() {
+            ensureOpen();
+            return store.current();
+          }
+
+          @Override
+          public SessionLease acquire(String owner, Duration length) {
+            acquireLease(owner, length);
+            return lease.current().orElseThrow();
+          }
+        });
+  }
+
+  private void acquireLease(String owner, Duration length) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(length, "length");
+    ensureOpen();
+    LeaseStore store = leaseStore();
+    if (store == null) {
+      throw new UnsupportedOperationException(
+          "session " + description + " has no leases: its backend lacks capability LEASE");
+    }
+    lease.acquire(store, owner, length, description);
+  }
+
+  /**
+   * Stops renewing the lease without releasing it, as if this process were paused: a test hook for
+   * fencing tests, reached through {@link TestHooks#stopLeaseRenewal}, not API.
+   */
+  final void stopLeaseRenewal() {
+    lease.stopRenewal();
+  }
+
+  @Override
+  public final Optional<SessionEncryption> encryption() {
+    if (!encryptionCapable) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SessionEncryption() {
+          @Override
+          public Optional<String> fingerprint() {
+            return Optional.ofNullable(vault.fingerprint());
+          }
+
+          @Override
+          public void rekey(@Nullable EncryptionKey newKey) {
+            dcs.lock.lock();
+            try {
+              DcState.Dcs current = dcState();
+              WriteFence fence = lease.checkWritable(description);
+              timed(
+                  "rekey",
+                  0,
+                  () -> {
+                    vault.rekey(current.asMap(), newKey, fence);
+                    return null;
+                  });
+              dcs.drop();
+            } finally {
+              dcs.lock.unlock();
+            }
+          }
+        });
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
 
   /**
    * Throws unless the session is open.
@@ -590,39 +805,48 @@ public abstract class AbstractSession implements Session {
     return getClass().getSimpleName() + "[" + description + "]";
   }
 
-  private DcCache dcCache() {
+  private DcState.Dcs dcState() {
     ensureOpen();
-    DcCache cache = dcs;
-    if (cache == null) {
-      dcLock.lock();
-      try {
-        cache = dcs;
-        if (cache == null) {
-          cache = DcCache.of(withOpenedKeys(loadDcs()));
-          dcs = cache;
-        }
-
-      } finally {
-        dcLock.unlock();
-      }
-    }
-    return cache;
+    return dcs.get(
+        () ->
+            timed(
+                "dcOptions",
+                0,
+                () -> DcState.Dcs.of(vault.withOpenedKeys(loadDcs()), extras(), description)));
   }
 
-  /** Immutable: home DC and options (known DCs filled in), looked up without allocating. */
-  private record DcCache(int homeDcId, Map<Integer, Optional<DcOption>> options) {
-    static DcCache of(StoredDcs stored) {
-      Map<Integer, Optional<DcOption>> options = new HashMap<>();
-      KnownDcs.all().forEach((id, option) -> options.put(id, Optional.of(option)));
-      stored.options().forEach((id, option) -> options.put(id, Optional.of(option)));
-      int home = stored.homeDcId() == 0 ? KnownDcs.DEFAULT_HOME_DC : stored.homeDcId();
-      return new DcCache(home, Map.copyOf(options));
+  private Map<String, byte[]> extras() {
+    try {
+      return loadExtras();
+    } catch (UnsupportedOperationException e) {
+      // a backend written against 0.2.0's SPI keeps no extras: it has IPv4 home DCs and no media
+      // DCs
+      return Map.of();
     }
+  }
 
-    Map<Integer, DcOption> asMap() {
-      Map<Integer, DcOption> map = new java.util.TreeMap<>();
-      options.forEach((id, option) -> option.ifPresent(o -> map.put(id, o)));
-      return java.util.Collections.unmodifiableMap(map);
+  private <T> T timed(String name, int batchSize, Supplier<T> operation) {
+    long start = events.start();
+    if (start == 0) {
+      return operation.get();
     }
+    try {
+      T result = operation.get();
+      events.operation(name, start, null, batchSize);
+      return result;
+    } catch (RuntimeException | Error e) {
+      events.operation(name, start, e, batchSize);
+      throw e;
+    }
+  }
+
+  private UnsupportedOperationException unsupported(String operation) {
+    return new UnsupportedOperationException(
+        getClass().getSimpleName()
+            + " does not implement "
+            + operation
+            + " (session "
+            + description
+            + "); a backend written against an older SPI lacks it: see CHANGELOG.md");
   }
 }

@@ -20,5 +20,19 @@ public enum Capability {
    * A batch ({@link dev.tgsession.Session#cachePeers}) is applied as one unit: a concurrent reader
    * sees all of it or none of it.
    */
-  ATOMIC_BATCH
+  ATOMIC_BATCH,
+  /**
+   * The {@code encryption-key} option seals every auth key and temporary key with AES-256-GCM;
+   * {@link dev.tgsession.Session#encryption()} is present.
+   *
+   * @since 0.3.0
+   */
+  ENCRYPTION,
+  /**
+   * {@link dev.tgsession.Sessions#store} lists, summarises, opens and deletes the sessions of a
+   * store ({@link SessionProvider#openStore}).
+   *
+   * @since 0.3.0
+   */
+  DIRECTORY
 }

@@ -15,6 +15,7 @@ import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The auth keys of one session, sealed with AES-256-GCM: one random 96-bit nonce per key and write,
@@ -30,6 +31,15 @@ final class KeyVault {
 
   private static final byte[] MAGIC = "TGSK".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
+  // Version 2 adds entries for temporary keys; a vault without them is still written as 1.
+  private static final int VERSION_WITH_TEMP_KEYS = 2;
+  private static final int TEMP_MAIN = 0x1000_0000;
+  private static final int TEMP_MEDIA = 0x2000_0000;
+  private static final int SLOT_KIND = 0x3000_0000;
+
+  /** The largest DC id a temporary key can be stored for (the slot's kind takes the top bits). */
+  static final int MAX_TEMP_DC_ID = TEMP_MAIN - 1;
+
   private static final int ID_LENGTH = 16;
   private static final int NONCE_LENGTH = 12;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -64,7 +74,7 @@ final class KeyVault {
   }
 
   /** This vault with the key of one DC sealed anew (a fresh nonce), or removed when null. */
-  KeyVault with(EncryptionKey key, int dcId, @org.jspecify.annotations.Nullable AuthKey authKey) {
+  KeyVault with(EncryptionKey key, int dcId, @Nullable AuthKey authKey) {
     Map<Integer, byte[]> copy = new TreeMap<>(sealed);
     if (authKey == null) {
       copy.remove(dcId);
@@ -79,6 +89,9 @@ final class KeyVault {
     Map<Integer, AuthKey> keys = new TreeMap<>();
     sealed.forEach(
         (dcId, entry) -> {
+          if ((dcId & SLOT_KIND) != 0) {
+            return;
+          }
           try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(
@@ -103,13 +116,95 @@ final class KeyVault {
     return keys;
   }
 
+  /** This vault with a temporary key sealed anew (its expiry inside the seal), or removed. */
+  KeyVault withTemp(
+      EncryptionKey key, int dcId, boolean media, dev.tgsession.@Nullable TempAuthKey tempKey) {
+    int slot = (media ? TEMP_MEDIA : TEMP_MAIN) | dcId;
+    Map<Integer, byte[]> copy = new TreeMap<>(sealed);
+    if (tempKey == null) {
+      copy.remove(slot);
+    } else {
+      byte[] plain =
+          ByteBuffer.allocate(8 + AuthKey.LENGTH)
+              .putLong(tempKey.expiresAt().getEpochSecond())
+              .put(tempKey.key().bytes())
+              .array();
+      copy.put(slot, sealBytes(key, slot, plain));
+      java.util.Arrays.fill(plain, (byte) 0);
+    }
+    return new KeyVault(id, fingerprint, check, copy);
+  }
+
+  /** The temporary key of one DC connection, opened; null when none is sealed here. */
+  dev.tgsession.@Nullable TempAuthKey openTemp(
+      EncryptionKey key, int dcId, boolean media, String description) {
+    int slot = (media ? TEMP_MEDIA : TEMP_MAIN) | dcId;
+    byte[] entry = sealed.get(slot);
+    if (entry == null) {
+      return null;
+    }
+    byte[] plain = unseal(key, slot, entry, description);
+    ByteBuffer in = ByteBuffer.wrap(plain);
+    java.time.Instant expiresAt = java.time.Instant.ofEpochSecond(in.getLong());
+    byte[] keyBytes = new byte[AuthKey.LENGTH];
+    in.get(keyBytes);
+    java.util.Arrays.fill(plain, (byte) 0);
+    return new dev.tgsession.TempAuthKey(AuthKey.of(keyBytes), expiresAt);
+  }
+
+  /** Every temporary key sealed here, opened: (dc id, media) pairs to keys. */
+  Map<java.util.Map.Entry<Integer, Boolean>, dev.tgsession.TempAuthKey> openTempKeys(
+      EncryptionKey key, String description) {
+    Map<java.util.Map.Entry<Integer, Boolean>, dev.tgsession.TempAuthKey> keys =
+        new java.util.LinkedHashMap<>();
+    for (int slot : sealed.keySet()) {
+      int kind = slot & SLOT_KIND;
+      if (kind != 0) {
+        int dcId = slot & ~SLOT_KIND;
+        boolean media = kind == TEMP_MEDIA;
+        dev.tgsession.TempAuthKey opened = openTemp(key, dcId, media, description);
+        if (opened != null) {
+          keys.put(Map.entry(dcId, media), opened);
+        }
+      }
+    }
+    return keys;
+  }
+
+  private byte[] unseal(EncryptionKey key, int slot, byte[] entry, String description) {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key.bytes(), "AES"),
+          new GCMParameterSpec(128, entry, 0, NONCE_LENGTH));
+      cipher.updateAAD(associatedData(slot));
+      return cipher.doFinal(entry, NONCE_LENGTH, entry.length - NONCE_LENGTH);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IncompatibleSessionException(
+          "session "
+              + description
+              + " holds an encrypted temporary key for DC "
+              + (slot & ~SLOT_KIND)
+              + " that does not decrypt with key "
+              + key.fingerprint()
+              + " (damaged, or moved from another session or DC)",
+          null);
+    }
+  }
+
   byte[] toBytes() {
     int size = MAGIC.length + 1 + ID_LENGTH + 4 + 32 + 2;
     for (byte[] entry : sealed.values()) {
       size += 4 + 2 + entry.length;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.put(MAGIC).put((byte) VERSION).put(id).put(HexFormat.of().parseHex(fingerprint)).put(check);
+    boolean temp = sealed.keySet().stream().anyMatch(slot -> (slot & SLOT_KIND) != 0);
+    out.put(MAGIC)
+        .put((byte) (temp ? VERSION_WITH_TEMP_KEYS : VERSION))
+        .put(id)
+        .put(HexFormat.of().parseHex(fingerprint))
+        .put(check);
     out.putShort((short) sealed.size());
     sealed.forEach(
         (dcId, entry) -> {
@@ -134,14 +229,16 @@ final class KeyVault {
         throw damaged(description, "it does not start with TGSK");
       }
       int version = in.get() & 0xff;
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITH_TEMP_KEYS) {
         throw new IncompatibleSessionException(
             "session "
                 + description
                 + " keeps its auth keys in a key vault of version "
                 + version
-                + "; this tgsession reads version "
+                + "; this tgsession reads versions "
                 + VERSION
+                + " and "
+                + VERSION_WITH_TEMP_KEYS
                 + ": upgrade tgsession",
             null);
       }
@@ -156,7 +253,8 @@ final class KeyVault {
       for (int i = 0; i < count; i++) {
         int dcId = in.getInt();
         int length = in.getShort() & 0xffff;
-        if (length != NONCE_LENGTH + AuthKey.LENGTH + 16) {
+        int plain = (dcId & SLOT_KIND) == 0 ? AuthKey.LENGTH : 8 + AuthKey.LENGTH;
+        if (length != NONCE_LENGTH + plain + 16) {
           throw damaged(description, "DC " + dcId + "'s entry has " + length + " bytes");
         }
         byte[] entry = new byte[length];
@@ -178,6 +276,10 @@ final class KeyVault {
   }
 
   private byte[] seal(EncryptionKey key, int dcId, AuthKey authKey) {
+    return sealBytes(key, dcId, authKey.bytes());
+  }
+
+  private byte[] sealBytes(EncryptionKey key, int dcId, byte[] plain) {
     try {
       byte[] nonce = new byte[NONCE_LENGTH];
       RANDOM.nextBytes(nonce);
@@ -187,7 +289,7 @@ final class KeyVault {
           new SecretKeySpec(key.bytes(), "AES"),
           new GCMParameterSpec(128, nonce));
       cipher.updateAAD(associatedData(dcId));
-      byte[] ciphertext = cipher.doFinal(authKey.bytes());
+      byte[] ciphertext = cipher.doFinal(plain);
       byte[] entry = Arrays.copyOf(nonce, NONCE_LENGTH + ciphertext.length);
       System.arraycopy(ciphertext, 0, entry, NONCE_LENGTH, ciphertext.length);
       return entry;

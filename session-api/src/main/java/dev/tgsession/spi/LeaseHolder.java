@@ -28,11 +28,16 @@ final class LeaseHolder {
           });
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final SessionEvents events;
   private @Nullable LeaseStore store;
   private volatile @Nullable SessionLease lease;
   private volatile boolean lost;
   private @Nullable Duration length;
   private @Nullable ScheduledFuture<?> renewal;
+
+  LeaseHolder(SessionEvents events) {
+    this.events = events;
+  }
 
   void acquire(LeaseStore leaseStore, String owner, Duration leaseLength, String description) {
     lock.lock();
@@ -46,22 +51,28 @@ final class LeaseHolder {
       lease = taken;
       long period = Math.max(200, leaseLength.toMillis() / 3);
       renewal = RENEWALS.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.MILLISECONDS);
+      events.lease(dev.tgsession.SessionListener.LeaseEvent.ACQUIRED, taken);
     } finally {
       lock.unlock();
     }
   }
 
-  /** The lease to fence a write with, or null without one; throws once it is lost. */
-  @Nullable SessionLease checkWritable(String description) {
+  /** The fence of one write: the lease to check, or none; throws once it is lost. */
+  WriteFence checkWritable(String description) {
     if (lost) {
       throw lostException(description);
     }
-    return lease;
+    return new WriteFence(lease, this, description);
   }
 
   SessionLeaseLostException lost(String description) {
+    boolean first = !lost;
     lost = true;
     cancelRenewal();
+    SessionLease held = lease;
+    if (first && held != null) {
+      events.lease(dev.tgsession.SessionListener.LeaseEvent.LOST, held);
+    }
     return lostException(description);
   }
 
@@ -83,6 +94,7 @@ final class LeaseHolder {
       if (held != null && leaseStore != null && !lost) {
         try {
           leaseStore.release(held);
+          events.lease(dev.tgsession.SessionListener.LeaseEvent.RELEASED, held);
         } catch (RuntimeException e) {
           // the lease then ends by expiring; close() must not fail over it
         }
@@ -102,10 +114,13 @@ final class LeaseHolder {
         return;
       }
       try {
-        lease = leaseStore.renew(held, leaseLength);
+        SessionLease renewed = leaseStore.renew(held, leaseLength);
+        lease = renewed;
+        events.lease(dev.tgsession.SessionListener.LeaseEvent.RENEWED, renewed);
       } catch (SessionLeaseLostException e) {
         lost = true;
         cancelRenewal();
+        events.lease(dev.tgsession.SessionListener.LeaseEvent.LOST, held);
       } catch (SessionStorageException e) {
         // the store is unreachable: try again next period; fencing decides if someone took over
       } catch (RuntimeException e) {
@@ -124,13 +139,6 @@ final class LeaseHolder {
   }
 
   private SessionLeaseLostException lostException(String description) {
-    SessionLease held = lease;
-    return new SessionLeaseLostException(
-        "session "
-            + description
-            + " lost its lease"
-            + (held == null ? "" : " (owner '" + held.owner() + "', token " + held.token() + ")")
-            + ": it expired and another owner took the session; this instance writes nothing"
-            + " more. Close it, and open it again once the other owner is gone");
+    return SessionFailures.leaseLost(description, lease);
   }
 }

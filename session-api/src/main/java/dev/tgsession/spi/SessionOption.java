@@ -23,8 +23,10 @@ import org.jspecify.annotations.Nullable;
  * @param defaultValue the value a URI without the option gets, or null for "absent"
  * @param secret whether the value must never be shown (it is masked in every message)
  * @param description one line for error messages and the docs
+ * @param <T> the type of the value: {@link Integer} for {@link Kind#INTEGER}, {@link String} for
+ *     {@link Kind#TEXT}; read it with {@link SessionUri#get} (typed since 0.3.0)
  */
-public record SessionOption(
+public record SessionOption<T>(
     String name,
     SessionOption.Kind kind,
     long min,
@@ -54,6 +56,15 @@ public record SessionOption(
               + QuotedValue.cut(name)
               + "'");
     }
+    if (kind == Kind.INTEGER && (min < Integer.MIN_VALUE || max > Integer.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "expected the range of integer option '"
+              + name
+              + "' within an int, found "
+              + min
+              + ".."
+              + max);
+    }
     if (min > max) {
       throw new IllegalArgumentException(
           "expected min <= max for option '" + name + "', found " + min + " > " + max);
@@ -68,9 +79,9 @@ public record SessionOption(
   }
 
   /** A whole-number option in {@code min..max}. */
-  public static SessionOption integer(
+  public static SessionOption<Integer> integer(
       String name, long min, long max, @Nullable Long defaultValue, String description) {
-    return new SessionOption(
+    return new SessionOption<>(
         name,
         Kind.INTEGER,
         min,
@@ -81,19 +92,19 @@ public record SessionOption(
   }
 
   /** A text option of 1 to {@code maxLength} printable characters. */
-  public static SessionOption text(
+  public static SessionOption<String> text(
       String name, int maxLength, @Nullable String defaultValue, String description) {
-    return new SessionOption(name, Kind.TEXT, 1, maxLength, defaultValue, false, description);
+    return new SessionOption<>(name, Kind.TEXT, 1, maxLength, defaultValue, false, description);
   }
 
   /** This option with its value masked in every message. */
-  public SessionOption asSecret() {
-    return new SessionOption(name, kind, min, max, defaultValue, true, description);
+  public SessionOption<T> asSecret() {
+    return new SessionOption<>(name, kind, min, max, defaultValue, true, description);
   }
 
   /** This option with another default. */
-  public SessionOption withDefault(@Nullable String value) {
-    return new SessionOption(name, kind, min, max, value, secret, description);
+  public SessionOption<T> withDefault(@Nullable String value) {
+    return new SessionOption<>(name, kind, min, max, value, secret, description);
   }
 
   /**
@@ -120,6 +131,20 @@ public record SessionOption(
   }
 
   /** What a valid value looks like, for messages: {@code a whole number in 2..3600}. */
+  /**
+   * The typed value of a string already checked against this option.
+   *
+   * @since 0.3.0
+   */
+  @SuppressWarnings("unchecked")
+  T parse(String checked) {
+    return (T)
+        switch (kind) {
+          case INTEGER -> Integer.valueOf(Math.toIntExact(Long.parseLong(checked.trim())));
+          case TEXT -> checked;
+        };
+  }
+
   public String expected() {
     return switch (kind) {
       case INTEGER -> "a whole number in " + min + ".." + max;

@@ -29,14 +29,11 @@ public interface SessionProvider {
    * The URI options this backend accepts, its own and those of {@link SharedOptions} it supports.
    * {@link dev.tgsession.Sessions#open} validates every URI against them before {@link #open} sees
    * it (unknown names are rejected with the list of valid ones, values checked against kind and
-   * range), fills in their defaults and masks the secret ones in every message.
-   *
-   * <p>An empty list (the default) means "not declared": the URI reaches {@link #open} unchecked
-   * and the provider validates it itself (with {@link SessionUri#requireKnownOptions}).
+   * range), fills in their defaults and masks the secret ones in every message. The provider reads
+   * them typed with {@link SessionUri#get}. (Since 0.3.0 every provider declares its options: an
+   * empty list means "no options", not "validate them yourself".)
    */
-  default List<SessionOption> options() {
-    return List.of();
-  }
+  List<SessionOption<?>> options();
 
   /**
    * Whether an option not in {@link #options()} belongs to the driver and passes through to it
@@ -45,5 +42,18 @@ public interface SessionProvider {
    */
   default boolean passesThrough(String optionName) {
     return false;
+  }
+
+  /**
+   * Opens the directory of a store, for a backend with {@link Capability#DIRECTORY}: {@code
+   * storeUri} names the store without a {@code session} option (for sqlite, a directory), its
+   * declared options already checked and defaulted.
+   *
+   * @throws UnsupportedOperationException when the backend has no directory (the default)
+   * @since 0.3.0
+   */
+  default dev.tgsession.SessionStore openStore(SessionUri storeUri) {
+    throw new UnsupportedOperationException(
+        "scheme '" + storeUri.scheme() + "' has no directory of sessions (capability DIRECTORY)");
   }
 }

@@ -1,8 +1,6 @@
 package dev.tgsession.spi;
 
 import dev.tgsession.support.QuotedValue;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -59,9 +57,7 @@ public final class SessionUri {
       Pattern.compile(
           ".*(password|passwd|pwd|key|secret|token|credential|authmechanismproperties|sas|signature).*",
           Pattern.CASE_INSENSITIVE);
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._\\-%]+");
-  private static final Pattern IPV6_HOST = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9._\\-]+)?");
-  private static final String MASK = "****";
+  private static final String MASK = UriText.MASK;
 
   private final String raw;
   private final String scheme;
@@ -74,6 +70,8 @@ public final class SessionUri {
   private final Set<String> secretOptions;
   // Options filled in from declared defaults: read like the others, never shown by toString().
   private final Set<String> defaulted;
+  // The options the provider declared (empty before withDeclaredOptions): what get/find read.
+  private final Map<String, SessionOption<?>> declared;
 
   private SessionUri(
       String raw,
@@ -85,7 +83,8 @@ public final class SessionUri {
       String path,
       Map<String, String> options,
       Set<String> secretOptions,
-      Set<String> defaulted) {
+      Set<String> defaulted,
+      Map<String, SessionOption<?>> declared) {
     this.raw = raw;
     this.scheme = scheme;
     this.hierarchical = hierarchical;
@@ -96,6 +95,7 @@ public final class SessionUri {
     this.options = options;
     this.secretOptions = secretOptions;
     this.defaulted = defaulted;
+    this.declared = declared;
   }
 
   /**
@@ -118,7 +118,7 @@ public final class SessionUri {
     }
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = uri.substring(colon + 1);
-    if (rest.startsWith("//") && unencodedUserInfo(rest.substring(2))) {
+    if (rest.startsWith("//") && UriText.unencodedUserInfo(rest.substring(2))) {
       throw new IllegalArgumentException(
           "expected the user and password percent-encoded ('/' as %2F, '?' as %3F, '@' as %40,"
               + " ':' in a user as %3A), found characters that end the user info early in '"
@@ -128,7 +128,7 @@ public final class SessionUri {
     int question = rest.indexOf('?');
     String query = question < 0 ? "" : rest.substring(question + 1);
     rest = question < 0 ? rest : rest.substring(0, question);
-    Map<String, String> options = parseQuery(query, uri);
+    Map<String, String> options = UriText.parseQuery(query, uri);
 
     if (!rest.startsWith("//")) {
       return new SessionUri(
@@ -138,15 +138,16 @@ public final class SessionUri {
           null,
           null,
           List.of(),
-          decode(rest, uri),
+          UriText.decode(rest, uri),
           options,
           Set.of(),
-          Set.of());
+          Set.of(),
+          Map.of());
     }
     String afterSlashes = rest.substring(2);
     int slash = afterSlashes.indexOf('/');
     String authority = slash < 0 ? afterSlashes : afterSlashes.substring(0, slash);
-    String path = slash < 0 ? "" : decode(afterSlashes.substring(slash), uri);
+    String path = slash < 0 ? "" : UriText.decode(afterSlashes.substring(slash), uri);
     String user = null;
     String password = null;
     int at = authority.lastIndexOf('@');
@@ -155,10 +156,10 @@ public final class SessionUri {
       authority = authority.substring(at + 1);
       int userColon = userInfo.indexOf(':');
       if (userColon >= 0) {
-        user = decode(userInfo.substring(0, userColon), uri);
-        password = decode(userInfo.substring(userColon + 1), uri);
+        user = UriText.decode(userInfo.substring(0, userColon), uri);
+        password = UriText.decode(userInfo.substring(userColon + 1), uri);
       } else {
-        user = decode(userInfo, uri);
+        user = UriText.decode(userInfo, uri);
       }
       if (user.isEmpty()) {
         user = null;
@@ -167,11 +168,21 @@ public final class SessionUri {
     List<Host> hosts = new ArrayList<>();
     if (!authority.isEmpty()) {
       for (String part : authority.split(",", -1)) {
-        hosts.add(parseHost(part, uri));
+        hosts.add(UriText.parseHost(part, uri));
       }
     }
     return new SessionUri(
-        uri, scheme, true, user, password, List.copyOf(hosts), path, options, Set.of(), Set.of());
+        uri,
+        scheme,
+        true,
+        user,
+        password,
+        List.copyOf(hosts),
+        path,
+        options,
+        Set.of(),
+        Set.of(),
+        Map.of());
   }
 
   /**
@@ -180,7 +191,7 @@ public final class SessionUri {
    */
   public static String redact(String uri) {
     Objects.requireNonNull(uri, "uri");
-    String redacted = maskUserInfo(uri);
+    String redacted = UriText.maskUserInfo(uri);
     int question = redacted.indexOf('?');
     if (question < 0) {
       return QuotedValue.cut(redacted);
@@ -247,40 +258,47 @@ public final class SessionUri {
     return Optional.ofNullable(options.get(name));
   }
 
-  /** The value of one option, or {@code defaultValue}. */
-  public String option(String name, String defaultValue) {
-    return options.getOrDefault(name, defaultValue);
+  /**
+   * The typed value of a declared option: as the URI gives it, or its declared default. Read once
+   * by the provider; nothing re-reads the URI text.
+   *
+   * @throws IllegalStateException when the option was not declared by the provider that opened this
+   *     URI, or has no default and is absent (read it with {@link #find})
+   * @since 0.3.0
+   */
+  public <T> T get(SessionOption<T> option) {
+    return find(option)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "option '"
+                        + option.name()
+                        + "' has no default and is absent from "
+                        + this
+                        + "; read it with find()"));
   }
 
   /**
-   * The value of one option as an {@code int} in {@code min..max}, or {@code defaultValue}.
+   * The typed value of a declared option, empty when it is absent and has no default.
    *
-   * @throws IllegalArgumentException naming the option if the value is not such a number
+   * @throws IllegalStateException when the option was not declared by the provider that opened this
+   *     URI
+   * @since 0.3.0
    */
-  public int intOption(String name, int defaultValue, int min, int max) {
-    String value = options.get(name);
-    if (value == null) {
-      return defaultValue;
+  public <T> Optional<T> find(SessionOption<T> option) {
+    SessionOption<?> known = declared.get(option.name());
+    if (known == null || known.kind() != option.kind()) {
+      throw new IllegalStateException(
+          "option '"
+              + option.name()
+              + "' is not declared by the provider of scheme '"
+              + scheme
+              + "' (declared: "
+              + new TreeSet<>(declared.keySet())
+              + "); add it to SessionProvider.options()");
     }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "expected option '"
-            + name
-            + "' to be a whole number in "
-            + min
-            + ".."
-            + max
-            + ", found '"
-            + shown(name, value)
-            + "' in "
-            + this);
+    String value = options.get(option.name());
+    return value == null ? Optional.empty() : Optional.of(option.parse(value));
   }
 
   /**
@@ -307,10 +325,10 @@ public final class SessionUri {
    *     out of kind or range
    */
   public SessionUri withDeclaredOptions(
-      List<SessionOption> declared, java.util.function.Predicate<String> passesThrough) {
-    Map<String, SessionOption> byName = new LinkedHashMap<>();
+      List<SessionOption<?>> declaredOptions, java.util.function.Predicate<String> passesThrough) {
+    Map<String, SessionOption<?>> byName = new LinkedHashMap<>();
     Set<String> secrets = new TreeSet<>(secretOptions);
-    for (SessionOption option : declared) {
+    for (SessionOption<?> option : declaredOptions) {
       byName.put(option.name(), option);
       if (option.secret()) {
         secrets.add(option.name());
@@ -327,10 +345,11 @@ public final class SessionUri {
             path,
             options,
             Set.copyOf(secrets),
-            defaulted);
+            defaulted,
+            declared);
     Set<String> unknown = new TreeSet<>();
     for (Map.Entry<String, String> option : options.entrySet()) {
-      SessionOption spec = byName.get(option.getKey());
+      SessionOption<?> spec = byName.get(option.getKey());
       if (spec != null) {
         spec.check(option.getValue(), masked.toString());
       } else if (!passesThrough.test(option.getKey())) {
@@ -342,7 +361,7 @@ public final class SessionUri {
     }
     Map<String, String> filled = new LinkedHashMap<>(options);
     Set<String> added = new TreeSet<>(defaulted);
-    for (SessionOption option : declared) {
+    for (SessionOption<?> option : declaredOptions) {
       if (option.defaultValue() != null
           && filled.putIfAbsent(option.name(), option.defaultValue()) == null) {
         added.add(option.name());
@@ -358,7 +377,8 @@ public final class SessionUri {
         path,
         Collections.unmodifiableMap(filled),
         Set.copyOf(secrets),
-        Set.copyOf(added));
+        Set.copyOf(added),
+        Collections.unmodifiableMap(byName));
   }
 
   private IllegalArgumentException unknownOptions(Set<String> unknown, Collection<String> known) {
@@ -393,7 +413,7 @@ public final class SessionUri {
         continue;
       }
       int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq), raw);
+      String name = UriText.decode(eq < 0 ? pair : pair.substring(0, eq), raw);
       if (!names.contains(name)) {
         kept.add(pair);
       }
@@ -459,180 +479,5 @@ public final class SessionUri {
   /** Whether an option's value is masked in messages (declared secret, or named like a secret). */
   public boolean isSecretOption(String name) {
     return secretOptions.contains(name) || SECRET_OPTION.matcher(name).matches();
-  }
-
-  // The user info of an authority ends at its last '@'; mask all of it, user included, since a
-  // password with '@', '/' or '?' (unencoded) would otherwise leave a piece of it in view.
-  private static String maskUserInfo(String uri) {
-    int slashes = uri.indexOf("//");
-    if (slashes < 0) {
-      return uri;
-    }
-    int start = slashes + 2;
-    String afterSlashes = uri.substring(start);
-    int at = lastUserInfoAt(afterSlashes);
-    if (at < 0) {
-      return uri;
-    }
-    int userColon = afterSlashes.indexOf(':');
-    int end = firstOf(afterSlashes, "/?#");
-    boolean wellFormed = end < 0 || at < end;
-    String kept =
-        wellFormed && userColon >= 0 && userColon < at
-            ? afterSlashes.substring(0, userColon + 1)
-            : "";
-    return uri.substring(0, start) + kept + MASK + afterSlashes.substring(at);
-  }
-
-  // The '@' that ends the user info of "authority/path?query" (given after '//'), or -1. It is the
-  // last '@' of the authority; when a password holds an unencoded '/' or '?', the authority seems
-  // to end early, so an '@' after that counts too if what precedes the '/' or '?' is not a valid
-  // host list.
-  private static int lastUserInfoAt(String afterSlashes) {
-    int end = firstOf(afterSlashes, "/?#");
-    String authority = end < 0 ? afterSlashes : afterSlashes.substring(0, end);
-    int at = authority.lastIndexOf('@');
-    if (at >= 0) {
-      return at;
-    }
-    int later = afterSlashes.lastIndexOf('@');
-    if (later < 0 || validHostList(authority)) {
-      return -1;
-    }
-    return later;
-  }
-
-  private static boolean unencodedUserInfo(String afterSlashes) {
-    int end = firstOf(afterSlashes, "/?#");
-    if (end < 0) {
-      return false;
-    }
-    String authority = afterSlashes.substring(0, end);
-    return authority.indexOf('@') < 0
-        && afterSlashes.indexOf('@', end) >= 0
-        && !validHostList(authority);
-  }
-
-  private static boolean validHostList(String authority) {
-    if (authority.isEmpty()) {
-      return true;
-    }
-    for (String part : authority.split(",", -1)) {
-      try {
-        parseHost(part, "");
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int firstOf(String text, String characters) {
-    for (int i = 0; i < text.length(); i++) {
-      if (characters.indexOf(text.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static Map<String, String> parseQuery(String query, String uri) {
-    Map<String, String> options = new LinkedHashMap<>();
-    if (query.isEmpty()) {
-      return Collections.unmodifiableMap(options);
-    }
-    for (String pair : query.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq), uri);
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), uri);
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException(
-            "expected options 'name=value', found an option without a name in '"
-                + redact(uri)
-                + "'");
-      }
-      if (options.putIfAbsent(name, value) != null) {
-        throw new IllegalArgumentException(
-            "expected each option once, found '"
-                + QuotedValue.cut(name)
-                + "' twice in '"
-                + redact(uri)
-                + "'");
-      }
-    }
-    return Collections.unmodifiableMap(options);
-  }
-
-  private static Host parseHost(String part, String uri) {
-    String host;
-    String port = null;
-    if (part.startsWith("[")) {
-      int close = part.indexOf(']');
-      if (close < 0) {
-        throw new IllegalArgumentException(
-            "expected an IPv6 host '[address]:port', found '"
-                + QuotedValue.cut(part)
-                + "' in "
-                + redact(uri));
-      }
-      host = part.substring(1, close);
-      String after = part.substring(close + 1);
-      if (!after.isEmpty()) {
-        if (!after.startsWith(":")) {
-          throw new IllegalArgumentException(
-              "expected ':port' after '["
-                  + QuotedValue.cut(host)
-                  + "]', found '"
-                  + QuotedValue.cut(after)
-                  + "'");
-        }
-        port = after.substring(1);
-      }
-    } else {
-      int colon = part.lastIndexOf(':');
-      host = colon < 0 ? part : part.substring(0, colon);
-      port = colon < 0 ? null : part.substring(colon + 1);
-    }
-    if (host.isEmpty()) {
-      throw new IllegalArgumentException(
-          "expected a host name before each port, found an empty host in '" + redact(uri) + "'");
-    }
-    if (!(part.startsWith("[") ? IPV6_HOST : HOST).matcher(host).matches()) {
-      throw new IllegalArgumentException(
-          "expected a host name or IP address (letters, digits, '.', '-', '_'), found '"
-              + QuotedValue.cut(host)
-              + "' in '"
-              + redact(uri)
-              + "'");
-    }
-    int portNumber = -1;
-    if (port != null) {
-      try {
-        portNumber = Integer.parseInt(port);
-      } catch (NumberFormatException e) {
-        portNumber = 0;
-      }
-      if (portNumber < 1 || portNumber > 65535) {
-        throw new IllegalArgumentException(
-            "expected a port in 1..65535 for host "
-                + QuotedValue.cut(host)
-                + ", found '"
-                + QuotedValue.cut(port)
-                + "'");
-      }
-    }
-    return new Host(host, portNumber);
-  }
-
-  private static String decode(String text, String uri) {
-    try {
-      return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "expected valid %-escapes, found a malformed one in '" + redact(uri) + "'");
-    }
   }
 }

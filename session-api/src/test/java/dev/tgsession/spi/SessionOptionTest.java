@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("options declared once")
 class SessionOptionTest {
 
-  private static final List<SessionOption> DECLARED =
+  private static final List<SessionOption<?>> DECLARED =
       List.of(
           SharedOptions.SESSION,
           SharedOptions.PEER_CACHE,

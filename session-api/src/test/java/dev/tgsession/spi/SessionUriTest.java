@@ -66,7 +66,10 @@ class SessionUriTest {
         .hasMessageNotContaining("hunter2");
     assertThatThrownBy(() -> SessionUri.parse("no scheme here")).hasMessageContaining("scheme:");
     SessionUri uri = SessionUri.parse("redis://me:hunter2@h:1/0?timeout=soon");
-    assertThatThrownBy(() -> uri.intOption("timeout", 1, 1, 10))
+    assertThatThrownBy(
+            () ->
+                uri.withDeclaredOptions(
+                    List.of(SessionOption.integer("timeout", 1, 10, 1L, "ms")), name -> false))
         .hasMessageContaining("timeout")
         .hasMessageContaining("soon")
         .hasMessageNotContaining("hunter2");

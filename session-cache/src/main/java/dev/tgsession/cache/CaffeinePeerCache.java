@@ -7,6 +7,7 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +61,15 @@ public final class CaffeinePeerCache implements PeerCache {
   }
 
   /**
-   * The cache a URI asks for: {@link PeerCache#none()} when {@code peer-cache=0}.
+   * The cache a URI asks for: {@link PeerCache#none()} when {@code peer-cache=0}. The provider
+   * declares {@link SharedOptions#PEER_CACHE} and {@link SharedOptions#PEER_CACHE_TTL} (with its
+   * own defaults, if any); their values are read typed, never parsed again.
    *
    * @throws IllegalArgumentException naming the option when a value is not a valid number
    */
   public static PeerCache fromUri(SessionUri uri) {
-    int size = uri.intOption("peer-cache", DEFAULT_SIZE, 0, 10_000_000);
-    int ttl = uri.intOption("peer-cache-ttl", DEFAULT_TTL_SECONDS, 1, 86_400);
+    int size = uri.get(SharedOptions.PEER_CACHE);
+    int ttl = uri.get(SharedOptions.PEER_CACHE_TTL);
     return size == 0 ? PeerCache.none() : of(size, Duration.ofSeconds(ttl));
   }
 

@@ -14,7 +14,9 @@ import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -46,10 +48,10 @@ class CachedSessionTest {
     }
 
     @Override
-    protected void storeHomeDcId(int dcId) {}
+    protected void storeHomeDcId(int dcId, WriteFence fence) {}
 
     @Override
-    protected void storeDcOption(DcOption option) {}
+    protected void storeDcOption(DcOption option, WriteFence fence) {}
 
     @Override
     protected @Nullable PeerInfo loadPeer(PeerId id) {
@@ -73,7 +75,8 @@ class CachedSessionTest {
     }
 
     @Override
-    protected void storePeers(List<PeerInfo> reducedBatch) {
+    protected void storePeers(
+        List<PeerInfo> reducedBatch, java.time.Instant cachedAt, WriteFence fence) {
       store.cachePeers(reducedBatch);
     }
 
@@ -83,7 +86,7 @@ class CachedSessionTest {
     }
 
     @Override
-    protected void storeUpdateState(UpdateState update) {
+    protected void storeUpdateState(UpdateState update, WriteFence fence) {
       store.setUpdateState(update);
     }
 
@@ -98,7 +101,7 @@ class CachedSessionTest {
     }
 
     @Override
-    protected void clearStore() {
+    protected void clearStore(WriteFence fence) {
       store.clear();
     }
 
@@ -227,19 +230,26 @@ class CachedSessionTest {
     assertThat(session.peer(PeerId.user(7))).contains(user(7, 2000));
   }
 
+  private static SessionUri declared(String uri) {
+    return SessionUri.parse(uri)
+        .withDeclaredOptions(SharedOptions.PEER_CACHE_OPTIONS, name -> false);
+  }
+
   @Test
   @DisplayName("peer-cache=0 turns the cache off; bad values name the option")
   void options() {
-    assertThat(CaffeinePeerCache.fromUri(SessionUri.parse("x:?peer-cache=0")))
-        .isSameAs(PeerCache.none());
-    assertThat(CaffeinePeerCache.fromUri(SessionUri.parse("x:")))
-        .isInstanceOf(CaffeinePeerCache.class);
-    assertThatThrownBy(() -> CaffeinePeerCache.fromUri(SessionUri.parse("x:?peer-cache=lots")))
+    assertThat(CaffeinePeerCache.fromUri(declared("x:?peer-cache=0"))).isSameAs(PeerCache.none());
+    assertThat(CaffeinePeerCache.fromUri(declared("x:"))).isInstanceOf(CaffeinePeerCache.class);
+    assertThatThrownBy(() -> CaffeinePeerCache.fromUri(declared("x:?peer-cache=lots")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("peer-cache")
         .hasMessageContaining("lots");
-    assertThatThrownBy(() -> CaffeinePeerCache.fromUri(SessionUri.parse("x:?peer-cache-ttl=0")))
+    assertThatThrownBy(() -> CaffeinePeerCache.fromUri(declared("x:?peer-cache-ttl=0")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("peer-cache-ttl");
+    assertThatThrownBy(() -> CaffeinePeerCache.fromUri(SessionUri.parse("x:")))
+        .as("an undeclared option is a provider's bug, said as such")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not declared");
   }
 }

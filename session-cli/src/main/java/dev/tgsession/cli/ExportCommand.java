@@ -5,11 +5,11 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
+import dev.tgsession.SessionEncryption;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.interop.TelegramDesktopData;
 import dev.tgsession.interop.TelethonSessionFile;
 import dev.tgsession.support.QuotedValue;
-import dev.tgsession.spi.AbstractSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -350,17 +350,16 @@ final class ExportCommand extends SessionCommand {
 
   /** An encrypted session is exported with its keys in plain: the user's explicit choice, said. */
   private void warnIfDecrypted(Session session) {
-    if (session instanceof AbstractSession stored) {
-      stored
-          .encryptionFingerprint()
-          .ifPresent(
-              fingerprint ->
-                  err()
-                      .printf(
-                          "warning: %s keeps its auth keys encrypted at rest (key fingerprint %s);"
-                              + " this export holds them decrypted, in plain%n",
-                          show(uri), fingerprint));
-    }
+    session
+        .encryption()
+        .flatMap(SessionEncryption::fingerprint)
+        .ifPresent(
+            fingerprint ->
+                err()
+                    .printf(
+                        "warning: %s keeps its auth keys encrypted at rest (key fingerprint %s);"
+                            + " this export holds them decrypted, in plain%n",
+                        show(uri), fingerprint));
   }
 
   private void warnIfTerminal() {

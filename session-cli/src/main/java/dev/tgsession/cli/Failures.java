@@ -1,7 +1,7 @@
 package dev.tgsession.cli;
 
-import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.support.QuotedValue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;

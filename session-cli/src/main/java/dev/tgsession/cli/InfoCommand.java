@@ -7,14 +7,12 @@ import dev.tgsession.DcOption;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
+import dev.tgsession.SessionEncryption;
 import dev.tgsession.SessionLease;
-import dev.tgsession.Sessions;
+import dev.tgsession.SessionLeasing;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.spi.AbstractSession;
-import dev.tgsession.spi.Capability;
-import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
-import dev.tgsession.spi.SharedOptions;
+import dev.tgsession.support.QuotedValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -99,14 +97,13 @@ final class InfoCommand extends SessionCommand {
 
   private String encryption(Session session) {
     String scheme = SessionUri.parse(uri).scheme();
-    boolean supported =
-        Sessions.provider(scheme).options().contains(SharedOptions.ENCRYPTION_KEY)
-            && session instanceof AbstractSession;
-    if (!supported) {
+    Optional<SessionEncryption> encryption = session.encryption();
+    if (encryption.isEmpty()) {
       return "not supported by the " + scheme + ": backend (auth keys stored plain)";
     }
-    return ((AbstractSession) session)
-        .encryptionFingerprint()
+    return encryption
+        .get()
+        .fingerprint()
         .map(fingerprint -> "auth keys encrypted at rest, key fingerprint " + fingerprint)
         .orElse(
             "none: auth keys stored plain (tgsession rekey URI --to-key env:NAME encrypts them)");
@@ -114,11 +111,11 @@ final class InfoCommand extends SessionCommand {
 
   private String lease(Session session) {
     String scheme = SessionUri.parse(uri).scheme();
-    if (!Sessions.capabilities(scheme).contains(Capability.LEASE)
-        || !(session instanceof AbstractSession stored)) {
+    Optional<SessionLeasing> leasing = session.leasing();
+    if (leasing.isEmpty()) {
       return "not supported by the " + scheme + ": backend";
     }
-    Optional<SessionLease> lease = stored.currentLease();
+    Optional<SessionLease> lease = leasing.get().current();
     return lease
         .map(
             held ->

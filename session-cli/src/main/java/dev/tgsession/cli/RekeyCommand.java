@@ -1,11 +1,11 @@
 package dev.tgsession.cli;
 
 import dev.tgsession.Session;
+import dev.tgsession.SessionEncryption;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.spi.SessionUri;
-import dev.tgsession.spi.SharedOptions;
 import java.io.IOException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +52,7 @@ final class RekeyCommand extends SessionCommand {
   @Override
   public Integer call() throws IOException {
     String scheme = SessionUri.parse(uri).scheme();
-    if (!Sessions.provider(scheme).options().contains(SharedOptions.ENCRYPTION_KEY)) {
+    if (!Sessions.capabilities(scheme).contains(Capability.ENCRYPTION)) {
       throw new IllegalArgumentException(
           "expected a backend with encryption at rest (option encryption-key), found the "
               + scheme
@@ -65,8 +65,8 @@ final class RekeyCommand extends SessionCommand {
             uri,
             force,
             session -> {
-              AbstractSession stored = encryptable(session);
-              Optional<String> before = stored.encryptionFingerprint();
+              SessionEncryption stored = encryptable(session);
+              Optional<String> before = stored.fingerprint();
               String after = newKey == null ? null : newKey.fingerprint();
               if (before.isEmpty() && after == null) {
                 return "unchanged: " + show(uri) + " already keeps its auth keys plain";
@@ -89,13 +89,14 @@ final class RekeyCommand extends SessionCommand {
     return 0;
   }
 
-  private AbstractSession encryptable(Session session) {
-    if (session instanceof AbstractSession stored) {
-      return stored;
-    }
-    throw new IllegalArgumentException(
-        "expected a session with encryption at rest, found one of "
-            + quote(uri)
-            + " that has none");
+  private SessionEncryption encryptable(Session session) {
+    return session
+        .encryption()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "expected a session with encryption at rest, found one of "
+                        + quote(uri)
+                        + " that has none"));
   }
 }

@@ -54,8 +54,12 @@ public final class SharedMemoryProvider implements SessionProvider {
   }
 
   @Override
+  public java.util.List<dev.tgsession.spi.SessionOption<?>> options() {
+    return java.util.List.of();
+  }
+
+  @Override
   public Session open(SessionUri uri) {
-    uri.requireKnownOptions(Set.of());
     Session session = new Unclosable(named(uri.path()));
     return uri.scheme().equals("failing-memory") ? new Failing(session) : session;
   }

@@ -1,10 +1,10 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.SessionData;
+import dev.tgsession.support.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;

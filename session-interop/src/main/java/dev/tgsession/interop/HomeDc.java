@@ -1,6 +1,5 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
@@ -8,6 +7,7 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.support.IpAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

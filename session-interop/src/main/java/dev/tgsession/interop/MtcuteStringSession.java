@@ -1,11 +1,11 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
+import dev.tgsession.support.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

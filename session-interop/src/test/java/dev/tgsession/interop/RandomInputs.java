@@ -1,7 +1,7 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import dev.tgsession.AuthKey;
+import dev.tgsession.support.IpAddresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Random;

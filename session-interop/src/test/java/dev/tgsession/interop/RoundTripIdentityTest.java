@@ -1,6 +1,5 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
+import dev.tgsession.support.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;

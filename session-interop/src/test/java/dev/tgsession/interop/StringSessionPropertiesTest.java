@@ -1,6 +1,5 @@
 package dev.tgsession.interop;
 
-import dev.tgsession.support.IpAddresses;
 import static dev.tgsession.interop.RandomInputs.STANDARD;
 import static dev.tgsession.interop.RandomInputs.URL_SAFE;
 import static dev.tgsession.interop.RandomInputs.forAll;
@@ -14,6 +13,7 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.UpdatesState;
+import dev.tgsession.support.IpAddresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -40,8 +40,10 @@ import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
-import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
+import dev.tgsession.support.QuotedValue;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -221,8 +223,8 @@ final class MongoSession extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
-    updateSession("write the home DC", new Document(SessionDocuments.HOME_DC, dcId));
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
+    updateSession(fence, "write the home DC", new Document(SessionDocuments.HOME_DC, dcId));
   }
 
   /**
@@ -232,8 +234,8 @@ final class MongoSession extends AbstractSession {
    * {@code _id}, and nothing is written, so no plain key lands next to the vault.
    */
   @Override
-  protected void storeDcOption(DcOption option) {
-    fence();
+  protected void storeDcOption(DcOption option, WriteFence fence) {
+    fence(fence);
     Document update =
         new Document(
                 "$set",
@@ -273,8 +275,8 @@ final class MongoSession extends AbstractSession {
    * written (so a stale instance never puts back an old vault next to keys another made plain).
    */
   @Override
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
-    fence();
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    fence(fence);
     Document set = new Document();
     for (DcOption option : options) {
       set.append(SessionDocuments.DCS + "." + option.id(), SessionDocuments.dcOption(option));
@@ -328,8 +330,8 @@ final class MongoSession extends AbstractSession {
   }
 
   /** One upsert of the session document: {@code $set} plus the layout version on insert. */
-  private void updateSession(String what, Document set) {
-    fence();
+  private void updateSession(WriteFence fence, String what, Document set) {
+    fence(fence);
     Document update =
         new Document("$set", set)
             .append(
@@ -401,8 +403,8 @@ final class MongoSession extends AbstractSession {
   }
 
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
-    fence();
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
+    fence(fence);
     Claims claims = new Claims(reducedBatch);
     if (claims.isEmpty()) {
       storeClaimFree(reducedBatch);
@@ -641,15 +643,15 @@ final class MongoSession extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
-    updateSession("write the updates state", SessionDocuments.updateStateSet(update));
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
+    updateSession(fence, "write the updates state", SessionDocuments.updateStateSet(update));
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
   @Override
-  protected void clearStore() {
-    fence();
+  protected void clearStore(WriteFence fence) {
+    fence(fence);
     run("delete the peers", () -> peers.deleteMany(peersOfSession));
     run("delete the names", () -> names.deleteMany(Filters.eq(NameDocuments.SESSION, session)));
     run("delete the session document", () -> sessions.deleteOne(sessionFilter));
@@ -673,10 +675,10 @@ final class MongoSession extends AbstractSession {
    * {@link dev.tgsession.SessionLeaseLostException} when this session holds a lease whose token is
    * no longer the stored one.
    */
-  private void fence() {
-    SessionLease held = heldLease();
+  private void fence(WriteFence fence) {
+    SessionLease held = fence.lease();
     if (held != null && !leases.confirmHeld(held)) {
-      throw leaseLost();
+      throw fence.lost();
     }
   }
 

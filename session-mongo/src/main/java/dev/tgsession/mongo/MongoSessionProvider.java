@@ -34,10 +34,10 @@ import java.util.stream.Collectors;
 @AutoService(SessionProvider.class)
 public final class MongoSessionProvider implements SessionProvider {
 
-  static final SessionOption SESSION = SharedOptions.SESSION;
+  static final SessionOption<String> SESSION = SharedOptions.SESSION;
 
-  static final SessionOption COLLECTION_PREFIX =
-      new SessionOption(
+  static final SessionOption<String> COLLECTION_PREFIX =
+      new SessionOption<>(
           "collection-prefix",
           SessionOption.Kind.TEXT,
           0,
@@ -47,9 +47,9 @@ public final class MongoSessionProvider implements SessionProvider {
           "prefix of the collection names, 0 to 64 of [A-Za-z0-9_-]");
 
   // Off by default: no cache here can hear of another instance's write before that write returns.
-  static final SessionOption PEER_CACHE = SharedOptions.PEER_CACHE.withDefault("0");
+  static final SessionOption<Integer> PEER_CACHE = SharedOptions.PEER_CACHE.withDefault("0");
 
-  static final List<SessionOption> OPTIONS =
+  static final List<SessionOption<?>> OPTIONS =
       List.of(
           SESSION,
           COLLECTION_PREFIX,
@@ -72,11 +72,16 @@ public final class MongoSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+    return Set.of(
+        Capability.DURABLE,
+        Capability.NAMED,
+        Capability.SHARED,
+        Capability.LEASE,
+        Capability.ENCRYPTION);
   }
 
   @Override
-  public List<SessionOption> options() {
+  public List<SessionOption<?>> options() {
     return OPTIONS;
   }
 
@@ -89,9 +94,7 @@ public final class MongoSessionProvider implements SessionProvider {
   @Override
   public Session open(SessionUri uri) {
     PeerCache peerCache =
-        uri.intOption(PEER_CACHE.name(), 0, 0, Integer.MAX_VALUE) == 0
-            ? PeerCache.none()
-            : CaffeinePeerCache.fromUri(uri);
+        uri.get(PEER_CACHE) == 0 ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return MongoSession.open(MongoTarget.of(uri), peerCache);
   }
 }

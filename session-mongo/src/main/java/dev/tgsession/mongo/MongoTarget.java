@@ -1,7 +1,7 @@
 package dev.tgsession.mongo;
 
-import dev.tgsession.support.QuotedValue;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.support.QuotedValue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -67,8 +67,8 @@ final class MongoTarget {
               + description
               + "'");
     }
-    String session = uri.option(MongoSessionProvider.SESSION.name(), "default");
-    String prefix = uri.option(MongoSessionProvider.COLLECTION_PREFIX.name(), "tgsession_");
+    String session = uri.get(MongoSessionProvider.SESSION);
+    String prefix = uri.get(MongoSessionProvider.COLLECTION_PREFIX);
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "expected option 'collection-prefix' to be 0 to 64 of [A-Za-z0-9_-], found '"

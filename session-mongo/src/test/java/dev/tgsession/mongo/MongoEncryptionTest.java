@@ -12,7 +12,6 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.tck.TckData;
 import java.io.IOException;
@@ -157,7 +156,7 @@ class MongoEncryptionTest {
     try (Session encrypting = open(keyOption(key))) {
       assertThat(authKey(encrypting, 2)).isEqualTo(dc2.authKey());
       assertThat(authKey(encrypting, 4)).isEqualTo(dc4.authKey());
-      assertThat(((AbstractSession) encrypting).encryptionFingerprint())
+      assertThat(encrypting.encryption().orElseThrow().fingerprint())
           .contains(EncryptionKey.of(key).fingerprint());
     }
     Document document = stored();
@@ -196,7 +195,7 @@ class MongoEncryptionTest {
     byte[] firstVault = stored().get("vault", Binary.class).getData();
 
     try (Session session = open(keyOption(first))) {
-      ((AbstractSession) session).rekey(EncryptionKey.of(second));
+      session.encryption().orElseThrow().rekey(EncryptionKey.of(second));
       assertThat(authKey(session, 2)).as("DC 2 right after rekey").isEqualTo(dc2.authKey());
     }
     byte[] secondVault = stored().get("vault", Binary.class).getData();
@@ -211,8 +210,8 @@ class MongoEncryptionTest {
 
     try (Session session = open(keyOption(second))) {
       assertThat(authKey(session, 4)).isEqualTo(dc4.authKey());
-      ((AbstractSession) session).rekey(null);
-      assertThat(((AbstractSession) session).encryptionFingerprint()).isEmpty();
+      session.encryption().orElseThrow().rekey(null);
+      assertThat(session.encryption().orElseThrow().fingerprint()).isEmpty();
     }
     Document plain = stored();
     assertThat(plain).doesNotContainKey("vault");
@@ -274,7 +273,7 @@ class MongoEncryptionTest {
     Session stale = open(keyOption(first));
     stale.setDcOption(dc2);
     try (Session rekeying = open(keyOption(first))) {
-      ((AbstractSession) rekeying).rekey(EncryptionKey.of(second));
+      rekeying.encryption().orElseThrow().rekey(EncryptionKey.of(second));
     }
     Document rekeyed = stored();
     assertThatThrownBy(() -> stale.setDcOption(dc4))
@@ -284,7 +283,7 @@ class MongoEncryptionTest {
     assertThat(stored()).as("the document after the refused write").isEqualTo(rekeyed);
 
     try (Session decrypting = open(keyOption(second))) {
-      ((AbstractSession) decrypting).rekey(null);
+      decrypting.encryption().orElseThrow().rekey(null);
     }
     Document plain = stored();
     assertThat(plain).doesNotContainKey("vault");

@@ -17,7 +17,7 @@ import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.SessionLeasedException;
 import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
-import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.TestHooks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ class MongoLeaseTest {
           + " length is taken over at once")
   void expiryByTheServersClock() {
     Session first = leased("owner-a", 30);
-    ((AbstractSession) first).stopLeaseRenewal();
+    TestHooks.stopLeaseRenewal(first);
     leases()
         .updateOne(
             Filters.eq("_id", name),
@@ -133,7 +133,7 @@ class MongoLeaseTest {
   void fencing() throws InterruptedException {
     Session first = leased("owner-a", 2);
     first.cachePeer(PeerInfo.User.of(1, 100));
-    ((AbstractSession) first).stopLeaseRenewal();
+    TestHooks.stopLeaseRenewal(first);
     Instant expires = first.lease().orElseThrow().expiresAt();
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis()) + 700);
     Session second = leased("owner-b", 30);

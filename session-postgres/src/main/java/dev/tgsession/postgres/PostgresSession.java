@@ -13,10 +13,12 @@ import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -99,9 +101,10 @@ final class PostgresSession extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
     write(
         "write the home DC",
+        fence,
         connection -> {
           StateRows.storeHomeDcId(connection, name, dcId);
           return null;
@@ -109,9 +112,10 @@ final class PostgresSession extends AbstractSession {
   }
 
   @Override
-  protected void storeDcOption(DcOption option) {
+  protected void storeDcOption(DcOption option, WriteFence fence) {
     write(
         "write DC option " + option.id(),
+        fence,
         connection -> {
           StateRows.storeDcOption(connection, name, option);
           return null;
@@ -137,9 +141,10 @@ final class PostgresSession extends AbstractSession {
   }
 
   @Override
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
     write(
         "write the DC options and key vault",
+        fence,
         connection -> {
           for (DcOption option : options) {
             StateRows.storeDcOption(connection, name, option);
@@ -223,7 +228,7 @@ final class PostgresSession extends AbstractSession {
   }
 
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
     String operation =
         reducedBatch.size() == 1
             ? "write peer " + reducedBatch.get(0).peerId()
@@ -233,7 +238,7 @@ final class PostgresSession extends AbstractSession {
     sorted.sort(Comparator.comparing(PeerInfo::peerId));
     Set<PeerId> changed = null;
     try {
-      changed = writeFencedByWork(operation, connection -> storePeers(connection, sorted));
+      changed = writeFencedByWork(operation, connection -> storePeers(connection, sorted, fence));
     } finally {
       // Tell this JVM's other instances of the session before returning; after a failure the
       // write may still have committed, so they forget everything (null).
@@ -247,10 +252,11 @@ final class PostgresSession extends AbstractSession {
    * and reads their results after one Sync): the fence, the session lock, the claims and the
    * upsert, so a batch costs two round trips with its commit.
    */
-  private Set<PeerId> storePeers(Connection connection, List<PeerInfo> batch) throws SQLException {
+  private Set<PeerId> storePeers(Connection connection, List<PeerInfo> batch, WriteFence fence)
+      throws SQLException {
     Set<PeerId> changed = new LinkedHashSet<>(PeerRows.ids(batch));
     PeerRows.Claims claims = PeerRows.claims(batch);
-    SessionLease lease = heldLease();
+    SessionLease lease = fence.lease();
     String prefix = PeerNotifications.prefix(pool.schema(), name);
     List<String> statements = new ArrayList<>();
     if (lease != null) {
@@ -327,7 +333,7 @@ final class PostgresSession extends AbstractSession {
         statement.getMoreResults();
       }
       if (!fenced) {
-        throw leaseLost(); // the caller rolls the transaction back: nothing of it lands
+        throw fence.lost(); // the caller rolls the transaction back: nothing of it lands
       }
     }
     return changed;
@@ -428,9 +434,10 @@ final class PostgresSession extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
     write(
         "write the updates state",
+        fence,
         connection -> {
           StateRows.storeUpdateState(connection, name, update);
           return null;
@@ -440,17 +447,18 @@ final class PostgresSession extends AbstractSession {
   // ---- clear and close ----------------------------------------------------------------------
 
   @Override
-  protected void clearStore() {
+  protected void clearStore(WriteFence fence) {
     try {
-      clearTables();
+      clearTables(fence);
     } finally {
       pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, null));
     }
   }
 
-  private void clearTables() {
+  private void clearTables(WriteFence fence) {
     write(
         "clear the session",
+        fence,
         connection -> {
           lockSession(connection);
           for (String table :
@@ -495,7 +503,7 @@ final class PostgresSession extends AbstractSession {
 
   /** Runs a read in auto-commit mode, once more on a fresh connection if the first one broke. */
   <T> T read(String operation, SqlWork<T> work) {
-    return run(operation, false, true, work);
+    return run(operation, false, null, work);
   }
 
   /**
@@ -503,16 +511,17 @@ final class PostgresSession extends AbstractSession {
    * connection broke or the server asked for a retry (deadlock, serialization, a unique index
    * another writer won).
    */
-  private <T> T write(String operation, SqlWork<T> work) {
-    return run(operation, true, true, work);
+  private <T> T write(String operation, WriteFence fence, SqlWork<T> work) {
+    return run(operation, true, fence, work);
   }
 
   /** As {@link #write}, for work that checks the lease's token itself, in its transaction. */
   private <T> T writeFencedByWork(String operation, SqlWork<T> work) {
-    return run(operation, true, false, work);
+    return run(operation, true, null, work);
   }
 
-  private <T> T run(String operation, boolean transaction, boolean fence, SqlWork<T> work) {
+  private <T> T run(
+      String operation, boolean transaction, @Nullable WriteFence fence, SqlWork<T> work) {
     SQLException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try (Connection connection = pool.connection()) {
@@ -521,8 +530,8 @@ final class PostgresSession extends AbstractSession {
         }
         connection.setAutoCommit(false);
         try {
-          if (fence) {
-            fence(connection);
+          if (fence != null) {
+            fence(connection, fence);
           }
           T result = work.run(connection);
           connection.commit();
@@ -544,10 +553,10 @@ final class PostgresSession extends AbstractSession {
   }
 
   /** Checks the lease's fencing token in the write's transaction (no lease: nothing to check). */
-  private void fence(Connection connection) throws SQLException {
-    SessionLease lease = heldLease();
+  private void fence(Connection connection, WriteFence fence) throws SQLException {
+    SessionLease lease = fence.lease();
     if (lease != null && !PostgresLeaseStore.fence(connection, name, lease.token())) {
-      throw leaseLost();
+      throw fence.lost();
     }
   }
 

@@ -36,7 +36,7 @@ public final class PostgresSessionProvider implements SessionProvider {
 
   static final int DEFAULT_POOL_SIZE = 4;
 
-  static final SessionOption POOL_SIZE =
+  static final SessionOption<Integer> POOL_SIZE =
       SessionOption.integer(
           "pool-size",
           1,
@@ -45,9 +45,9 @@ public final class PostgresSessionProvider implements SessionProvider {
           "most connections of the pool the sessions of one server, database and user share");
 
   // Off by default here: a cache in another process cannot hear of a write in time (see docs).
-  static final SessionOption PEER_CACHE = SharedOptions.PEER_CACHE.withDefault("0");
+  static final SessionOption<Integer> PEER_CACHE = SharedOptions.PEER_CACHE.withDefault("0");
 
-  static final List<SessionOption> OPTIONS =
+  static final List<SessionOption<?>> OPTIONS =
       List.of(
           SharedOptions.SESSION,
           PEER_CACHE,
@@ -78,11 +78,12 @@ public final class PostgresSessionProvider implements SessionProvider {
         Capability.NAMED,
         Capability.SHARED,
         Capability.LEASE,
-        Capability.ATOMIC_BATCH);
+        Capability.ATOMIC_BATCH,
+        Capability.ENCRYPTION);
   }
 
   @Override
-  public List<SessionOption> options() {
+  public List<SessionOption<?>> options() {
     return OPTIONS;
   }
 
@@ -94,7 +95,7 @@ public final class PostgresSessionProvider implements SessionProvider {
 
   @Override
   public Session open(SessionUri uri) {
-    String name = uri.option(SharedOptions.SESSION.name(), "default");
+    String name = uri.get(SharedOptions.SESSION);
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "expected option 'session' to be 1 to 200 characters without control characters, found '"
@@ -102,12 +103,10 @@ public final class PostgresSessionProvider implements SessionProvider {
               + "' in "
               + uri);
     }
-    int poolSize = uri.intOption(POOL_SIZE.name(), DEFAULT_POOL_SIZE, 1, 100);
+    int poolSize = uri.get(POOL_SIZE);
     PostgresTarget target = PostgresTarget.of(uri, OPTION_NAMES, poolSize);
     PeerCache peerCache =
-        uri.intOption(PEER_CACHE.name(), 0, 0, Integer.MAX_VALUE) == 0
-            ? PeerCache.none()
-            : CaffeinePeerCache.fromUri(uri);
+        uri.get(PEER_CACHE) == 0 ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return PostgresSession.open(target, name, uri.toString(), peerCache);
   }
 }

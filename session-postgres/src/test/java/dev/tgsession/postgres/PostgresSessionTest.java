@@ -14,6 +14,7 @@ import dev.tgsession.SessionLeasedException;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.TestHooks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;
@@ -310,7 +311,7 @@ class PostgresSessionTest {
           (PostgresSession) open(PostgresTestServer.uri("lease-fence", "lease=2&owner=alpha"));
       alpha.cachePeer(PeerInfo.User.of(1, 1));
       SessionLease first = alpha.lease().orElseThrow();
-      alpha.stopLeaseRenewal();
+      TestHooks.stopLeaseRenewal(alpha);
       long wait = first.expiresAt().toEpochMilli() - System.currentTimeMillis() + 300;
       TimeUnit.MILLISECONDS.sleep(Math.max(0, Math.min(wait, 3000)));
       Session beta = open(PostgresTestServer.uri("lease-fence", "lease=30&owner=beta"));

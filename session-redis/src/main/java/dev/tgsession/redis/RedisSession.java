@@ -14,6 +14,7 @@ import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -174,19 +175,20 @@ final class RedisSession extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset("write the home DC", keys.dcs, fields);
+    hset(fence, "write the home DC", keys.dcs, fields);
     layoutMarked = true;
   }
 
   @Override
-  protected void storeDcOption(DcOption option) {
+  protected void storeDcOption(DcOption option, WriteFence fence) {
     if (option.authKey() != null) {
       // a plain key: only while the session is still plain (checked on the server)
       script(
+          fence,
           "write DC option " + option.id(),
           STORE_PLAIN_DC,
           STORE_PLAIN_DC_FENCED,
@@ -202,7 +204,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset("write DC option " + option.id(), keys.dcs, fields);
+    hset(fence, "write DC option " + option.id(), keys.dcs, fields);
     layoutMarked = true;
   }
 
@@ -222,7 +224,7 @@ final class RedisSession extends AbstractSession {
    * or deleted, all in the session's one {@code dcs} hash.
    */
   @Override
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
     List<byte[]> args = new ArrayList<>(3 + 2 * options.size());
     args.add(bytes(vault == null ? "del" : "set"));
     args.add(vault == null ? new byte[0] : vault);
@@ -239,6 +241,7 @@ final class RedisSession extends AbstractSession {
       args.add(DcCodec.encode(option));
     }
     script(
+        fence,
         vault == null ? "store the auth keys plain" : "store the sealed auth keys",
         STORE_VAULT,
         STORE_VAULT_FENCED,
@@ -249,9 +252,9 @@ final class RedisSession extends AbstractSession {
   }
 
   /** Writes the layout version before this instance's first other write (once, idempotent). */
-  private void markLayout() {
+  private void markLayout(WriteFence fence) {
     if (!layoutMarked) {
-      hset("write the key layout version", keys.dcs, Map.of(LAYOUT_KEY, LAYOUT_VALUE));
+      hset(fence, "write the key layout version", keys.dcs, Map.of(LAYOUT_KEY, LAYOUT_VALUE));
       layoutMarked = true;
     }
   }
@@ -308,7 +311,7 @@ final class RedisSession extends AbstractSession {
    * triples.
    */
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
     // Encode everything first: a peer that cannot be encoded changes nothing stored.
     int size = reducedBatch.size();
     List<byte[]> ids = new ArrayList<>(size);
@@ -333,7 +336,7 @@ final class RedisSession extends AbstractSession {
     }
     String what =
         size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
-    markLayout();
+    markLayout(fence);
     // store_peers.lua touches usernames, phones and self only for records that claim them. The
     // keys a batch does not need are declared as `peers` instead: while the session's slot is
     // being migrated, Redis refuses (TRYAGAIN) a script naming a key that does not exist, and a
@@ -352,7 +355,7 @@ final class RedisSession extends AbstractSession {
         for (int i = from; i < to; i++) {
           fields.put(ids.get(i), hashes.get(i));
         }
-        hset(what, keys.peers, fields);
+        hset(fence, what, keys.peers, fields);
       } else {
         List<byte[]> args = new ArrayList<>(3 * (to - from));
         for (int i = from; i < to; i++) {
@@ -361,7 +364,7 @@ final class RedisSession extends AbstractSession {
           args.add(hashes.get(i));
           args.add(info == null ? PeerCodec.NO_INFO : info);
         }
-        script(what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
+        script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
     // This write's own invalidation message is left for the next cache hit to read: reading it
@@ -482,8 +485,8 @@ final class RedisSession extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
-    markLayout();
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
+    markLayout(fence);
     if (update instanceof UpdateState.All all) {
       UpdatesState state = all.state();
       List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
@@ -496,6 +499,7 @@ final class RedisSession extends AbstractSession {
         args.add(number(channel.pts()));
       }
       script(
+          fence,
           "replace the updates state",
           REPLACE_STATE,
           REPLACE_STATE_FENCED,
@@ -506,11 +510,12 @@ final class RedisSession extends AbstractSession {
       fields.put(PTS, number(primary.pts()));
       fields.put(DATE, number(primary.date()));
       fields.put(SEQ, number(primary.seq()));
-      hset("write pts, date and seq", keys.state, fields);
+      hset(fence, "write pts, date and seq", keys.state, fields);
     } else if (update instanceof UpdateState.Secondary secondary) {
-      hset("write qts", keys.state, Map.of(QTS, number(secondary.qts())));
+      hset(fence, "write qts", keys.state, Map.of(QTS, number(secondary.qts())));
     } else if (update instanceof UpdateState.Channel channel) {
       hset(
+          fence,
           "write the pts of channel " + channel.id(),
           keys.channels,
           Map.of(number(channel.id()), number(channel.pts())));
@@ -520,12 +525,12 @@ final class RedisSession extends AbstractSession {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   @Override
-  protected void clearStore() {
-    SessionLease lease = heldLease();
+  protected void clearStore(WriteFence fence) {
+    SessionLease lease = fence.lease();
     if (lease == null) {
       calls.write("clear the session", redis -> redis.del(keys.all().toArray(new byte[0][])));
     } else {
-      fenced("clear the session", lease, DEL, keys.all(), List.of());
+      fenced(fence, "clear the session", DEL, keys.all(), List.of());
     }
     layoutMarked = false;
     lastVault = null;
@@ -547,8 +552,8 @@ final class RedisSession extends AbstractSession {
   // ---- writes, fenced when the session holds a lease ------------------------------------------
 
   /** One {@code HSET}; with a lease, run by {@code fenced.lua} after checking the token. */
-  private void hset(String what, byte[] key, Map<byte[], byte[]> fields) {
-    SessionLease lease = heldLease();
+  private void hset(WriteFence fence, String what, byte[] key, Map<byte[], byte[]> fields) {
+    SessionLease lease = fence.lease();
     if (lease == null) {
       calls.write(what, redis -> redis.hset(key, fields));
       return;
@@ -559,37 +564,34 @@ final class RedisSession extends AbstractSession {
           args.add(field);
           args.add(value);
         });
-    fenced(what, lease, HSET, List.of(key), args);
+    fenced(fence, what, HSET, List.of(key), args);
   }
 
   private void fenced(
-      String what,
-      SessionLease lease,
-      byte[] command,
-      List<byte[]> commandKeys,
-      List<byte[]> rest) {
+      WriteFence fence, String what, byte[] command, List<byte[]> commandKeys, List<byte[]> rest) {
     List<byte[]> scriptKeys = new ArrayList<>(1 + commandKeys.size());
     scriptKeys.add(keys.leaseToken);
     scriptKeys.addAll(commandKeys);
     List<byte[]> args = new ArrayList<>(2 + rest.size());
-    args.add(number(lease.token()));
+    args.add(number(fence.token()));
     args.add(command);
     args.addAll(rest);
     try {
       calls.write(what, redis -> FENCED.run(redis, scriptKeys, args));
     } catch (RedisCalls.FencedOut e) {
-      throw leaseLost();
+      throw fence.lost();
     }
   }
 
   /** One script; with a lease, its fenced variant with the token counter and the token last. */
   private void script(
+      WriteFence fence,
       String what,
       RedisScript plain,
       RedisScript fenced,
       List<byte[]> scriptKeys,
       List<byte[]> args) {
-    SessionLease lease = heldLease();
+    SessionLease lease = fence.lease();
     if (lease == null) {
       calls.write(what, redis -> plain.run(redis, scriptKeys, args));
       return;
@@ -601,7 +603,7 @@ final class RedisSession extends AbstractSession {
     try {
       calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
     } catch (RedisCalls.FencedOut e) {
-      throw leaseLost();
+      throw fence.lost();
     }
   }
 

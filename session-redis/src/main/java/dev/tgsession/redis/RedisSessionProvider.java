@@ -57,19 +57,19 @@ public final class RedisSessionProvider implements SessionProvider {
 
   static final int DEFAULT_PORT = 6379;
 
-  static final SessionOption PREFIX =
+  static final SessionOption<String> PREFIX =
       SessionOption.text(
           "prefix", 200, "tgsession", "first part of the hash tag {prefix:session} of every key");
-  static final SessionOption TIMEOUT =
+  static final SessionOption<Integer> TIMEOUT =
       SessionOption.integer("timeout", 1, 3_600_000, 2000L, "socket timeout, milliseconds");
-  static final SessionOption CONNECT_TIMEOUT =
+  static final SessionOption<Integer> CONNECT_TIMEOUT =
       SessionOption.integer(
           "connect-timeout",
           1,
           3_600_000,
           null,
           "connect timeout, milliseconds (default: timeout)");
-  static final SessionOption CLUSTER_DEADLINE =
+  static final SessionOption<Integer> CLUSTER_DEADLINE =
       SessionOption.integer(
           "cluster-deadline",
           1,
@@ -77,14 +77,14 @@ public final class RedisSessionProvider implements SessionProvider {
           20_000L,
           "milliseconds one call may retry while a Redis Cluster migrates the session's slot or"
               + " fails over");
-  static final SessionOption WAIT_REPLICAS =
+  static final SessionOption<Integer> WAIT_REPLICAS =
       SessionOption.integer(
           "wait-replicas",
           0,
           1000,
           0L,
           "replicas that must acknowledge each write before it returns (WAIT); 0 = off");
-  static final SessionOption WAIT_TIMEOUT =
+  static final SessionOption<Integer> WAIT_TIMEOUT =
       SessionOption.integer(
           "wait-timeout",
           1,
@@ -95,7 +95,7 @@ public final class RedisSessionProvider implements SessionProvider {
   /** The former spelling of {@code connect-timeout}, still read. */
   private static final String CONNECT_TIMEOUT_ALIAS = "connectTimeout";
 
-  static final List<SessionOption> OPTIONS =
+  static final List<SessionOption<?>> OPTIONS =
       List.of(
           SharedOptions.SESSION,
           PREFIX,
@@ -123,11 +123,16 @@ public final class RedisSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+    return Set.of(
+        Capability.DURABLE,
+        Capability.NAMED,
+        Capability.SHARED,
+        Capability.LEASE,
+        Capability.ENCRYPTION);
   }
 
   @Override
-  public List<SessionOption> options() {
+  public List<SessionOption<?>> options() {
     return OPTIONS;
   }
 
@@ -163,17 +168,15 @@ public final class RedisSessionProvider implements SessionProvider {
               + "://host1:port1,host2:port2");
     }
     RedisKeys keys =
-        new RedisKeys(name(uri, PREFIX.name(), "tgsession"), name(uri, "session", "default"));
-    int timeout = uri.intOption(TIMEOUT.name(), 2000, 1, 3_600_000);
+        new RedisKeys(
+            name(uri, PREFIX.name(), uri.get(PREFIX)),
+            name(uri, SharedOptions.SESSION.name(), uri.get(SharedOptions.SESSION)));
+    int timeout = uri.get(TIMEOUT);
     int connectTimeout =
-        uri.intOption(
-            CONNECT_TIMEOUT.name(),
-            uri.intOption(CONNECT_TIMEOUT_ALIAS, timeout, 1, 3_600_000),
-            1,
-            3_600_000);
-    int deadline = uri.intOption(CLUSTER_DEADLINE.name(), 20_000, 1, 3_600_000);
-    int waitReplicas = uri.intOption(WAIT_REPLICAS.name(), 0, 0, 1000);
-    int waitTimeout = uri.intOption(WAIT_TIMEOUT.name(), 1000, 1, 3_600_000);
+        uri.find(CONNECT_TIMEOUT).orElseGet(() -> legacyConnectTimeout(uri, timeout));
+    int deadline = uri.get(CLUSTER_DEADLINE);
+    int waitReplicas = uri.get(WAIT_REPLICAS);
+    int waitTimeout = uri.get(WAIT_TIMEOUT);
     // A write waiting for replicas must not be cut off by the socket timeout first.
     int socketTimeout = waitReplicas > 0 ? timeout + waitTimeout : timeout;
     DefaultJedisClientConfig.Builder config =
@@ -214,7 +217,7 @@ public final class RedisSessionProvider implements SessionProvider {
             deadline,
             waitReplicas,
             waitTimeout);
-    int cacheSize = uri.intOption(SharedOptions.PEER_CACHE.name(), 10_000, 0, 10_000_000);
+    int cacheSize = uri.get(SharedOptions.PEER_CACHE);
     // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
     GenerationPeerCache peerCache =
         tls || cacheSize == 0 ? null : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
@@ -322,8 +325,18 @@ public final class RedisSessionProvider implements SessionProvider {
     }
   }
 
-  private static String name(SessionUri uri, String option, String defaultValue) {
-    String value = uri.option(option, defaultValue);
+  /** {@code connectTimeout}, the former spelling of {@code connect-timeout}, checked as it was. */
+  private static int legacyConnectTimeout(SessionUri uri, int timeout) {
+    return uri.option(CONNECT_TIMEOUT_ALIAS)
+        .map(
+            value -> {
+              CONNECT_TIMEOUT.check(value, uri.toString());
+              return Integer.parseInt(value.trim());
+            })
+        .orElse(timeout);
+  }
+
+  private static String name(SessionUri uri, String option, String value) {
     if (!NAME.matcher(value).matches()) {
       throw new IllegalArgumentException(
           "expected option '"

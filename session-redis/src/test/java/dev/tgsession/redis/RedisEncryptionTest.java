@@ -10,7 +10,6 @@ import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.tck.TckData;
 import dev.tgsession.tck.server.RedisServerProcess;
@@ -171,7 +170,7 @@ class RedisEncryptionTest {
     session.setDcOption(dc(2, 22));
     session.setDcOption(dc(3, 33));
     byte[] before = dcsField("vault");
-    ((AbstractSession) session).rekey(EncryptionKey.of(keyBytes(2)));
+    session.encryption().orElseThrow().rekey(EncryptionKey.of(keyBytes(2)));
     assertThat(dcsField("vault")).as("the vault after rekey").isNotNull().isNotEqualTo(before);
     assertThat(occurrences(authKey(22)) + occurrences(authKey(33))).isZero();
     session.close();
@@ -181,7 +180,7 @@ class RedisEncryptionTest {
 
     Session rekeyed = open(keyOption(2));
     assertThat(rekeyed.dcOption(3).orElseThrow().authKey()).isEqualTo(authKey(33));
-    ((AbstractSession) rekeyed).rekey(null);
+    rekeyed.encryption().orElseThrow().rekey(null);
     assertThat(dcsField("vault")).as("the vault once plain").isNull();
     assertThat(dcsField("2")).as("DC 2's record holds its key again").hasSize(26 + 256);
     rekeyed.close();
@@ -217,7 +216,7 @@ class RedisEncryptionTest {
         raw.hgetAll(("{tgsession:" + name + "}:dcs").getBytes(StandardCharsets.UTF_8));
     // another owner took the lease over: the token counter moved past this session's token
     raw.incr("{tgsession:" + name + "}:lease-token");
-    assertThatThrownBy(() -> ((AbstractSession) session).rekey(null))
+    assertThatThrownBy(() -> session.encryption().orElseThrow().rekey(null))
         .isInstanceOf(SessionLeaseLostException.class);
     assertThat(dcsField("vault")).as("the vault after the refused rekey").isEqualTo(vault);
     assertThat(
@@ -247,13 +246,13 @@ class RedisEncryptionTest {
     Session first = open(keyOption(1));
     first.setDcOption(dc(2, 22));
     Session second = open(keyOption(1));
-    ((AbstractSession) second).rekey(EncryptionKey.of(keyBytes(2)));
+    second.encryption().orElseThrow().rekey(EncryptionKey.of(keyBytes(2)));
     byte[] vault = dcsField("vault");
     assertThatThrownBy(() -> first.setDcOption(dc(3, 33)))
         .isInstanceOf(IncompatibleSessionException.class)
         .hasMessageContaining("re-encrypted");
     assertThat(dcsField("vault")).as("the vault after the refused write").isEqualTo(vault);
-    assertThatThrownBy(() -> ((AbstractSession) first).rekey(null))
+    assertThatThrownBy(() -> first.encryption().orElseThrow().rekey(null))
         .isInstanceOf(IncompatibleSessionException.class);
     assertThat(dcsField("vault")).isEqualTo(vault);
     Session third = open(keyOption(2));

@@ -34,7 +34,11 @@ class RedisUriTest {
         .containsExactlyInAnyOrder("redis", "rediss", "redis-cluster", "rediss-cluster");
     assertThat(provider.capabilities())
         .containsExactlyInAnyOrder(
-            Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+            Capability.DURABLE,
+            Capability.NAMED,
+            Capability.SHARED,
+            Capability.LEASE,
+            Capability.ENCRYPTION);
     assertThat(Sessions.provider("redis-cluster")).isInstanceOf(RedisSessionProvider.class);
   }
 

@@ -2,6 +2,7 @@ package dev.tgsession.sqlite;
 
 import dev.tgsession.SessionException;
 import dev.tgsession.SessionStorageException;
+import dev.tgsession.spi.WriteFence;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,15 +34,6 @@ final class SqliteConnections {
   @FunctionalInterface
   interface Work<T> {
     T run(SqliteConnection connection) throws SQLException;
-  }
-
-  /** A check run first inside every write transaction (the lease's fencing token). */
-  interface Fence {
-    /** Whether writes must run in a transaction that starts with {@link #check}. */
-    boolean active();
-
-    /** Throws (a {@link SessionException}) when this session may no longer write. */
-    void check(SqliteConnection writer) throws SQLException;
   }
 
   private enum Control implements Sql {
@@ -89,7 +81,6 @@ final class SqliteConnections {
   private final Semaphore readerPermits = new Semaphore(MAX_READERS);
   private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
-  private volatile @Nullable Fence fence;
   private volatile @Nullable WriteObserver observer;
 
   /**
@@ -108,10 +99,6 @@ final class SqliteConnections {
 
   Path file() {
     return file;
-  }
-
-  void fence(@Nullable Fence fence) {
-    this.fence = fence;
   }
 
   /** Runs {@code work} on a reader connection; a reader that failed is closed, not pooled. */
@@ -151,10 +138,11 @@ final class SqliteConnections {
 
   /**
    * Runs {@code work} on the writer: in a {@code BEGIN IMMEDIATE} transaction when {@code
-   * transaction} (or a fence is active, which is checked first inside it), else in autocommit.
+   * transaction} or when {@code fence} holds a lease (its token is checked first inside it, so the
+   * check and the write are one unit), else in autocommit.
    */
-  <T> T write(String operation, boolean transaction, Work<T> work) {
-    return write(operation, transaction, true, work);
+  <T> T write(String operation, WriteFence fence, boolean transaction, Work<T> work) {
+    return write(operation, transaction, fence, work);
   }
 
   /**
@@ -167,7 +155,7 @@ final class SqliteConnections {
    *
    * @return whether the WAL was checkpointed and truncated
    */
-  boolean writeErasing(String operation, Work<?> work) {
+  boolean writeErasing(String operation, WriteFence fence, Work<?> work) {
     SqliteConnection connection = writer();
     writeLock.lock();
     try {
@@ -178,7 +166,7 @@ final class SqliteConnections {
       }
       connection.run(Erasing.SECURE_DELETE_ON);
       try {
-        write(operation, true, true, work);
+        write(operation, true, fence, work);
       } finally {
         if (!wasOn) {
           connection.run(Erasing.SECURE_DELETE_OFF);
@@ -196,16 +184,16 @@ final class SqliteConnections {
 
   /** Runs {@code work} in a transaction of its own that no fence checks (the lease's own rows). */
   <T> T writeUnfenced(String operation, Work<T> work) {
-    return write(operation, true, false, work);
+    return write(operation, true, null, work);
   }
 
-  private <T> T write(String operation, boolean transaction, boolean fencing, Work<T> work) {
+  private <T> T write(
+      String operation, boolean transaction, @Nullable WriteFence fence, Work<T> work) {
     SqliteConnection connection = writer();
     writeLock.lock();
     try {
       requireOpen();
-      Fence current = fencing ? fence : null;
-      boolean fenced = current != null && current.active();
+      boolean fenced = fence != null && fence.leased();
       if (!transaction && !fenced) {
         T result = work.run(connection);
         observe(connection);
@@ -213,8 +201,8 @@ final class SqliteConnections {
       }
       connection.run(Control.BEGIN);
       try {
-        if (fenced) {
-          current.check(connection);
+        if (fenced && SqliteLeaseStore.fencingToken(connection) != fence.token()) {
+          throw fence.lost();
         }
         T result = work.run(connection);
         connection.run(Control.COMMIT);

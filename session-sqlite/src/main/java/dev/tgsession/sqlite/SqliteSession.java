@@ -6,17 +6,18 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
-import dev.tgsession.SessionLease;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -63,21 +64,6 @@ final class SqliteSession extends AbstractSession {
     // Read-only sessions get one too, for current() (tgsession info shows the holder); it refuses
     // to acquire.
     this.leases = new SqliteLeaseStore(connections, description);
-    connections.fence(
-        new SqliteConnections.Fence() {
-          @Override
-          public boolean active() {
-            return heldLease() != null;
-          }
-
-          @Override
-          public void check(SqliteConnection writer) throws SQLException {
-            SessionLease held = heldLease();
-            if (held != null && SqliteLeaseStore.fencingToken(writer) != held.token()) {
-              throw leaseLost();
-            }
-          }
-        });
   }
 
   @Override
@@ -153,9 +139,10 @@ final class SqliteSession extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
     connections.write(
         "store the home DC",
+        fence,
         true,
         connection -> {
           connection.prepare(SessionSql.DELETE_HOME_DC).executeUpdate();
@@ -166,11 +153,12 @@ final class SqliteSession extends AbstractSession {
   }
 
   @Override
-  protected void storeDcOption(DcOption option) {
+  protected void storeDcOption(DcOption option, WriteFence fence) {
     // Called only while this instance holds the session plain (an encrypted one writes through
     // storeKeyVault): one transaction that first checks no other instance encrypted it meanwhile.
     connections.write(
         "store a DC option",
+        fence,
         true,
         connection -> {
           requireKnownVault(connection, "store a DC option");
@@ -238,7 +226,7 @@ final class SqliteSession extends AbstractSession {
    * in the file's pages, its free pages or the WAL.
    */
   @Override
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
     if (connections.readOnly()) {
       throw new IllegalStateException(
           "session file "
@@ -251,6 +239,7 @@ final class SqliteSession extends AbstractSession {
     }
     connections.writeErasing(
         vault == null ? "store the auth keys plain" : "store the DC options and key vault",
+        fence,
         connection -> {
           requireKnownVault(
               connection, vault == null ? "store the auth keys plain" : "store the key vault");
@@ -318,15 +307,16 @@ final class SqliteSession extends AbstractSession {
   }
 
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
     if (PeerWrites.singleStatement(reducedBatch)) {
       // One statement: autocommit is atomic and takes the write lock under the busy handler.
       PeerInfo peer = reducedBatch.get(0);
-      connections.write("cache a peer", false, connection -> PeerWrites.writeOne(connection, peer));
+      connections.write(
+          "cache a peer", fence, false, connection -> PeerWrites.writeOne(connection, peer));
       return;
     }
     connections.write(
-        "cache peers", true, connection -> PeerWrites.write(connection, reducedBatch));
+        "cache peers", fence, true, connection -> PeerWrites.write(connection, reducedBatch));
   }
 
   @Override
@@ -442,10 +432,11 @@ final class SqliteSession extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
     if (update instanceof UpdateState.Channel channel) {
       connections.write(
           "store a channel's pts",
+          fence,
           false,
           connection -> {
             PreparedStatement upsert = connection.prepare(SessionSql.UPSERT_CHANNEL);
@@ -455,17 +446,19 @@ final class SqliteSession extends AbstractSession {
           });
     } else if (update instanceof UpdateState.Primary primary) {
       updateStateRow(
+          fence,
           SessionSql.SET_PRIMARY,
           SessionSql.INSERT_PRIMARY,
           primary.pts(),
           primary.date(),
           primary.seq());
     } else if (update instanceof UpdateState.Secondary secondary) {
-      updateStateRow(SessionSql.SET_SECONDARY, SessionSql.INSERT_SECONDARY, secondary.qts());
+      updateStateRow(fence, SessionSql.SET_SECONDARY, SessionSql.INSERT_SECONDARY, secondary.qts());
     } else if (update instanceof UpdateState.All all) {
       UpdatesState state = all.state();
       connections.write(
           "store the update state",
+          fence,
           true,
           connection -> {
             connection.prepare(SessionSql.DELETE_STATE).executeUpdate();
@@ -495,11 +488,13 @@ final class SqliteSession extends AbstractSession {
    * the update again and the insert in one transaction. After the first write this is one UPDATE in
    * autocommit.
    */
-  private void updateStateRow(SessionSql update, SessionSql insert, int... values) {
+  private void updateStateRow(
+      WriteFence fence, SessionSql update, SessionSql insert, int... values) {
     SqliteConnections.Work<Integer> set = connection -> bind(connection, update, values);
-    if (connections.write("store the update state", false, set) == 0) {
+    if (connections.write("store the update state", fence, false, set) == 0) {
       connections.write(
           "store the update state",
+          fence,
           true,
           connection -> set.run(connection) > 0 ? 1 : bind(connection, insert, values));
     }
@@ -517,9 +512,10 @@ final class SqliteSession extends AbstractSession {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   @Override
-  protected void clearStore() {
+  protected void clearStore(WriteFence fence) {
     connections.write(
         "clear the session",
+        fence,
         true,
         connection -> {
           for (SessionSql delete : SessionSql.CLEAR) {

@@ -36,14 +36,14 @@ public final class SqliteSessionProvider implements SessionProvider {
   private static final String READ_WRITE = "read-write";
   private static final String READ_ONLY = "read-only";
 
-  private static final SessionOption BUSY_TIMEOUT =
+  private static final SessionOption<Integer> BUSY_TIMEOUT =
       SessionOption.integer(
           "busy-timeout",
           0,
           3_600_000,
           (long) DEFAULT_BUSY_TIMEOUT_MILLIS,
           "milliseconds to wait for another connection holding the file's write lock");
-  private static final SessionOption MODE =
+  private static final SessionOption<String> MODE =
       SessionOption.text(
           "mode",
           10,
@@ -51,7 +51,7 @@ public final class SqliteSessionProvider implements SessionProvider {
           "read-write (creates the file if missing) or read-only (the file must exist; nothing is"
               + " written to it)");
 
-  private static final List<SessionOption> OPTIONS =
+  private static final List<SessionOption<?>> OPTIONS =
       List.of(
           BUSY_TIMEOUT,
           MODE,
@@ -71,11 +71,16 @@ public final class SqliteSessionProvider implements SessionProvider {
 
   @Override
   public Set<Capability> capabilities() {
-    return Set.of(Capability.DURABLE, Capability.SHARED, Capability.LEASE, Capability.ATOMIC_BATCH);
+    return Set.of(
+        Capability.DURABLE,
+        Capability.SHARED,
+        Capability.LEASE,
+        Capability.ATOMIC_BATCH,
+        Capability.ENCRYPTION);
   }
 
   @Override
-  public List<SessionOption> options() {
+  public List<SessionOption<?>> options() {
     return OPTIONS;
   }
 
@@ -102,19 +107,14 @@ public final class SqliteSessionProvider implements SessionProvider {
               + uri
               + "'; use one file per session instead (sqlite:NAME.session)");
     }
-    int busyTimeout =
-        uri.intOption(
-            BUSY_TIMEOUT.name(),
-            DEFAULT_BUSY_TIMEOUT_MILLIS,
-            (int) BUSY_TIMEOUT.min(),
-            (int) BUSY_TIMEOUT.max());
+    int busyTimeout = uri.get(BUSY_TIMEOUT);
     boolean readOnly = readOnly(uri);
     PeerCache peerCache = readOnly ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return SqliteFileOpener.open(uri.toString(), file(uri), busyTimeout, peerCache, readOnly);
   }
 
   private static boolean readOnly(SessionUri uri) {
-    String mode = uri.option(MODE.name()).orElse(READ_WRITE);
+    String mode = uri.get(MODE);
     if (mode.equals(READ_ONLY)) {
       return true;
     }

@@ -9,9 +9,9 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.Session;
+import dev.tgsession.SessionEncryption;
 import dev.tgsession.SessionLease;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.tck.TckData;
 import java.io.BufferedReader;
@@ -162,7 +162,7 @@ class EncryptionAtRestTest {
     try (Session session = Sessions.open(uri(file, keyA))) {
       assertThat(findKey(file)).as("file and WAL while the session is open").isNull();
       assertKeys(session);
-      assertThat(((AbstractSession) session).encryptionFingerprint()).isPresent();
+      assertThat(session.encryption().orElseThrow().fingerprint()).isPresent();
     }
     assertThat(findKey(file)).as("file after close").isNull();
     assertThat(grammersView(file).values()).as("dc_option.auth_key").hasSize(5).containsOnlyNulls();
@@ -196,7 +196,7 @@ class EncryptionAtRestTest {
       assertThatThrownBy(() -> plain.setDcOption(renewed))
           .isInstanceOf(IncompatibleSessionException.class)
           .hasMessageContaining("changed by another instance");
-      assertThatThrownBy(() -> ((AbstractSession) plain).rekey(EncryptionKey.fromSpec(keyB)))
+      assertThatThrownBy(() -> plain.encryption().orElseThrow().rekey(EncryptionKey.fromSpec(keyB)))
           .isInstanceOf(IncompatibleSessionException.class);
     }
     assertThat(findKey(file)).isNull();
@@ -211,7 +211,7 @@ class EncryptionAtRestTest {
   void rekeyBothWays() throws Exception {
     writePlain(file);
     try (Session session = Sessions.open(uri(file, keyA))) {
-      ((AbstractSession) session).rekey(EncryptionKey.fromSpec(keyB));
+      session.encryption().orElseThrow().rekey(EncryptionKey.fromSpec(keyB));
       assertKeys(session);
     }
     assertThatThrownBy(() -> Sessions.open(uri(file, keyA)))
@@ -220,7 +220,7 @@ class EncryptionAtRestTest {
     assertThat(findKey(file)).isNull();
     try (Session session = Sessions.open(uri(file, keyB))) {
       assertKeys(session);
-      ((AbstractSession) session).rekey(null);
+      session.encryption().orElseThrow().rekey(null);
       assertKeys(session);
     }
     Map<Integer, byte[]> grammers = grammersView(file);
@@ -232,11 +232,11 @@ class EncryptionAtRestTest {
     assertThat(vaultRows(file)).isZero();
     try (Session session = Sessions.open("sqlite:" + file)) {
       assertKeys(session);
-      assertThat(((AbstractSession) session).encryptionFingerprint()).isEmpty();
+      assertThat(session.encryption().orElseThrow().fingerprint()).isEmpty();
     }
     // and plain to encrypted with rekey, then the other key
     try (Session session = Sessions.open("sqlite:" + file)) {
-      ((AbstractSession) session).rekey(EncryptionKey.fromSpec(keyA));
+      session.encryption().orElseThrow().rekey(EncryptionKey.fromSpec(keyA));
     }
     assertThat(findKey(file)).isNull();
     assertThatThrownBy(() -> Sessions.open("sqlite:" + file))
@@ -282,7 +282,7 @@ class EncryptionAtRestTest {
     String encrypted = checksum(file);
     try (Session session = Sessions.open(uri(file, keyA) + "&mode=read-only")) {
       assertKeys(session);
-      assertThatThrownBy(() -> ((AbstractSession) session).rekey(null))
+      assertThatThrownBy(() -> session.encryption().orElseThrow().rekey(null))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("mode=read-only");
     }
@@ -298,7 +298,7 @@ class EncryptionAtRestTest {
     writePlain(file);
     try (Session holder = Sessions.open("sqlite:" + file + "?lease=30&owner=holder-1");
         Session reader = Sessions.open("sqlite:" + file + "?mode=read-only")) {
-      assertThat(((AbstractSession) reader).currentLease())
+      assertThat(reader.leasing().orElseThrow().current())
           .map(SessionLease::owner)
           .contains("holder-1");
       assertThat(holder.lease()).isPresent();
@@ -375,10 +375,10 @@ class EncryptionAtRestTest {
       } catch (IncompatibleSessionException e) {
         session = Sessions.open(uri(file, args[2]));
       }
-      AbstractSession stored = (AbstractSession) session;
+      SessionEncryption stored = session.encryption().orElseThrow();
       System.out.println("READY");
       System.out.flush();
-      boolean toB = stored.encryptionFingerprint().orElseThrow().equals(a.fingerprint());
+      boolean toB = stored.fingerprint().orElseThrow().equals(a.fingerprint());
       while (true) {
         stored.rekey(toB ? b : a);
         toB = !toB;

@@ -11,7 +11,7 @@ import dev.tgsession.SessionLease;
 import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.SessionLeasedException;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
+import dev.tgsession.spi.TestHooks;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -65,7 +65,7 @@ class LeaseTest {
       "a holder that stopped renewing loses the lease: its next write throws, nothing lands")
   void fencedAfterTakeover() throws Exception {
     try (Session a = Sessions.open(uri("alpha"))) {
-      ((AbstractSession) a).stopLeaseRenewal();
+      TestHooks.stopLeaseRenewal(a);
       a.cachePeer(PeerInfo.User.of(1, 1));
       Session b = openWhenFree(uri("beta"), Duration.ofSeconds(30));
       try (b) {

@@ -36,7 +36,11 @@ class SqliteSessionProviderTest {
     assertThat(Sessions.schemes()).contains("sqlite");
     assertThat(Sessions.capabilities("sqlite"))
         .containsExactlyInAnyOrder(
-            Capability.DURABLE, Capability.SHARED, Capability.LEASE, Capability.ATOMIC_BATCH);
+            Capability.DURABLE,
+            Capability.SHARED,
+            Capability.LEASE,
+            Capability.ATOMIC_BATCH,
+            Capability.ENCRYPTION);
   }
 
   @Test

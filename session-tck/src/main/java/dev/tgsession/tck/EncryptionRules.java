@@ -9,7 +9,6 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
-import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.EncryptionKey;
 import dev.tgsession.spi.SessionUri;
@@ -197,14 +196,14 @@ abstract class EncryptionRules extends TckGroup {
   void rekey() {
     try (Session session = withKey(1)) {
       session.setDcOption(dc(2, 22));
-      ((AbstractSession) session).rekey(EncryptionKey.of(keyBytes(2)));
+      session.encryption().orElseThrow().rekey(EncryptionKey.of(keyBytes(2)));
     }
     assertThatThrownBy(() -> withKey(1))
         .as("the old key after rekey")
         .isInstanceOf(IncompatibleSessionException.class);
     try (Session session = withKey(2)) {
       assertThat(keyOf(session, 2)).as("DC 2's key with the new key").isEqualTo(key(22));
-      ((AbstractSession) session).rekey(null);
+      session.encryption().orElseThrow().rekey(null);
     }
     try (Session plain = open()) {
       assertThat(keyOf(plain, 2)).as("DC 2's key once plain again").isEqualTo(key(22));

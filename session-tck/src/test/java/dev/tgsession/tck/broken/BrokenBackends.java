@@ -12,8 +12,10 @@ import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.Capability;
+import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.spi.SharedOptions;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -54,9 +56,13 @@ final class BrokenBackends {
     }
 
     @Override
+    public List<SessionOption<?>> options() {
+      return List.of(SharedOptions.SESSION);
+    }
+
+    @Override
     public Session open(SessionUri uri) {
-      uri.requireKnownOptions(List.of("session"));
-      return wrap(Sessions.open("memory:"), uri.option("session", "default"));
+      return wrap(Sessions.open("memory:"), uri.get(SharedOptions.SESSION));
     }
 
     abstract Session wrap(Session memory, String name);

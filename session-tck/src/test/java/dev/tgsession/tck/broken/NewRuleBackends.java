@@ -53,7 +53,7 @@ final class NewRuleBackends {
     }
 
     @Override
-    public List<SessionOption> options() {
+    public List<SessionOption<?>> options() {
       return List.of(
           SharedOptions.SESSION,
           SharedOptions.LEASE,
@@ -64,7 +64,7 @@ final class NewRuleBackends {
 
     @Override
     public Session open(SessionUri uri) {
-      return open(uri, uri.option("session").orElseThrow());
+      return open(uri, uri.get(SharedOptions.SESSION));
     }
 
     abstract Session open(SessionUri uri, String name);
@@ -80,12 +80,13 @@ final class NewRuleBackends {
           Capability.SHARED,
           Capability.NAMED,
           Capability.LEASE,
-          Capability.ATOMIC_BATCH);
+          Capability.ATOMIC_BATCH,
+          Capability.ENCRYPTION);
     }
 
     @Override
-    public List<SessionOption> options() {
-      List<SessionOption> options = new java.util.ArrayList<>(super.options());
+    public List<SessionOption<?>> options() {
+      List<SessionOption<?>> options = new java.util.ArrayList<>(super.options());
       options.add(SharedOptions.ENCRYPTION_KEY);
       return options;
     }

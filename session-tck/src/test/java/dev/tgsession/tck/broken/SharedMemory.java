@@ -13,11 +13,13 @@ import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
 import dev.tgsession.spi.LeaseStore;
 import dev.tgsession.spi.StoredDcs;
+import dev.tgsession.spi.WriteFence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +35,7 @@ final class SharedMemory extends AbstractSession {
 
   /** One named store: the data and its lease record. */
   static final class Store {
+    final java.util.Map<String, byte[]> extras = new java.util.TreeMap<>();
     final Session data = Sessions.open("memory:");
     @Nullable SessionLease lease;
     long lastToken;
@@ -95,12 +98,12 @@ final class SharedMemory extends AbstractSession {
     };
   }
 
-  private void fence() {
-    SessionLease lease = heldLease();
+  private void fence(WriteFence fence) {
+    SessionLease lease = fence.lease();
     if (fenced && lease != null) {
       synchronized (store) {
         if (store.lastToken != lease.token()) {
-          throw leaseLost();
+          throw fence.lost();
         }
       }
     }
@@ -112,14 +115,14 @@ final class SharedMemory extends AbstractSession {
   }
 
   @Override
-  protected void storeHomeDcId(int dcId) {
-    fence();
+  protected void storeHomeDcId(int dcId, WriteFence fence) {
+    fence(fence);
     store.data.setHomeDcId(dcId);
   }
 
   @Override
-  protected void storeDcOption(DcOption option) {
-    fence();
+  protected void storeDcOption(DcOption option, WriteFence fence) {
+    fence(fence);
     store.data.setDcOption(option);
   }
 
@@ -144,9 +147,39 @@ final class SharedMemory extends AbstractSession {
   }
 
   @Override
-  protected void storePeers(List<PeerInfo> reducedBatch) {
-    fence();
+  protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
+    fence(fence);
     store.data.cachePeers(reducedBatch);
+  }
+
+  @Override
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    return store.data.peerCachedAt(id).orElse(null);
+  }
+
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    fence(fence);
+    return store.data.prunePeers(olderThan);
+  }
+
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    synchronized (store) {
+      return new TreeMap<>(store.extras);
+    }
+  }
+
+  @Override
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    fence(fence);
+    synchronized (store) {
+      if (value == null) {
+        store.extras.remove(name);
+      } else {
+        store.extras.put(name, value.clone());
+      }
+    }
   }
 
   @Override
@@ -155,8 +188,8 @@ final class SharedMemory extends AbstractSession {
   }
 
   @Override
-  protected void storeUpdateState(UpdateState update) {
-    fence();
+  protected void storeUpdateState(UpdateState update, WriteFence fence) {
+    fence(fence);
     store.data.setUpdateState(update);
   }
 
@@ -171,11 +204,12 @@ final class SharedMemory extends AbstractSession {
   }
 
   @Override
-  protected void clearStore() {
-    fence();
+  protected void clearStore(WriteFence fence) {
+    fence(fence);
     store.data.clear();
     synchronized (store) {
       store.vault = null;
+      store.extras.clear();
     }
   }
 
@@ -187,8 +221,8 @@ final class SharedMemory extends AbstractSession {
   }
 
   @Override
-  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault) {
-    fence();
+  protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    fence(fence);
     synchronized (store) {
       options.forEach(store.data::setDcOption);
       store.vault = vault == null ? null : vault.clone();

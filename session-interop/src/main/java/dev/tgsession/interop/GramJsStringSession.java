@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
@@ -181,7 +182,10 @@ public final class GramJsStringSession {
     int port = buffer.getShort() & 0xFFFF;
     byte[] key = new byte[AuthKey.LENGTH];
     buffer.get(key);
-    return new Contents(HomeDc.session(home(dcId, address, port, AuthKey.of(key))), address, port);
+    @Nullable InetAddress literal = IpAddresses.parseLiteral(address);
+    AddressFamily family = literal == null ? AddressFamily.IPV4 : HomeDc.family(literal);
+    return new Contents(
+        HomeDc.session(home(dcId, address, port, AuthKey.of(key)), family), address, port);
   }
 
   /**
@@ -210,7 +214,7 @@ public final class GramJsStringSession {
    */
   public static String encode(SessionData data) {
     DcOption home = HomeDc.requireKeyed(FORMAT, data);
-    return encode(data, HomeDc.defaultFamily(home));
+    return encode(data, HomeDc.exportFamily(data, home));
   }
 
   /**

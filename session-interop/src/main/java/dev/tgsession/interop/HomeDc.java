@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
@@ -34,7 +35,8 @@ final class HomeDc {
   }
 
   /** As {@link #option(int, InetAddress, int, AuthKey)}, with test mode given by the format. */
-  static DcOption option(boolean test, int dcId, InetAddress address, int port, AuthKey key) {
+  static DcOption option(
+      boolean test, int dcId, InetAddress address, int port, @Nullable AuthKey key) {
     Optional<DcOption> known =
         Optional.ofNullable((test ? KnownDcs.test() : KnownDcs.all()).get(dcId));
     InetSocketAddress ipv4;
@@ -68,17 +70,43 @@ final class HomeDc {
     return TelegramTestDcs.isTestDc(home) ? KnownDcs.test() : KnownDcs.all();
   }
 
-  /** A session of KnownDcs with {@code home} as its home DC, no peers but {@code self}. */
+  /**
+   * A session of KnownDcs with {@code home} as its home DC, given in {@code family}, no peers but
+   * {@code self}.
+   */
   static SessionData session(
-      Map<Integer, DcOption> table, DcOption home, PeerInfo.@Nullable User self) {
+      Map<Integer, DcOption> table,
+      DcOption home,
+      PeerInfo.@Nullable User self,
+      AddressFamily family) {
     Map<Integer, DcOption> options = new TreeMap<>(table);
     options.put(home.id(), home);
     Map<PeerId, PeerInfo> peers = self == null ? Map.of() : Map.of(self.peerId(), self);
-    return new SessionData(home.id(), options, peers, UpdatesState.empty());
+    return new SessionData(home.id(), options, peers, UpdatesState.empty())
+        .withExtras(Map.of(), Map.of(), Map.of(), family);
   }
 
   static SessionData session(DcOption home) {
-    return session(table(home), home, null);
+    return session(home, AddressFamily.IPV4);
+  }
+
+  static SessionData session(DcOption home, AddressFamily family) {
+    return session(table(home), home, null, family);
+  }
+
+  /** The family of an address a format carried. */
+  static AddressFamily family(InetAddress address) {
+    return address instanceof Inet6Address ? AddressFamily.IPV6 : AddressFamily.IPV4;
+  }
+
+  /**
+   * The family to export the home DC in: the one the session was given it in ({@link
+   * SessionData#homeDcFamily()}), except IPv4 when the option has none known ({@code 0.0.0.0}).
+   */
+  static StandardProtocolFamily exportFamily(SessionData data, DcOption home) {
+    return data.homeDcFamily() == AddressFamily.IPV6
+        ? StandardProtocolFamily.INET6
+        : defaultFamily(home);
   }
 
   /** The home DC's option, which must hold a key. */

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -246,7 +248,25 @@ public final class MtcuteStringSession {
     DcOption home =
         HomeDc.option(
             test, main.id(), main.socketAddress().getAddress(), main.port(), AuthKey.of(key));
-    SessionData data = HomeDc.session(test ? KnownDcs.test() : KnownDcs.all(), home, self);
+    SessionData data =
+        HomeDc.session(
+            test ? KnownDcs.test() : KnownDcs.all(),
+            home,
+            self,
+            main.ipv6() ? AddressFamily.IPV6 : AddressFamily.IPV4);
+    if (media != null) {
+      // the media DC's addresses, without a key: a DC has one permanent key, the main option's
+      DcOption mediaOption =
+          HomeDc.option(
+              test || media.testMode(),
+              media.id(),
+              media.socketAddress().getAddress(),
+              media.port(),
+              null);
+      data =
+          data.withExtras(
+              Map.of(media.id(), mediaOption), Map.of(), Map.of(), data.homeDcFamily());
+    }
     Contents contents = new Contents(data, main, media, testModeFlag);
     if (!encode(contents).equals(text)) {
       // Every field checked above; what is left is a text form the writer never produces.
@@ -266,7 +286,8 @@ public final class MtcuteStringSession {
    *     not fit one byte
    */
   public static String encode(SessionData data) {
-    return encode(data, HomeDc.defaultFamily(HomeDc.requireKeyed(FORMAT, data)));
+    DcOption home = HomeDc.requireKeyed(FORMAT, data);
+    return encode(data, HomeDc.exportFamily(data, home));
   }
 
   /**
@@ -288,7 +309,35 @@ public final class MtcuteStringSession {
             family == StandardProtocolFamily.INET6,
             false,
             TelegramTestDcs.isTestDc(home));
-    return encode(new Contents(data, main, null, false));
+    return encode(new Contents(data, main, mediaDc(data, home, family), false));
+  }
+
+  /**
+   * The media DC a string carries for {@code data}: its media option of the home DC's id (or its
+   * only one), in the home DC's family; mtcute's per-DC media-only flag is not kept by a session
+   * and is written unset.
+   */
+  private static @Nullable Dc mediaDc(
+      SessionData data, DcOption home, StandardProtocolFamily family) {
+    Map<Integer, DcOption> media = data.mediaDcOptions();
+    DcOption option =
+        media.containsKey(home.id())
+            ? media.get(home.id())
+            : media.size() == 1 ? media.values().iterator().next() : null;
+    if (option == null) {
+      return null;
+    }
+    InetSocketAddress address = HomeDc.address(FORMAT, option, family);
+    if (address.getAddress().isAnyLocalAddress()) {
+      return null;
+    }
+    return new Dc(
+        HomeDc.requireByteDcId(FORMAT, option.id()),
+        IpAddresses.toText(address.getAddress()),
+        address.getPort(),
+        family == StandardProtocolFamily.INET6,
+        false,
+        TelegramTestDcs.isTestDc(option));
   }
 
   /**

@@ -152,7 +152,9 @@ public final class PyrogramStringSession {
     }
     PeerInfo.@Nullable User self =
         userId == 0 ? null : new PeerInfo.User(userId, null, bot, Boolean.TRUE, null, null);
-    SessionData data = HomeDc.session(table, known.withAuthKey(AuthKey.of(key)), self);
+    SessionData data =
+        HomeDc.session(
+            table, known.withAuthKey(AuthKey.of(key)), self, dev.tgsession.AddressFamily.IPV4);
     return new Contents(data, (int) apiId, testMode, userId, bot);
   }
 

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
@@ -10,6 +11,7 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
 import dev.tgsession.SessionStorageException;
+import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.PeerBatch;
 import dev.tgsession.support.IpAddresses;
@@ -21,6 +23,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +66,13 @@ public final class TelethonSessionFile {
   /** The version Telethon 1.43 and later write ({@code sessions.tmp_auth_key} added). */
   public static final int LATEST_VERSION = 8;
 
+  /**
+   * How long a version 8 file's {@code tmp_auth_key} is assumed to stay valid after it is read:
+   * Telethon stores no expiry. Telegram refuses an expired temporary key and the client then binds
+   * a new one, so assuming too long loses nothing; the import keeps the key for this long.
+   */
+  public static final java.time.Duration TEMP_KEY_LIFETIME = java.time.Duration.ofHours(24);
+
   static final String WHAT = "a Telethon .session file";
 
   private static final Set<String> SESSION_COLUMNS =
@@ -77,7 +87,8 @@ public final class TelethonSessionFile {
    * @param session everything a session keeps
    * @param version the file's database version
    * @param tempAuthKey version 8's {@code tmp_auth_key} of the home DC, or {@code null}: Telethon
-   *     keeps no expiry for it
+   *     keeps no expiry for it (the session has it in {@link SessionData#tempAuthKeys()}, expiring
+   *     {@link #TEMP_KEY_LIFETIME} after the read)
    * @param dropped what the file holds that a session does not keep, one line each
    * @param notes what else the reader had to assume (a newer version read), one line each
    */
@@ -189,7 +200,15 @@ public final class TelethonSessionFile {
             version >= 4 && tables.containsKey("update_state")
                 ? readUpdateState(statement, file)
                 : UpdatesState.empty();
-        SessionData data = new SessionData(home.dcId(), options, peers, state);
+        Map<Integer, TempAuthKey> temp =
+            home.tempKey() == null
+                ? Map.of()
+                : Map.of(
+                    home.dcId(),
+                    new TempAuthKey(home.tempKey(), Instant.now().plus(TEMP_KEY_LIFETIME)));
+        SessionData data =
+            new SessionData(home.dcId(), options, peers, state)
+                .withExtras(Map.of(), temp, Map.of(), home.family());
         return new Contents(data, version, home.tempKey(), dropped, notes);
       }
     } catch (SQLException e) {
@@ -205,7 +224,8 @@ public final class TelethonSessionFile {
    * are not written.
    *
    * @param tempAuthKey the home DC's temporary key for version 8, or {@code null}
-   * @param ipv6 whether to write the home DC's IPv6 address (else its IPv4 one)
+   * @param ipv6 whether to write the home DC's IPv6 address (else its IPv4 one): the session's
+   *     {@link SessionData#homeDcFamily()} is the family it was given in
    * @param replace whether an existing {@code file} may be replaced
    * @throws IllegalArgumentException if the version is not 7 or 8, the home DC has no option, or
    *     {@code file} exists and {@code replace} is false
@@ -221,7 +241,27 @@ public final class TelethonSessionFile {
     TelethonFileWriter.write(file, data, version, tempAuthKey, ipv6, replace);
   }
 
-  private record Home(int dcId, @Nullable Long takeoutId, @Nullable AuthKey tempKey) {}
+  /**
+   * Writes {@code data} as a new Telethon file of {@code version}, with the home DC's address in
+   * the family the session was given it in and, for version 8, its unexpired temporary key.
+   *
+   * @see #write(Path, SessionData, int, AuthKey, boolean, boolean)
+   */
+  public static void write(Path file, SessionData data, int version, boolean replace) {
+    TempAuthKey temp = data.tempAuthKeys().get(data.homeDcId());
+    AuthKey tempKey =
+        version >= LATEST_VERSION && temp != null && !temp.expiredAt(Instant.now())
+            ? temp.key()
+            : null;
+    DcOption home = data.dcOptions().get(data.homeDcId());
+    boolean ipv6 =
+        data.homeDcFamily() == AddressFamily.IPV6
+            || (home != null && home.ipv4().getAddress().isAnyLocalAddress());
+    write(file, data, version, tempKey, ipv6, replace);
+  }
+
+  private record Home(
+      int dcId, @Nullable Long takeoutId, @Nullable AuthKey tempKey, AddressFamily family) {}
 
   private static void requireColumns(
       Map<String, Set<String>> tables, String table, Set<String> needed, int version, Path file) {
@@ -291,6 +331,7 @@ public final class TelethonSessionFile {
     int home = 0;
     Long takeoutId = null;
     AuthKey tempKey = null;
+    AddressFamily family = AddressFamily.IPV4;
     String takeout = columns.contains("takeout_id") ? "takeout_id" : "NULL";
     String temp = columns.contains("tmp_auth_key") ? "tmp_auth_key" : "NULL";
     try (ResultSet rows =
@@ -330,6 +371,7 @@ public final class TelethonSessionFile {
         options.put(dcId, dcOption(dcId, address, port, authKey, file));
         if (home == 0) {
           home = dcId;
+          family = address.indexOf(':') >= 0 ? AddressFamily.IPV6 : AddressFamily.IPV4;
           long takeoutValue = rows.getLong(8);
           takeoutId = rows.wasNull() ? null : takeoutValue;
           byte[] tempBytes = rows.getBytes(9);
@@ -340,7 +382,7 @@ public final class TelethonSessionFile {
         }
       }
     }
-    return new Home(home == 0 ? KnownDcs.DEFAULT_HOME_DC : home, takeoutId, tempKey);
+    return new Home(home == 0 ? KnownDcs.DEFAULT_HOME_DC : home, takeoutId, tempKey, family);
   }
 
   private static AuthKey key(byte[] key, String column, int dcId, Path file) {

@@ -1,5 +1,6 @@
 package dev.tgsession.interop;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.KnownDcs;
@@ -150,7 +151,11 @@ public final class TelethonStringSession {
     int port = buffer.getShort() & 0xFFFF;
     byte[] key = new byte[AuthKey.LENGTH];
     buffer.get(key);
-    return HomeDc.session(HomeDc.option(dcId, IpAddresses.fromBytes(ip), port, AuthKey.of(key)));
+    java.net.InetAddress address = IpAddresses.fromBytes(ip);
+    return HomeDc.session(
+        HomeDc.option(dcId, address, port, AuthKey.of(key)),
+        // by the length carried: Java reads an IPv4-mapped IPv6 address as IPv4
+        ip.length == 16 ? AddressFamily.IPV6 : AddressFamily.IPV4);
   }
 
   /**
@@ -163,7 +168,7 @@ public final class TelethonStringSession {
    */
   public static String encode(SessionData data) {
     DcOption home = HomeDc.requireKeyed(FORMAT, data);
-    return encode(data, HomeDc.defaultFamily(home));
+    return encode(data, HomeDc.exportFamily(data, home));
   }
 
   /**

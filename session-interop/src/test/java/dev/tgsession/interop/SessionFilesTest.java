@@ -10,10 +10,12 @@ import dev.tgsession.DcOption;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.SessionData;
+import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.interop.PyrogramSessionFile.Layout;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +102,12 @@ class SessionFilesTest {
   static SessionData normalized(SessionData data) {
     Map<PeerId, PeerInfo> peers = new java.util.HashMap<>();
     data.peers().forEach((id, peer) -> peers.put(id, normalized(peer)));
-    return new SessionData(data.homeDcId(), data.dcOptions(), peers, data.updatesState());
+    return new SessionData(data.homeDcId(), data.dcOptions(), peers, data.updatesState())
+        .withExtras(
+            data.mediaDcOptions(),
+            data.tempAuthKeys(),
+            data.mediaTempAuthKeys(),
+            data.homeDcFamily());
   }
 
   @Nested
@@ -174,13 +181,54 @@ class SessionFilesTest {
           TelethonSessionFile.readContents(SessionFileFixtures.file("telethon-v7-ipv4.session"));
 
       assertThat(contents.version()).isEqualTo(8);
-      assertThat(contents.session()).isEqualTo(v7.session());
+      SessionData data = contents.session();
+      assertThat(data.withExtras(Map.of(), Map.of(), Map.of(), data.homeDcFamily()))
+          .isEqualTo(v7.session());
       JsonNode tmp = stored.get("tmp_auth_key_sha256");
       if (tmp.isNull()) {
         assertThat(contents.tempAuthKey()).isNull();
+        assertThat(data.tempAuthKeys()).isEmpty();
       } else {
         assertThat(sha256(contents.tempAuthKey().bytes())).isEqualTo(tmp.asText());
+        TempAuthKey temp = data.tempAuthKeys().get(data.homeDcId());
+        assertThat(temp.key()).isEqualTo(contents.tempAuthKey());
+        // Telethon keeps no expiry: the import assumes TEMP_KEY_LIFETIME from the read
+        assertThat(temp.expiresAt())
+            .isBetween(
+                Instant.now().plus(TelethonSessionFile.TEMP_KEY_LIFETIME).minusSeconds(60),
+                Instant.now().plus(TelethonSessionFile.TEMP_KEY_LIFETIME));
       }
+    }
+
+    @Test
+    @DisplayName("a version 8 file keeps the temporary key through a write; version 7 drops it")
+    void tempKeyWritten() {
+      SessionData data =
+          TelethonSessionFile.read(SessionFileFixtures.file("telethon-v8-tmp-key.session"));
+      Path eight = dir.resolve("eight.session");
+      Path seven = dir.resolve("seven.session");
+
+      TelethonSessionFile.write(eight, data, 8, false);
+      TelethonSessionFile.write(seven, data, 7, false);
+
+      assertThat(TelethonSessionFile.readContents(eight).tempAuthKey())
+          .isEqualTo(data.tempAuthKeys().get(2).key());
+      assertThat(TelethonSessionFile.readContents(seven).tempAuthKey()).isNull();
+    }
+
+    @Test
+    @DisplayName("an IPv6 home DC on port 5222 is written back as IPv6 on port 5222")
+    void ipv6Kept() {
+      SessionData data =
+          TelethonSessionFile.read(SessionFileFixtures.file("telethon-v7-ipv6.session"));
+      Path out = dir.resolve("out.session");
+
+      TelethonSessionFile.write(out, data, 7, false);
+
+      SessionData back = TelethonSessionFile.read(out);
+      assertThat(back.homeDcFamily()).isEqualTo(dev.tgsession.AddressFamily.IPV6);
+      assertThat(back.dcOptions().get(2).ipv6().getPort()).isEqualTo(5222);
+      assertThat(normalized(back)).isEqualTo(normalized(data));
     }
 
     @ParameterizedTest(name = "version {0}")

@@ -1,5 +1,6 @@
 package dev.tgsession.cli;
 
+import dev.tgsession.AddressFamily;
 import dev.tgsession.DcOption;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
@@ -235,7 +236,10 @@ final class ExportCommand extends SessionCommand {
     if (carriesSelf) {
       self.ifPresent(user -> peers.put(user.peerId(), user));
     }
-    SessionData data = new SessionData(home, session.dcOptions(), peers, UpdatesState.empty());
+    // the family the home DC was given in, and (mtcute) the media DC: an IPv6 string comes back
+    SessionData data =
+        new SessionData(home, session.dcOptions(), peers, UpdatesState.empty())
+            .withExtras(session.mediaDcOptions(), Map.of(), Map.of(), session.homeDcFamily());
     String text = ForeignFormats.encode(format, data, apiId == null ? 0 : apiId);
     root.secret(text);
     err().println("note: " + losses(session, self.isPresent()));
@@ -266,8 +270,8 @@ final class ExportCommand extends SessionCommand {
   private void exportSessionFile(Session session, Path file) throws IOException {
     SessionData data = session.snapshot();
     int version = telethonVersion == null ? TelethonSessionFile.VERSION : telethonVersion;
-    boolean ipv6 = ExportFamily.ipv6(session, data);
-    ForeignFormats.writeSessionFile(format, file, data, version, apiId, ipv6, force);
+    boolean ipv6 = data.homeDcFamily() == AddressFamily.IPV6;
+    ForeignFormats.writeSessionFile(format, file, data, version, apiId, force);
     long otherKeys =
         data.dcOptions().values().stream()
             .filter(o -> o.id() != data.homeDcId() && o.authKey() != null)
@@ -330,17 +334,36 @@ final class ExportCommand extends SessionCommand {
     if (otherKeys > 0) {
       lost.add("the auth keys of " + InfoCommand.plural(otherKeys, "other DC"));
     }
+    int media = session.mediaDcOptions().size();
+    if (media > 0 && format != SessionFormat.MTCUTE_STRING) {
+      lost.add(InfoCommand.plural(media, "media DC address"));
+    }
+    long temporary = 0;
+    for (int dc : session.dcOptions().keySet()) {
+      temporary += session.tempAuthKey(dc, false).isPresent() ? 1 : 0;
+      temporary += session.tempAuthKey(dc, true).isPresent() ? 1 : 0;
+    }
+    if (temporary > 0) {
+      lost.add(InfoCommand.plural(temporary, "temporary key"));
+    }
+    String family =
+        " (its " + (session.homeDcFamily() == AddressFamily.IPV6 ? "IPv6" : "IPv4")
+            + " address, the family the session was given it in, with its port)";
     String carries =
         switch (format) {
           case PYROGRAM_STRING ->
               "pyrogram-string carries the home DC id and its auth key, the api_id and the self"
                   + " user's id and bot flag"
                   + " (not the DC address: Pyrogram uses its own table)";
-          case TELETHON_STRING -> "telethon-string carries the home DC's address and auth key only";
+          case TELETHON_STRING ->
+              "telethon-string carries the home DC's address" + family + " and auth key only";
           case MTCUTE_STRING ->
-              "mtcute-string carries the home DC's address and auth key, test mode, and the self"
-                  + " user's id and bot flag";
-          default -> "gramjs-string carries the home DC's address and auth key only";
+              "mtcute-string carries the home DC's address"
+                  + family
+                  + " and auth key, its media DC's address, test mode, and the self user's id and"
+                  + " bot flag";
+          default ->
+              "gramjs-string carries the home DC's address" + family + " and auth key only";
         };
     return carries
         + (lost.isEmpty()

@@ -107,11 +107,15 @@ final class ForeignFormats {
     SessionData data;
     if (format == SessionFormat.TELETHON_FILE) {
       TelethonSessionFile.Contents contents = TelethonSessionFile.readContents(file);
-      data = TelethonTempKeys.withTempKey(contents);
+      data = contents.session();
       dropped = contents.dropped();
       notes = new ArrayList<>(contents.notes());
       if (contents.tempAuthKey() != null) {
-        notes.add(TelethonTempKeys.NOTE);
+        notes.add(
+            "the file's tmp_auth_key (Telethon 1.43+) is kept as the home DC's temporary key;"
+                + " Telethon stores no expiry, so it is assumed valid for "
+                + TelethonSessionFile.TEMP_KEY_LIFETIME.toHours()
+                + " hours from this import");
       }
       if (contents.version() < TelethonSessionFile.VERSION) {
         notes.add(
@@ -155,9 +159,9 @@ final class ForeignFormats {
   /**
    * Writes {@code data} as another library's session file.
    *
-   * @param telethonVersion the Telethon database version (7 or 8)
+   * @param telethonVersion the Telethon database version (7 or 8); a Telethon file gets the home
+   *     DC's address in the family the session was given it in
    * @param apiId the api_id a Pyrogram or Kurigram file stores, or {@code null}
-   * @param ipv6 whether a Telethon file gets the home DC's IPv6 address
    */
   static void writeSessionFile(
       SessionFormat format,
@@ -165,19 +169,9 @@ final class ForeignFormats {
       SessionData data,
       int telethonVersion,
       @Nullable Integer apiId,
-      boolean ipv6,
       boolean replace) {
     switch (format) {
-      case TELETHON_FILE ->
-          TelethonSessionFile.write(
-              file,
-              data,
-              telethonVersion,
-              telethonVersion >= TelethonSessionFile.LATEST_VERSION
-                  ? TelethonTempKeys.homeTempKey(data)
-                  : null,
-              ipv6,
-              replace);
+      case TELETHON_FILE -> TelethonSessionFile.write(file, data, telethonVersion, replace);
       case PYROGRAM_FILE ->
           PyrogramSessionFile.write(file, data, PyrogramSessionFile.Layout.PYROGRAM, apiId, replace);
       case KURIGRAM_FILE ->

@@ -237,9 +237,10 @@ final class ExportCommand extends SessionCommand {
       self.ifPresent(user -> peers.put(user.peerId(), user));
     }
     // the family the home DC was given in, and (mtcute) the media DC: an IPv6 string comes back
+    JsonSessionExtras extras = JsonSessionExtras.of(session);
     SessionData data =
         new SessionData(home, session.dcOptions(), peers, UpdatesState.empty())
-            .withExtras(session.mediaDcOptions(), Map.of(), Map.of(), session.homeDcFamily());
+            .withExtras(extras.mediaDcOptions(), Map.of(), Map.of(), extras.homeDcFamily());
     String text = ForeignFormats.encode(format, data, apiId == null ? 0 : apiId);
     root.secret(text);
     err().println("note: " + losses(session, self.isPresent()));
@@ -268,7 +269,18 @@ final class ExportCommand extends SessionCommand {
   }
 
   private void exportSessionFile(Session session, Path file) throws IOException {
-    SessionData data = session.snapshot();
+    Map<PeerId, PeerInfo> peers = new java.util.LinkedHashMap<>();
+    try (java.util.stream.Stream<PeerInfo> all = session.peers()) {
+      all.forEach(peer -> peers.put(peer.peerId(), peer));
+    }
+    JsonSessionExtras extras = JsonSessionExtras.of(session);
+    SessionData data =
+        new SessionData(session.homeDcId(), session.dcOptions(), peers, session.updatesState())
+            .withExtras(
+                extras.mediaDcOptions(),
+                extras.tempAuthKeys(),
+                extras.mediaTempAuthKeys(),
+                extras.homeDcFamily());
     int version = telethonVersion == null ? TelethonSessionFile.VERSION : telethonVersion;
     boolean ipv6 = data.homeDcFamily() == AddressFamily.IPV6;
     ForeignFormats.writeSessionFile(format, file, data, version, apiId, force);
@@ -334,20 +346,17 @@ final class ExportCommand extends SessionCommand {
     if (otherKeys > 0) {
       lost.add("the auth keys of " + InfoCommand.plural(otherKeys, "other DC"));
     }
-    int media = session.mediaDcOptions().size();
+    JsonSessionExtras extras = JsonSessionExtras.of(session);
+    int media = extras.mediaDcOptions().size();
     if (media > 0 && format != SessionFormat.MTCUTE_STRING) {
       lost.add(InfoCommand.plural(media, "media DC address"));
     }
-    long temporary = 0;
-    for (int dc : session.dcOptions().keySet()) {
-      temporary += session.tempAuthKey(dc, false).isPresent() ? 1 : 0;
-      temporary += session.tempAuthKey(dc, true).isPresent() ? 1 : 0;
-    }
+    long temporary = extras.tempAuthKeys().size() + extras.mediaTempAuthKeys().size();
     if (temporary > 0) {
       lost.add(InfoCommand.plural(temporary, "temporary key"));
     }
     String family =
-        " (its " + (session.homeDcFamily() == AddressFamily.IPV6 ? "IPv6" : "IPv4")
+        " (its " + (extras.homeDcFamily() == AddressFamily.IPV6 ? "IPv6" : "IPv4")
             + " address, the family the session was given it in, with its port)";
     String carries =
         switch (format) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -264,26 +263,9 @@ final class ImportCommand extends SessionCommand {
         target.setDcOption(home);
       }
     }
-    for (DcOption media : data.mediaDcOptions().values()) {
-      target.setMediaDcOption(media);
-    }
-    Instant now = Instant.now();
-    data.tempAuthKeys()
-        .forEach(
-            (dc, key) -> {
-              if (!key.expiredAt(now)) {
-                target.setTempAuthKey(dc, false, key);
-              }
-            });
-    data.mediaTempAuthKeys()
-        .forEach(
-            (dc, key) -> {
-              if (!key.expiredAt(now)) {
-                target.setTempAuthKey(dc, true, key);
-              }
-            });
-    // the family the source gave the home DC in, so that an export gives the same address back
-    target.setHomeDc(data.homeDcId(), data.homeDcFamily());
+    // the family the source gave the home DC in (an export gives the same address back), media
+    // DCs and temporary keys
+    JsonSessionExtras.of(data).writeTo(target, data.homeDcId());
   }
 
   /**

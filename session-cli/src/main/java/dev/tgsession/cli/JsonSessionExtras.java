@@ -34,16 +34,37 @@ record JsonSessionExtras(
 
   private static final HexFormat HEX = HexFormat.of();
 
-  /** The extras of an open session (unexpired temporary keys only). */
+  /**
+   * The extras of an open session (unexpired temporary keys only). A backend built against the SPI
+   * before 0.3.0 stores none ({@code loadExtras} unsupported): it has the defaults.
+   */
   static JsonSessionExtras of(Session session) {
     Map<Integer, TempAuthKey> temp = new TreeMap<>();
     Map<Integer, TempAuthKey> mediaTemp = new TreeMap<>();
-    for (int dc : session.dcOptions().keySet()) {
-      session.tempAuthKey(dc, false).ifPresent(key -> temp.put(dc, key));
-      session.tempAuthKey(dc, true).ifPresent(key -> mediaTemp.put(dc, key));
+    try {
+      for (int dc : session.dcOptions().keySet()) {
+        session.tempAuthKey(dc, false).ifPresent(key -> temp.put(dc, key));
+        session.tempAuthKey(dc, true).ifPresent(key -> mediaTemp.put(dc, key));
+      }
+      return new JsonSessionExtras(
+          session.homeDcFamily(), session.mediaDcOptions(), temp, mediaTemp);
+    } catch (UnsupportedOperationException olderBackend) {
+      return NONE;
     }
+  }
+
+  /** The extras {@code data} carries. */
+  static JsonSessionExtras of(dev.tgsession.SessionData data) {
     return new JsonSessionExtras(
-        session.homeDcFamily(), session.mediaDcOptions(), temp, mediaTemp);
+        data.homeDcFamily(), data.mediaDcOptions(), data.tempAuthKeys(), data.mediaTempAuthKeys());
+  }
+
+  /** Whether there is nothing but the defaults (IPv4, no media DCs, no temporary keys). */
+  boolean isNone() {
+    return homeDcFamily == AddressFamily.IPV4
+        && mediaDcOptions.isEmpty()
+        && tempAuthKeys.isEmpty()
+        && mediaTempAuthKeys.isEmpty();
   }
 
   /** Writes the fields that differ from {@link #NONE}. */
@@ -152,8 +173,15 @@ record JsonSessionExtras(
     }
   }
 
-  /** Puts the extras into a session: the home DC's family, media DCs, unexpired temporary keys. */
+  /**
+   * Puts the extras into a session: the home DC with its family, media DCs, unexpired temporary
+   * keys. With nothing but the defaults, sets the home DC only (which every backend stores).
+   */
   void writeTo(Session target, int homeDcId) {
+    if (isNone()) {
+      target.setHomeDcId(homeDcId);
+      return;
+    }
     for (DcOption option : mediaDcOptions.values()) {
       target.setMediaDcOption(option);
     }

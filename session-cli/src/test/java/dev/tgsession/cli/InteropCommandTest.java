@@ -148,7 +148,8 @@ class InteropCommandTest {
       assertThat(export.exitCode()).as("%s", export).isZero();
       assertThat(export.out().strip()).isEqualTo(text);
       assertThat(export.err())
-          .contains("note: mtcute-string carries the home DC's address and auth key, test mode,")
+          .contains("note: mtcute-string carries the home DC's address (its IPv4 address")
+          .contains("and auth key, its media DC's address, test mode,")
           .contains("nothing is lost");
     }
 

@@ -61,7 +61,6 @@ class SessionFileCommandTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
       "telethon-file, telethon-v7-ipv4.session, 10",
-      "telethon-file, telethon-v8-tmp-key.session, 10",
       "telethon-file, telethon-v4.session, 0",
       "pyrogram-file, pyrogram-v3.session, 9",
       "kurigram-file, kurigram-v6.session, 9",
@@ -88,6 +87,42 @@ class SessionFileCommandTest {
         assertThat(session.dcOption(2).orElseThrow().authKey()).isNotNull();
       }
       assertThat(sha256(file)).as("the file is only read").isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("Telethon 8's tmp_auth_key becomes the home DC's temporary key, said on stderr")
+    void temporaryKey() throws IOException {
+      SharedMemoryProvider.reset();
+      Path file = copy("telethon-v8-tmp-key.session");
+
+      Cli.Result result = Cli.run("import", "telethon-file", file.toString(), "shared-memory:t8");
+
+      assertThat(result.exitCode()).as("%s", result).isZero();
+      assertThat(result.err()).contains("tmp_auth_key").contains("assumed valid for 24 hours");
+      try (Session session = Sessions.open("shared-memory:t8")) {
+        assertThat(session.tempAuthKey(2, false)).isPresent();
+        assertThat(session.tempAuthKey(2, true)).isEmpty();
+      }
+    }
+
+    @Test
+    @DisplayName("an IPv6 Telethon file on port 5222 is exported as IPv6 on port 5222")
+    void ipv6Kept() throws IOException {
+      SharedMemoryProvider.reset();
+      Path out = dir.resolve("out.session");
+      Cli.run(
+          "import",
+          "telethon-file",
+          copy("telethon-v7-ipv6.session").toString(),
+          "shared-memory:t6");
+
+      Cli.Result export =
+          Cli.run("export", "shared-memory:t6", "--format", "telethon-file", "--out", out.toString());
+
+      assertThat(export.exitCode()).as("%s", export).isZero();
+      SessionData back = TelethonSessionFile.read(out);
+      assertThat(back.homeDcFamily()).isEqualTo(dev.tgsession.AddressFamily.IPV6);
+      assertThat(back.dcOptions().get(2).ipv6().getPort()).isEqualTo(5222);
     }
 
     @Test

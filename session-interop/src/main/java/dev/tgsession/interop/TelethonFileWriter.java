@@ -99,7 +99,7 @@ final class TelethonFileWriter {
             : "insert into sessions values (?, ?, ?, ?, NULL)";
     try (PreparedStatement insert = connection.prepareStatement(sql)) {
       insert.setInt(1, home.id());
-      insert.setString(2, address.getAddress().getHostAddress());
+      insert.setString(2, dev.tgsession.support.IpAddresses.toText(address.getAddress()));
       insert.setInt(3, address.getPort());
       AuthKey key = home.authKey();
       insert.setBytes(4, key == null ? new byte[0] : key.bytes());

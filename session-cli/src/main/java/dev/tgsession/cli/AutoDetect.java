@@ -110,8 +110,7 @@ final class AutoDetect {
     boolean peersUsername = false;
     try (Connection connection =
             DriverManager.getConnection(
-                "jdbc:sqlite:" + path.toAbsolutePath().toUri() + "?immutable=1",
-                readOnly());
+                "jdbc:sqlite:" + path.toAbsolutePath().toUri() + "?immutable=1", readOnly());
         Statement statement = connection.createStatement()) {
       try (ResultSet rows =
           statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
@@ -121,7 +120,8 @@ final class AutoDetect {
       }
       if (tables.contains("peers")) {
         try (ResultSet rows =
-            statement.executeQuery("SELECT 1 FROM pragma_table_info('peers') WHERE name = 'username'")) {
+            statement.executeQuery(
+                "SELECT 1 FROM pragma_table_info('peers') WHERE name = 'username'")) {
           peersUsername = rows.next();
         }
       }
@@ -156,8 +156,7 @@ final class AutoDetect {
               + " sessions, peers; grammers/tgsession dc_home, dc_option, peer_info)");
     }
     return switch (kinds.get(0)) {
-      case "telethon" ->
-          new Found(SessionFormat.TELETHON_FILE, name, "a Telethon .session file");
+      case "telethon" -> new Found(SessionFormat.TELETHON_FILE, name, "a Telethon .session file");
       case "pyrogram" ->
           new Found(SessionFormat.PYROGRAM_FILE, name, "a Pyrogram .session file (schema 3)");
       case "kurigram" ->

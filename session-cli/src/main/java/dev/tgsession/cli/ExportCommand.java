@@ -121,8 +121,7 @@ final class ExportCommand extends SessionCommand {
     }
     if (telethonVersion != null && telethonVersion != 7 && telethonVersion != 8) {
       throw new ParameterException(
-          spec.commandLine(),
-          "expected --telethon-version 7 or 8, found " + telethonVersion);
+          spec.commandLine(), "expected --telethon-version 7 or 8, found " + telethonVersion);
     }
     if (format.isSessionFile() && outFile == null) {
       throw new ParameterException(
@@ -356,7 +355,8 @@ final class ExportCommand extends SessionCommand {
       lost.add(InfoCommand.plural(temporary, "temporary key"));
     }
     String family =
-        " (its " + (extras.homeDcFamily() == AddressFamily.IPV6 ? "IPv6" : "IPv4")
+        " (its "
+            + (extras.homeDcFamily() == AddressFamily.IPV6 ? "IPv6" : "IPv4")
             + " address, the family the session was given it in, with its port)";
     String carries =
         switch (format) {
@@ -371,8 +371,7 @@ final class ExportCommand extends SessionCommand {
                   + family
                   + " and auth key, its media DC's address, test mode, and the self user's id and"
                   + " bot flag";
-          default ->
-              "gramjs-string carries the home DC's address" + family + " and auth key only";
+          default -> "gramjs-string carries the home DC's address" + family + " and auth key only";
         };
     return carries
         + (lost.isEmpty()

@@ -3,11 +3,10 @@ package dev.tgsession.cli;
 import dev.tgsession.SessionData;
 import dev.tgsession.interop.GramJsStringSession;
 import dev.tgsession.interop.MtcuteStringSession;
-import dev.tgsession.interop.PyrogramStringSession;
 import dev.tgsession.interop.PyrogramSessionFile;
+import dev.tgsession.interop.PyrogramStringSession;
 import dev.tgsession.interop.TelethonSessionFile;
 import dev.tgsession.interop.TelethonStringSession;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,9 +172,11 @@ final class ForeignFormats {
     switch (format) {
       case TELETHON_FILE -> TelethonSessionFile.write(file, data, telethonVersion, replace);
       case PYROGRAM_FILE ->
-          PyrogramSessionFile.write(file, data, PyrogramSessionFile.Layout.PYROGRAM, apiId, replace);
+          PyrogramSessionFile.write(
+              file, data, PyrogramSessionFile.Layout.PYROGRAM, apiId, replace);
       case KURIGRAM_FILE ->
-          PyrogramSessionFile.write(file, data, PyrogramSessionFile.Layout.KURIGRAM, apiId, replace);
+          PyrogramSessionFile.write(
+              file, data, PyrogramSessionFile.Layout.KURIGRAM, apiId, replace);
       default -> throw new IllegalArgumentException(format + " is not a session file format");
     }
   }

@@ -135,7 +135,8 @@ final class ImportCommand extends SessionCommand {
   /** A grammers/tgsession file found by auto: copied, read-only, as {@code copy} would. */
   private int importSqlite(String file) throws IOException {
     SessionData data;
-    try (Session from = Sessions.open("sqlite:" + Path.of(file).toAbsolutePath() + "?mode=read-only")) {
+    try (Session from =
+        Sessions.open("sqlite:" + Path.of(file).toAbsolutePath() + "?mode=read-only")) {
       data = from.snapshot();
     }
     return apply(data, "sqlite file " + QuotedValue.cut(file), true);

@@ -18,10 +18,10 @@ import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What 0.3.0 sessions hold beyond 0.2.0's document, in optional fields (absent: none, IPv4):
- * {@code homeDcFamily} ("ipv6" when the home DC was given as IPv6), {@code mediaDcOptions} (DC
- * options without keys) and {@code tempAuthKeys} ({@code {dcId, media, authKey, expiresAt}}).
- * A document without them is the one 0.2.0 wrote and reads as before.
+ * What 0.3.0 sessions hold beyond 0.2.0's document, in optional fields (absent: none, IPv4): {@code
+ * homeDcFamily} ("ipv6" when the home DC was given as IPv6), {@code mediaDcOptions} (DC options
+ * without keys) and {@code tempAuthKeys} ({@code {dcId, media, authKey, expiresAt}}). A document
+ * without them is the one 0.2.0 wrote and reads as before.
  */
 record JsonSessionExtras(
     AddressFamily homeDcFamily,
@@ -134,9 +134,10 @@ record JsonSessionExtras(
         JsonToken value = parser.nextToken();
         switch (name) {
           case "dcId" ->
-              dc = value == JsonToken.VALUE_NUMBER_INT && parser.getIntValue() > 0
-                  ? parser.getIntValue()
-                  : null;
+              dc =
+                  value == JsonToken.VALUE_NUMBER_INT && parser.getIntValue() > 0
+                      ? parser.getIntValue()
+                      : null;
           case "media" -> isMedia = value.isBoolean() ? value == JsonToken.VALUE_TRUE : null;
           case "authKey" -> hex = value == JsonToken.VALUE_STRING ? parser.getText() : null;
           case "expiresAt" -> expires = value == JsonToken.VALUE_STRING ? parser.getText() : null;

@@ -16,7 +16,9 @@ import java.nio.file.Path;
  */
 final class SecretInput {
 
-  /** The most a string session's file or standard input may hold (the longest string has < 1 KiB). */
+  /**
+   * The most a string session's file or standard input may hold (the longest string has < 1 KiB).
+   */
   static final int MAX_BYTES = 64 * 1024;
 
   private SecretInput() {}
@@ -67,10 +69,7 @@ final class SecretInput {
           bytes = readLimited(in, "file " + QuotedValue.cut(name));
         }
         text =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .decode(java.nio.ByteBuffer.wrap(bytes))
-                .toString();
+            StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
       } catch (NoSuchFileException | InvalidPathException e) {
         throw new IllegalArgumentException(
             "expected a file holding the string session, found no file " + QuotedValue.cut(name));

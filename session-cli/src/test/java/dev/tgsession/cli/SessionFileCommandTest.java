@@ -117,7 +117,8 @@ class SessionFileCommandTest {
           "shared-memory:t6");
 
       Cli.Result export =
-          Cli.run("export", "shared-memory:t6", "--format", "telethon-file", "--out", out.toString());
+          Cli.run(
+              "export", "shared-memory:t6", "--format", "telethon-file", "--out", out.toString());
 
       assertThat(export.exitCode()).as("%s", export).isZero();
       SessionData back = TelethonSessionFile.read(out);
@@ -166,10 +167,17 @@ class SessionFileCommandTest {
       Path v7 = dir.resolve("v7.session");
       Path v8 = dir.resolve("v8.session");
 
-      Cli.Result seven = Cli.run("export", source, "--format", "telethon-file", "--out", v7.toString());
+      Cli.Result seven =
+          Cli.run("export", source, "--format", "telethon-file", "--out", v7.toString());
       Cli.Result eight =
           Cli.run(
-              "export", source, "--format", "telethon-file", "--telethon-version", "8", "--out",
+              "export",
+              source,
+              "--format",
+              "telethon-file",
+              "--telethon-version",
+              "8",
+              "--out",
               v8.toString());
 
       assertThat(seven.exitCode()).as("%s", seven).isZero();
@@ -190,7 +198,13 @@ class SessionFileCommandTest {
 
       Cli.Result result =
           Cli.run(
-              "export", source, "--format", "kurigram-file", "--api-id", "611335", "--out",
+              "export",
+              source,
+              "--format",
+              "kurigram-file",
+              "--api-id",
+              "611335",
+              "--out",
               out.toString());
 
       assertThat(result.exitCode()).as("%s", result).isZero();
@@ -211,11 +225,23 @@ class SessionFileCommandTest {
       Cli.Result noOut = Cli.run("export", source, "--format", "pyrogram-file");
       Cli.Result stray =
           Cli.run(
-              "export", source, "--format", "kurigram-file", "--telethon-version", "8", "--out",
+              "export",
+              source,
+              "--format",
+              "kurigram-file",
+              "--telethon-version",
+              "8",
+              "--out",
               dir.resolve("x").toString());
       Cli.Result nine =
           Cli.run(
-              "export", source, "--format", "telethon-file", "--telethon-version", "9", "--out",
+              "export",
+              source,
+              "--format",
+              "telethon-file",
+              "--telethon-version",
+              "9",
+              "--out",
               dir.resolve("y").toString());
 
       assertThat(noOut.exitCode()).isEqualTo(2);
@@ -234,7 +260,8 @@ class SessionFileCommandTest {
 
     private String withKey() throws IOException {
       String target = "sqlite:" + dir.resolve("src.session");
-      Cli.run("import", "telethon-file", FILES.resolve("telethon-v7-ipv4.session").toString(), target);
+      Cli.run(
+          "import", "telethon-file", FILES.resolve("telethon-v7-ipv4.session").toString(), target);
       return target;
     }
 
@@ -342,7 +369,8 @@ class SessionFileCommandTest {
         Path out = dir.resolve(format + ".txt");
         Cli.Result export =
             "pyrogram-string".equals(format)
-                ? Cli.run("export", source, "--format", format, "--api-id", "5", "--out", out.toString())
+                ? Cli.run(
+                    "export", source, "--format", format, "--api-id", "5", "--out", out.toString())
                 : Cli.run("export", source, "--format", format, "--out", out.toString());
         assertThat(export.exitCode()).as("%s", export).isZero();
         String text = Files.readString(out);

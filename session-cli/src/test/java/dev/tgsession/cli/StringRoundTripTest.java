@@ -52,8 +52,7 @@ class StringRoundTripTest {
 
   static List<Fixture> fixtures() throws IOException {
     List<Fixture> all = new ArrayList<>();
-    for (String file :
-        List.of("telethon", "gramjs", "pyrogram", "mtcute", "converted")) {
+    for (String file : List.of("telethon", "gramjs", "pyrogram", "mtcute", "converted")) {
       JsonParser parser =
           new JsonFactory().createParser(STRINGS.resolve(file + "-strings.json").toFile());
       Map<String, String> fields = new HashMap<>();

@@ -264,8 +264,7 @@ public final class MtcuteStringSession {
               media.port(),
               null);
       data =
-          data.withExtras(
-              Map.of(media.id(), mediaOption), Map.of(), Map.of(), data.homeDcFamily());
+          data.withExtras(Map.of(media.id(), mediaOption), Map.of(), Map.of(), data.homeDcFamily());
     }
     Contents contents = new Contents(data, main, media, testModeFlag);
     if (!encode(contents).equals(text)) {

@@ -130,9 +130,7 @@ final class PyrogramFileWriter {
                     : "INSERT INTO peers (id, access_hash, type, phone_number) VALUES (?, ?, ?, ?)");
         PreparedStatement names =
             connection.prepareStatement(
-                pyrogram
-                    ? "SELECT 1"
-                    : "INSERT INTO usernames (id, username) VALUES (?, ?)")) {
+                pyrogram ? "SELECT 1" : "INSERT INTO usernames (id, username) VALUES (?, ?)")) {
       for (PeerInfo peer : data.peers().values()) {
         long id = peer.peerId().botApiDialogId();
         if (peer.peerId().equals(PeerId.selfUser()) && peer instanceof PeerInfo.User user) {

@@ -209,8 +209,8 @@ public final class PyrogramSessionFile {
   }
 
   /**
-   * Writes {@code data} as a new session file of {@code layout}: the home DC's id and auth key,
-   * the self user's id and bot flag, {@code apiId}, every peer (marked id, access hash, type, phone;
+   * Writes {@code data} as a new session file of {@code layout}: the home DC's id and auth key, the
+   * self user's id and bot flag, {@code apiId}, every peer (marked id, access hash, type, phone;
    * Pyrogram: the first username, Kurigram: all of them) and, for Kurigram, the updates state with
    * its channels. Every peer's {@code last_update_on} is the time of writing.
    *
@@ -226,7 +226,11 @@ public final class PyrogramSessionFile {
   }
 
   private record SessionRow(
-      int dcId, @Nullable Integer apiId, @Nullable AuthKey authKey, @Nullable Long userId, boolean bot) {}
+      int dcId,
+      @Nullable Integer apiId,
+      @Nullable AuthKey authKey,
+      @Nullable Long userId,
+      boolean bot) {}
 
   private static int version(Connection connection, Path file) throws SQLException {
     try (Statement statement = connection.createStatement();
@@ -344,7 +348,10 @@ public final class PyrogramSessionFile {
         while (rows.next()) {
           if (rows.getInt(3) != 1) {
             throw damaged(
-                file, "usernames", "id = " + QuotedValue.cut(rows.getString(4)), "an integer id and text");
+                file,
+                "usernames",
+                "id = " + QuotedValue.cut(rows.getString(4)),
+                "an integer id and text");
           }
           String name = rows.getString(2);
           if (name != null && !name.isEmpty()) {

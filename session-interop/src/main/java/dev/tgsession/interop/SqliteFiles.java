@@ -25,9 +25,9 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * The SQLite files of other libraries: recognised by their header, read on a connection that
- * writes nothing (not even side files), and written whole into a temporary file that is moved into
- * place only once complete.
+ * The SQLite files of other libraries: recognised by their header, read on a connection that writes
+ * nothing (not even side files), and written whole into a temporary file that is moved into place
+ * only once complete.
  */
 final class SqliteFiles {
 
@@ -112,7 +112,9 @@ final class SqliteFiles {
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p"
                     + " WHERE m.type = 'table' ORDER BY m.name, p.cid")) {
       while (rows.next()) {
-        tables.computeIfAbsent(rows.getString(1), t -> new LinkedHashSet<>()).add(rows.getString(2));
+        tables
+            .computeIfAbsent(rows.getString(1), t -> new LinkedHashSet<>())
+            .add(rows.getString(2));
       }
     }
     return tables;

@@ -53,11 +53,13 @@ public final class TelegramDesktopData {
   static final String FORMAT = "Telegram Desktop tdata";
   private static final byte[] MAGIC = "TDF$".getBytes(StandardCharsets.US_ASCII);
   private static final int MTP_AUTHORIZATION = 75;
+
   /** The accounts a folder may hold: the reader refuses more, and so does the writer. */
   static final int MAX_ACCOUNTS = 100;
 
   /** The largest tdata file read (key_datas and account files are kilobytes; maps a few MB). */
   static final long MAX_FILE_BYTES = 16L << 20;
+
   private static final int MAX_KEYS = 1000;
 
   private TelegramDesktopData() {}

@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * Reads and writes Telethon's {@code .session} files (Telethon's {@code SQLiteSession}, database
  * versions 1 to 8).
  *
- * <p>A file is read as Telethon reads it, older versions as Telethon's own upgrade steps leave them:
+ * <p>A file is read as Telethon reads it, older versions as Telethon's own upgrade steps leave
+ * them:
  *
  * <ul>
  *   <li>the {@code sessions} row: its DC becomes the home DC, with its address, port and auth key
@@ -111,9 +112,9 @@ public final class TelethonSessionFile {
    *
    * @param file the {@code .session} file
    * @return everything the file holds that a session keeps
-   * @throws IncompatibleSessionException if the file is not a Telethon session file, is of a version
-   *     whose tables lack what is read, or holds a value out of Telegram's ranges (naming table, row
-   *     and value)
+   * @throws IncompatibleSessionException if the file is not a Telethon session file, is of a
+   *     version whose tables lack what is read, or holds a value out of Telegram's ranges (naming
+   *     table, row and value)
    * @throws SessionStorageException if the file cannot be read
    */
   public static SessionData read(Path file) {

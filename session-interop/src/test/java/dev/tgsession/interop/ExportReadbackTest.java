@@ -85,7 +85,8 @@ class ExportReadbackTest {
   }
 
   @Test
-  @DisplayName("Telethon 1.25.1 cannot open a version 8 file (which needs 1.43): recorded, not hidden")
+  @DisplayName(
+      "Telethon 1.25.1 cannot open a version 8 file (which needs 1.43): recorded, not hidden")
   void version8NeedsNewerTelethon() throws IOException {
     JsonNode read = readback().get("telethon-v8-from-telethon.session");
 

@@ -93,7 +93,8 @@ class InputLimitsTest {
 
     assertThatThrownBy(() -> TelegramDesktopData.read(folder, null))
         .isInstanceOf(IncompatibleSessionException.class)
-        .hasMessageContaining("key_datas is damaged: expected at most " + TelegramDesktopData.MAX_FILE_BYTES)
+        .hasMessageContaining(
+            "key_datas is damaged: expected at most " + TelegramDesktopData.MAX_FILE_BYTES)
         .hasMessageContaining("found " + (1L << 30) + " bytes");
   }
 
@@ -101,17 +102,13 @@ class InputLimitsTest {
   @DisplayName("the tdata writer refuses more accounts than its reader accepts, writing nothing")
   void tooManyAccounts() throws IOException {
     SessionData account =
-        TelegramDesktopData.read(
-                TestFiles.resource("/interop/tdata/one-account"), null)
-            .get(0);
+        TelegramDesktopData.read(TestFiles.resource("/interop/tdata/one-account"), null).get(0);
     Path target = dir.resolve("many");
-    List<SessionData> accounts =
-        Collections.nCopies(TelegramDesktopData.MAX_ACCOUNTS + 1, account);
+    List<SessionData> accounts = Collections.nCopies(TelegramDesktopData.MAX_ACCOUNTS + 1, account);
 
     assertThatThrownBy(() -> TelegramDesktopData.write(target, accounts, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(
-            "expected at most " + TelegramDesktopData.MAX_ACCOUNTS + " accounts")
+        .hasMessageContaining("expected at most " + TelegramDesktopData.MAX_ACCOUNTS + " accounts")
         .hasMessageContaining("found " + (TelegramDesktopData.MAX_ACCOUNTS + 1));
     assertThat(target).doesNotExist();
   }

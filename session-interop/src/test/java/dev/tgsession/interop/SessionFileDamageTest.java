@@ -18,8 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Damaged or foreign Pyrogram, Kurigram and Telethon version 8 files: an IncompatibleSessionException
- * naming the table, the row and the value, and the file left byte for byte as it was.
+ * Damaged or foreign Pyrogram, Kurigram and Telethon version 8 files: an
+ * IncompatibleSessionException naming the table, the row and the value, and the file left byte for
+ * byte as it was.
  */
 @DisplayName("damaged Pyrogram, Kurigram and Telethon 8 files")
 class SessionFileDamageTest {
@@ -119,7 +120,8 @@ class SessionFileDamageTest {
   }
 
   @Test
-  @DisplayName("a Telethon file given as a Pyrogram file, and the other way round, says which it is")
+  @DisplayName(
+      "a Telethon file given as a Pyrogram file, and the other way round, says which it is")
   void foreign() throws IOException {
     Path telethon = SessionFileFixtures.copy("telethon-v7-ipv4.session", dir);
 

@@ -64,7 +64,8 @@ class SessionFilesTest {
               JsonNode answer = entry.getValue();
               Optional<PeerInfo> ours =
                   switch (key[0]) {
-                    case "id" -> Optional.ofNullable(data.peers().get(new PeerId(Long.parseLong(key[1]))));
+                    case "id" ->
+                        Optional.ofNullable(data.peers().get(new PeerId(Long.parseLong(key[1]))));
                     case "username" -> byUsername(data, key[1]);
                     default -> byPhone(data, key[1].replace("+", ""));
                   };
@@ -84,7 +85,8 @@ class SessionFilesTest {
                     .as("access hash of %s", entry.getKey())
                     .isEqualTo(answer.get(2).asLong());
                 assertThat(peer)
-                    .isInstanceOf(kind.contains("user") ? PeerInfo.User.class : PeerInfo.Channel.class);
+                    .isInstanceOf(
+                        kind.contains("user") ? PeerInfo.User.class : PeerInfo.Channel.class);
               }
             });
   }
@@ -125,7 +127,8 @@ class SessionFilesTest {
       TelethonSessionFile.Contents contents = TelethonSessionFile.readContents(file);
       SessionData data = contents.session();
 
-      assertThat(contents.version()).isEqualTo(SessionFileFixtures.manifest().get(name).get("version").asInt());
+      assertThat(contents.version())
+          .isEqualTo(SessionFileFixtures.manifest().get(name).get("version").asInt());
       assertThat(data.homeDcId()).isEqualTo(read.get("dc_id").asInt());
       DcOption home = data.dcOptions().get(data.homeDcId());
       String address = read.get("server_address").asText();
@@ -271,7 +274,8 @@ class SessionFilesTest {
       assertThat(data.homeDcId()).isEqualTo(read.get("dc_id").asInt());
       assertThat(sha256(data.dcOptions().get(data.homeDcId()).authKey().bytes()))
           .isEqualTo(read.get("auth_key_sha256").asText());
-      PeerInfo.User self = (PeerInfo.User) data.peers().get(PeerId.user(read.get("user_id").asLong()));
+      PeerInfo.User self =
+          (PeerInfo.User) data.peers().get(PeerId.user(read.get("user_id").asLong()));
       assertThat(self.isSelf()).isTrue();
       assertThat(self.bot()).isEqualTo(read.get("is_bot").asInt() != 0);
       assertResolvesAsLibrary(data, read.get("resolved"));
@@ -292,7 +296,9 @@ class SessionFilesTest {
       if (read.has("update_state")) {
         JsonNode state = SessionFileFixtures.manifest().get("state");
         List<ChannelState> channels = new ArrayList<>();
-        state.get("channels").forEach(c -> channels.add(new ChannelState(c.get(0).asLong(), c.get(1).asInt())));
+        state
+            .get("channels")
+            .forEach(c -> channels.add(new ChannelState(c.get(0).asLong(), c.get(1).asInt())));
         assertThat(data.updatesState())
             .isEqualTo(
                 new UpdatesState(
@@ -322,7 +328,8 @@ class SessionFilesTest {
           PyrogramSessionFile.read(SessionFileFixtures.file(name));
       Path out = dir.resolve("out.session");
 
-      PyrogramSessionFile.write(out, contents.session(), contents.layout(), contents.apiId(), false);
+      PyrogramSessionFile.write(
+          out, contents.session(), contents.layout(), contents.apiId(), false);
 
       PyrogramSessionFile.Contents back = PyrogramSessionFile.read(out);
       assertThat(back.session()).isEqualTo(contents.session());

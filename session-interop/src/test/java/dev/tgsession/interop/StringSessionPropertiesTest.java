@@ -85,11 +85,11 @@ class StringSessionPropertiesTest {
                       in.between(1L, 0xFF_FFFF_FFFFL), null, in.bool(), Boolean.TRUE, null, null);
               x =
                   new SessionData(
-                      plain.homeDcId(),
-                      plain.dcOptions(),
-                      Map.of(self.peerId(), self),
-                      plain.updatesState())
-                  .withExtras(Map.of(), Map.of(), Map.of(), plain.homeDcFamily());
+                          plain.homeDcId(),
+                          plain.dcOptions(),
+                          Map.of(self.peerId(), self),
+                          plain.updatesState())
+                      .withExtras(Map.of(), Map.of(), Map.of(), plain.homeDcFamily());
             }
 
             String encoded = MtcuteStringSession.encode(x, familyOf(address));

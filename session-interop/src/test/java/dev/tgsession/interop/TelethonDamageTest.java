@@ -1,7 +1,7 @@
 package dev.tgsession.interop;
 
-import static dev.tgsession.interop.TestFiles.sql;
 import static dev.tgsession.interop.TestFiles.checksum;
+import static dev.tgsession.interop.TestFiles.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -57,8 +57,8 @@ class SessionFilesTest {
   /** Checks every lookup the library answered (by id, username, phone) gives the same peer. */
   static void assertResolvesAsLibrary(SessionData data, JsonNode resolved) {
     resolved
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             entry -> {
               String[] key = entry.getKey().split(":", 2);
               JsonNode answer = entry.getValue();

@@ -93,7 +93,7 @@ final class AutoDetect {
     if (start.startsWith("{")) {
       return new Found(SessionFormat.JSON, name, "a JSON document (tgsession-export)");
     }
-    if (size > SecretInput.MAX_BYTES) {
+    if (size > SecretInput.STRING_SESSION_LIMIT) {
       throw new IllegalArgumentException(
           "expected a session file, a tdata folder or a string session, found "
               + shown

@@ -94,7 +94,11 @@ final class ImportCommand extends SessionCommand {
       if (source.equals("-")) {
         stdinText =
             new String(
-                SecretInput.readLimited(root.terminal().stdin(), "standard input"),
+                SecretInput.read(
+                    root.terminal().stdin(),
+                    SecretInput.STRING_SESSION_LIMIT,
+                    "the string session",
+                    "standard input"),
                 java.nio.charset.StandardCharsets.UTF_8);
         if (stdinText.stripLeading().startsWith("{")) {
           throw new IllegalArgumentException(

@@ -12,8 +12,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,21 +152,12 @@ final class TdataImport {
   static char[] passcode(String file, Tgsession root) throws IOException {
     byte[] bytes;
     if (file.equals("-")) {
-      bytes = limited(root.terminal().stdin(), "standard input");
+      InputStream stdin = root.terminal().stdin();
+      bytes =
+          SecretInput.read(
+              stdin, SecretInput.PASSCODE_LIMIT, "the local passcode", "standard input");
     } else {
-      Path path = Path.of(file);
-      if (Files.exists(path) && !Files.isRegularFile(path)) {
-        throw new IllegalArgumentException(
-            "expected a regular file holding the local passcode, found "
-                + QuotedValue.cut(file)
-                + " (a folder, device or pipe)");
-      }
-      try (InputStream in = Files.newInputStream(path)) {
-        bytes = limited(in, "file " + QuotedValue.cut(file));
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException(
-            "expected a file holding the local passcode, found no file " + QuotedValue.cut(file));
-      }
+      bytes = SecretInput.read(file, SecretInput.PASSCODE_LIMIT, "the local passcode");
     }
     int length = bytes.length;
     if (length > 0 && bytes[length - 1] == '\n') {
@@ -198,23 +187,6 @@ final class TdataImport {
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
-  }
-
-  /** The longest passcode file read: Telegram Desktop's passcodes are typed by hand. */
-  static final int MAX_PASSCODE_BYTES = 4096;
-
-  private static byte[] limited(InputStream in, String origin) throws IOException {
-    byte[] bytes = in.readNBytes(MAX_PASSCODE_BYTES + 1);
-    if (bytes.length > MAX_PASSCODE_BYTES) {
-      Arrays.fill(bytes, (byte) 0);
-      throw new IllegalArgumentException(
-          "expected a local passcode of at most "
-              + MAX_PASSCODE_BYTES
-              + " bytes in "
-              + origin
-              + ", found more (not read further)");
-    }
-    return bytes;
   }
 
   private ParameterException usage(String message) {

@@ -55,6 +55,7 @@ final class RedisCalls implements AutoCloseable {
 
   private static final long MAX_BACKOFF_MILLIS = 200;
 
+  private final RedisConnections connections;
   private final UnifiedJedis client;
   private final @Nullable RedisClusterClient cluster;
   private final int slot;
@@ -71,19 +72,18 @@ final class RedisCalls implements AutoCloseable {
    * @param waitReplicas replicas that must acknowledge each write, 0 for none
    */
   RedisCalls(
-      UnifiedJedis client,
+      RedisConnections connections,
       int slot,
-      String endpoint,
       String tag,
-      long deadlineMillis,
       int waitReplicas,
       long waitTimeoutMillis) {
-    this.client = client;
+    this.connections = connections;
+    this.client = connections.client();
     this.cluster = client instanceof RedisClusterClient c ? c : null;
     this.slot = slot;
-    this.endpoint = endpoint;
+    this.endpoint = connections.server().endpoint();
     this.tag = tag;
-    this.deadlineMillis = deadlineMillis;
+    this.deadlineMillis = connections.server().clusterDeadlineMillis();
     this.waitReplicas = waitReplicas;
     this.waitTimeoutMillis = waitTimeoutMillis;
   }
@@ -108,15 +108,24 @@ final class RedisCalls implements AutoCloseable {
 
   /** Runs a read. */
   <T> T read(String what, Call<T> call) {
-    return call(what, () -> call.run(client));
+    return call(what, () -> call.run(client), null);
+  }
+
+  /**
+   * Runs a read of several keys (a script); while the session's slot is being migrated and some of
+   * them exist on neither node alone ({@code TRYAGAIN}), runs {@code split} instead: the same read
+   * as one command per key, each of which the driver follows to the node holding it.
+   */
+  <T> T read(String what, Call<T> call, Call<T> split) {
+    return call(what, () -> call.run(client), () -> split.run(client));
   }
 
   /** Runs a write; with {@code wait-replicas}, returns once enough replicas acknowledged it. */
   <T> T write(String what, Call<T> call) {
     if (waitReplicas == 0) {
-      return call(what, () -> call.run(client));
+      return call(what, () -> call.run(client), null);
     }
-    return call(what, () -> replicated(call));
+    return call(what, () -> replicated(call), null);
   }
 
   /** The call, then {@code WAIT} on the same connection (WAIT counts that connection's writes). */
@@ -182,7 +191,7 @@ final class RedisCalls implements AutoCloseable {
   }
 
   /** Runs one call, repeating it while a cluster changes, and translates the driver's failures. */
-  private <T> T call(String what, Supplier<T> operation) {
+  private <T> T call(String what, Supplier<T> operation, @Nullable Supplier<T> split) {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -221,6 +230,11 @@ final class RedisCalls implements AutoCloseable {
                 e);
           }
         }
+        if (split != null && String.valueOf(e.getMessage()).startsWith("TRYAGAIN")) {
+          operation = split; // the slot is migrating: key by key, each where it is
+          split = null;
+          continue;
+        }
         if (isAuthFailure(e)) {
           throw failure(what, e, "check the user and password of the URI");
         }
@@ -242,7 +256,13 @@ final class RedisCalls implements AutoCloseable {
         if (elapsedMillis + backoff > deadlineMillis) {
           throw clusterDown(what, e, elapsedMillis, attempt);
         }
-        if (e instanceof JedisMovedDataException || e instanceof JedisClusterOperationException) {
+        if (e instanceof JedisConnectionException
+            || e instanceof JedisClusterOperationException
+            || String.valueOf(e.getMessage()).startsWith("CLUSTERDOWN")) {
+          // A node cannot be reached (or the cluster says it is down): the slot map may still name
+          // a dead master; ask a live node for the current one.
+          connections.renewSlotMap();
+        } else if (e instanceof JedisMovedDataException) {
           refreshTopology();
         }
         sleep(backoff);
@@ -365,8 +385,9 @@ final class RedisCalls implements AutoCloseable {
         e);
   }
 
+  /** Ends this session's use of the shared connections. */
   @Override
   public void close() {
-    client.close();
+    connections.release();
   }
 }

@@ -5,9 +5,8 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionData;
 import dev.tgsession.SessionLease;
-import dev.tgsession.SessionLeaseLostException;
-import dev.tgsession.SessionLeasedException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
@@ -16,7 +15,6 @@ import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import dev.tgsession.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -74,9 +71,14 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
   private static final RedisScript FENCED = RedisScript.load("fenced");
-  private static final RedisScript LEASE_ACQUIRE = RedisScript.load("lease_acquire");
-  private static final RedisScript LEASE_RENEW = RedisScript.load("lease_renew");
-  private static final RedisScript LEASE_RELEASE = RedisScript.load("lease_release");
+  private static final RedisScript STORE_HASHES = RedisScript.load("store_hashes");
+  private static final RedisScript STORE_HASHES_FENCED = STORE_HASHES.fenced();
+  private static final RedisScript PRUNE = RedisScript.load("prune");
+  private static final RedisScript PRUNE_FENCED = PRUNE.fenced();
+  private static final RedisScript MARK = RedisScript.load("mark");
+  private static final RedisScript MARK_FENCED = MARK.fenced();
+  private static final RedisScript SWITCH = RedisScript.load("switch");
+  private static final RedisScript SWITCH_FENCED = SWITCH.fenced();
   private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
   private static final RedisScript STORE_VAULT_FENCED = STORE_VAULT.fenced();
   private static final RedisScript STORE_PLAIN_DC = RedisScript.load("store_plain_dc");
@@ -86,12 +88,24 @@ final class RedisSession extends AbstractSession {
   private static final byte[] VAULT_KEY = bytes(VAULT_FIELD);
   private static final byte[] HSET = bytes("HSET");
   private static final byte[] DEL = bytes("DEL");
+  private static final byte[] HDEL = bytes("HDEL");
 
   private final RedisCalls calls;
   private final RedisKeys keys;
   private final String endpoint;
-  private final RedisLeases leases = new RedisLeases();
-  private volatile @Nullable PeerTracking tracking;
+  private final RedisLeaseStore leases;
+
+  /** The keys a replacement is staged under, and the thread staging it ({@link #replaceStore}). */
+  private final RedisKeys staged;
+
+  private volatile @Nullable Thread staging;
+
+  /** The directory's name index; listed in the same script as the layout mark on one server. */
+  private final byte[] index;
+
+  private final boolean cluster;
+  private volatile @Nullable RedisCoherence coherence;
+  private volatile @Nullable AutoCloseable tracked;
   private volatile boolean untracked;
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
@@ -104,20 +118,26 @@ final class RedisSession extends AbstractSession {
    */
   private volatile byte @Nullable [] lastVault;
 
-  RedisSession(RedisCalls calls, RedisKeys keys, String description, PeerCache peerCache) {
+  RedisSession(
+      RedisCalls calls, RedisKeys keys, byte[] index, String description, PeerCache peerCache) {
     super(description, peerCache);
     this.calls = calls;
     this.keys = keys;
+    this.index = index;
+    this.cluster = calls.isCluster();
     this.endpoint = calls.endpoint();
+    this.leases = new RedisLeaseStore(calls, keys, description);
+    this.staged = keys.staged();
     calls.describe(description);
   }
 
   /**
-   * Keeps the peer cache coherent with every other writer through {@code tracking} (started by the
-   * provider with {@link #peersChangedElsewhere()} as its callback).
+   * Keeps the peer cache coherent with every other writer through the server's one {@code
+   * coherence}, which calls {@link #dropCachedPeers()} until {@code registration} is closed.
    */
-  void track(PeerTracking tracking) {
-    this.tracking = tracking;
+  void track(RedisCoherence coherence, AutoCloseable registration) {
+    this.coherence = coherence;
+    this.tracked = registration;
   }
 
   /** No tracking could be had: no cached peer is ever served. */
@@ -125,14 +145,14 @@ final class RedisSession extends AbstractSession {
     untracked = true;
   }
 
-  /** Drops the peer cache; the callback of {@link PeerTracking}. */
+  /** Drops the peer cache; the callback of {@link RedisCoherence}. */
   void dropCachedPeers() {
     peersChangedElsewhere();
   }
 
   @Override
   protected boolean cachedPeersCurrent() {
-    // The tracking was asked by GenerationPeerCache.get, before it read the entry.
+    // The coherence was asked by GenerationPeerCache.get, before it compared the generation.
     return !untracked;
   }
 
@@ -176,15 +196,17 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void storeHomeDcId(int dcId, WriteFence fence) {
+    markLayout(fence);
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write the home DC", keys.dcs, fields);
+    hset(fence, "write the home DC", target().dcs, fields);
     layoutMarked = true;
   }
 
   @Override
   protected void storeDcOption(DcOption option, WriteFence fence) {
+    markLayout(fence);
     if (option.authKey() != null) {
       // a plain key: only while the session is still plain (checked on the server)
       script(
@@ -192,7 +214,7 @@ final class RedisSession extends AbstractSession {
           "write DC option " + option.id(),
           STORE_PLAIN_DC,
           STORE_PLAIN_DC_FENCED,
-          List.of(keys.dcs),
+          List.of(target().dcs),
           List.of(
               bytes(Integer.toString(option.id())),
               DcCodec.encode(option),
@@ -204,7 +226,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write DC option " + option.id(), keys.dcs, fields);
+    hset(fence, "write DC option " + option.id(), target().dcs, fields);
     layoutMarked = true;
   }
 
@@ -225,6 +247,7 @@ final class RedisSession extends AbstractSession {
    */
   @Override
   protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    markLayout(fence);
     List<byte[]> args = new ArrayList<>(3 + 2 * options.size());
     args.add(bytes(vault == null ? "del" : "set"));
     args.add(vault == null ? new byte[0] : vault);
@@ -245,25 +268,41 @@ final class RedisSession extends AbstractSession {
         vault == null ? "store the auth keys plain" : "store the sealed auth keys",
         STORE_VAULT,
         STORE_VAULT_FENCED,
-        List.of(keys.dcs),
+        List.of(target().dcs),
         args);
     lastVault = vault;
     layoutMarked = true;
   }
 
-  /** Writes the layout version before this instance's first other write (once, idempotent). */
+  /**
+   * Before this instance's first write (once, idempotent): writes the layout version and lists the
+   * session in the directory's name index, in one script on one server; on a cluster the index
+   * lives in another slot and is written right after (RedisDirectory rebuilds it if a crash came in
+   * between).
+   */
   private void markLayout(WriteFence fence) {
-    if (!layoutMarked) {
-      hset(fence, "write the key layout version", keys.dcs, Map.of(LAYOUT_KEY, LAYOUT_VALUE));
-      layoutMarked = true;
+    if (layoutMarked) {
+      return;
     }
+    byte[] name = bytes(keys.session());
+    script(
+        fence,
+        "write the key layout version",
+        MARK,
+        MARK_FENCED,
+        cluster ? List.of(target().dcs) : List.of(target().dcs, index),
+        List.of(LAYOUT_VALUE, name));
+    if (cluster) {
+      calls.write("list the session in the directory", redis -> redis.zadd(index, 0, name));
+    }
+    layoutMarked = true;
   }
 
   // ---- peers --------------------------------------------------------------------------------
 
   @Override
   protected @Nullable PeerInfo loadPeer(PeerId id) {
-    return lookup("read peer " + id, null, BY_ID, PeerCodec.id(id));
+    return lookup("read peer " + id, null, BY_ID, PeerRedisCodec.id(id));
   }
 
   @Override
@@ -299,9 +338,9 @@ final class RedisSession extends AbstractSession {
     if (!(result instanceof List<?> parts) || parts.size() != 3) {
       return null;
     }
-    PeerId id = PeerCodec.id((byte[]) parts.get(0));
+    PeerId id = PeerRedisCodec.id((byte[]) parts.get(0));
     byte[] info = (byte[]) parts.get(2);
-    return PeerCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
+    return PeerRedisCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
   }
 
   /**
@@ -322,9 +361,9 @@ final class RedisSession extends AbstractSession {
     boolean phones = false;
     boolean self = false;
     for (PeerInfo peer : reducedBatch) {
-      byte[] hash = PeerCodec.hash(peer);
-      byte[] info = PeerCodec.info(peer);
-      ids.add(PeerCodec.id(peer.peerId()));
+      byte[] hash = PeerRedisCodec.hash(peer);
+      byte[] info = PeerRedisCodec.info(peer);
+      ids.add(PeerRedisCodec.id(peer.peerId()));
       hashes.add(hash);
       infos.add(info);
       hashesOnly &= hash.length != 0 && info == null;
@@ -341,29 +380,50 @@ final class RedisSession extends AbstractSession {
     // keys a batch does not need are declared as `peers` instead: while the session's slot is
     // being migrated, Redis refuses (TRYAGAIN) a script naming a key that does not exist, and a
     // session without phones or a self user has no such keys.
+    writePeers(
+        target(), ids, hashes, infos, hashesOnly, names, phones, self, cachedAt, fence, what);
+  }
+
+  /** The script calls of {@link #storePeers}, into {@code target} (the live or staged keys). */
+  private void writePeers(
+      RedisKeys target,
+      List<byte[]> ids,
+      List<byte[]> hashes,
+      List<byte @Nullable []> infos,
+      boolean hashesOnly,
+      boolean names,
+      boolean phones,
+      boolean self,
+      Instant cachedAt,
+      WriteFence fence,
+      String what) {
+    int size = ids.size();
+    byte[] time = number(cachedAt.toEpochMilli());
     List<byte[]> scriptKeys =
-        List.of(
-            keys.peers,
-            keys.info,
-            names ? keys.usernames : keys.peers,
-            phones ? keys.phones : keys.peers,
-            self ? keys.self : keys.peers);
+        hashesOnly
+            ? List.of(target.peers, target.cached)
+            : List.of(
+                target.peers,
+                target.info,
+                names ? target.usernames : target.peers,
+                phones ? target.phones : target.peers,
+                self ? target.self : target.peers,
+                target.cached);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
       int to = Math.min(size, from + PEERS_PER_CALL);
-      if (hashesOnly) {
-        Map<byte[], byte[]> fields = new LinkedHashMap<>(2 * (to - from));
-        for (int i = from; i < to; i++) {
-          fields.put(ids.get(i), hashes.get(i));
-        }
-        hset(fence, what, keys.peers, fields);
-      } else {
-        List<byte[]> args = new ArrayList<>(3 * (to - from));
-        for (int i = from; i < to; i++) {
+      List<byte[]> args = new ArrayList<>((hashesOnly ? 2 : 3) * (to - from) + 1);
+      for (int i = from; i < to; i++) {
+        args.add(ids.get(i));
+        args.add(hashes.get(i));
+        if (!hashesOnly) {
           byte[] info = infos.get(i);
-          args.add(ids.get(i));
-          args.add(hashes.get(i));
-          args.add(info == null ? PeerCodec.NO_INFO : info);
+          args.add(info == null ? PeerRedisCodec.NO_INFO : info);
         }
+      }
+      args.add(time);
+      if (hashesOnly) {
+        script(fence, what, STORE_HASHES, STORE_HASHES_FENCED, scriptKeys, args);
+      } else {
         script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
@@ -377,6 +437,71 @@ final class RedisSession extends AbstractSession {
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(pages, Spliterator.NONNULL | Spliterator.DISTINCT),
         false);
+  }
+
+  @Override
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    byte[] field = PeerRedisCodec.id(id);
+    List<Object> stored =
+        calls.read(
+            "read when peer " + id + " was cached",
+            redis -> {
+              byte[] time = redis.hget(keys.cached, field);
+              return time != null ? List.of(time) : List.of(redis.hexists(keys.peers, field));
+            });
+    if (stored.get(0) instanceof byte[] time) {
+      return Instant.ofEpochMilli(parseLong(time, "the time peer " + id + " was cached"));
+    }
+    // Stored before times were kept: as old as can be (and pruned first).
+    return Boolean.TRUE.equals(stored.get(0)) ? Instant.EPOCH : null;
+  }
+
+  /** One script ({@code prune.lua}): the old peers and their usernames and phones, never self. */
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    markLayout(fence);
+    Object gone =
+        script(
+            fence,
+            "prune the peers cached before " + olderThan,
+            PRUNE,
+            PRUNE_FENCED,
+            List.of(
+                target().peers,
+                target().info,
+                target().usernames,
+                target().phones,
+                target().self,
+                target().cached),
+            List.of(number(olderThan.toEpochMilli())));
+    return (Long) gone;
+  }
+
+  // ---- extras -------------------------------------------------------------------------------
+
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    Map<byte[], byte[]> stored = calls.read("read the extras", redis -> redis.hgetAll(keys.extras));
+    Map<String, byte[]> extras = new HashMap<>();
+    stored.forEach((name, value) -> extras.put(string(name), value));
+    return extras;
+  }
+
+  @Override
+  protected byte @Nullable [] loadExtra(String name) {
+    return calls.read("read extra " + name, redis -> redis.hget(keys.extras, bytes(name)));
+  }
+
+  @Override
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    markLayout(fence);
+    if (value != null) {
+      hset(fence, "write extra " + name, target().extras, Map.of(bytes(name), value));
+    } else if (fence.lease() == null) {
+      calls.write("delete extra " + name, redis -> redis.hdel(target().extras, bytes(name)));
+    } else {
+      fenced(fence, "delete extra " + name, HDEL, List.of(target().extras), List.of(bytes(name)));
+    }
   }
 
   @Override
@@ -430,8 +555,8 @@ final class RedisSession extends AbstractSession {
       List<byte[]> infos = calls.read("list the peers", redis -> redis.hmget(keys.info, ids));
       List<PeerInfo> peers = new ArrayList<>(ids.length);
       for (int i = 0; i < ids.length; i++) {
-        PeerId id = PeerCodec.id(ids[i]);
-        peers.add(PeerCodec.decode(id, entries.get(i).getValue(), infos.get(i)));
+        PeerId id = PeerRedisCodec.id(ids[i]);
+        peers.add(PeerRedisCodec.decode(id, entries.get(i).getValue(), infos.get(i)));
       }
       return peers.iterator();
     }
@@ -454,7 +579,13 @@ final class RedisSession extends AbstractSession {
     Object result =
         calls.read(
             "read the updates state",
-            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()));
+            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()),
+            // While the slot migrates, a session without channels has no channels key on either
+            // node and the script cannot run (TRYAGAIN) until the migration ends: two reads.
+            redis ->
+                List.of(
+                    redis.hmget(keys.state, PTS, QTS, DATE, SEQ),
+                    flatten(redis.hgetAll(keys.channels))));
     List<?> parts = (List<?>) result;
     List<?> common = (List<?>) parts.get(0);
     List<?> channelPts = (List<?>) parts.get(1);
@@ -480,6 +611,16 @@ final class RedisSession extends AbstractSession {
     }
   }
 
+  private static List<byte[]> flatten(Map<byte[], byte[]> hash) {
+    List<byte[]> flat = new ArrayList<>(2 * hash.size());
+    hash.forEach(
+        (field, value) -> {
+          flat.add(field);
+          flat.add(value);
+        });
+    return flat;
+  }
+
   private int stateValue(@Nullable Object value, String name) {
     return value == null ? 0 : parseInt((byte[]) value, "the " + name);
   }
@@ -488,38 +629,70 @@ final class RedisSession extends AbstractSession {
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
     markLayout(fence);
     if (update instanceof UpdateState.All all) {
-      UpdatesState state = all.state();
-      List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
-      args.add(number(state.pts()));
-      args.add(number(state.qts()));
-      args.add(number(state.date()));
-      args.add(number(state.seq()));
-      for (ChannelState channel : state.channels()) {
-        args.add(number(channel.id()));
-        args.add(number(channel.pts()));
-      }
-      script(
-          fence,
-          "replace the updates state",
-          REPLACE_STATE,
-          REPLACE_STATE_FENCED,
-          List.of(keys.state, keys.channels),
-          args);
+      replaceState(keys, all.state(), fence);
     } else if (update instanceof UpdateState.Primary primary) {
       Map<byte[], byte[]> fields = new LinkedHashMap<>();
       fields.put(PTS, number(primary.pts()));
       fields.put(DATE, number(primary.date()));
       fields.put(SEQ, number(primary.seq()));
-      hset(fence, "write pts, date and seq", keys.state, fields);
+      hset(fence, "write pts, date and seq", target().state, fields);
     } else if (update instanceof UpdateState.Secondary secondary) {
-      hset(fence, "write qts", keys.state, Map.of(QTS, number(secondary.qts())));
+      hset(fence, "write qts", target().state, Map.of(QTS, number(secondary.qts())));
     } else if (update instanceof UpdateState.Channel channel) {
       hset(
           fence,
           "write the pts of channel " + channel.id(),
-          keys.channels,
+          target().channels,
           Map.of(number(channel.id()), number(channel.pts())));
     }
+  }
+
+  private void replaceState(RedisKeys target, UpdatesState state, WriteFence fence) {
+    List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
+    args.add(number(state.pts()));
+    args.add(number(state.qts()));
+    args.add(number(state.date()));
+    args.add(number(state.seq()));
+    for (ChannelState channel : state.channels()) {
+      args.add(number(channel.id()));
+      args.add(number(channel.pts()));
+    }
+    script(
+        fence,
+        "replace the updates state",
+        REPLACE_STATE,
+        REPLACE_STATE_FENCED,
+        List.of(target.state, target.channels),
+        args);
+  }
+
+  // ---- replacing everything -----------------------------------------------------------------
+
+  /** The keys this thread writes: the staged ones while it stages a replacement. */
+  private RedisKeys target() {
+    return staging == Thread.currentThread() ? staged : keys;
+  }
+
+  /**
+   * Atomic to every reader (issue 25, half copies): the replacement is written by the ordinary
+   * writes under the staged keys (same hash tag, same slot; a crash leaves them beside the intact
+   * session, and the next replacement or a delete removes them), then {@code switch.lua} renames
+   * each staged key over the live one in one script, fenced like any write.
+   */
+  @Override
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    staging = Thread.currentThread();
+    try {
+      super.replaceStore(
+          data, vault, cachedAt, fence); // starts with clearStore: of the staged keys
+    } finally {
+      staging = null;
+    }
+    List<byte[]> both = new ArrayList<>(keys.all());
+    both.addAll(staged.all());
+    script(fence, "switch to the replacement", SWITCH, SWITCH_FENCED, both, List.of());
+    layoutMarked = true;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -528,9 +701,9 @@ final class RedisSession extends AbstractSession {
   protected void clearStore(WriteFence fence) {
     SessionLease lease = fence.lease();
     if (lease == null) {
-      calls.write("clear the session", redis -> redis.del(keys.all().toArray(new byte[0][])));
+      calls.write("clear the session", redis -> redis.del(target().all().toArray(new byte[0][])));
     } else {
-      fenced(fence, "clear the session", DEL, keys.all(), List.of());
+      fenced(fence, "clear the session", DEL, target().all(), List.of());
     }
     layoutMarked = false;
     lastVault = null;
@@ -538,9 +711,13 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void closeStore() {
-    PeerTracking current = tracking;
-    if (current != null) {
-      current.close();
+    AutoCloseable registration = tracked;
+    if (registration != null) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        // only unregisters a callback
+      }
     }
     try {
       calls.close();
@@ -584,7 +761,7 @@ final class RedisSession extends AbstractSession {
   }
 
   /** One script; with a lease, its fenced variant with the token counter and the token last. */
-  private void script(
+  private Object script(
       WriteFence fence,
       String what,
       RedisScript plain,
@@ -593,15 +770,14 @@ final class RedisSession extends AbstractSession {
       List<byte[]> args) {
     SessionLease lease = fence.lease();
     if (lease == null) {
-      calls.write(what, redis -> plain.run(redis, scriptKeys, args));
-      return;
+      return calls.write(what, redis -> plain.run(redis, scriptKeys, args));
     }
     List<byte[]> fencedKeys = new ArrayList<>(scriptKeys);
     fencedKeys.add(keys.leaseToken);
     List<byte[]> fencedArgs = new ArrayList<>(args);
     fencedArgs.add(number(lease.token()));
     try {
-      calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
+      return calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
     } catch (RedisCalls.FencedOut e) {
       throw fence.lost();
     }
@@ -612,99 +788,6 @@ final class RedisSession extends AbstractSession {
   @Override
   protected LeaseStore leaseStore() {
     return leases;
-  }
-
-  /**
-   * The lease in two keys of the session's slot: {@code lease} holds {@code "token owner"} and
-   * expires with the lease ({@code PX}); {@code lease-token} counts the tokens ever issued and is
-   * never deleted, so a token is never reused and every fenced write compares with it.
-   */
-  private final class RedisLeases implements LeaseStore {
-
-    @Override
-    public SessionLease acquire(String owner, Duration length) {
-      long millis = length.toMillis();
-      Object reply =
-          calls.write(
-              "take the lease",
-              redis ->
-                  LEASE_ACQUIRE.run(
-                      redis,
-                      List.of(keys.lease, keys.leaseToken),
-                      List.of(bytes(owner), number(millis))));
-      List<?> parts = (List<?>) reply;
-      long token = (Long) parts.get(0);
-      if (token == 0) {
-        SessionLease holder = holder((byte[]) parts.get(1), (Long) parts.get(2));
-        throw new SessionLeasedException(description(), holder.owner(), holder.expiresAt());
-      }
-      return new SessionLease(owner, token, Instant.now().plusMillis(millis));
-    }
-
-    @Override
-    public SessionLease renew(SessionLease lease, Duration length) {
-      long millis = length.toMillis();
-      Object renewed =
-          calls.write(
-              "renew the lease",
-              redis ->
-                  LEASE_RENEW.run(
-                      redis,
-                      List.of(keys.lease, keys.leaseToken),
-                      List.of(number(lease.token()), bytes(lease.owner()), number(millis))));
-      if (!Long.valueOf(1).equals(renewed)) {
-        throw new SessionLeaseLostException(
-            "the lease of "
-                + description()
-                + " held by '"
-                + lease.owner()
-                + "' with token "
-                + lease.token()
-                + " was taken over by another owner; this session writes nothing more");
-      }
-      return new SessionLease(lease.owner(), lease.token(), Instant.now().plusMillis(millis));
-    }
-
-    @Override
-    public void release(SessionLease lease) {
-      calls.write(
-          "release the lease",
-          redis -> LEASE_RELEASE.run(redis, List.of(keys.lease), List.of(number(lease.token()))));
-    }
-
-    @Override
-    public Optional<SessionLease> current() {
-      List<Object> reply =
-          calls.read(
-              "read the lease",
-              redis -> {
-                byte[] held = redis.get(keys.lease);
-                return held == null ? null : List.of(held, redis.pttl(keys.lease));
-              });
-      if (reply == null || (Long) reply.get(1) <= 0) {
-        return Optional.empty();
-      }
-      return Optional.of(holder((byte[]) reply.get(0), (Long) reply.get(1)));
-    }
-
-    private SessionLease holder(byte[] held, long remainingMillis) {
-      String value = string(held);
-      int space = value.indexOf(' ');
-      if (space < 1) {
-        throw new IncompatibleSessionException(
-            "expected 'token owner' in the lease key under "
-                + keys.tag()
-                + " of "
-                + description()
-                + ", found '"
-                + value
-                + "'");
-      }
-      return new SessionLease(
-          value.substring(space + 1),
-          parseLong(bytes(value.substring(0, space)), "the lease token"),
-          Instant.now().plusMillis(Math.max(0, remainingMillis)));
-    }
   }
 
   // ---- helpers ------------------------------------------------------------------------------

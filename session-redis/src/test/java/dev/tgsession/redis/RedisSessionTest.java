@@ -166,11 +166,12 @@ class RedisSessionTest {
       session.cachePeer(new PeerInfo.User(7, null, true, null, List.of("ab"), "159"));
       assertThat(raw.hget(peers, seven)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
       assertThat(raw.hget(info, seven))
-          .containsExactly(PeerCodec.VERSION, 2 | 8 | 16, 1, 0, 1, 2, 'a', 'b', 3, '1', '5', '9');
+          .containsExactly(
+              PeerRedisCodec.VERSION, 2 | 8 | 16, 1, 0, 1, 2, 'a', 'b', 3, '1', '5', '9');
 
       session.cachePeer(new PeerInfo.User(8, null, false, null, null, null));
       assertThat(raw.hget(peers, eight)).as("stored, hash unknown").isEmpty();
-      assertThat(raw.hget(info, eight)).containsExactly(PeerCodec.VERSION, 2, 0);
+      assertThat(raw.hget(info, eight)).containsExactly(PeerRedisCodec.VERSION, 2, 0);
     }
 
     @Test

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * A bit clear in {@code known} is a {@code null} component. {@code store_peers.lua} merges info
  * records that claim nothing on their bytes.
  */
-final class PeerCodec {
+final class PeerRedisCodec {
 
   static final int VERSION = 1;
 
@@ -50,7 +50,7 @@ final class PeerCodec {
   private static final int KIND = 32;
   private static final int HEADER = 3;
 
-  private PeerCodec() {}
+  private PeerRedisCodec() {}
 
   static byte[] id(PeerId id) {
     return ByteBuffer.allocate(Long.BYTES).putLong(id.botApiDialogId()).array();

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.ZRangeParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -115,7 +116,10 @@ final class RedisDirectory implements SessionStore {
           byte[] from = min;
           List<byte[]> names =
               calls.read(
-                  "list the sessions", redis -> redis.zrangeByLex(index, from, max, 0, PAGE));
+                  "list the sessions",
+                  redis ->
+                      redis.zrange(
+                          index, ZRangeParams.zrangeByLexParams(from, max).limit(0, PAGE)));
           done = names.size() < PAGE;
           if (!names.isEmpty()) {
             min = concat(bytes("("), names.get(names.size() - 1));

@@ -629,7 +629,7 @@ final class RedisSession extends AbstractSession {
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
     markLayout(fence);
     if (update instanceof UpdateState.All all) {
-      replaceState(keys, all.state(), fence);
+      replaceState(target(), all.state(), fence);
     } else if (update instanceof UpdateState.Primary primary) {
       Map<byte[], byte[]> fields = new LinkedHashMap<>();
       fields.put(PTS, number(primary.pts()));

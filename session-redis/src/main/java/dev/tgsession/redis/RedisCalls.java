@@ -318,71 +318,28 @@ final class RedisCalls implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  private void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SessionStorageException("interrupted while waiting for the Redis Cluster", e);
+      throw RedisFailures.interrupted(description, e);
     }
   }
 
   private SessionStorageException notReplicated(String what, long acknowledged) {
-    return new SessionStorageException(
-        endpoint
-            + " applied '"
-            + what
-            + "' for "
-            + description
-            + " on the master, but only "
-            + acknowledged
-            + " of the "
-            + waitReplicas
-            + " replicas asked for (wait-replicas) acknowledged it within wait-timeout="
-            + waitTimeoutMillis
-            + " ms: the write may not be replicated and may be lost if the master fails now;"
-            + " check the replicas (INFO replication) or lower wait-replicas",
-        new IllegalStateException(
-            "WAIT " + waitReplicas + " " + waitTimeoutMillis + " returned " + acknowledged));
+    return RedisFailures.notReplicated(
+        description, endpoint, what, acknowledged, waitReplicas, waitTimeoutMillis);
   }
 
   private SessionStorageException clusterDown(
       String what, JedisException e, long elapsedMillis, int attempts) {
-    return new SessionStorageException(
-        endpoint
-            + " failed to "
-            + what
-            + " for "
-            + description
-            + ": the cluster is migrating this session's slot, failing over or down, and did not"
-            + " recover within cluster-deadline="
-            + deadlineMillis
-            + " ms ("
-            + attempts
-            + " attempts in "
-            + elapsedMillis
-            + " ms; last: "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage()
-            + "); check CLUSTER INFO on the nodes, or raise cluster-deadline",
-        e);
+    return RedisFailures.clusterDown(
+        description, endpoint, what, e, deadlineMillis, elapsedMillis, attempts);
   }
 
   SessionStorageException failure(String what, JedisException e, String hint) {
-    return new SessionStorageException(
-        endpoint
-            + " failed to "
-            + what
-            + " for "
-            + description
-            + ": "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage()
-            + "; "
-            + hint,
-        e);
+    return RedisFailures.failed(description, endpoint, what, e, hint);
   }
 
   /** Ends this session's use of the shared connections. */

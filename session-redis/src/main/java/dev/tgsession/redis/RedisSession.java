@@ -1,6 +1,5 @@
 package dev.tgsession.redis;
 
-import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
@@ -17,23 +16,17 @@ import dev.tgsession.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
@@ -42,6 +35,11 @@ import redis.clients.jedis.resps.ScanResult;
  * merged and its claims enforced inside {@code store_peers.lua}.
  */
 final class RedisSession extends AbstractSession {
+
+  private static final byte[] PTS = StateRedisCodec.PTS;
+  private static final byte[] QTS = StateRedisCodec.QTS;
+  private static final byte[] DATE = StateRedisCodec.DATE;
+  private static final byte[] SEQ = StateRedisCodec.SEQ;
 
   /** Peers per script call or command: bounds how long one call blocks the server. */
   static final int PEERS_PER_CALL = 1000;
@@ -52,7 +50,6 @@ final class RedisSession extends AbstractSession {
    */
   static final String LAYOUT = "2";
 
-  private static final int SCAN_COUNT = 1000;
   private static final byte[] HOME = bytes("home");
   private static final String LAYOUT_FIELD = "layout";
   private static final byte[] LAYOUT_KEY = bytes(LAYOUT_FIELD);
@@ -60,17 +57,12 @@ final class RedisSession extends AbstractSession {
   private static final byte[] BY_ID = bytes("id");
   private static final byte[] BY_FIELD = bytes("field");
   private static final byte[] BY_STRING = bytes("string");
-  private static final byte[] PTS = bytes("pts");
-  private static final byte[] QTS = bytes("qts");
-  private static final byte[] DATE = bytes("date");
-  private static final byte[] SEQ = bytes("seq");
   private static final RedisScript STORE_PEERS = RedisScript.load("store_peers");
   private static final RedisScript STORE_PEERS_FENCED = STORE_PEERS.fenced();
   private static final RedisScript LOOKUP_PEER = RedisScript.load("lookup_peer");
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
-  private static final RedisScript FENCED = RedisScript.load("fenced");
   private static final RedisScript STORE_HASHES = RedisScript.load("store_hashes");
   private static final RedisScript STORE_HASHES_FENCED = STORE_HASHES.fenced();
   private static final RedisScript PRUNE = RedisScript.load("prune");
@@ -86,7 +78,6 @@ final class RedisSession extends AbstractSession {
   private static final String VAULT_FIELD = "vault";
 
   private static final byte[] VAULT_KEY = bytes(VAULT_FIELD);
-  private static final byte[] HSET = bytes("HSET");
   private static final byte[] DEL = bytes("DEL");
   private static final byte[] HDEL = bytes("HDEL");
 
@@ -94,6 +85,8 @@ final class RedisSession extends AbstractSession {
   private final RedisKeys keys;
   private final String endpoint;
   private final RedisLeaseStore leases;
+  private final RedisWrites writes;
+  private final StateRedisCodec state;
 
   /** The keys a replacement is staged under, and the thread staging it ({@link #replaceStore}). */
   private final RedisKeys staged;
@@ -127,6 +120,8 @@ final class RedisSession extends AbstractSession {
     this.cluster = calls.isCluster();
     this.endpoint = calls.endpoint();
     this.leases = new RedisLeaseStore(calls, keys, description);
+    this.writes = new RedisWrites(calls, keys.leaseToken);
+    this.state = new StateRedisCodec(keys.tag() + " in " + description);
     this.staged = keys.staged();
     calls.describe(description);
   }
@@ -200,7 +195,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write the home DC", target().dcs, fields);
+    writes.hset(fence, "write the home DC", target().dcs, fields);
     layoutMarked = true;
   }
 
@@ -209,7 +204,7 @@ final class RedisSession extends AbstractSession {
     markLayout(fence);
     if (option.authKey() != null) {
       // a plain key: only while the session is still plain (checked on the server)
-      script(
+      writes.script(
           fence,
           "write DC option " + option.id(),
           STORE_PLAIN_DC,
@@ -226,7 +221,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write DC option " + option.id(), target().dcs, fields);
+    writes.hset(fence, "write DC option " + option.id(), target().dcs, fields);
     layoutMarked = true;
   }
 
@@ -263,7 +258,7 @@ final class RedisSession extends AbstractSession {
       args.add(bytes(Integer.toString(option.id())));
       args.add(DcCodec.encode(option));
     }
-    script(
+    writes.script(
         fence,
         vault == null ? "store the auth keys plain" : "store the sealed auth keys",
         STORE_VAULT,
@@ -285,7 +280,7 @@ final class RedisSession extends AbstractSession {
       return;
     }
     byte[] name = bytes(keys.session());
-    script(
+    writes.script(
         fence,
         "write the key layout version",
         MARK,
@@ -351,80 +346,20 @@ final class RedisSession extends AbstractSession {
    */
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
-    // Encode everything first: a peer that cannot be encoded changes nothing stored.
+    PeerRedisCodec.Batch batch = PeerRedisCodec.Batch.encode(reducedBatch);
     int size = reducedBatch.size();
-    List<byte[]> ids = new ArrayList<>(size);
-    List<byte[]> hashes = new ArrayList<>(size);
-    List<byte @Nullable []> infos = new ArrayList<>(size);
-    boolean hashesOnly = true;
-    boolean names = false;
-    boolean phones = false;
-    boolean self = false;
-    for (PeerInfo peer : reducedBatch) {
-      byte[] hash = PeerRedisCodec.hash(peer);
-      byte[] info = PeerRedisCodec.info(peer);
-      ids.add(PeerRedisCodec.id(peer.peerId()));
-      hashes.add(hash);
-      infos.add(info);
-      hashesOnly &= hash.length != 0 && info == null;
-      names |= peer.usernames() != null;
-      if (peer instanceof PeerInfo.User user) {
-        phones |= user.phone() != null;
-        self |= user.self() != null;
-      }
-    }
     String what =
         size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
     markLayout(fence);
-    // store_peers.lua touches usernames, phones and self only for records that claim them. The
-    // keys a batch does not need are declared as `peers` instead: while the session's slot is
-    // being migrated, Redis refuses (TRYAGAIN) a script naming a key that does not exist, and a
-    // session without phones or a self user has no such keys.
-    writePeers(
-        target(), ids, hashes, infos, hashesOnly, names, phones, self, cachedAt, fence, what);
-  }
-
-  /** The script calls of {@link #storePeers}, into {@code target} (the live or staged keys). */
-  private void writePeers(
-      RedisKeys target,
-      List<byte[]> ids,
-      List<byte[]> hashes,
-      List<byte @Nullable []> infos,
-      boolean hashesOnly,
-      boolean names,
-      boolean phones,
-      boolean self,
-      Instant cachedAt,
-      WriteFence fence,
-      String what) {
-    int size = ids.size();
+    RedisKeys into = target();
+    List<byte[]> scriptKeys = batch.keys(into);
     byte[] time = number(cachedAt.toEpochMilli());
-    List<byte[]> scriptKeys =
-        hashesOnly
-            ? List.of(target.peers, target.cached)
-            : List.of(
-                target.peers,
-                target.info,
-                names ? target.usernames : target.peers,
-                phones ? target.phones : target.peers,
-                self ? target.self : target.peers,
-                target.cached);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
-      int to = Math.min(size, from + PEERS_PER_CALL);
-      List<byte[]> args = new ArrayList<>((hashesOnly ? 2 : 3) * (to - from) + 1);
-      for (int i = from; i < to; i++) {
-        args.add(ids.get(i));
-        args.add(hashes.get(i));
-        if (!hashesOnly) {
-          byte[] info = infos.get(i);
-          args.add(info == null ? PeerRedisCodec.NO_INFO : info);
-        }
-      }
-      args.add(time);
-      if (hashesOnly) {
-        script(fence, what, STORE_HASHES, STORE_HASHES_FENCED, scriptKeys, args);
+      List<byte[]> args = batch.args(from, Math.min(size, from + PEERS_PER_CALL), time);
+      if (batch.hashesOnly()) {
+        writes.script(fence, what, STORE_HASHES, STORE_HASHES_FENCED, scriptKeys, args);
       } else {
-        script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
+        writes.script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
     // This write's own invalidation message is left for the next cache hit to read: reading it
@@ -433,7 +368,7 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected Stream<PeerInfo> streamPeers() {
-    Iterator<PeerInfo> pages = new PeerScan();
+    Iterator<PeerInfo> pages = new RedisPeerScan(calls, keys, this::ensureOpen);
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(pages, Spliterator.NONNULL | Spliterator.DISTINCT),
         false);
@@ -461,7 +396,7 @@ final class RedisSession extends AbstractSession {
   protected long prunePeers(Instant olderThan, WriteFence fence) {
     markLayout(fence);
     Object gone =
-        script(
+        writes.script(
             fence,
             "prune the peers cached before " + olderThan,
             PRUNE,
@@ -496,80 +431,18 @@ final class RedisSession extends AbstractSession {
   protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
     markLayout(fence);
     if (value != null) {
-      hset(fence, "write extra " + name, target().extras, Map.of(bytes(name), value));
+      writes.hset(fence, "write extra " + name, target().extras, Map.of(bytes(name), value));
     } else if (fence.lease() == null) {
       calls.write("delete extra " + name, redis -> redis.hdel(target().extras, bytes(name)));
     } else {
-      fenced(fence, "delete extra " + name, HDEL, List.of(target().extras), List.of(bytes(name)));
+      writes.command(
+          fence, "delete extra " + name, HDEL, List.of(target().extras), List.of(bytes(name)));
     }
   }
 
   @Override
   protected long countPeers() {
     return calls.read("count the peers", redis -> redis.hlen(keys.peers));
-  }
-
-  /**
-   * Walks the peers hash with HSCAN, one page per call and one HMGET of the page's info records,
-   * skipping repeats HSCAN may return.
-   */
-  private final class PeerScan implements Iterator<PeerInfo> {
-    private final ScanParams params = new ScanParams().count(SCAN_COUNT);
-    private final Set<PeerId> seen = new HashSet<>();
-    private byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-    private boolean done;
-    private Iterator<PeerInfo> page = Collections.emptyIterator();
-    private @Nullable PeerInfo next;
-
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (page.hasNext()) {
-          PeerInfo peer = page.next();
-          if (seen.add(peer.peerId())) {
-            next = peer;
-          }
-        } else if (done) {
-          return false;
-        } else {
-          ensureOpen();
-          byte[] from = cursor;
-          ScanResult<Map.Entry<byte[], byte[]>> result =
-              calls.read("list the peers", redis -> redis.hscan(keys.peers, from, params));
-          cursor = result.getCursorAsBytes();
-          done = result.isCompleteIteration();
-          page = decodePage(result.getResult());
-        }
-      }
-      return true;
-    }
-
-    private Iterator<PeerInfo> decodePage(List<Map.Entry<byte[], byte[]>> entries) {
-      if (entries.isEmpty()) {
-        return Collections.emptyIterator();
-      }
-      byte[][] ids = new byte[entries.size()][];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = entries.get(i).getKey();
-      }
-      List<byte[]> infos = calls.read("list the peers", redis -> redis.hmget(keys.info, ids));
-      List<PeerInfo> peers = new ArrayList<>(ids.length);
-      for (int i = 0; i < ids.length; i++) {
-        PeerId id = PeerRedisCodec.id(ids[i]);
-        peers.add(PeerRedisCodec.decode(id, entries.get(i).getValue(), infos.get(i)));
-      }
-      return peers.iterator();
-    }
-
-    @Override
-    public PeerInfo next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      PeerInfo peer = next;
-      next = null;
-      return peer;
-    }
   }
 
   // ---- updates state ------------------------------------------------------------------------
@@ -585,44 +458,8 @@ final class RedisSession extends AbstractSession {
             redis ->
                 List.of(
                     redis.hmget(keys.state, PTS, QTS, DATE, SEQ),
-                    flatten(redis.hgetAll(keys.channels))));
-    List<?> parts = (List<?>) result;
-    List<?> common = (List<?>) parts.get(0);
-    List<?> channelPts = (List<?>) parts.get(1);
-    List<ChannelState> channels = new ArrayList<>(channelPts.size() / 2);
-    for (int i = 0; i + 1 < channelPts.size(); i += 2) {
-      long id = parseLong((byte[]) channelPts.get(i), "a channel id");
-      int pts = parseInt((byte[]) channelPts.get(i + 1), "the pts of channel " + id);
-      try {
-        channels.add(new ChannelState(id, pts));
-      } catch (IllegalArgumentException e) {
-        throw incompatible("channel " + id + " with pts " + pts, e);
-      }
-    }
-    try {
-      return new UpdatesState(
-          stateValue(common.get(0), "pts"),
-          stateValue(common.get(1), "qts"),
-          stateValue(common.get(2), "date"),
-          stateValue(common.get(3), "seq"),
-          channels);
-    } catch (IllegalArgumentException e) {
-      throw incompatible("updates state", e);
-    }
-  }
-
-  private static List<byte[]> flatten(Map<byte[], byte[]> hash) {
-    List<byte[]> flat = new ArrayList<>(2 * hash.size());
-    hash.forEach(
-        (field, value) -> {
-          flat.add(field);
-          flat.add(value);
-        });
-    return flat;
-  }
-
-  private int stateValue(@Nullable Object value, String name) {
-    return value == null ? 0 : parseInt((byte[]) value, "the " + name);
+                    StateRedisCodec.flatten(redis.hgetAll(keys.channels))));
+    return state.decode((List<?>) result);
   }
 
   @Override
@@ -635,11 +472,11 @@ final class RedisSession extends AbstractSession {
       fields.put(PTS, number(primary.pts()));
       fields.put(DATE, number(primary.date()));
       fields.put(SEQ, number(primary.seq()));
-      hset(fence, "write pts, date and seq", target().state, fields);
+      writes.hset(fence, "write pts, date and seq", target().state, fields);
     } else if (update instanceof UpdateState.Secondary secondary) {
-      hset(fence, "write qts", target().state, Map.of(QTS, number(secondary.qts())));
+      writes.hset(fence, "write qts", target().state, Map.of(QTS, number(secondary.qts())));
     } else if (update instanceof UpdateState.Channel channel) {
-      hset(
+      writes.hset(
           fence,
           "write the pts of channel " + channel.id(),
           target().channels,
@@ -647,23 +484,14 @@ final class RedisSession extends AbstractSession {
     }
   }
 
-  private void replaceState(RedisKeys target, UpdatesState state, WriteFence fence) {
-    List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
-    args.add(number(state.pts()));
-    args.add(number(state.qts()));
-    args.add(number(state.date()));
-    args.add(number(state.seq()));
-    for (ChannelState channel : state.channels()) {
-      args.add(number(channel.id()));
-      args.add(number(channel.pts()));
-    }
-    script(
+  private void replaceState(RedisKeys target, UpdatesState updates, WriteFence fence) {
+    writes.script(
         fence,
         "replace the updates state",
         REPLACE_STATE,
         REPLACE_STATE_FENCED,
         List.of(target.state, target.channels),
-        args);
+        StateRedisCodec.replaceArgs(updates));
   }
 
   // ---- replacing everything -----------------------------------------------------------------
@@ -691,7 +519,7 @@ final class RedisSession extends AbstractSession {
     }
     List<byte[]> both = new ArrayList<>(keys.all());
     both.addAll(staged.all());
-    script(fence, "switch to the replacement", SWITCH, SWITCH_FENCED, both, List.of());
+    writes.script(fence, "switch to the replacement", SWITCH, SWITCH_FENCED, both, List.of());
     layoutMarked = true;
   }
 
@@ -703,7 +531,7 @@ final class RedisSession extends AbstractSession {
     if (lease == null) {
       calls.write("clear the session", redis -> redis.del(target().all().toArray(new byte[0][])));
     } else {
-      fenced(fence, "clear the session", DEL, target().all(), List.of());
+      writes.command(fence, "clear the session", DEL, target().all(), List.of());
     }
     layoutMarked = false;
     lastVault = null;
@@ -726,63 +554,6 @@ final class RedisSession extends AbstractSession {
     }
   }
 
-  // ---- writes, fenced when the session holds a lease ------------------------------------------
-
-  /** One {@code HSET}; with a lease, run by {@code fenced.lua} after checking the token. */
-  private void hset(WriteFence fence, String what, byte[] key, Map<byte[], byte[]> fields) {
-    SessionLease lease = fence.lease();
-    if (lease == null) {
-      calls.write(what, redis -> redis.hset(key, fields));
-      return;
-    }
-    List<byte[]> args = new ArrayList<>(2 * fields.size());
-    fields.forEach(
-        (field, value) -> {
-          args.add(field);
-          args.add(value);
-        });
-    fenced(fence, what, HSET, List.of(key), args);
-  }
-
-  private void fenced(
-      WriteFence fence, String what, byte[] command, List<byte[]> commandKeys, List<byte[]> rest) {
-    List<byte[]> scriptKeys = new ArrayList<>(1 + commandKeys.size());
-    scriptKeys.add(keys.leaseToken);
-    scriptKeys.addAll(commandKeys);
-    List<byte[]> args = new ArrayList<>(2 + rest.size());
-    args.add(number(fence.token()));
-    args.add(command);
-    args.addAll(rest);
-    try {
-      calls.write(what, redis -> FENCED.run(redis, scriptKeys, args));
-    } catch (RedisCalls.FencedOut e) {
-      throw fence.lost();
-    }
-  }
-
-  /** One script; with a lease, its fenced variant with the token counter and the token last. */
-  private Object script(
-      WriteFence fence,
-      String what,
-      RedisScript plain,
-      RedisScript fenced,
-      List<byte[]> scriptKeys,
-      List<byte[]> args) {
-    SessionLease lease = fence.lease();
-    if (lease == null) {
-      return calls.write(what, redis -> plain.run(redis, scriptKeys, args));
-    }
-    List<byte[]> fencedKeys = new ArrayList<>(scriptKeys);
-    fencedKeys.add(keys.leaseToken);
-    List<byte[]> fencedArgs = new ArrayList<>(args);
-    fencedArgs.add(number(lease.token()));
-    try {
-      return calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
-    } catch (RedisCalls.FencedOut e) {
-      throw fence.lost();
-    }
-  }
-
   // ---- leases -------------------------------------------------------------------------------
 
   @Override
@@ -792,40 +563,16 @@ final class RedisSession extends AbstractSession {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  private IncompatibleSessionException incompatible(String what, Exception cause) {
-    return new IncompatibleSessionException(
-        "expected a valid " + what + " in " + description() + ", found: " + cause.getMessage(),
-        cause);
-  }
-
   private int parseInt(byte[] value, String what) {
-    long parsed = parseLong(value, what);
-    if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
-      throw incompatible(what, new IllegalArgumentException("out of range: " + parsed));
-    }
-    return (int) parsed;
+    return state.parseInt(value, what);
   }
 
   private long parseLong(byte[] value, String what) {
-    try {
-      return Long.parseLong(string(value));
-    } catch (NumberFormatException e) {
-      throw new IncompatibleSessionException(
-          "expected a decimal number for "
-              + what
-              + " under "
-              + keys.tag()
-              + " in "
-              + description()
-              + ", found '"
-              + string(value)
-              + "'",
-          e);
-    }
+    return state.parseLong(value, what);
   }
 
   private static byte[] number(long value) {
-    return bytes(Long.toString(value));
+    return StateRedisCodec.number(value);
   }
 
   private static byte[] bytes(String text) {

@@ -2,7 +2,6 @@ package dev.tgsession.redis;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
-import dev.tgsession.SessionStorageException;
 import dev.tgsession.SessionStore;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
@@ -275,19 +274,7 @@ public final class RedisSessionProvider implements SessionProvider {
     try {
       return RedisConnections.acquire(server);
     } catch (JedisException e) {
-      throw new SessionStorageException(
-          server.endpoint()
-              + " failed to connect for "
-              + uri
-              + ": "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "; "
-              + (RedisCalls.isAuthFailure(e)
-                  ? "check the user and password of the URI"
-                  : "check that the server is running and reachable"),
-          e);
+      throw RedisFailures.connect(uri.toString(), server.endpoint(), e);
     }
   }
 

@@ -120,6 +120,14 @@ final class RedisCalls implements AutoCloseable {
     return call(what, () -> call.run(client), () -> split.run(client));
   }
 
+  /**
+   * Runs a write of a key outside the session's slot (the directory's name index), routed by the
+   * client and never waiting for replicas: the index can be rebuilt from the sessions' keys.
+   */
+  <T> T writeElsewhere(String what, Call<T> call) {
+    return call(what, () -> call.run(client), null);
+  }
+
   /** Runs a write; with {@code wait-replicas}, returns once enough replicas acknowledged it. */
   <T> T write(String what, Call<T> call) {
     if (waitReplicas == 0) {

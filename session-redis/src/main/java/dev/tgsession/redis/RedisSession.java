@@ -288,7 +288,8 @@ final class RedisSession extends AbstractSession {
         cluster ? List.of(target().dcs) : List.of(target().dcs, index),
         List.of(LAYOUT_VALUE, name));
     if (cluster) {
-      calls.write("list the session in the directory", redis -> redis.zadd(index, 0, name));
+      calls.writeElsewhere(
+          "list the session in the directory", redis -> redis.zadd(index, 0, name));
     }
     layoutMarked = true;
   }

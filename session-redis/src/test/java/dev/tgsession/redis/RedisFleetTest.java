@@ -78,6 +78,7 @@ class RedisFleetTest {
     long clientsBefore = clients(raw); // this test's own connection
     long threadsBefore = threads();
     long fdsBefore = descriptors();
+    int serversBefore = RedisConnections.openServers();
     List<Session> fleet = new ArrayList<>(SESSIONS);
     try {
       for (int i = 0; i < SESSIONS; i++) {
@@ -113,11 +114,11 @@ class RedisFleetTest {
           .isLessThanOrEqualTo(POOL + 2);
       assertThat(threadsOpen - threadsBefore).as("threads").isLessThanOrEqualTo(2);
       assertThat(fdsOpen - fdsBefore).as("descriptors").isLessThanOrEqualTo(POOL + 4);
-      assertThat(RedisConnections.openServers()).isEqualTo(1);
+      assertThat(RedisConnections.openServers()).isEqualTo(serversBefore + 1);
     } finally {
       fleet.forEach(Session::close);
     }
-    assertThat(RedisConnections.openServers()).isZero();
+    assertThat(RedisConnections.openServers()).isEqualTo(serversBefore);
     assertThat(clients(raw)).as("server connections after close").isEqualTo(clientsBefore);
     assertThat(descriptors()).as("descriptors after close").isLessThanOrEqualTo(fdsBefore);
     assertThat(threads()).as("threads after close").isLessThanOrEqualTo(threadsBefore + 1);
@@ -141,7 +142,10 @@ class RedisFleetTest {
             Sessions.open(base + "routed-a", OpenOptions.defaults().withListener(listener));
         Session b = Sessions.open(base + "routed-b")) {
       a.cachePeer(PeerInfo.User.of(1, 1));
-      assertThat(a.peer(PeerId.user(1))).isPresent();
+      // a's own write's message is read by a's next hit: read it now.
+      for (int i = 0; i < 3; i++) {
+        assertThat(a.peer(PeerId.user(1))).isPresent();
+      }
       int before = invalidated.get();
       for (int i = 0; i < 50; i++) {
         b.cachePeer(PeerInfo.User.of(2 + i, i));

@@ -49,7 +49,7 @@ final class RedisDirectory implements SessionStore {
   private static final RedisScript DELETE = RedisScript.load("delete");
   private static final Pattern NAME = Pattern.compile("[^{}]{1,200}");
   private static final byte[] COMPLETE = new byte[0];
-  private static final int PAGE = 500;
+  static final int PAGE = 500;
   private static final int DEFAULT_HOME = 2;
 
   private final RedisTarget target;

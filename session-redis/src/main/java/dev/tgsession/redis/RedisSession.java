@@ -354,7 +354,7 @@ final class RedisSession extends AbstractSession {
     markLayout(fence);
     RedisKeys into = target();
     List<byte[]> scriptKeys = batch.keys(into);
-    byte[] time = number(cachedAt.toEpochMilli());
+    byte[] time = StateRedisCodec.time(cachedAt);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
       List<byte[]> args = batch.args(from, Math.min(size, from + PEERS_PER_CALL), time);
       if (batch.hashesOnly()) {
@@ -386,7 +386,7 @@ final class RedisSession extends AbstractSession {
               return time != null ? List.of(time) : List.of(redis.hexists(keys.peers, field));
             });
     if (stored.get(0) instanceof byte[] time) {
-      return Instant.ofEpochMilli(parseLong(time, "the time peer " + id + " was cached"));
+      return StateRedisCodec.instant(parseLong(time, "the time peer " + id + " was cached"));
     }
     // Stored before times were kept: as old as can be (and pruned first).
     return Boolean.TRUE.equals(stored.get(0)) ? Instant.EPOCH : null;
@@ -409,7 +409,7 @@ final class RedisSession extends AbstractSession {
                 target().phones,
                 target().self,
                 target().cached),
-            List.of(number(olderThan.toEpochMilli())));
+            List.of(StateRedisCodec.time(olderThan)));
     return (Long) gone;
   }
 

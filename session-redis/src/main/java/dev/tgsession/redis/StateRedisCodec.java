@@ -113,6 +113,25 @@ final class StateRedisCodec {
     }
   }
 
+  /**
+   * A time as stored in the {@code cached} hash: epoch nanoseconds, 19 decimal digits with leading
+   * zeros, so that {@code prune.lua} compares two of them as strings, exactly (a Lua number, a
+   * double, would round them).
+   */
+  static byte[] time(java.time.Instant time) {
+    long nanos =
+        Math.addExact(Math.multiplyExact(time.getEpochSecond(), 1_000_000_000L), time.getNano());
+    if (nanos < 0) {
+      throw new IllegalArgumentException("expected a time after 1970, found " + time);
+    }
+    return bytes(String.format(java.util.Locale.ROOT, "%019d", nanos));
+  }
+
+  /** The instant of a stored time ({@link #time}). */
+  static java.time.Instant instant(long epochNanos) {
+    return java.time.Instant.ofEpochSecond(0, epochNanos);
+  }
+
   static byte[] number(long value) {
     return bytes(Long.toString(value));
   }

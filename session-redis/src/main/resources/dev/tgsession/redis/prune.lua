@@ -1,11 +1,12 @@
 -- Deletes the peers last cached before a time, never the self user, releasing the usernames and
 -- the phone they hold; one script, so a cache write racing it lands before (and its peer is kept
 -- if it is now fresh) or after (and stores its peer again).
--- KEYS: peers, info, usernames, phones, self, cached. ARGV: the time, decimal epoch milliseconds.
--- A peer without a recorded time (written before times were kept) counts as cached at 0.
+-- KEYS: peers, info, usernames, phones, self, cached. ARGV: the time, epoch nanoseconds in 19
+-- decimal digits (compared as strings: same width, so exact). A peer without a recorded time
+-- counts as cached at 0.
 -- Returns how many peers went.
 local peers, info, usernames, phones, selfkey, cached = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local before = tonumber(ARGV[1])
+local before = ARGV[1]
 local self_id = redis.call('GET', selfkey)
 
 -- The usernames and phone an info record claims (see store_peers.lua for the layout).
@@ -41,8 +42,8 @@ repeat
   for i = 1, #entries, 2 do
     local id = entries[i]
     if id ~= self_id and not old[id] then
-      local t = tonumber(redis.call('HGET', cached, id) or '0')
-      if t < before then
+      local t = redis.call('HGET', cached, id)
+      if not t or t < before then
         old[id] = true
       end
     end

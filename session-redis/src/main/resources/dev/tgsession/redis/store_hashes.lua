@@ -1,6 +1,7 @@
 -- Peers known by id and access hash only, the most common write: their hashes replace the stored
 -- ones (nothing else of the peer changes, exactly the merge) and the time they were cached is
--- recorded. KEYS: peers, cached. ARGV: id, hash pairs, then the time (decimal epoch milliseconds).
+-- recorded. KEYS: peers, cached. ARGV: id, hash pairs, then the time (epoch nanoseconds, 19
+-- digits).
 local cached_at = table.remove(ARGV)
 redis.call('HSET', KEYS[1], unpack(ARGV))
 local times = {}

@@ -1,8 +1,9 @@
 -- Applies a batch of peers (reduced by PeerBatch, so claims never collide within it) atomically.
 -- KEYS: peers, info, usernames, phones, self, cached.
 -- ARGV: one triple per peer: 8-byte id, access hash (8 bytes, or empty when unknown), info record
--- (empty when the peer knows none of its components); last, the time they are cached at (decimal
--- epoch milliseconds), recorded for every peer of the batch (a merge that changes nothing too).
+-- (empty when the peer knows none of its components); last, the time they are cached at (epoch
+-- nanoseconds, 19 decimal digits), recorded for every peer of the batch (a merge that changes
+-- nothing too).
 -- Info record: u8 version=1, u8 known mask (2 bot, 4 self, 8 usernames, 16 phone, 32 channel
 -- kind), u8 values (1 bot, 2 self, kind << 2), [u16 count, (u8 length, bytes)*], [u8 length,
 -- digits].

@@ -21,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -149,5 +152,49 @@ class RedisReplaceCrashTest {
         "Redis replacement killed 8 times: staged copies left behind by a kill (removed by the"
             + " next replacement): "
             + leftovers);
+  }
+
+  @Test
+  @DisplayName(
+      "another instance reading during 10 replacements sees the old peer count or the new one,"
+          + " never one in between")
+  void readerSeesOldOrNew() throws Exception {
+    String uri = "redis://127.0.0.1:" + server.port() + "/2?session=read-during";
+    SessionData small = data(0);
+    Map<PeerId, PeerInfo> fewer = new LinkedHashMap<>();
+    small.peers().values().stream().limit(1000).forEach(peer -> fewer.put(peer.peerId(), peer));
+    SessionData[] variants = {
+      new SessionData(small.homeDcId(), small.dcOptions(), fewer, small.updatesState()), data(1)
+    };
+    try (Session writer = Sessions.open(uri);
+        Session reader = Sessions.open(uri)) {
+      SessionImport.replace(writer, variants[0]);
+      AtomicBoolean done = new AtomicBoolean();
+      AtomicLong reads = new AtomicLong();
+      ConcurrentLinkedQueue<Long> torn = new ConcurrentLinkedQueue<>();
+      Thread reading =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  long count = reader.peerCount();
+                  reads.incrementAndGet();
+                  if (count != 1000 && count != PEERS) {
+                    torn.add(count);
+                  }
+                }
+              });
+      reading.start();
+      try {
+        for (int round = 1; round <= 10; round++) {
+          SessionImport.replace(writer, variants[round % 2]);
+        }
+      } finally {
+        done.set(true);
+        reading.join(60_000);
+      }
+      assertThat(reads.get()).as("reads made").isPositive();
+      assertThat(torn).as("peer counts between the two versions").isEmpty();
+      assertThat(reader.snapshot()).isEqualTo(variants[0]);
+    }
   }
 }

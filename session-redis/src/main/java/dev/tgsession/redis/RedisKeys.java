@@ -51,8 +51,9 @@ final class RedisKeys {
   final byte[] lease;
 
   /**
-   * String: the highest lease token ever issued (INCR); never deleted, not even by {@code clear()},
-   * so tokens only grow. Fenced writes compare their token with it.
+   * String: the highest lease token ever issued (INCR); not deleted by {@code clear()}, so tokens
+   * only grow while the session exists; deleted with the session by the directory's delete (a
+   * holder's next fenced write then finds no token and fails). Fenced writes compare with it.
    */
   final byte[] leaseToken;
 

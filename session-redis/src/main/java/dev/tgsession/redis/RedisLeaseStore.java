@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * The lease in two keys of the session's slot: {@code lease} holds {@code "token owner"} and
- * expires with the lease ({@code PX}); {@code lease-token} counts the tokens ever issued and is
- * never deleted, so a token is never reused and every fenced write compares with it.
+ * expires with the lease ({@code PX}); {@code lease-token} counts the tokens ever issued and
+ * outlives {@code clear()} (deleted only with the whole session), so a token is not reused while
+ * the session exists, and every fenced write compares with it.
  */
 final class RedisLeaseStore implements LeaseStore {
 

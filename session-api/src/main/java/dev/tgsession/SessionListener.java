@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
  * No dependency: {@code session-micrometer} maps it to Micrometer Observations.
  *
  * <p>Register one per open ({@link OpenOptions#withListener}) or for the whole process ({@link
- * Sessions#addListener}). Calls arrive on the thread that did the work (lease renewals on the
- * renewal thread), after the work, so a listener must be quick: one that throws is reported once
- * and skipped from then on, one that blocks slows only the session that called it and is reported
- * once. Nothing is built for listeners when none is registered.
+ * Sessions#addListener}). Calls arrive on the thread that did the work, after the work (lease
+ * renewals, done on a thread every session shares, on a listener thread instead), so a listener
+ * must be quick: one that throws is reported once and skipped from then on, one that blocks slows
+ * only the session that called it and is reported once. Nothing is built for listeners when none is
+ * registered.
  *
  * <p>Every method has an empty default: implement those you need.
  *
@@ -23,8 +24,21 @@ public interface SessionListener {
   /** A session was opened ({@link Sessions#open} is about to return it). */
   default void sessionOpened(Source source) {}
 
-  /** A session was closed (once per instance). */
+  /**
+   * A session was closed (once per instance); told only to the listeners that were told it opened,
+   * so a count of open sessions stays exact.
+   */
   default void sessionClosed(Source source) {}
+
+  /**
+   * One operation of the session on its store is about to run on this thread; {@link #operation}
+   * follows on the same thread when it ends. For a listener that must span the work (an
+   * Observation, a trace span the driver's spans nest in); the duration in {@link Operation} does
+   * not include the time listeners took here.
+   *
+   * @param name the {@link Session} method it serves, as {@link Operation#name()}
+   */
+  default void operationStarted(Source source, String name) {}
 
   /** One operation of the session on its store ended, in success or failure. */
   default void operation(Operation operation) {}

@@ -437,6 +437,10 @@ public abstract class AbstractSession implements Session {
 
   @Override
   public SessionData snapshot() {
+    return events.timed("snapshot", 0, this::readSnapshot);
+  }
+
+  private SessionData readSnapshot() {
     DcState.Dcs dc = dcs.current();
     Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
     try (Stream<PeerInfo> stream = streamPeers()) {
@@ -579,8 +583,7 @@ public abstract class AbstractSession implements Session {
     try {
       return loadExtras();
     } catch (UnsupportedOperationException e) {
-      // a backend written against 0.2.0's SPI keeps no extras: it has IPv4 home DCs and no media
-      // DCs
+      // a backend written against 0.2.0's SPI keeps no extras: IPv4 home DCs, no media DCs
       return Map.of();
     }
   }

@@ -116,11 +116,11 @@ final class LeaseHolder {
       try {
         SessionLease renewed = leaseStore.renew(held, leaseLength);
         lease = renewed;
-        events.lease(dev.tgsession.SessionListener.LeaseEvent.RENEWED, renewed);
+        events.leaseFromRenewal(dev.tgsession.SessionListener.LeaseEvent.RENEWED, renewed);
       } catch (SessionLeaseLostException e) {
         lost = true;
         cancelRenewal();
-        events.lease(dev.tgsession.SessionListener.LeaseEvent.LOST, held);
+        events.leaseFromRenewal(dev.tgsession.SessionListener.LeaseEvent.LOST, held);
       } catch (SessionStorageException e) {
         // the store is unreachable: try again next period; fencing decides if someone took over
       } catch (RuntimeException e) {

@@ -13,8 +13,8 @@ import java.util.Optional;
  * close, refusing writes once the lease is lost).
  *
  * <p>Fencing is the backend's part too: each write receives a {@link WriteFence} and checks its
- * {@link WriteFence#token()} against the stored one, atomically with the write where the store
- * can, and throws {@link WriteFence#lost()} on a mismatch.
+ * {@link WriteFence#token()} against the stored one, atomically with the write where the store can,
+ * and throws {@link WriteFence#lost()} on a mismatch.
  */
 public interface LeaseStore {
 

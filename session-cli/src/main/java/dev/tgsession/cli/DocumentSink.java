@@ -25,12 +25,17 @@ interface DocumentSink {
         public void peers(List<PeerInfo> batch) {}
 
         @Override
-        public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {}
+        public void finish(
+            int homeDcId,
+            Collection<DcOption> dcOptions,
+            UpdatesState state,
+            JsonSessionExtras extras) {}
       };
 
   void peers(List<PeerInfo> batch);
 
-  void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state);
+  void finish(
+      int homeDcId, Collection<DcOption> dcOptions, UpdatesState state, JsonSessionExtras extras);
 
   /** Writes into a session: peers as they come, the rest once the document is whole. */
   record Into(Session target) implements DocumentSink {
@@ -40,11 +45,15 @@ interface DocumentSink {
     }
 
     @Override
-    public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {
+    public void finish(
+        int homeDcId,
+        Collection<DcOption> dcOptions,
+        UpdatesState state,
+        JsonSessionExtras extras) {
       for (DcOption option : dcOptions) {
         target.setDcOption(option);
       }
-      target.setHomeDcId(homeDcId);
+      extras.writeTo(target, homeDcId);
       target.setUpdateState(new UpdateState.All(state));
     }
   }
@@ -60,10 +69,20 @@ interface DocumentSink {
     }
 
     @Override
-    public void finish(int homeDcId, Collection<DcOption> dcOptions, UpdatesState state) {
+    public void finish(
+        int homeDcId,
+        Collection<DcOption> dcOptions,
+        UpdatesState state,
+        JsonSessionExtras extras) {
       Map<Integer, DcOption> options = new TreeMap<>();
       dcOptions.forEach(option -> options.put(option.id(), option));
-      data = new SessionData(homeDcId, options, peers, state);
+      data =
+          new SessionData(homeDcId, options, peers, state)
+              .withExtras(
+                  extras.mediaDcOptions(),
+                  extras.tempAuthKeys(),
+                  extras.mediaTempAuthKeys(),
+                  extras.homeDcFamily());
     }
 
     SessionData data() {

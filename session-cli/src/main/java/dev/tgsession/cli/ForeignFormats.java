@@ -3,13 +3,17 @@ package dev.tgsession.cli;
 import dev.tgsession.SessionData;
 import dev.tgsession.interop.GramJsStringSession;
 import dev.tgsession.interop.MtcuteStringSession;
+import dev.tgsession.interop.PyrogramSessionFile;
 import dev.tgsession.interop.PyrogramStringSession;
+import dev.tgsession.interop.TelethonSessionFile;
 import dev.tgsession.interop.TelethonStringSession;
-import dev.tgsession.sqlite.TelethonSessionFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
-/** The bridges to the codecs of session-api and the Telethon file reader of session-sqlite. */
+/** The bridges to the codecs and session-file readers and writers of session-interop. */
 final class ForeignFormats {
 
   private ForeignFormats() {}
@@ -92,8 +96,88 @@ final class ForeignFormats {
     }
   }
 
-  /** Reads a Telethon {@code .session} file. */
-  static SessionData readTelethonFile(Path file) {
-    return TelethonSessionFile.read(file);
+  /**
+   * Reads another library's session file, telling {@code err} what the file held that the session
+   * does not keep.
+   */
+  static SessionData readSessionFile(SessionFormat format, Path file, PrintWriter err) {
+    List<String> dropped;
+    List<String> notes;
+    SessionData data;
+    if (format == SessionFormat.TELETHON_FILE) {
+      TelethonSessionFile.Contents contents = TelethonSessionFile.readContents(file);
+      data = contents.session();
+      dropped = contents.dropped();
+      notes = new ArrayList<>(contents.notes());
+      if (contents.tempAuthKey() != null) {
+        notes.add(
+            "the file's tmp_auth_key (Telethon 1.43+) is kept as the home DC's temporary key;"
+                + " Telethon stores no expiry, so it is assumed valid for "
+                + TelethonSessionFile.TEMP_KEY_LIFETIME.toHours()
+                + " hours from this import");
+      }
+      if (contents.version() < TelethonSessionFile.VERSION) {
+        notes.add(
+            "the file is of Telethon database version "
+                + contents.version()
+                + ": read as Telethon's own upgrade to version "
+                + TelethonSessionFile.VERSION
+                + " leaves it");
+      }
+    } else {
+      PyrogramSessionFile.Contents contents = PyrogramSessionFile.read(file);
+      data = contents.session();
+      dropped = contents.dropped();
+      notes = new ArrayList<>(contents.notes());
+      PyrogramSessionFile.Layout asked =
+          format == SessionFormat.KURIGRAM_FILE
+              ? PyrogramSessionFile.Layout.KURIGRAM
+              : PyrogramSessionFile.Layout.PYROGRAM;
+      if (contents.layout() != asked) {
+        notes.add(
+            "the file has "
+                + contents.layout().library()
+                + "'s layout (schema "
+                + contents.version()
+                + "), not "
+                + asked.library()
+                + "'s: read as "
+                + contents.layout().library()
+                + " reads it");
+      }
+    }
+    for (String note : notes) {
+      err.println("note: " + note);
+    }
+    for (String line : dropped) {
+      err.println("dropped: " + line);
+    }
+    return data;
+  }
+
+  /**
+   * Writes {@code data} as another library's session file.
+   *
+   * @param telethonVersion the Telethon database version (7 or 8); a Telethon file gets the home
+   *     DC's address in the family the session was given it in
+   * @param apiId the api_id a Pyrogram or Kurigram file stores, or {@code null}
+   */
+  static void writeSessionFile(
+      SessionFormat format,
+      Path file,
+      SessionData data,
+      int telethonVersion,
+      @Nullable Integer apiId,
+      boolean replace) {
+    switch (format) {
+      case TELETHON_FILE -> TelethonSessionFile.write(file, data, telethonVersion, replace);
+      case PYROGRAM_FILE ->
+          PyrogramSessionFile.write(
+              file, data, PyrogramSessionFile.Layout.PYROGRAM, apiId, replace);
+      case KURIGRAM_FILE ->
+          PyrogramSessionFile.write(
+              file, data, PyrogramSessionFile.Layout.KURIGRAM, apiId, replace);
+      default -> throw new IllegalArgumentException(format + " is not a session file format");
+    }
   }
 }

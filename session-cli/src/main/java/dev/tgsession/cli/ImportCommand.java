@@ -21,13 +21,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     header =
-        "Read a Telethon, Pyrogram, GramJS, mtcute, Telegram Desktop or JSON session into a session.",
+        "Read a Telethon, Pyrogram, Kurigram, GramJS, mtcute, Telegram Desktop or JSON session into a session.",
     name = "import",
     description = {
       "%nReads a session made elsewhere into TO, merged into what TO holds (run clear first to replace it).",
       "SOURCE is read whole (and so checked) before TO is opened: a damaged SOURCE leaves TO unchanged, or not created. TO is held under a short lease where its backend has leases (refused, exit 3, when someone else holds it, unless --force).",
       "telethon-string, pyrogram-string, gramjs-string, mtcute-string: SOURCE is the string, or - to read it from standard input, or @FILE to read it from a file (either keeps it out of the shell history).",
-      "telethon-file: SOURCE is a Telethon .session file.",
+      "telethon-file: SOURCE is a Telethon .session file (database versions 1 to 8). pyrogram-file, kurigram-file: SOURCE is a Pyrogram (schema 3) or Kurigram/Pyrofork (schema 6) .session file. What the file holds that a session does not keep is listed on standard error.",
+      "auto: the kind of SOURCE (a file or folder, @FILE, - or the string itself) is detected and said on standard error; a string that decodes as several kinds is refused, naming them.",
       "tdata: SOURCE is a Telegram Desktop tdata folder; one account per TO: --account N, or --all with TO a template such as sqlite:acct-{n}.session ({n} = the account's number, 1 = the first).",
       "json: SOURCE is a tgsession-export/1 file, or - for standard input."
     })
@@ -40,8 +41,8 @@ final class ImportCommand extends SessionCommand {
       paramLabel = "FORMAT",
       converter = SessionFormat.ImportConverter.class,
       description =
-          "telethon-string, telethon-file, pyrogram-string, gramjs-string, mtcute-string, tdata or"
-              + " json.")
+          "telethon-string, telethon-file, pyrogram-string, pyrogram-file, kurigram-file,"
+              + " gramjs-string, mtcute-string, tdata, json or auto.")
   SessionFormat format;
 
   @Parameters(index = "1", paramLabel = "SOURCE", description = "What to read (see above).")
@@ -79,12 +80,39 @@ final class ImportCommand extends SessionCommand {
 
   @Override
   public Integer call() throws IOException {
-    if (format != SessionFormat.TDATA && (account != null || all || passcodeFile != null)) {
+    if (format != SessionFormat.TDATA
+        && format != SessionFormat.AUTO
+        && (account != null || all || passcodeFile != null)) {
       throw new ParameterException(
           spec.commandLine(),
           "expected --account, --all and --passcode-file only with the tdata format, found them"
               + " with "
               + format);
+    }
+    String stdinText = null;
+    if (format == SessionFormat.AUTO) {
+      if (source.equals("-")) {
+        stdinText =
+            new String(
+                SecretInput.read(
+                    root.terminal().stdin(),
+                    SecretInput.STRING_SESSION_LIMIT,
+                    "the string session",
+                    "standard input"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        if (stdinText.stripLeading().startsWith("{")) {
+          throw new IllegalArgumentException(
+              "expected a string session on standard input for auto, found a JSON document:"
+                  + " import it with 'tgsession import json - TO'");
+        }
+      }
+      AutoDetect.Found found = AutoDetect.detect(source, stdinText == null ? "" : stdinText);
+      err().println("found " + found.description());
+      if (found.format() == SessionFormat.AUTO) {
+        return importSqlite(found.source());
+      }
+      format = found.format();
+      source = found.source();
     }
     if (format == SessionFormat.TDATA) {
       return new TdataImport(this).run(source, to, account, all, passcodeFile);
@@ -92,21 +120,37 @@ final class ImportCommand extends SessionCommand {
     if (format.isString() && SecretInput.isLiteral(source)) {
       root.secret(source);
     }
-    return switch (format) {
-      case JSON -> importJson();
-      case TELETHON_FILE -> {
-        Path file = existingFile(source);
-        yield apply(
-            ForeignFormats.readTelethonFile(file),
-            "Telethon file " + QuotedValue.cut(file.toString()),
-            true);
-      }
-      default -> importString();
-    };
+    if (format == SessionFormat.JSON) {
+      return importJson();
+    }
+    if (format.isSessionFile()) {
+      Path file = existingFile(source);
+      return apply(
+          ForeignFormats.readSessionFile(format, file, err()),
+          (format == SessionFormat.TELETHON_FILE
+                  ? "Telethon file "
+                  : format == SessionFormat.PYROGRAM_FILE ? "Pyrogram file " : "Kurigram file ")
+              + QuotedValue.cut(file.toString()),
+          true);
+    }
+    return importString(stdinText);
   }
 
-  private int importString() throws IOException {
-    String text = SecretInput.resolve(source, root.terminal().stdin());
+  /** A grammers/tgsession file found by auto: copied, read-only, as {@code copy} would. */
+  private int importSqlite(String file) throws IOException {
+    SessionData data;
+    try (Session from =
+        Sessions.open("sqlite:" + Path.of(file).toAbsolutePath() + "?mode=read-only")) {
+      data = from.snapshot();
+    }
+    return apply(data, "sqlite file " + QuotedValue.cut(file), true);
+  }
+
+  private int importString(@Nullable String stdinText) throws IOException {
+    String text =
+        stdinText != null
+            ? stdinText.strip()
+            : SecretInput.resolve(source, root.terminal().stdin());
     root.secret(text);
     if (SecretInput.isLiteral(source)) {
       err()
@@ -224,7 +268,9 @@ final class ImportCommand extends SessionCommand {
         target.setDcOption(home);
       }
     }
-    target.setHomeDcId(data.homeDcId());
+    // the family the source gave the home DC in (an export gives the same address back), media
+    // DCs and temporary keys
+    JsonSessionExtras.of(data).writeTo(target, data.homeDcId());
   }
 
   /**

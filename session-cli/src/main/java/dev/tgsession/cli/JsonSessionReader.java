@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tgsession.AddressFamily;
 import dev.tgsession.AuthKey;
 import dev.tgsession.ChannelKind;
 import dev.tgsession.ChannelState;
@@ -13,6 +14,7 @@ import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
+import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.support.IpAddresses;
 import dev.tgsession.support.QuotedValue;
@@ -116,6 +118,10 @@ final class JsonSessionReader {
       Map<Integer, DcOption> dcOptions = null;
       UpdatesState state = null;
       long peers = -1;
+      AddressFamily family = AddressFamily.IPV4;
+      Map<Integer, DcOption> media = Map.of();
+      Map<Integer, TempAuthKey> temp = new TreeMap<>();
+      Map<Integer, TempAuthKey> mediaTemp = new TreeMap<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         parser.nextToken();
@@ -124,10 +130,14 @@ final class JsonSessionReader {
           case "dcOptions" -> dcOptions = dcOptions();
           case "updatesState" -> state = updatesState();
           case "peers" -> peers = peers();
+          case "homeDcFamily" -> family = JsonSessionExtras.family(parser, this::fail);
+          case "mediaDcOptions" -> media = dcOptions();
+          case "tempAuthKeys" -> JsonSessionExtras.tempKeys(parser, temp, mediaTemp, this::fail);
           default ->
               throw fail(
                   "unknown field '" + QuotedValue.cut(name) + "' in the document",
-                  "expected only format, homeDcId, dcOptions, updatesState and peers");
+                  "expected only format, homeDcId, homeDcFamily, dcOptions, mediaDcOptions,"
+                      + " tempAuthKeys, updatesState and peers");
         }
       }
       if (homeDcId == null || dcOptions == null || state == null || peers < 0) {
@@ -142,7 +152,11 @@ final class JsonSessionReader {
       if (parser.nextToken() != null) {
         throw fail("expected the end of the input after the document, found more", "");
       }
-      sink.finish(homeDcId, dcOptions.values(), state);
+      sink.finish(
+          homeDcId,
+          dcOptions.values(),
+          state,
+          new JsonSessionExtras(family, media, temp, mediaTemp));
       return peers;
     }
 

@@ -30,6 +30,11 @@ final class JsonSessionWriter {
     return write(
         data.homeDcId(),
         data.dcOptions().values(),
+        new JsonSessionExtras(
+            data.homeDcFamily(),
+            data.mediaDcOptions(),
+            data.tempAuthKeys(),
+            data.mediaTempAuthKeys()),
         data.updatesState(),
         data.peers().values().iterator(),
         generator);
@@ -40,6 +45,7 @@ final class JsonSessionWriter {
       return write(
           session.homeDcId(),
           session.dcOptions().values(),
+          JsonSessionExtras.of(session),
           session.updatesState(),
           peers.iterator(),
           generator);
@@ -49,6 +55,7 @@ final class JsonSessionWriter {
   private static long write(
       int homeDcId,
       Collection<DcOption> dcOptions,
+      JsonSessionExtras extras,
       UpdatesState state,
       Iterator<PeerInfo> peers,
       JsonGenerator out)
@@ -69,6 +76,7 @@ final class JsonSessionWriter {
       out.writeEndObject();
     }
     out.writeEndArray();
+    extras.write(out);
     out.writeObjectFieldStart("updatesState");
     out.writeNumberField("pts", state.pts());
     out.writeNumberField("qts", state.qts());

@@ -97,6 +97,11 @@ abstract class SessionCommand implements Callable<Integer> {
    * is opened without a lease.
    */
   Session openTarget(String uri, boolean force) {
+    return Sessions.open(targetUri(uri, force));
+  }
+
+  /** The URI {@link #openTarget} opens: with the command's lease unless {@code force}. */
+  String targetUri(String uri, boolean force) {
     SessionUri parsed = parse(uri);
     String target = uri;
     if (Sessions.capabilities(parsed.scheme()).contains(Capability.LEASE)) {
@@ -113,7 +118,7 @@ abstract class SessionCommand implements Callable<Integer> {
         }
       }
     }
-    return Sessions.open(target);
+    return target;
   }
 
   /** How the command names itself as a lease holder. */

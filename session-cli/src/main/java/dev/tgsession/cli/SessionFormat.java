@@ -9,12 +9,16 @@ import picocli.CommandLine.TypeConversionException;
 /** The formats {@code import} reads and {@code export} writes. */
 enum SessionFormat {
   TELETHON_STRING("telethon-string", true),
-  TELETHON_FILE("telethon-file", false),
+  TELETHON_FILE("telethon-file", true),
   PYROGRAM_STRING("pyrogram-string", true),
+  PYROGRAM_FILE("pyrogram-file", true),
+  KURIGRAM_FILE("kurigram-file", true),
   GRAMJS_STRING("gramjs-string", true),
   JSON("json", true),
   MTCUTE_STRING("mtcute-string", true),
-  TDATA("tdata", true);
+  TDATA("tdata", true),
+  /** {@code import auto}: the kind is detected. */
+  AUTO("auto", false);
 
   private final String label;
   private final boolean exportable;
@@ -35,6 +39,11 @@ enum SessionFormat {
         || this == PYROGRAM_STRING
         || this == GRAMJS_STRING
         || this == MTCUTE_STRING;
+  }
+
+  /** Whether this is another library's SQLite session file. */
+  boolean isSessionFile() {
+    return this == TELETHON_FILE || this == PYROGRAM_FILE || this == KURIGRAM_FILE;
   }
 
   @Override
@@ -61,8 +70,7 @@ enum SessionFormat {
                   + labels(true)
                   + ", found '"
                   + text
-                  + "': tgsession reads Telethon files but does not write them"
-                  + " (copy to an sqlite: session instead)");
+                  + "': auto is for import only (export needs the format to write)");
         }
         return format;
       }

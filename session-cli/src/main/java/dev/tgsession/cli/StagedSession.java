@@ -37,18 +37,21 @@ final class StagedSession implements AutoCloseable {
   private final int homeDcId;
   private final Map<Integer, DcOption> dcOptions;
   private final UpdatesState updatesState;
+  private final JsonSessionExtras extras;
 
   private StagedSession(
       Session peers,
       @Nullable Path file,
       int homeDcId,
       Map<Integer, DcOption> dcOptions,
-      UpdatesState updatesState) {
+      UpdatesState updatesState,
+      JsonSessionExtras extras) {
     this.peers = peers;
     this.file = file;
     this.homeDcId = homeDcId;
     this.dcOptions = dcOptions;
     this.updatesState = updatesState;
+    this.extras = extras;
   }
 
   /** Reads everything {@code source} holds; a failure leaves nothing behind. */
@@ -66,9 +69,10 @@ final class StagedSession implements AutoCloseable {
       int homeDcId = source.homeDcId();
       Map<Integer, DcOption> dcOptions = new TreeMap<>(source.dcOptions());
       UpdatesState state = source.updatesState();
+      JsonSessionExtras extras = JsonSessionExtras.of(source);
       copyPeers(source, staging, (copied, total) -> {});
       staging.setUpdateState(new UpdateState.All(state));
-      return new StagedSession(staging, file, homeDcId, dcOptions, state);
+      return new StagedSession(staging, file, homeDcId, dcOptions, state, extras);
     } catch (RuntimeException | Error e) {
       close(staging, file, e);
       throw e;
@@ -78,7 +82,12 @@ final class StagedSession implements AutoCloseable {
   /** Takes over a {@code memory:} session that was filled (and so checked) by a reader. */
   static StagedSession ofMemory(Session filled) {
     return new StagedSession(
-        filled, null, filled.homeDcId(), new TreeMap<>(filled.dcOptions()), filled.updatesState());
+        filled,
+        null,
+        filled.homeDcId(),
+        new TreeMap<>(filled.dcOptions()),
+        filled.updatesState(),
+        JsonSessionExtras.of(filled));
   }
 
   /** How many peers are staged. */
@@ -102,7 +111,8 @@ final class StagedSession implements AutoCloseable {
     for (DcOption option : dcOptions.values()) {
       target.setDcOption(option);
     }
-    target.setHomeDcId(homeDcId);
+    // media DCs, temporary keys and the home DC with its family
+    extras.writeTo(target, homeDcId);
     target.setUpdateState(new UpdateState.All(updatesState));
     return copied;
   }

@@ -149,8 +149,9 @@ class TgsessionCommandTest {
       assertThat(format.exitCode()).isEqualTo(2);
       assertThat(format.err())
           .contains(
-              "expected one of [telethon-string, telethon-file, pyrogram-string, gramjs-string,"
-                  + " json, mtcute-string, tdata], found 'telegram-desktop'");
+              "expected one of [telethon-string, telethon-file, pyrogram-string, pyrogram-file,"
+                  + " kurigram-file, gramjs-string, json, mtcute-string, tdata, auto], found"
+                  + " 'telegram-desktop'");
     }
 
     @Test
@@ -540,7 +541,7 @@ class TgsessionCommandTest {
       assertThat(noApiId.err()).contains("expected --api-id N with --format pyrogram-string");
       assertThat(stray.exitCode()).isEqualTo(2);
       assertThat(file.exitCode()).isEqualTo(2);
-      assertThat(file.err()).contains("does not write them");
+      assertThat(file.err()).contains("expected --out FILE with --format telethon-file");
       assertThat(none.exitCode()).isEqualTo(2);
       assertThat(noApiId.out() + stray.out() + file.out() + none.out()).isEmpty();
     }

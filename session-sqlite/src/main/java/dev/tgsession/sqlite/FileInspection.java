@@ -105,7 +105,7 @@ final class FileInspection {
               + file
               + "; import it into a new file with 'tgsession import telethon-file "
               + file
-              + " sqlite:NEW.session' (or TelethonSessionFile.read(path) and Sessions.copy).");
+              + " sqlite:NEW.session' (or, in code, session-interop's TelethonSessionFile).");
     }
     if (!contents.hasGrammersTables()) {
       throw refuse(

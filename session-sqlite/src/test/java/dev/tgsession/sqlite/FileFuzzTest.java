@@ -98,12 +98,8 @@ class FileFuzzTest {
     }
   }
 
-  private static void readTelethon(Path file) {
-    TelethonSessionFile.read(file);
-  }
-
   @Test
-  @DisplayName("random bytes, with and without SQLite's header, as sqlite: and as Telethon files")
+  @DisplayName("random bytes, with and without SQLite's header, as sqlite: files")
   void randomBytes() throws IOException {
     Random random = new Random(20261130);
     byte[] header = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
@@ -114,7 +110,6 @@ class FileFuzzTest {
         System.arraycopy(header, 0, bytes, 0, header.length);
       }
       check("random-" + round + ".session", bytes, FileFuzzTest::openAndRead);
-      check("random-" + round + ".telethon", bytes, FileFuzzTest::readTelethon);
     }
   }
 
@@ -125,16 +120,6 @@ class FileFuzzTest {
     Random random = new Random(7);
     for (int round = 0; round < ROUNDS; round++) {
       check("flipped-" + round + ".session", flip(real, random), FileFuzzTest::openAndRead);
-    }
-  }
-
-  @Test
-  @DisplayName("bit-flipped copies of a Telethon file")
-  void flippedTelethon() throws IOException {
-    byte[] real = Files.readAllBytes(TelethonSessionFileTest.resource("small.session"));
-    Random random = new Random(11);
-    for (int round = 0; round < ROUNDS; round++) {
-      check("flipped-" + round + ".telethon", flip(real, random), FileFuzzTest::readTelethon);
     }
   }
 

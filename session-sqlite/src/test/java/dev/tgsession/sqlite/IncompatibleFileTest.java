@@ -122,7 +122,8 @@ class IncompatibleFileTest {
   @DisplayName("a Telethon file: refused with the import command to use")
   void telethonFile() throws IOException {
     Path file = dir.resolve("telethon.session");
-    Files.copy(TelethonSessionFileTest.resource("small.session"), file);
+    // a copy of session-interop's fixture made by Telethon 1.25.1 (its generate.py)
+    Files.copy(resource("/telethon/small.session"), file);
 
     assertRefused(file, "Telethon", "tgsession import telethon-file");
   }
@@ -138,5 +139,13 @@ class IncompatibleFileTest {
     assertThat(Files.list(dir)).containsExactly(file);
 
     assertRefused(file, "version 99");
+  }
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(IncompatibleFileTest.class.getResource(name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -55,6 +55,7 @@ final class RedisCalls implements AutoCloseable {
 
   private static final long MAX_BACKOFF_MILLIS = 200;
 
+  private final RedisConnections connections;
   private final UnifiedJedis client;
   private final @Nullable RedisClusterClient cluster;
   private final int slot;
@@ -71,19 +72,18 @@ final class RedisCalls implements AutoCloseable {
    * @param waitReplicas replicas that must acknowledge each write, 0 for none
    */
   RedisCalls(
-      UnifiedJedis client,
+      RedisConnections connections,
       int slot,
-      String endpoint,
       String tag,
-      long deadlineMillis,
       int waitReplicas,
       long waitTimeoutMillis) {
-    this.client = client;
+    this.connections = connections;
+    this.client = connections.client();
     this.cluster = client instanceof RedisClusterClient c ? c : null;
     this.slot = slot;
-    this.endpoint = endpoint;
+    this.endpoint = connections.server().endpoint();
     this.tag = tag;
-    this.deadlineMillis = deadlineMillis;
+    this.deadlineMillis = connections.server().clusterDeadlineMillis();
     this.waitReplicas = waitReplicas;
     this.waitTimeoutMillis = waitTimeoutMillis;
   }
@@ -108,15 +108,32 @@ final class RedisCalls implements AutoCloseable {
 
   /** Runs a read. */
   <T> T read(String what, Call<T> call) {
-    return call(what, () -> call.run(client));
+    return call(what, () -> call.run(client), null);
+  }
+
+  /**
+   * Runs a read of several keys (a script); while the session's slot is being migrated and some of
+   * them exist on neither node alone ({@code TRYAGAIN}), runs {@code split} instead: the same read
+   * as one command per key, each of which the driver follows to the node holding it.
+   */
+  <T> T read(String what, Call<T> call, Call<T> split) {
+    return call(what, () -> call.run(client), () -> split.run(client));
+  }
+
+  /**
+   * Runs a write of a key outside the session's slot (the directory's name index), routed by the
+   * client and never waiting for replicas: the index can be rebuilt from the sessions' keys.
+   */
+  <T> T writeElsewhere(String what, Call<T> call) {
+    return call(what, () -> call.run(client), null);
   }
 
   /** Runs a write; with {@code wait-replicas}, returns once enough replicas acknowledged it. */
   <T> T write(String what, Call<T> call) {
     if (waitReplicas == 0) {
-      return call(what, () -> call.run(client));
+      return call(what, () -> call.run(client), null);
     }
-    return call(what, () -> replicated(call));
+    return call(what, () -> replicated(call), null);
   }
 
   /** The call, then {@code WAIT} on the same connection (WAIT counts that connection's writes). */
@@ -182,7 +199,7 @@ final class RedisCalls implements AutoCloseable {
   }
 
   /** Runs one call, repeating it while a cluster changes, and translates the driver's failures. */
-  private <T> T call(String what, Supplier<T> operation) {
+  private <T> T call(String what, Supplier<T> operation, @Nullable Supplier<T> split) {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -221,6 +238,11 @@ final class RedisCalls implements AutoCloseable {
                 e);
           }
         }
+        if (split != null && String.valueOf(e.getMessage()).startsWith("TRYAGAIN")) {
+          operation = split; // the slot is migrating: key by key, each where it is
+          split = null;
+          continue;
+        }
         if (isAuthFailure(e)) {
           throw failure(what, e, "check the user and password of the URI");
         }
@@ -242,7 +264,13 @@ final class RedisCalls implements AutoCloseable {
         if (elapsedMillis + backoff > deadlineMillis) {
           throw clusterDown(what, e, elapsedMillis, attempt);
         }
-        if (e instanceof JedisMovedDataException || e instanceof JedisClusterOperationException) {
+        if (e instanceof JedisConnectionException
+            || e instanceof JedisClusterOperationException
+            || String.valueOf(e.getMessage()).startsWith("CLUSTERDOWN")) {
+          // A node cannot be reached (or the cluster says it is down): the slot map may still name
+          // a dead master; ask a live node for the current one.
+          connections.renewSlotMap();
+        } else if (e instanceof JedisMovedDataException) {
           refreshTopology();
         }
         sleep(backoff);
@@ -298,75 +326,33 @@ final class RedisCalls implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  private void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SessionStorageException("interrupted while waiting for the Redis Cluster", e);
+      throw RedisFailures.interrupted(description, e);
     }
   }
 
   private SessionStorageException notReplicated(String what, long acknowledged) {
-    return new SessionStorageException(
-        endpoint
-            + " applied '"
-            + what
-            + "' for "
-            + description
-            + " on the master, but only "
-            + acknowledged
-            + " of the "
-            + waitReplicas
-            + " replicas asked for (wait-replicas) acknowledged it within wait-timeout="
-            + waitTimeoutMillis
-            + " ms: the write may not be replicated and may be lost if the master fails now;"
-            + " check the replicas (INFO replication) or lower wait-replicas",
-        new IllegalStateException(
-            "WAIT " + waitReplicas + " " + waitTimeoutMillis + " returned " + acknowledged));
+    return RedisFailures.notReplicated(
+        description, endpoint, what, acknowledged, waitReplicas, waitTimeoutMillis);
   }
 
   private SessionStorageException clusterDown(
       String what, JedisException e, long elapsedMillis, int attempts) {
-    return new SessionStorageException(
-        endpoint
-            + " failed to "
-            + what
-            + " for "
-            + description
-            + ": the cluster is migrating this session's slot, failing over or down, and did not"
-            + " recover within cluster-deadline="
-            + deadlineMillis
-            + " ms ("
-            + attempts
-            + " attempts in "
-            + elapsedMillis
-            + " ms; last: "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage()
-            + "); check CLUSTER INFO on the nodes, or raise cluster-deadline",
-        e);
+    return RedisFailures.clusterDown(
+        description, endpoint, what, e, deadlineMillis, elapsedMillis, attempts);
   }
 
   SessionStorageException failure(String what, JedisException e, String hint) {
-    return new SessionStorageException(
-        endpoint
-            + " failed to "
-            + what
-            + " for "
-            + description
-            + ": "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage()
-            + "; "
-            + hint,
-        e);
+    return RedisFailures.failed(description, endpoint, what, e, hint);
   }
 
+  /** Ends this session's use of the shared connections. */
   @Override
   public void close() {
-    client.close();
+    connections.release();
   }
 }

@@ -12,7 +12,7 @@ final class RedisKeys {
 
   /**
    * Hash: 8-byte dialog id to the peer's access hash (8 bytes, or empty when unknown); one field
-   * per stored peer ({@link PeerCodec}).
+   * per stored peer ({@link PeerRedisCodec}).
    */
   final byte[] peers;
 
@@ -41,18 +41,35 @@ final class RedisKeys {
   /** Hash: decimal bare channel id to decimal pts. */
   final byte[] channels;
 
+  /** Hash: 8-byte dialog id to the time the peer was last cached, decimal epoch milliseconds. */
+  final byte[] cached;
+
+  /** Hash: the core's extras (media DCs, plain temporary keys, home DC family), name to bytes. */
+  final byte[] extras;
+
   /** String, expiring with the lease: {@code "token owner"} of the lease held now. */
   final byte[] lease;
 
   /**
-   * String: the highest lease token ever issued (INCR); never deleted, not even by {@code clear()},
-   * so tokens only grow. Fenced writes compare their token with it.
+   * String: the highest lease token ever issued (INCR); not deleted by {@code clear()}, so tokens
+   * only grow while the session exists; deleted with the session by the directory's delete (a
+   * holder's next fenced write then finds no token and fails). Fenced writes compare with it.
    */
   final byte[] leaseToken;
 
   private final String tag;
+  private final String prefix;
+  private final String session;
+  private final String infix;
 
   RedisKeys(String prefix, String session) {
+    this(prefix, session, "");
+  }
+
+  private RedisKeys(String prefix, String session, String infix) {
+    this.prefix = prefix;
+    this.session = session;
+    this.infix = infix;
     this.tag = "{" + prefix + ":" + session + "}";
     peers = key("peers");
     info = key("info");
@@ -62,8 +79,38 @@ final class RedisKeys {
     dcs = key("dcs");
     state = key("state");
     channels = key("channels");
-    lease = key("lease");
-    leaseToken = key("lease-token");
+    cached = key("cached");
+    extras = key("extras");
+    // The lease is the session's, whatever is staged.
+    lease = (tag + ":lease").getBytes(StandardCharsets.UTF_8);
+    leaseToken = (tag + ":lease-token").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The data keys of a replacement being staged ({@code replaceStore}): the same hash tag (same
+   * slot), names under {@code stage:}, switched over the live keys by one script.
+   */
+  RedisKeys staged() {
+    return new RedisKeys(prefix, session, "stage:");
+  }
+
+  /** The session's name. */
+  String session() {
+    return session;
+  }
+
+  /**
+   * The directory's name index of every session under {@code prefix}: a sorted set of names, all
+   * with score 0 (so ZRANGEBYLEX pages them in byte order), in the slot of {@code {prefix}}, not
+   * any session's.
+   */
+  static byte[] index(String prefix) {
+    return ("{" + prefix + "}:sessions").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What every key of every session under {@code prefix} starts with (the tracking's prefix). */
+  static byte[] keyPrefix(String prefix) {
+    return ("{" + prefix + ":").getBytes(StandardCharsets.UTF_8);
   }
 
   /** The hash tag shared by every key, {@code {prefix:session}}. */
@@ -76,10 +123,19 @@ final class RedisKeys {
    * {@code clear()} made under the lease.
    */
   List<byte[]> all() {
-    return List.of(peers, info, usernames, phones, self, dcs, state, channels);
+    return List.of(peers, info, usernames, phones, self, dcs, state, channels, cached, extras);
+  }
+
+  /** Every key of the session, the lease keys and the staged ones included: for delete. */
+  List<byte[]> everything() {
+    List<byte[]> all = new java.util.ArrayList<>(all());
+    all.add(lease);
+    all.add(leaseToken);
+    all.addAll(staged().all());
+    return all;
   }
 
   private byte[] key(String name) {
-    return (tag + ":" + name).getBytes(StandardCharsets.UTF_8);
+    return (tag + ":" + infix + name).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,13 +1,11 @@
 package dev.tgsession.redis;
 
-import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionData;
 import dev.tgsession.SessionLease;
-import dev.tgsession.SessionLeaseLostException;
-import dev.tgsession.SessionLeasedException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
@@ -16,27 +14,19 @@ import dev.tgsession.spi.PeerCache;
 import dev.tgsession.spi.StoredDcs;
 import dev.tgsession.spi.WriteFence;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Optional;
-import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
@@ -45,6 +35,11 @@ import redis.clients.jedis.resps.ScanResult;
  * merged and its claims enforced inside {@code store_peers.lua}.
  */
 final class RedisSession extends AbstractSession {
+
+  private static final byte[] PTS = StateRedisCodec.PTS;
+  private static final byte[] QTS = StateRedisCodec.QTS;
+  private static final byte[] DATE = StateRedisCodec.DATE;
+  private static final byte[] SEQ = StateRedisCodec.SEQ;
 
   /** Peers per script call or command: bounds how long one call blocks the server. */
   static final int PEERS_PER_CALL = 1000;
@@ -55,7 +50,6 @@ final class RedisSession extends AbstractSession {
    */
   static final String LAYOUT = "2";
 
-  private static final int SCAN_COUNT = 1000;
   private static final byte[] HOME = bytes("home");
   private static final String LAYOUT_FIELD = "layout";
   private static final byte[] LAYOUT_KEY = bytes(LAYOUT_FIELD);
@@ -63,20 +57,20 @@ final class RedisSession extends AbstractSession {
   private static final byte[] BY_ID = bytes("id");
   private static final byte[] BY_FIELD = bytes("field");
   private static final byte[] BY_STRING = bytes("string");
-  private static final byte[] PTS = bytes("pts");
-  private static final byte[] QTS = bytes("qts");
-  private static final byte[] DATE = bytes("date");
-  private static final byte[] SEQ = bytes("seq");
   private static final RedisScript STORE_PEERS = RedisScript.load("store_peers");
   private static final RedisScript STORE_PEERS_FENCED = STORE_PEERS.fenced();
   private static final RedisScript LOOKUP_PEER = RedisScript.load("lookup_peer");
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
-  private static final RedisScript FENCED = RedisScript.load("fenced");
-  private static final RedisScript LEASE_ACQUIRE = RedisScript.load("lease_acquire");
-  private static final RedisScript LEASE_RENEW = RedisScript.load("lease_renew");
-  private static final RedisScript LEASE_RELEASE = RedisScript.load("lease_release");
+  private static final RedisScript STORE_HASHES = RedisScript.load("store_hashes");
+  private static final RedisScript STORE_HASHES_FENCED = STORE_HASHES.fenced();
+  private static final RedisScript PRUNE = RedisScript.load("prune");
+  private static final RedisScript PRUNE_FENCED = PRUNE.fenced();
+  private static final RedisScript MARK = RedisScript.load("mark");
+  private static final RedisScript MARK_FENCED = MARK.fenced();
+  private static final RedisScript SWITCH = RedisScript.load("switch");
+  private static final RedisScript SWITCH_FENCED = SWITCH.fenced();
   private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
   private static final RedisScript STORE_VAULT_FENCED = STORE_VAULT.fenced();
   private static final RedisScript STORE_PLAIN_DC = RedisScript.load("store_plain_dc");
@@ -84,14 +78,27 @@ final class RedisSession extends AbstractSession {
   private static final String VAULT_FIELD = "vault";
 
   private static final byte[] VAULT_KEY = bytes(VAULT_FIELD);
-  private static final byte[] HSET = bytes("HSET");
   private static final byte[] DEL = bytes("DEL");
+  private static final byte[] HDEL = bytes("HDEL");
 
   private final RedisCalls calls;
   private final RedisKeys keys;
   private final String endpoint;
-  private final RedisLeases leases = new RedisLeases();
-  private volatile @Nullable PeerTracking tracking;
+  private final RedisLeaseStore leases;
+  private final RedisWrites writes;
+  private final StateRedisCodec state;
+
+  /** The keys a replacement is staged under, and the thread staging it ({@link #replaceStore}). */
+  private final RedisKeys staged;
+
+  private volatile @Nullable Thread staging;
+
+  /** The directory's name index; listed in the same script as the layout mark on one server. */
+  private final byte[] index;
+
+  private final boolean cluster;
+  private volatile @Nullable RedisCoherence coherence;
+  private volatile @Nullable AutoCloseable tracked;
   private volatile boolean untracked;
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
@@ -104,20 +111,28 @@ final class RedisSession extends AbstractSession {
    */
   private volatile byte @Nullable [] lastVault;
 
-  RedisSession(RedisCalls calls, RedisKeys keys, String description, PeerCache peerCache) {
+  RedisSession(
+      RedisCalls calls, RedisKeys keys, byte[] index, String description, PeerCache peerCache) {
     super(description, peerCache);
     this.calls = calls;
     this.keys = keys;
+    this.index = index;
+    this.cluster = calls.isCluster();
     this.endpoint = calls.endpoint();
+    this.leases = new RedisLeaseStore(calls, keys, description);
+    this.writes = new RedisWrites(calls, keys.leaseToken);
+    this.state = new StateRedisCodec(keys.tag() + " in " + description);
+    this.staged = keys.staged();
     calls.describe(description);
   }
 
   /**
-   * Keeps the peer cache coherent with every other writer through {@code tracking} (started by the
-   * provider with {@link #peersChangedElsewhere()} as its callback).
+   * Keeps the peer cache coherent with every other writer through the server's one {@code
+   * coherence}, which calls {@link #dropCachedPeers()} until {@code registration} is closed.
    */
-  void track(PeerTracking tracking) {
-    this.tracking = tracking;
+  void track(RedisCoherence coherence, AutoCloseable registration) {
+    this.coherence = coherence;
+    this.tracked = registration;
   }
 
   /** No tracking could be had: no cached peer is ever served. */
@@ -125,14 +140,14 @@ final class RedisSession extends AbstractSession {
     untracked = true;
   }
 
-  /** Drops the peer cache; the callback of {@link PeerTracking}. */
+  /** Drops the peer cache; the callback of {@link RedisCoherence}. */
   void dropCachedPeers() {
     peersChangedElsewhere();
   }
 
   @Override
   protected boolean cachedPeersCurrent() {
-    // The tracking was asked by GenerationPeerCache.get, before it read the entry.
+    // The coherence was asked by GenerationPeerCache.get, before it compared the generation.
     return !untracked;
   }
 
@@ -176,23 +191,25 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void storeHomeDcId(int dcId, WriteFence fence) {
+    markLayout(fence);
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write the home DC", keys.dcs, fields);
+    writes.hset(fence, "write the home DC", target().dcs, fields);
     layoutMarked = true;
   }
 
   @Override
   protected void storeDcOption(DcOption option, WriteFence fence) {
+    markLayout(fence);
     if (option.authKey() != null) {
       // a plain key: only while the session is still plain (checked on the server)
-      script(
+      writes.script(
           fence,
           "write DC option " + option.id(),
           STORE_PLAIN_DC,
           STORE_PLAIN_DC_FENCED,
-          List.of(keys.dcs),
+          List.of(target().dcs),
           List.of(
               bytes(Integer.toString(option.id())),
               DcCodec.encode(option),
@@ -204,7 +221,7 @@ final class RedisSession extends AbstractSession {
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
-    hset(fence, "write DC option " + option.id(), keys.dcs, fields);
+    writes.hset(fence, "write DC option " + option.id(), target().dcs, fields);
     layoutMarked = true;
   }
 
@@ -225,6 +242,7 @@ final class RedisSession extends AbstractSession {
    */
   @Override
   protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    markLayout(fence);
     List<byte[]> args = new ArrayList<>(3 + 2 * options.size());
     args.add(bytes(vault == null ? "del" : "set"));
     args.add(vault == null ? new byte[0] : vault);
@@ -240,30 +258,47 @@ final class RedisSession extends AbstractSession {
       args.add(bytes(Integer.toString(option.id())));
       args.add(DcCodec.encode(option));
     }
-    script(
+    writes.script(
         fence,
         vault == null ? "store the auth keys plain" : "store the sealed auth keys",
         STORE_VAULT,
         STORE_VAULT_FENCED,
-        List.of(keys.dcs),
+        List.of(target().dcs),
         args);
     lastVault = vault;
     layoutMarked = true;
   }
 
-  /** Writes the layout version before this instance's first other write (once, idempotent). */
+  /**
+   * Before this instance's first write (once, idempotent): writes the layout version and lists the
+   * session in the directory's name index, in one script on one server; on a cluster the index
+   * lives in another slot and is written right after (RedisDirectory rebuilds it if a crash came in
+   * between).
+   */
   private void markLayout(WriteFence fence) {
-    if (!layoutMarked) {
-      hset(fence, "write the key layout version", keys.dcs, Map.of(LAYOUT_KEY, LAYOUT_VALUE));
-      layoutMarked = true;
+    if (layoutMarked) {
+      return;
     }
+    byte[] name = bytes(keys.session());
+    writes.script(
+        fence,
+        "write the key layout version",
+        MARK,
+        MARK_FENCED,
+        cluster ? List.of(target().dcs) : List.of(target().dcs, index),
+        List.of(LAYOUT_VALUE, name));
+    if (cluster) {
+      calls.writeElsewhere(
+          "list the session in the directory", redis -> redis.zadd(index, 0, name));
+    }
+    layoutMarked = true;
   }
 
   // ---- peers --------------------------------------------------------------------------------
 
   @Override
   protected @Nullable PeerInfo loadPeer(PeerId id) {
-    return lookup("read peer " + id, null, BY_ID, PeerCodec.id(id));
+    return lookup("read peer " + id, null, BY_ID, PeerRedisCodec.id(id));
   }
 
   @Override
@@ -299,9 +334,9 @@ final class RedisSession extends AbstractSession {
     if (!(result instanceof List<?> parts) || parts.size() != 3) {
       return null;
     }
-    PeerId id = PeerCodec.id((byte[]) parts.get(0));
+    PeerId id = PeerRedisCodec.id((byte[]) parts.get(0));
     byte[] info = (byte[]) parts.get(2);
-    return PeerCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
+    return PeerRedisCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
   }
 
   /**
@@ -312,59 +347,20 @@ final class RedisSession extends AbstractSession {
    */
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
-    // Encode everything first: a peer that cannot be encoded changes nothing stored.
+    PeerRedisCodec.Batch batch = PeerRedisCodec.Batch.encode(reducedBatch);
     int size = reducedBatch.size();
-    List<byte[]> ids = new ArrayList<>(size);
-    List<byte[]> hashes = new ArrayList<>(size);
-    List<byte @Nullable []> infos = new ArrayList<>(size);
-    boolean hashesOnly = true;
-    boolean names = false;
-    boolean phones = false;
-    boolean self = false;
-    for (PeerInfo peer : reducedBatch) {
-      byte[] hash = PeerCodec.hash(peer);
-      byte[] info = PeerCodec.info(peer);
-      ids.add(PeerCodec.id(peer.peerId()));
-      hashes.add(hash);
-      infos.add(info);
-      hashesOnly &= hash.length != 0 && info == null;
-      names |= peer.usernames() != null;
-      if (peer instanceof PeerInfo.User user) {
-        phones |= user.phone() != null;
-        self |= user.self() != null;
-      }
-    }
     String what =
         size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
     markLayout(fence);
-    // store_peers.lua touches usernames, phones and self only for records that claim them. The
-    // keys a batch does not need are declared as `peers` instead: while the session's slot is
-    // being migrated, Redis refuses (TRYAGAIN) a script naming a key that does not exist, and a
-    // session without phones or a self user has no such keys.
-    List<byte[]> scriptKeys =
-        List.of(
-            keys.peers,
-            keys.info,
-            names ? keys.usernames : keys.peers,
-            phones ? keys.phones : keys.peers,
-            self ? keys.self : keys.peers);
+    RedisKeys into = target();
+    List<byte[]> scriptKeys = batch.keys(into);
+    byte[] time = StateRedisCodec.time(cachedAt);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
-      int to = Math.min(size, from + PEERS_PER_CALL);
-      if (hashesOnly) {
-        Map<byte[], byte[]> fields = new LinkedHashMap<>(2 * (to - from));
-        for (int i = from; i < to; i++) {
-          fields.put(ids.get(i), hashes.get(i));
-        }
-        hset(fence, what, keys.peers, fields);
+      List<byte[]> args = batch.args(from, Math.min(size, from + PEERS_PER_CALL), time);
+      if (batch.hashesOnly()) {
+        writes.script(fence, what, STORE_HASHES, STORE_HASHES_FENCED, scriptKeys, args);
       } else {
-        List<byte[]> args = new ArrayList<>(3 * (to - from));
-        for (int i = from; i < to; i++) {
-          byte[] info = infos.get(i);
-          args.add(ids.get(i));
-          args.add(hashes.get(i));
-          args.add(info == null ? PeerCodec.NO_INFO : info);
-        }
-        script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
+        writes.script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
     // This write's own invalidation message is left for the next cache hit to read: reading it
@@ -373,78 +369,81 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected Stream<PeerInfo> streamPeers() {
-    Iterator<PeerInfo> pages = new PeerScan();
+    Iterator<PeerInfo> pages = new RedisPeerScan(calls, keys, this::ensureOpen);
     return StreamSupport.stream(
         Spliterators.spliteratorUnknownSize(pages, Spliterator.NONNULL | Spliterator.DISTINCT),
         false);
   }
 
   @Override
-  protected long countPeers() {
-    return calls.read("count the peers", redis -> redis.hlen(keys.peers));
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    byte[] field = PeerRedisCodec.id(id);
+    List<Object> stored =
+        calls.read(
+            "read when peer " + id + " was cached",
+            redis -> {
+              byte[] time = redis.hget(keys.cached, field);
+              return time != null ? List.of(time) : List.of(redis.hexists(keys.peers, field));
+            });
+    if (stored.get(0) instanceof byte[] time) {
+      return StateRedisCodec.instant(parseLong(time, "the time peer " + id + " was cached"));
+    }
+    // Stored before times were kept: as old as can be (and pruned first).
+    return Boolean.TRUE.equals(stored.get(0)) ? Instant.EPOCH : null;
   }
 
-  /**
-   * Walks the peers hash with HSCAN, one page per call and one HMGET of the page's info records,
-   * skipping repeats HSCAN may return.
-   */
-  private final class PeerScan implements Iterator<PeerInfo> {
-    private final ScanParams params = new ScanParams().count(SCAN_COUNT);
-    private final Set<PeerId> seen = new HashSet<>();
-    private byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
-    private boolean done;
-    private Iterator<PeerInfo> page = Collections.emptyIterator();
-    private @Nullable PeerInfo next;
+  /** One script ({@code prune.lua}): the old peers and their usernames and phones, never self. */
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    markLayout(fence);
+    Object gone =
+        writes.script(
+            fence,
+            "prune the peers cached before " + olderThan,
+            PRUNE,
+            PRUNE_FENCED,
+            List.of(
+                target().peers,
+                target().info,
+                target().usernames,
+                target().phones,
+                target().self,
+                target().cached),
+            List.of(StateRedisCodec.time(olderThan)));
+    return (Long) gone;
+  }
 
-    @Override
-    public boolean hasNext() {
-      while (next == null) {
-        if (page.hasNext()) {
-          PeerInfo peer = page.next();
-          if (seen.add(peer.peerId())) {
-            next = peer;
-          }
-        } else if (done) {
-          return false;
-        } else {
-          ensureOpen();
-          byte[] from = cursor;
-          ScanResult<Map.Entry<byte[], byte[]>> result =
-              calls.read("list the peers", redis -> redis.hscan(keys.peers, from, params));
-          cursor = result.getCursorAsBytes();
-          done = result.isCompleteIteration();
-          page = decodePage(result.getResult());
-        }
-      }
-      return true;
-    }
+  // ---- extras -------------------------------------------------------------------------------
 
-    private Iterator<PeerInfo> decodePage(List<Map.Entry<byte[], byte[]>> entries) {
-      if (entries.isEmpty()) {
-        return Collections.emptyIterator();
-      }
-      byte[][] ids = new byte[entries.size()][];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = entries.get(i).getKey();
-      }
-      List<byte[]> infos = calls.read("list the peers", redis -> redis.hmget(keys.info, ids));
-      List<PeerInfo> peers = new ArrayList<>(ids.length);
-      for (int i = 0; i < ids.length; i++) {
-        PeerId id = PeerCodec.id(ids[i]);
-        peers.add(PeerCodec.decode(id, entries.get(i).getValue(), infos.get(i)));
-      }
-      return peers.iterator();
-    }
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    Map<byte[], byte[]> stored = calls.read("read the extras", redis -> redis.hgetAll(keys.extras));
+    Map<String, byte[]> extras = new HashMap<>();
+    stored.forEach((name, value) -> extras.put(string(name), value));
+    return extras;
+  }
 
-    @Override
-    public PeerInfo next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      PeerInfo peer = next;
-      next = null;
-      return peer;
+  @Override
+  protected byte @Nullable [] loadExtra(String name) {
+    return calls.read("read extra " + name, redis -> redis.hget(keys.extras, bytes(name)));
+  }
+
+  @Override
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    markLayout(fence);
+    if (value != null) {
+      writes.hset(fence, "write extra " + name, target().extras, Map.of(bytes(name), value));
+    } else if (fence.lease() == null) {
+      calls.write("delete extra " + name, redis -> redis.hdel(target().extras, bytes(name)));
+    } else {
+      writes.command(
+          fence, "delete extra " + name, HDEL, List.of(target().extras), List.of(bytes(name)));
     }
+  }
+
+  @Override
+  protected long countPeers() {
+    return calls.read("count the peers", redis -> redis.hlen(keys.peers));
   }
 
   // ---- updates state ------------------------------------------------------------------------
@@ -454,72 +453,75 @@ final class RedisSession extends AbstractSession {
     Object result =
         calls.read(
             "read the updates state",
-            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()));
-    List<?> parts = (List<?>) result;
-    List<?> common = (List<?>) parts.get(0);
-    List<?> channelPts = (List<?>) parts.get(1);
-    List<ChannelState> channels = new ArrayList<>(channelPts.size() / 2);
-    for (int i = 0; i + 1 < channelPts.size(); i += 2) {
-      long id = parseLong((byte[]) channelPts.get(i), "a channel id");
-      int pts = parseInt((byte[]) channelPts.get(i + 1), "the pts of channel " + id);
-      try {
-        channels.add(new ChannelState(id, pts));
-      } catch (IllegalArgumentException e) {
-        throw incompatible("channel " + id + " with pts " + pts, e);
-      }
-    }
-    try {
-      return new UpdatesState(
-          stateValue(common.get(0), "pts"),
-          stateValue(common.get(1), "qts"),
-          stateValue(common.get(2), "date"),
-          stateValue(common.get(3), "seq"),
-          channels);
-    } catch (IllegalArgumentException e) {
-      throw incompatible("updates state", e);
-    }
-  }
-
-  private int stateValue(@Nullable Object value, String name) {
-    return value == null ? 0 : parseInt((byte[]) value, "the " + name);
+            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()),
+            // While the slot migrates, a session without channels has no channels key on either
+            // node and the script cannot run (TRYAGAIN) until the migration ends: two reads.
+            redis ->
+                List.of(
+                    redis.hmget(keys.state, PTS, QTS, DATE, SEQ),
+                    StateRedisCodec.flatten(redis.hgetAll(keys.channels))));
+    return state.decode((List<?>) result);
   }
 
   @Override
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
     markLayout(fence);
     if (update instanceof UpdateState.All all) {
-      UpdatesState state = all.state();
-      List<byte[]> args = new ArrayList<>(4 + 2 * state.channels().size());
-      args.add(number(state.pts()));
-      args.add(number(state.qts()));
-      args.add(number(state.date()));
-      args.add(number(state.seq()));
-      for (ChannelState channel : state.channels()) {
-        args.add(number(channel.id()));
-        args.add(number(channel.pts()));
-      }
-      script(
-          fence,
-          "replace the updates state",
-          REPLACE_STATE,
-          REPLACE_STATE_FENCED,
-          List.of(keys.state, keys.channels),
-          args);
+      replaceState(target(), all.state(), fence);
     } else if (update instanceof UpdateState.Primary primary) {
       Map<byte[], byte[]> fields = new LinkedHashMap<>();
       fields.put(PTS, number(primary.pts()));
       fields.put(DATE, number(primary.date()));
       fields.put(SEQ, number(primary.seq()));
-      hset(fence, "write pts, date and seq", keys.state, fields);
+      writes.hset(fence, "write pts, date and seq", target().state, fields);
     } else if (update instanceof UpdateState.Secondary secondary) {
-      hset(fence, "write qts", keys.state, Map.of(QTS, number(secondary.qts())));
+      writes.hset(fence, "write qts", target().state, Map.of(QTS, number(secondary.qts())));
     } else if (update instanceof UpdateState.Channel channel) {
-      hset(
+      writes.hset(
           fence,
           "write the pts of channel " + channel.id(),
-          keys.channels,
+          target().channels,
           Map.of(number(channel.id()), number(channel.pts())));
     }
+  }
+
+  private void replaceState(RedisKeys target, UpdatesState updates, WriteFence fence) {
+    writes.script(
+        fence,
+        "replace the updates state",
+        REPLACE_STATE,
+        REPLACE_STATE_FENCED,
+        List.of(target.state, target.channels),
+        StateRedisCodec.replaceArgs(updates));
+  }
+
+  // ---- replacing everything -----------------------------------------------------------------
+
+  /** The keys this thread writes: the staged ones while it stages a replacement. */
+  private RedisKeys target() {
+    return staging == Thread.currentThread() ? staged : keys;
+  }
+
+  /**
+   * Atomic to every reader (issue 25, half copies): the replacement is written by the ordinary
+   * writes under the staged keys (same hash tag, same slot; a crash leaves them beside the intact
+   * session, and the next replacement or a delete removes them), then {@code switch.lua} renames
+   * each staged key over the live one in one script, fenced like any write.
+   */
+  @Override
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    staging = Thread.currentThread();
+    try {
+      super.replaceStore(
+          data, vault, cachedAt, fence); // starts with clearStore: of the staged keys
+    } finally {
+      staging = null;
+    }
+    List<byte[]> both = new ArrayList<>(keys.all());
+    both.addAll(staged.all());
+    writes.script(fence, "switch to the replacement", SWITCH, SWITCH_FENCED, both, List.of());
+    layoutMarked = true;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -528,9 +530,9 @@ final class RedisSession extends AbstractSession {
   protected void clearStore(WriteFence fence) {
     SessionLease lease = fence.lease();
     if (lease == null) {
-      calls.write("clear the session", redis -> redis.del(keys.all().toArray(new byte[0][])));
+      calls.write("clear the session", redis -> redis.del(target().all().toArray(new byte[0][])));
     } else {
-      fenced(fence, "clear the session", DEL, keys.all(), List.of());
+      writes.command(fence, "clear the session", DEL, target().all(), List.of());
     }
     layoutMarked = false;
     lastVault = null;
@@ -538,72 +540,18 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected void closeStore() {
-    PeerTracking current = tracking;
-    if (current != null) {
-      current.close();
+    AutoCloseable registration = tracked;
+    if (registration != null) {
+      try {
+        registration.close();
+      } catch (Exception e) {
+        // only unregisters a callback
+      }
     }
     try {
       calls.close();
     } catch (JedisException e) {
       throw calls.failure("close the connections", e, "the connections are closed anyway");
-    }
-  }
-
-  // ---- writes, fenced when the session holds a lease ------------------------------------------
-
-  /** One {@code HSET}; with a lease, run by {@code fenced.lua} after checking the token. */
-  private void hset(WriteFence fence, String what, byte[] key, Map<byte[], byte[]> fields) {
-    SessionLease lease = fence.lease();
-    if (lease == null) {
-      calls.write(what, redis -> redis.hset(key, fields));
-      return;
-    }
-    List<byte[]> args = new ArrayList<>(2 * fields.size());
-    fields.forEach(
-        (field, value) -> {
-          args.add(field);
-          args.add(value);
-        });
-    fenced(fence, what, HSET, List.of(key), args);
-  }
-
-  private void fenced(
-      WriteFence fence, String what, byte[] command, List<byte[]> commandKeys, List<byte[]> rest) {
-    List<byte[]> scriptKeys = new ArrayList<>(1 + commandKeys.size());
-    scriptKeys.add(keys.leaseToken);
-    scriptKeys.addAll(commandKeys);
-    List<byte[]> args = new ArrayList<>(2 + rest.size());
-    args.add(number(fence.token()));
-    args.add(command);
-    args.addAll(rest);
-    try {
-      calls.write(what, redis -> FENCED.run(redis, scriptKeys, args));
-    } catch (RedisCalls.FencedOut e) {
-      throw fence.lost();
-    }
-  }
-
-  /** One script; with a lease, its fenced variant with the token counter and the token last. */
-  private void script(
-      WriteFence fence,
-      String what,
-      RedisScript plain,
-      RedisScript fenced,
-      List<byte[]> scriptKeys,
-      List<byte[]> args) {
-    SessionLease lease = fence.lease();
-    if (lease == null) {
-      calls.write(what, redis -> plain.run(redis, scriptKeys, args));
-      return;
-    }
-    List<byte[]> fencedKeys = new ArrayList<>(scriptKeys);
-    fencedKeys.add(keys.leaseToken);
-    List<byte[]> fencedArgs = new ArrayList<>(args);
-    fencedArgs.add(number(lease.token()));
-    try {
-      calls.write(what, redis -> fenced.run(redis, fencedKeys, fencedArgs));
-    } catch (RedisCalls.FencedOut e) {
-      throw fence.lost();
     }
   }
 
@@ -614,135 +562,18 @@ final class RedisSession extends AbstractSession {
     return leases;
   }
 
-  /**
-   * The lease in two keys of the session's slot: {@code lease} holds {@code "token owner"} and
-   * expires with the lease ({@code PX}); {@code lease-token} counts the tokens ever issued and is
-   * never deleted, so a token is never reused and every fenced write compares with it.
-   */
-  private final class RedisLeases implements LeaseStore {
-
-    @Override
-    public SessionLease acquire(String owner, Duration length) {
-      long millis = length.toMillis();
-      Object reply =
-          calls.write(
-              "take the lease",
-              redis ->
-                  LEASE_ACQUIRE.run(
-                      redis,
-                      List.of(keys.lease, keys.leaseToken),
-                      List.of(bytes(owner), number(millis))));
-      List<?> parts = (List<?>) reply;
-      long token = (Long) parts.get(0);
-      if (token == 0) {
-        SessionLease holder = holder((byte[]) parts.get(1), (Long) parts.get(2));
-        throw new SessionLeasedException(description(), holder.owner(), holder.expiresAt());
-      }
-      return new SessionLease(owner, token, Instant.now().plusMillis(millis));
-    }
-
-    @Override
-    public SessionLease renew(SessionLease lease, Duration length) {
-      long millis = length.toMillis();
-      Object renewed =
-          calls.write(
-              "renew the lease",
-              redis ->
-                  LEASE_RENEW.run(
-                      redis,
-                      List.of(keys.lease, keys.leaseToken),
-                      List.of(number(lease.token()), bytes(lease.owner()), number(millis))));
-      if (!Long.valueOf(1).equals(renewed)) {
-        throw new SessionLeaseLostException(
-            "the lease of "
-                + description()
-                + " held by '"
-                + lease.owner()
-                + "' with token "
-                + lease.token()
-                + " was taken over by another owner; this session writes nothing more");
-      }
-      return new SessionLease(lease.owner(), lease.token(), Instant.now().plusMillis(millis));
-    }
-
-    @Override
-    public void release(SessionLease lease) {
-      calls.write(
-          "release the lease",
-          redis -> LEASE_RELEASE.run(redis, List.of(keys.lease), List.of(number(lease.token()))));
-    }
-
-    @Override
-    public Optional<SessionLease> current() {
-      List<Object> reply =
-          calls.read(
-              "read the lease",
-              redis -> {
-                byte[] held = redis.get(keys.lease);
-                return held == null ? null : List.of(held, redis.pttl(keys.lease));
-              });
-      if (reply == null || (Long) reply.get(1) <= 0) {
-        return Optional.empty();
-      }
-      return Optional.of(holder((byte[]) reply.get(0), (Long) reply.get(1)));
-    }
-
-    private SessionLease holder(byte[] held, long remainingMillis) {
-      String value = string(held);
-      int space = value.indexOf(' ');
-      if (space < 1) {
-        throw new IncompatibleSessionException(
-            "expected 'token owner' in the lease key under "
-                + keys.tag()
-                + " of "
-                + description()
-                + ", found '"
-                + value
-                + "'");
-      }
-      return new SessionLease(
-          value.substring(space + 1),
-          parseLong(bytes(value.substring(0, space)), "the lease token"),
-          Instant.now().plusMillis(Math.max(0, remainingMillis)));
-    }
-  }
-
   // ---- helpers ------------------------------------------------------------------------------
 
-  private IncompatibleSessionException incompatible(String what, Exception cause) {
-    return new IncompatibleSessionException(
-        "expected a valid " + what + " in " + description() + ", found: " + cause.getMessage(),
-        cause);
-  }
-
   private int parseInt(byte[] value, String what) {
-    long parsed = parseLong(value, what);
-    if (parsed < Integer.MIN_VALUE || parsed > Integer.MAX_VALUE) {
-      throw incompatible(what, new IllegalArgumentException("out of range: " + parsed));
-    }
-    return (int) parsed;
+    return state.parseInt(value, what);
   }
 
   private long parseLong(byte[] value, String what) {
-    try {
-      return Long.parseLong(string(value));
-    } catch (NumberFormatException e) {
-      throw new IncompatibleSessionException(
-          "expected a decimal number for "
-              + what
-              + " under "
-              + keys.tag()
-              + " in "
-              + description()
-              + ", found '"
-              + string(value)
-              + "'",
-          e);
-    }
+    return state.parseLong(value, what);
   }
 
   private static byte[] number(long value) {
-    return bytes(Long.toString(value));
+    return StateRedisCodec.number(value);
   }
 
   private static byte[] bytes(String text) {

@@ -2,7 +2,7 @@ package dev.tgsession.redis;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
-import dev.tgsession.SessionStorageException;
+import dev.tgsession.SessionStore;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.PeerCache;
@@ -11,21 +11,10 @@ import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -95,10 +84,20 @@ public final class RedisSessionProvider implements SessionProvider {
   /** The former spelling of {@code connect-timeout}, still read. */
   private static final String CONNECT_TIMEOUT_ALIAS = "connectTimeout";
 
+  static final SessionOption<Integer> POOL_SIZE =
+      SessionOption.integer(
+          "pool-size",
+          1,
+          1000,
+          8L,
+          "most connections to each node, shared by every session of this JVM on the same server"
+              + " and credentials");
+
   static final List<SessionOption<?>> OPTIONS =
       List.of(
           SharedOptions.SESSION,
           PREFIX,
+          POOL_SIZE,
           TIMEOUT,
           CONNECT_TIMEOUT,
           CLUSTER_DEADLINE,
@@ -128,7 +127,8 @@ public final class RedisSessionProvider implements SessionProvider {
         Capability.NAMED,
         Capability.SHARED,
         Capability.LEASE,
-        Capability.ENCRYPTION);
+        Capability.ENCRYPTION,
+        Capability.DIRECTORY);
   }
 
   @Override
@@ -143,6 +143,64 @@ public final class RedisSessionProvider implements SessionProvider {
 
   @Override
   public Session open(SessionUri uri) {
+    RedisTarget target = target(uri, true);
+    RedisKeys keys = target.keys();
+    RedisConnections connections = connect(target.server(), uri);
+    RedisCalls calls =
+        new RedisCalls(
+            connections,
+            JedisClusterCRC16.getSlot(keys.tag()),
+            keys.tag(),
+            target.waitReplicas(),
+            target.waitTimeoutMillis());
+    RedisCoherence coherence = target.peerCacheSize() == 0 ? null : connections.coherence();
+    // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
+    GenerationPeerCache peerCache =
+        coherence == null ? null : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
+    RedisSession session =
+        new RedisSession(
+            calls,
+            keys,
+            RedisKeys.index(target.prefix()),
+            uri.toString(),
+            peerCache == null ? PeerCache.none() : peerCache);
+    try {
+      session.homeDcId(); // reaches the server now, and loads the DCs served from memory
+      if (coherence != null) {
+        try {
+          session.track(
+              coherence, coherence.register(target.prefix(), keys.tag(), session::dropCachedPeers));
+          peerCache.watch(coherence::current);
+        } catch (IOException e) {
+          // Coherent without a cache rather than fast and stale.
+          session.untracked();
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "peer cache of "
+                  + uri
+                  + " is off: the server refused the tracking connection that keeps it coherent"
+                  + " (CLIENT TRACKING over RESP3, Redis 6 or later, and the ACL permission to"
+                  + " run HELLO and CLIENT): "
+                  + e.getMessage());
+        }
+      }
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  @Override
+  public SessionStore openStore(SessionUri uri) {
+    RedisTarget target = target(uri, false);
+    return new RedisDirectory(target, connect(target.server(), uri), uri);
+  }
+
+  private static final System.Logger LOG = System.getLogger(RedisSessionProvider.class.getName());
+
+  /** What {@code uri} names, every option checked; {@code session} only when one is wanted. */
+  private static RedisTarget target(SessionUri uri, boolean session) {
     boolean cluster = uri.scheme().endsWith("-cluster");
     boolean tls = uri.scheme().startsWith("rediss");
     if (!uri.hierarchical() || uri.hosts().isEmpty()) {
@@ -167,31 +225,17 @@ public final class RedisSessionProvider implements SessionProvider {
               + (tls ? "rediss-cluster" : "redis-cluster")
               + "://host1:port1,host2:port2");
     }
-    RedisKeys keys =
-        new RedisKeys(
-            name(uri, PREFIX.name(), uri.get(PREFIX)),
-            name(uri, SharedOptions.SESSION.name(), uri.get(SharedOptions.SESSION)));
+    String prefix = name(uri, PREFIX.name(), uri.get(PREFIX));
+    String name =
+        session ? name(uri, SharedOptions.SESSION.name(), uri.get(SharedOptions.SESSION)) : null;
     int timeout = uri.get(TIMEOUT);
     int connectTimeout =
         uri.find(CONNECT_TIMEOUT).orElseGet(() -> legacyConnectTimeout(uri, timeout));
-    int deadline = uri.get(CLUSTER_DEADLINE);
     int waitReplicas = uri.get(WAIT_REPLICAS);
     int waitTimeout = uri.get(WAIT_TIMEOUT);
     // A write waiting for replicas must not be cut off by the socket timeout first.
     int socketTimeout = waitReplicas > 0 ? timeout + waitTimeout : timeout;
-    DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder()
-            .socketTimeoutMillis(socketTimeout)
-            .connectionTimeoutMillis(connectTimeout)
-            .database(database(uri, cluster))
-            .clientName("tgsession");
-    if (tls) {
-      // Verifies the certificate chain (JVM trust store) and the host name.
-      config.sslOptions(SslOptions.defaults());
-    }
-    if (uri.password().isPresent()) {
-      config.user(uri.user().orElse(null)).password(uri.password().get());
-    } else if (uri.user().isPresent()) {
+    if (uri.password().isEmpty() && uri.user().isPresent()) {
       // Not echoing the URI: what stands before '@' may well be a password.
       throw new IllegalArgumentException(
           "expected a password with the user name in "
@@ -204,124 +248,33 @@ public final class RedisSessionProvider implements SessionProvider {
         uri.hosts().stream()
             .map(host -> new HostAndPort(host.host(), host.portOr(DEFAULT_PORT)))
             .toList();
-    String endpoint =
-        (cluster ? "Redis Cluster at " : "Redis at ")
-            + hosts.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
-    UnifiedJedis client = connect(hosts, config.build(), cluster, endpoint, deadline, uri);
-    RedisCalls calls =
-        new RedisCalls(
-            client,
-            JedisClusterCRC16.getSlot(keys.tag()),
-            endpoint,
-            keys.tag(),
-            deadline,
-            waitReplicas,
-            waitTimeout);
-    int cacheSize = uri.get(SharedOptions.PEER_CACHE);
-    // Coherence needs the tracking connections, which speak plain TCP: over TLS the cache is off.
-    GenerationPeerCache peerCache =
-        tls || cacheSize == 0 ? null : new GenerationPeerCache(CaffeinePeerCache.fromUri(uri));
-    RedisSession session =
-        new RedisSession(
-            calls, keys, uri.toString(), peerCache == null ? PeerCache.none() : peerCache);
-    try {
-      session.homeDcId(); // reaches the server now, and loads the DCs served from memory
-      if (peerCache != null) {
-        try {
-          PeerTracking tracking =
-              startTracking(uri, client, hosts.get(0), keys, connectTimeout, timeout, session);
-          session.track(tracking);
-          peerCache.watch(tracking::current);
-        } catch (IOException e) {
-          // Coherent without a cache rather than fast and stale.
-          session.untracked();
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "peer cache of "
-                  + uri
-                  + " is off: the server refused the tracking connection that keeps it coherent"
-                  + " (CLIENT TRACKING over RESP3, Redis 6 or later, and the ACL permission to"
-                  + " run HELLO and CLIENT): "
-                  + e.getMessage());
-        }
-      }
-    } catch (RuntimeException e) {
-      session.close();
-      throw e;
-    }
-    return session;
+    RedisTarget.Server server =
+        new RedisTarget.Server(
+            cluster,
+            tls,
+            hosts,
+            uri.password().isPresent() ? uri.user().orElse(null) : null,
+            uri.password().orElse(null),
+            database(uri, cluster),
+            socketTimeout,
+            connectTimeout,
+            uri.get(CLUSTER_DEADLINE),
+            uri.get(POOL_SIZE));
+    return new RedisTarget(
+        server,
+        prefix,
+        name,
+        uri.toString(),
+        waitReplicas,
+        waitTimeout,
+        tls ? 0 : uri.get(SharedOptions.PEER_CACHE));
   }
 
-  private static final System.Logger LOG = System.getLogger(RedisSessionProvider.class.getName());
-
-  private static PeerTracking startTracking(
-      SessionUri uri,
-      UnifiedJedis client,
-      HostAndPort host,
-      RedisKeys keys,
-      int connectTimeout,
-      int timeout,
-      RedisSession session)
-      throws IOException {
-    Supplier<Set<String>> nodes;
-    Supplier<String> owner;
-    if (client instanceof RedisClusterClient cluster) {
-      int slot = JedisClusterCRC16.getSlot(keys.tag());
-      nodes = () -> cluster.getClusterNodes().keySet();
-      owner =
-          () -> {
-            try (Connection connection = cluster.getConnectionFromSlot(slot)) {
-              return connection.getHostAndPort().toString();
-            }
-          };
-    } else {
-      nodes = () -> Set.of(host.toString());
-      owner = host::toString;
-    }
-    return PeerTracking.start(
-        nodes,
-        owner,
-        List.of(keys.peers, keys.info),
-        uri.user().orElse(null),
-        uri.password().orElse(null),
-        connectTimeout,
-        timeout,
-        session::dropCachedPeers);
-  }
-
-  private static UnifiedJedis connect(
-      List<HostAndPort> hosts,
-      JedisClientConfig config,
-      boolean cluster,
-      String endpoint,
-      int deadline,
-      SessionUri uri) {
+  private static RedisConnections connect(RedisTarget.Server server, SessionUri uri) {
     try {
-      if (cluster) {
-        // Two attempts inside the driver (the second after a topology refresh); RedisCalls
-        // retries past that, with its own short backoff, until cluster-deadline.
-        return RedisClusterClient.builder()
-            .nodes(new LinkedHashSet<>(hosts))
-            .clientConfig(config)
-            .maxAttempts(2)
-            .maxTotalRetriesDuration(Duration.ofMillis(deadline))
-            .build();
-      }
-      return RedisClient.builder().hostAndPort(hosts.get(0)).clientConfig(config).build();
+      return RedisConnections.acquire(server);
     } catch (JedisException e) {
-      throw new SessionStorageException(
-          endpoint
-              + " failed to connect for "
-              + uri
-              + ": "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "; "
-              + (RedisCalls.isAuthFailure(e)
-                  ? "check the user and password of the URI"
-                  : "check that the server is running and reachable"),
-          e);
+      throw RedisFailures.connect(uri.toString(), server.endpoint(), e);
     }
   }
 

@@ -1,7 +1,9 @@
 -- Applies a batch of peers (reduced by PeerBatch, so claims never collide within it) atomically.
--- KEYS: peers, info, usernames, phones, self.
+-- KEYS: peers, info, usernames, phones, self, cached.
 -- ARGV: one triple per peer: 8-byte id, access hash (8 bytes, or empty when unknown), info record
--- (empty when the peer knows none of its components).
+-- (empty when the peer knows none of its components); last, the time they are cached at (epoch
+-- nanoseconds, 19 decimal digits), recorded for every peer of the batch (a merge that changes
+-- nothing too).
 -- Info record: u8 version=1, u8 known mask (2 bot, 4 self, 8 usernames, 16 phone, 32 channel
 -- kind), u8 values (1 bot, 2 self, kind << 2), [u16 count, (u8 length, bytes)*], [u8 length,
 -- digits].
@@ -16,6 +18,7 @@
 -- Steps 1 and 2 touch only the batch's own peers and components a claim never takes from another
 -- peer, so applying them first gives the same result as the batch's order.
 local peers, info, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local cached, cached_at = KEYS[6], table.remove(ARGV)
 
 local function incompatible(r)
   error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
@@ -47,6 +50,12 @@ end
 if h > 0 then
   redis.call('HSET', peers, unpack(known_hashes, 1, h))
 end
+local times = {}
+for i = 1, #ARGV, 3 do
+  times[#times + 1] = ARGV[i]
+  times[#times + 1] = cached_at
+end
+redis.call('HSET', cached, unpack(times))
 
 -- The merge of an info record that claims nothing (r) into the stored one (s, false if none).
 local function merge(r, s)

@@ -116,7 +116,9 @@ class RedisClusterChangesTest {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       int target = operations.get() + count;
       while (operations.get() < target) {
-        assertThat(System.nanoTime()).as("the writer makes progress").isLessThan(deadline);
+        assertThat(System.nanoTime())
+            .as("the writer makes progress (last error: %s)", errors.peek())
+            .isLessThan(deadline);
         Thread.sleep(10);
       }
     }

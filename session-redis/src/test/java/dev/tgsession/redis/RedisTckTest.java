@@ -3,6 +3,7 @@ package dev.tgsession.redis;
 import dev.tgsession.tck.SessionTck;
 import dev.tgsession.tck.server.TestServers;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -13,6 +14,16 @@ class RedisTckTest extends SessionTck {
   @Override
   protected String uri(String sessionName) {
     return TestServers.withOption(TestServers.redisUri(), "session", sessionName);
+  }
+
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of(TestServers.redisUri());
+  }
+
+  @Override
+  protected int listingPageSize() {
+    return RedisDirectory.PAGE;
   }
 
   @Override

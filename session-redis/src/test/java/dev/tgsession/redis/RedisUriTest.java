@@ -27,7 +27,7 @@ class RedisUriTest {
   @Test
   @DisplayName(
       "the provider serves redis, rediss, redis-cluster and rediss-cluster, durable, named, shared"
-          + " and leased")
+          + " leased, encrypted and listed")
   void provider() {
     RedisSessionProvider provider = (RedisSessionProvider) Sessions.provider("redis");
     assertThat(provider.schemes())
@@ -38,7 +38,8 @@ class RedisUriTest {
             Capability.NAMED,
             Capability.SHARED,
             Capability.LEASE,
-            Capability.ENCRYPTION);
+            Capability.ENCRYPTION,
+            Capability.DIRECTORY);
     assertThat(Sessions.provider("redis-cluster")).isInstanceOf(RedisSessionProvider.class);
   }
 
@@ -50,7 +51,8 @@ class RedisUriTest {
         .hasMessageContaining("sesion")
         .hasMessageContaining(
             "[cluster-deadline, connect-timeout, encryption-key, lease, owner, peer-cache,"
-                + " peer-cache-ttl, prefix, session, timeout, wait-replicas, wait-timeout]");
+                + " peer-cache-ttl, pool-size, prefix, session, timeout, wait-replicas,"
+                + " wait-timeout]");
   }
 
   @Test

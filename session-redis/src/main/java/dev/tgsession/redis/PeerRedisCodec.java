@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * A bit clear in {@code known} is a {@code null} component. {@code store_peers.lua} merges info
  * records that claim nothing on their bytes.
  */
-final class PeerCodec {
+final class PeerRedisCodec {
 
   static final int VERSION = 1;
 
@@ -50,7 +50,7 @@ final class PeerCodec {
   private static final int KIND = 32;
   private static final int HEADER = 3;
 
-  private PeerCodec() {}
+  private PeerRedisCodec() {}
 
   static byte[] id(PeerId id) {
     return ByteBuffer.allocate(Long.BYTES).putLong(id.botApiDialogId()).array();
@@ -236,5 +236,78 @@ final class PeerCodec {
     byte[] bytes = new byte[in.get() & 0xFF];
     in.get(bytes);
     return new String(bytes, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * A batch encoded for {@code store_hashes.lua} (every peer known by id and access hash only) or
+   * {@code store_peers.lua}; encoded whole before anything is sent, so a peer that cannot be
+   * encoded changes nothing stored.
+   */
+  record Batch(
+      List<byte[]> ids,
+      List<byte[]> hashes,
+      List<byte @Nullable []> infos,
+      boolean hashesOnly,
+      boolean names,
+      boolean phones,
+      boolean self) {
+
+    static Batch encode(List<PeerInfo> peers) {
+      List<byte[]> ids = new ArrayList<>(peers.size());
+      List<byte[]> hashes = new ArrayList<>(peers.size());
+      List<byte @Nullable []> infos = new ArrayList<>(peers.size());
+      boolean hashesOnly = true;
+      boolean names = false;
+      boolean phones = false;
+      boolean self = false;
+      for (PeerInfo peer : peers) {
+        byte[] hash = hash(peer);
+        byte[] info = info(peer);
+        ids.add(id(peer.peerId()));
+        hashes.add(hash);
+        infos.add(info);
+        hashesOnly &= hash.length != 0 && info == null;
+        names |= peer.usernames() != null;
+        if (peer instanceof PeerInfo.User user) {
+          phones |= user.phone() != null;
+          self |= user.self() != null;
+        }
+      }
+      return new Batch(ids, hashes, infos, hashesOnly, names, phones, self);
+    }
+
+    /**
+     * The script's keys. {@code store_peers.lua} touches usernames, phones and self only for
+     * records that claim them; the keys a batch does not need are declared as {@code peers}
+     * instead: while the session's slot is being migrated, Redis refuses (TRYAGAIN) a script naming
+     * a key that does not exist, and a session without phones or a self user has no such keys.
+     */
+    List<byte[]> keys(RedisKeys target) {
+      if (hashesOnly) {
+        return List.of(target.peers, target.cached);
+      }
+      return List.of(
+          target.peers,
+          target.info,
+          names ? target.usernames : target.peers,
+          phones ? target.phones : target.peers,
+          self ? target.self : target.peers,
+          target.cached);
+    }
+
+    /** The arguments for peers {@code from} to {@code to}: pairs or triples, then the time. */
+    List<byte[]> args(int from, int to, byte[] time) {
+      List<byte[]> args = new ArrayList<>((hashesOnly ? 2 : 3) * (to - from) + 1);
+      for (int i = from; i < to; i++) {
+        args.add(ids.get(i));
+        args.add(hashes.get(i));
+        if (!hashesOnly) {
+          byte[] info = infos.get(i);
+          args.add(info == null ? NO_INFO : info);
+        }
+      }
+      args.add(time);
+      return args;
+    }
   }
 }

@@ -1,0 +1,8 @@
+-- Marks the session's key layout (before an instance's first write) and, on one server, lists the
+-- session in the directory's name index in the same step. KEYS: dcs [, index]. ARGV: layout
+-- version, the session's name.
+redis.call('HSET', KEYS[1], 'layout', ARGV[1])
+if KEYS[2] then
+  redis.call('ZADD', KEYS[2], 0, ARGV[2])
+end
+return 1

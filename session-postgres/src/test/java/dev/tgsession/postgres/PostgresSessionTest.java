@@ -152,7 +152,7 @@ class PostgresSessionTest {
     void sharedAndCounted() {
       Session a = Sessions.open(PostgresTestServer.uri("pool-a"));
       Session b = Sessions.open(PostgresTestServer.uri("pool-b"));
-      PostgresPool pool = ((PostgresSession) a).pool();
+      PostgresConnections pool = ((PostgresSession) a).pool();
       assertThat(((PostgresSession) b).pool()).isSameAs(pool);
       a.close();
       assertThat(pool.closed()).isFalse();

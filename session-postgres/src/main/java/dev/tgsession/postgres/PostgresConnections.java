@@ -20,18 +20,25 @@ import org.jspecify.annotations.Nullable;
  * is created and checked once, when the pool is made; the {@code LISTEN} connection of the peer
  * cache is opened when the first cached session needs it.
  */
-final class PostgresPool {
+final class PostgresConnections {
 
-  private static final Map<PostgresTarget, PostgresPool> POOLS = new HashMap<>();
+  private static final Map<PostgresTarget, PostgresConnections> POOLS = new HashMap<>();
   private static final AtomicInteger NUMBER = new AtomicInteger();
+  private static final int ATTEMPTS = 3;
+
+  /**
+   * How long the server lets a transaction of ours sit idle (its client paused between two
+   * statements) before it ends the connection and rolls the transaction back.
+   */
+  static final int IDLE_IN_TRANSACTION_MILLIS = 2000;
 
   private final PostgresTarget target;
   private final HikariDataSource dataSource;
   private final String schema;
-  private int references; // guarded by PostgresPool.class
-  private @Nullable PeerNotifications notifications; // guarded by PostgresPool.class
+  private int references; // guarded by PostgresConnections.class
+  private @Nullable PostgresCoherence notifications; // guarded by PostgresConnections.class
 
-  private PostgresPool(PostgresTarget target, HikariDataSource dataSource, String schema) {
+  private PostgresConnections(PostgresTarget target, HikariDataSource dataSource, String schema) {
     this.target = target;
     this.dataSource = dataSource;
     this.schema = schema;
@@ -43,8 +50,8 @@ final class PostgresPool {
    * @throws SessionStorageException if the server cannot be reached
    * @throws IncompatibleSessionException if the database holds a newer schema
    */
-  static synchronized PostgresPool acquire(PostgresTarget target, String session) {
-    PostgresPool pool = POOLS.get(target);
+  static synchronized PostgresConnections acquire(PostgresTarget target, String session) {
+    PostgresConnections pool = POOLS.get(target);
     if (pool == null) {
       pool = open(target, session);
       POOLS.put(target, pool);
@@ -60,9 +67,9 @@ final class PostgresPool {
 
   /** Drops one reference; the last closes the pool and the listening connection. */
   void release() {
-    PeerNotifications listener = null;
+    PostgresCoherence listener = null;
     boolean close = false;
-    synchronized (PostgresPool.class) {
+    synchronized (PostgresConnections.class) {
       if (--references == 0) {
         POOLS.remove(target, this);
         listener = notifications;
@@ -84,23 +91,87 @@ final class PostgresPool {
   }
 
   /** The listener of the peer cache, started on first use. */
-  PeerNotifications notifications() {
-    synchronized (PostgresPool.class) {
+  PostgresCoherence notifications() {
+    synchronized (PostgresConnections.class) {
       if (notifications == null) {
-        notifications = new PeerNotifications(target, schema);
+        notifications = new PostgresCoherence(target, schema);
       }
       return notifications;
     }
   }
 
   /** Runs {@code action} on the listener of the peer cache if one is running. */
-  void notificationsIfStarted(Consumer<PeerNotifications> action) {
-    PeerNotifications started;
-    synchronized (PostgresPool.class) {
+  void notificationsIfStarted(Consumer<PostgresCoherence> action) {
+    PostgresCoherence started;
+    synchronized (PostgresConnections.class) {
       started = notifications;
     }
     if (started != null) {
       action.accept(started);
+    }
+  }
+
+  /** Work on a connection. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection, in auto-commit mode or as one transaction, once more
+   * on a fresh connection when the connection broke or the server asked for a retry (every piece of
+   * work given here is idempotent).
+   *
+   * @param description how messages name the session or store
+   * @param doing what the work does, as a verb phrase, for the failure message
+   */
+  <T> T run(String description, String doing, boolean transaction, SqlWork<T> work) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try (Connection connection = connection()) {
+        if (!transaction) {
+          return work.run(connection);
+        }
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(connection);
+          throw e;
+        }
+      } catch (SQLException e) {
+        last = e;
+        if (!retryable(e)) {
+          break;
+        }
+      }
+    }
+    throw PostgresFailures.storage(description, doing, last);
+  }
+
+  private static boolean retryable(SQLException e) {
+    String state = e.getSQLState();
+    if (state == null) {
+      return false;
+    }
+    return state.startsWith("08") // connection exception
+        || state.equals("57P01") // admin_shutdown (server restarting)
+        || state.equals("57P02") // crash_shutdown
+        || state.equals("57P03") // cannot_connect_now (starting up)
+        || state.equals("25P03") // idle_in_transaction_session_timeout (this client was paused)
+        || state.equals("55P03") // lock_not_available (a lock_timeout of ours ran out)
+        || state.equals("40001") // serialization_failure
+        || state.equals("40P01") // deadlock_detected
+        || state.equals("23505"); // unique_violation: a concurrent claimer won; redo the claims
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // the connection is broken; the pool drops it
     }
   }
 
@@ -118,7 +189,7 @@ final class PostgresPool {
     return target;
   }
 
-  private static PostgresPool open(PostgresTarget target, String session) {
+  private static PostgresConnections open(PostgresTarget target, String session) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("tgsession-postgres-" + NUMBER.incrementAndGet());
     config.setJdbcUrl(target.jdbcUrl());
@@ -127,6 +198,10 @@ final class PostgresPool {
     config.setMinimumIdle(1);
     config.setConnectionTimeout(10_000);
     config.setAutoCommit(true);
+    // A transaction left open by a paused or hung client is ended by the server after this long,
+    // so it cannot hold the lease row or the session lock (and so block a takeover) while paused.
+    config.setConnectionInitSql(
+        "SET idle_in_transaction_session_timeout = " + IDLE_IN_TRANSACTION_MILLIS);
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(config);
@@ -136,7 +211,7 @@ final class PostgresPool {
               + " failed to connect for session "
               + session
               + ": "
-              + causeOf(e)
+              + PostgresFailures.causeOf(e)
               + "; check that the server is running and the user, password and database are right",
           e);
     }
@@ -153,7 +228,7 @@ final class PostgresPool {
                   + " or pgjdbc's currentSchema option",
               null);
         }
-        return new PostgresPool(target, dataSource, schema);
+        return new PostgresConnections(target, dataSource, schema);
       }
     } catch (SQLException e) {
       dataSource.close();
@@ -162,21 +237,11 @@ final class PostgresPool {
               + " failed to create or check the tgsession tables for session "
               + session
               + ": "
-              + causeOf(e),
+              + PostgresFailures.causeOf(e),
           e);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
-  }
-
-  /** The innermost message of a failure, which says what the server or driver objected to. */
-  static String causeOf(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

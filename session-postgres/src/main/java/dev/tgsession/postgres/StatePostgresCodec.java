@@ -19,15 +19,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The statements on a session's home DC, DC options ({@code tgsession_dc}: addresses as 4 and 16
- * raw bytes, the auth key as 256) and updates state ({@code tgsession_session} and {@code
- * tgsession_channel}). Each runs on a connection the session gives, inside its transaction.
+ * The statements on a session's row ({@code tgsession_session}: home DC, updates state, last write
+ * time; it exists from the session's first write until the directory deletes it), DC options
+ * ({@code tgsession_dc}: addresses as 4 and 16 raw bytes, the auth key as 256), channels ({@code
+ * tgsession_channel}), extras ({@code tgsession_extra}) and key vault ({@code
+ * tgsession_key_vault}). Each runs on a connection the session gives, inside its transaction.
  */
-final class StateRows {
+final class StatePostgresCodec {
 
-  private StateRows() {}
+  private StatePostgresCodec() {}
 
   static StoredDcs loadDcs(Connection connection, String name, String where) throws SQLException {
     int home = 0;
@@ -89,8 +93,9 @@ final class StateRows {
   static void storeHomeDcId(Connection connection, String name, int dcId) throws SQLException {
     try (PreparedStatement statement =
         connection.prepareStatement(
-            "INSERT INTO tgsession_session (session, home_dc) VALUES (?, ?)"
-                + " ON CONFLICT (session) DO UPDATE SET home_dc = EXCLUDED.home_dc")) {
+            "INSERT INTO tgsession_session (session, home_dc, updated_at) VALUES (?, ?, now())"
+                + " ON CONFLICT (session) DO UPDATE SET home_dc = EXCLUDED.home_dc,"
+                + " updated_at = EXCLUDED.updated_at")) {
       statement.setString(1, name);
       statement.setInt(2, dcId);
       statement.executeUpdate();
@@ -211,11 +216,11 @@ final class StateRows {
       throws SQLException {
     String[] names = columns.split(", ");
     StringBuilder sql =
-        new StringBuilder("INSERT INTO tgsession_session (session, ")
+        new StringBuilder("INSERT INTO tgsession_session (session, updated_at, ")
             .append(columns)
-            .append(") VALUES (?")
+            .append(") VALUES (?, now()")
             .append(", ?".repeat(names.length))
-            .append(") ON CONFLICT (session) DO UPDATE SET ");
+            .append(") ON CONFLICT (session) DO UPDATE SET updated_at = EXCLUDED.updated_at, ");
     for (int i = 0; i < names.length; i++) {
       sql.append(i == 0 ? "" : ", ").append(names[i]).append(" = EXCLUDED.").append(names[i]);
     }
@@ -226,5 +231,136 @@ final class StateRows {
       }
       statement.executeUpdate();
     }
+  }
+
+  /** Marks the session written now, creating its row (so the directory lists it) when missing. */
+  static void touch(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "INSERT INTO tgsession_session (session, updated_at) VALUES (?, now())"
+                + " ON CONFLICT (session) DO UPDATE SET updated_at = EXCLUDED.updated_at")) {
+      statement.setString(1, name);
+      statement.executeUpdate();
+    }
+  }
+
+  /** The stored key vault, or null when the session's keys are plain. */
+  static byte @Nullable [] loadVault(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT vault FROM tgsession_key_vault WHERE session = ?")) {
+      statement.setString(1, name);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() ? result.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Stores the key vault, or deletes it when {@code vault} is null. */
+  static void storeVault(Connection connection, String name, byte @Nullable [] vault)
+      throws SQLException {
+    String sql =
+        vault == null
+            ? "DELETE FROM tgsession_key_vault WHERE session = ?"
+            : "INSERT INTO tgsession_key_vault (session, vault) VALUES (?, ?)"
+                + " ON CONFLICT (session) DO UPDATE SET vault = EXCLUDED.vault";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, name);
+      if (vault != null) {
+        statement.setBytes(2, vault);
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  static Map<String, byte[]> loadExtras(Connection connection, String name) throws SQLException {
+    Map<String, byte[]> extras = new TreeMap<>();
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT name, value FROM tgsession_extra WHERE session = ?")) {
+      statement.setString(1, name);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          extras.put(result.getString(1), result.getBytes(2));
+        }
+      }
+    }
+    return extras;
+  }
+
+  static byte @Nullable [] loadExtra(Connection connection, String session, String name)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT value FROM tgsession_extra WHERE session = ? AND name = ?")) {
+      statement.setString(1, session);
+      statement.setString(2, name);
+      try (ResultSet result = statement.executeQuery()) {
+        return result.next() ? result.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** Stores one extra, or deletes it when {@code value} is null. */
+  static void storeExtra(
+      Connection connection, String session, String name, byte @Nullable [] value)
+      throws SQLException {
+    String sql =
+        value == null
+            ? "DELETE FROM tgsession_extra WHERE session = ? AND name = ?"
+            : "INSERT INTO tgsession_extra (session, name, value) VALUES (?, ?, ?)"
+                + " ON CONFLICT (session, name) DO UPDATE SET value = EXCLUDED.value";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, session);
+      statement.setString(2, name);
+      if (value != null) {
+        statement.setBytes(3, value);
+      }
+      statement.executeUpdate();
+    }
+  }
+
+  /**
+   * Deletes what a session stores (DCs, peers, usernames, channels, extras, vault) and resets its
+   * row, which stays: a cleared session is still listed. With {@code everything} the row goes too,
+   * as the directory's delete does, and the lease ends with its token raised: the lease row stays
+   * (only its token counter), so a token is never issued twice and the old holder's next write
+   * finds another token.
+   *
+   * @return how many rows went
+   */
+  static int deleteAll(Connection connection, String name, boolean everything) throws SQLException {
+    int rows = 0;
+    for (String table :
+        List.of(
+            "tgsession_username",
+            "tgsession_peer",
+            "tgsession_channel",
+            "tgsession_dc",
+            "tgsession_extra",
+            "tgsession_key_vault")) {
+      try (PreparedStatement statement =
+          connection.prepareStatement("DELETE FROM " + table + " WHERE session = ?")) {
+        statement.setString(1, name);
+        rows += statement.executeUpdate();
+      }
+    }
+    String last =
+        everything
+            ? "DELETE FROM tgsession_session WHERE session = ?"
+            : "UPDATE tgsession_session SET home_dc = 0, pts = 0, qts = 0, date = 0, seq = 0,"
+                + " updated_at = now() WHERE session = ?";
+    try (PreparedStatement statement = connection.prepareStatement(last)) {
+      statement.setString(1, name);
+      rows += statement.executeUpdate();
+    }
+    if (everything) {
+      try (PreparedStatement statement =
+          connection.prepareStatement(
+              "UPDATE tgsession_lease SET owner = NULL, expires_at = NULL, token = token + 1"
+                  + " WHERE session = ?")) {
+        statement.setString(1, name);
+        statement.executeUpdate();
+      }
+    }
+    return rows;
   }
 }

@@ -171,7 +171,7 @@ final class PeerPostgresCodec {
    * @return the ids of every peer the write changed (claims included), or null when the fence found
    *     another token (the caller rolls back: nothing of it lands)
    */
-  static @Nullable Set<PeerId> merge(
+  static Set<PeerId> merge(
       Connection connection,
       String session,
       String schema,
@@ -204,6 +204,7 @@ final class PeerPostgresCodec {
       int p = 0;
       if (lease != null) {
         statement.setString(++p, session);
+        statement.setLong(++p, lease.token());
       }
       if (claims.any()) {
         statement.setString(++p, lockKey(session));
@@ -248,18 +249,15 @@ final class PeerPostgresCodec {
       statement.setString(++p, Schema.CHANNEL);
       statement.setString(++p, PostgresCoherence.payload(schema, session, changed));
       statement.execute();
-      boolean fenced = true;
       for (String sql : statements) {
         try (ResultSet result = statement.getResultSet()) {
-          if (sql == PostgresLeaseStore.FENCE) {
-            fenced = lease != null && result.next() && result.getLong(1) == lease.token();
-          } else if (sql != LOCK_SESSION && sql != UPSERT_AND_NOTIFY) {
+          if (sql != PostgresLeaseStore.FENCE && sql != LOCK_SESSION && sql != UPSERT_AND_NOTIFY) {
             collectIds(result, changed);
           }
         }
         statement.getMoreResults();
       }
-      return fenced ? changed : null;
+      return changed;
     }
   }
 

@@ -20,8 +20,15 @@ import java.util.Optional;
  */
 final class PostgresLeaseStore implements LeaseStore {
 
-  /** The stored token, its row locked until the write's transaction ends (parameter: session). */
-  static final String FENCE = "SELECT token FROM tgsession_lease WHERE session = ? FOR SHARE";
+  /**
+   * Checks the stored token and locks its row until the write's transaction ends, or aborts the
+   * transaction with SQLSTATE {@value #LOST_STATE} (parameters: session, token). As the first
+   * statement of a multi-statement write it fences the whole write in one round trip.
+   */
+  static final String FENCE = "SELECT tgsession_fence(?, ?)";
+
+  /** The SQLSTATE {@code tgsession_fence} raises when the token is not the stored one. */
+  static final String LOST_STATE = "TGL01";
 
   private static final String ACQUIRE =
       """
@@ -165,10 +172,20 @@ final class PostgresLeaseStore implements LeaseStore {
   static boolean fence(Connection connection, String session, long token) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(FENCE)) {
       statement.setString(1, session);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next() && result.getLong(1) == token;
+      statement.setLong(2, token);
+      statement.executeQuery().close();
+      return true;
+    } catch (SQLException e) {
+      if (lost(e)) {
+        return false;
       }
+      throw e;
     }
+  }
+
+  /** Whether a write failed because {@link #FENCE} found another token. */
+  static boolean lost(SQLException e) {
+    return LOST_STATE.equals(e.getSQLState());
   }
 
   private static Instant instant(ResultSet result, int column) throws SQLException {

@@ -303,15 +303,17 @@ final class PostgresSession extends AbstractSession {
           connections.run(
               description(),
               operation,
-              true,
+              false, // one multi-statement: one implicit transaction, one round trip
               connection -> {
-                Set<PeerId> ids =
-                    PeerPostgresCodec.merge(
-                        connection, name, connections.schema(), sorted, cachedAt, fence.lease());
-                if (ids == null) {
-                  throw fence.lost(); // rolled back: nothing of it lands
+                try {
+                  return PeerPostgresCodec.merge(
+                      connection, name, connections.schema(), sorted, cachedAt, fence.lease());
+                } catch (SQLException e) {
+                  if (PostgresLeaseStore.lost(e)) {
+                    throw fence.lost(); // the implicit transaction rolled back: nothing landed
+                  }
+                  throw e;
                 }
-                return ids;
               });
     } finally {
       // Tell this JVM's other instances of the session before returning; after a failure the
@@ -455,6 +457,14 @@ final class PostgresSession extends AbstractSession {
 
   @Override
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
+    if (!(update instanceof UpdateState.All) && staged.get() == null) {
+      writeStatement(
+          "write the updates state",
+          fence,
+          StatePostgresCodec.singleUpdateSql(update),
+          StatePostgresCodec.singleUpdateBinder(name, update));
+      return;
+    }
     write(
         "write the updates state",
         fence,
@@ -597,6 +607,40 @@ final class PostgresSession extends AbstractSession {
             throw fence.lost();
           }
           return work.run(connection);
+        });
+  }
+
+  /**
+   * Runs a write that is one statement (or a few without results) as one round trip: the fence
+   * first when leased, all sent with one Sync in auto-commit mode, which the server runs as one
+   * implicit transaction.
+   */
+  private void writeStatement(
+      String operation, WriteFence fence, String sql, StatePostgresCodec.Binder binder) {
+    SessionLease lease = fence.lease();
+    connections.run(
+        description(),
+        operation,
+        false,
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  lease == null ? sql : PostgresLeaseStore.FENCE + ";\n" + sql)) {
+            int offset = 0;
+            if (lease != null) {
+              statement.setString(1, name);
+              statement.setLong(2, lease.token());
+              offset = 2;
+            }
+            binder.bind(statement, offset);
+            statement.execute();
+            return null;
+          } catch (SQLException e) {
+            if (PostgresLeaseStore.lost(e)) {
+              throw fence.lost(); // the implicit transaction rolled back: nothing landed
+            }
+            throw e;
+          }
         });
   }
 

@@ -21,8 +21,10 @@ final class Schema {
    * The version this code reads and writes. 2 added {@code tgsession_key_vault} (encryption at
    * rest); 3 added the time each peer was last cached ({@code tgsession_peer.cached_at}, rows of
    * older versions taking the time of the upgrade), the session row's last write time, the extras
-   * ({@code tgsession_extra}) and a byte-ordered index on session names for the directory. An older
-   * database is brought to 3 by the statements below, all of which are idempotent.
+   * ({@code tgsession_extra}), a byte-ordered index on session names for the directory and the
+   * function {@code tgsession_fence(session, token)}, which aborts the calling write's transaction
+   * when the lease token is not the stored one (so a write can be one statement). An older database
+   * is brought to 3 by the statements below, all of which are idempotent.
    */
   static final int VERSION = 3;
 
@@ -111,6 +113,18 @@ final class Schema {
             name text NOT NULL,
             value bytea NOT NULL,
             PRIMARY KEY (session, name))""",
+          """
+          CREATE OR REPLACE FUNCTION tgsession_fence(p_session text, p_token bigint)
+          RETURNS void LANGUAGE plpgsql AS $$
+          BEGIN
+            -- The lease row stays locked until the calling write's transaction ends.
+            PERFORM 1 FROM tgsession_lease
+              WHERE session = p_session AND token = p_token FOR SHARE;
+            IF NOT FOUND THEN
+              RAISE EXCEPTION 'tgsession: lease token % is no longer the stored one', p_token
+                USING ERRCODE = 'TGL01';
+            END IF;
+          END $$""",
           """
           CREATE TABLE IF NOT EXISTS tgsession_lease (
             session text PRIMARY KEY,

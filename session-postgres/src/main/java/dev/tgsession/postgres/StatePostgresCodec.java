@@ -155,24 +155,56 @@ final class StatePostgresCodec {
     }
   }
 
+  /** Sets parameters from {@code offset + 1} on. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement statement, int offset) throws SQLException;
+  }
+
+  /** The one statement of a Primary, Secondary or Channel update (not of an All). */
+  static String singleUpdateSql(UpdateState update) {
+    if (update instanceof UpdateState.Primary) {
+      return upsertSql("pts, date, seq");
+    } else if (update instanceof UpdateState.Secondary) {
+      return upsertSql("qts");
+    } else if (update instanceof UpdateState.Channel) {
+      return UPSERT_CHANNEL;
+    }
+    throw new IllegalArgumentException("expected a single update, found " + update);
+  }
+
+  /** Binds {@link #singleUpdateSql}'s parameters. */
+  static Binder singleUpdateBinder(String name, UpdateState update) {
+    return (statement, offset) -> {
+      statement.setString(offset + 1, name);
+      if (update instanceof UpdateState.Primary primary) {
+        statement.setInt(offset + 2, primary.pts());
+        statement.setInt(offset + 3, primary.date());
+        statement.setInt(offset + 4, primary.seq());
+      } else if (update instanceof UpdateState.Secondary secondary) {
+        statement.setInt(offset + 2, secondary.qts());
+      } else if (update instanceof UpdateState.Channel channel) {
+        statement.setLong(offset + 2, channel.id());
+        statement.setInt(offset + 3, channel.pts());
+        statement.setString(offset + 4, name);
+      }
+    };
+  }
+
+  private static final String UPSERT_CHANNEL =
+      "INSERT INTO tgsession_channel (session, channel_id, pts) VALUES (?, ?, ?)"
+          + " ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts;\n"
+          + "INSERT INTO tgsession_session (session) VALUES (?) ON CONFLICT DO NOTHING";
+
   static void storeUpdateState(Connection connection, String name, UpdateState update)
       throws SQLException {
     if (update instanceof UpdateState.All all) {
       replaceState(connection, name, all.state());
-    } else if (update instanceof UpdateState.Primary primary) {
-      upsertState(connection, name, "pts, date, seq", primary.pts(), primary.date(), primary.seq());
-    } else if (update instanceof UpdateState.Secondary secondary) {
-      upsertState(connection, name, "qts", secondary.qts());
-    } else if (update instanceof UpdateState.Channel channel) {
-      try (PreparedStatement statement =
-          connection.prepareStatement(
-              "INSERT INTO tgsession_channel (session, channel_id, pts) VALUES (?, ?, ?)"
-                  + " ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts")) {
-        statement.setString(1, name);
-        statement.setLong(2, channel.id());
-        statement.setInt(3, channel.pts());
-        statement.executeUpdate();
-      }
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(singleUpdateSql(update))) {
+      singleUpdateBinder(name, update).bind(statement, 0);
+      statement.execute();
     }
   }
 
@@ -211,9 +243,8 @@ final class StatePostgresCodec {
     }
   }
 
-  /** Sets some integer columns of the session row, creating it with zeros elsewhere. */
-  private static void upsertState(Connection connection, String name, String columns, int... values)
-      throws SQLException {
+  /** The upsert of some integer columns of the session row (parameters: session, values). */
+  private static String upsertSql(String columns) {
     String[] names = columns.split(", ");
     StringBuilder sql =
         new StringBuilder("INSERT INTO tgsession_session (session, updated_at, ")
@@ -224,7 +255,13 @@ final class StatePostgresCodec {
     for (int i = 0; i < names.length; i++) {
       sql.append(i == 0 ? "" : ", ").append(names[i]).append(" = EXCLUDED.").append(names[i]);
     }
-    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+    return sql.toString();
+  }
+
+  /** Sets some integer columns of the session row, creating it with zeros elsewhere. */
+  private static void upsertState(Connection connection, String name, String columns, int... values)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(upsertSql(columns))) {
       statement.setString(1, name);
       for (int i = 0; i < values.length; i++) {
         statement.setInt(i + 2, values[i]);

@@ -29,6 +29,7 @@ public final class PausedWriterMain {
       try (PreparedStatement fence = connection.prepareStatement(PostgresLeaseStore.FENCE);
           PreparedStatement lock = connection.prepareStatement(PeerPostgresCodec.LOCK_SESSION)) {
         fence.setString(1, name);
+        fence.setLong(2, token);
         fence.executeQuery().close();
         lock.setString(1, PeerPostgresCodec.lockKey(name));
         lock.executeQuery().close();

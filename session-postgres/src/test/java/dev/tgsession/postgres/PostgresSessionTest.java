@@ -21,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -257,6 +258,28 @@ class PostgresSessionTest {
   @Nested
   @DisplayName("writes")
   class Writes {
+
+    @Test
+    @DisplayName(
+        "a multi-statement write in auto-commit mode is one transaction: a failing last statement"
+            + " takes the earlier ones back (what one-round-trip writes rely on)")
+    void multiStatementIsOneTransaction() throws SQLException {
+      Session session = open(PostgresTestServer.uri("implicit"));
+      session.cachePeer(PeerInfo.User.of(1, 1));
+      String name = PostgresTestServer.RUN + "-implicit";
+      try (Connection connection = ((PostgresSession) session).pool().connection()) {
+        assertThat(connection.getAutoCommit()).isTrue();
+        try (PreparedStatement statement =
+            connection.prepareStatement(
+                "INSERT INTO tgsession_extra (session, name, value) VALUES (?, 'probe', '\\x01');\n"
+                    + "SELECT 1 / (SELECT count(*)::int FROM tgsession_extra WHERE false)")) {
+          statement.setString(1, name);
+          assertThatThrownBy(statement::execute).isInstanceOf(SQLException.class);
+        }
+      }
+      assertThat(query("SELECT count(*) FROM tgsession_extra WHERE session = '" + name + "'"))
+          .isEqualTo("0\n");
+    }
 
     @Test
     @DisplayName(

@@ -42,6 +42,8 @@ final class PostgresTestServer {
           "tgsession_session",
           "tgsession_lease");
 
+  private static final java.util.Set<String> NAMED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static String uri;
   private static String reason;
 
@@ -92,6 +94,12 @@ final class PostgresTestServer {
     return TestServers.withOption(uri(), "session", RUN + "-" + session);
   }
 
+  /** The URI of a session named exactly {@code name} (deleted when the JVM exits, as the run's). */
+  static String uriNamed(String name) {
+    NAMED.add(name);
+    return TestServers.withOption(uri(), "session", name);
+  }
+
   /** The URI of a session of this run, with more options ({@code name=value&...}). */
   static String uri(String session, String options) {
     return uri(session) + "&" + options;
@@ -121,6 +129,13 @@ final class PostgresTestServer {
             connection.prepareStatement(
                 "DELETE FROM " + table + " WHERE starts_with(session, ?)")) {
           statement.setString(1, RUN);
+          statement.executeUpdate();
+        } catch (SQLException e) {
+          // the table may not exist yet
+        }
+        try (PreparedStatement statement =
+            connection.prepareStatement("DELETE FROM " + table + " WHERE session = ANY (?)")) {
+          statement.setArray(1, connection.createArrayOf("text", NAMED.toArray()));
           statement.executeUpdate();
         } catch (SQLException e) {
           // the table may not exist yet

@@ -33,7 +33,11 @@ class MongoTargetTest {
     assertThat(Sessions.schemes()).contains("mongodb", "mongodb+srv");
     assertThat(Sessions.capabilities("mongodb"))
         .containsExactlyInAnyOrder(
-            Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+            Capability.DURABLE,
+            Capability.NAMED,
+            Capability.SHARED,
+            Capability.LEASE,
+            Capability.ENCRYPTION);
     assertThat(Sessions.capabilities("mongodb+srv")).isEqualTo(Sessions.capabilities("mongodb"));
   }
 

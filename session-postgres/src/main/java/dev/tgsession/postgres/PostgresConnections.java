@@ -3,8 +3,11 @@ package dev.tgsession.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tgsession.IncompatibleSessionException;
+import dev.tgsession.SessionLease;
 import dev.tgsession.SessionStorageException;
+import dev.tgsession.spi.WriteFence;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -149,6 +152,45 @@ final class PostgresConnections {
       }
     }
     throw PostgresFailures.storage(description, doing, last);
+  }
+
+  /**
+   * Runs a write that is one statement (or a few without results) as one round trip: the fence
+   * first when {@code fence} holds a lease, all sent with one Sync in auto-commit mode, which the
+   * server runs as one implicit transaction.
+   */
+  void runStatement(
+      String description,
+      String doing,
+      String session,
+      WriteFence fence,
+      String sql,
+      StatePostgresCodec.Binder binder) {
+    SessionLease lease = fence.lease();
+    run(
+        description,
+        doing,
+        false,
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(
+                  lease == null ? sql : PostgresLeaseStore.FENCE + ";\n" + sql)) {
+            int offset = 0;
+            if (lease != null) {
+              statement.setString(1, session);
+              statement.setLong(2, lease.token());
+              offset = 2;
+            }
+            binder.bind(statement, offset);
+            statement.execute();
+            return null;
+          } catch (SQLException e) {
+            if (PostgresLeaseStore.lost(e)) {
+              throw fence.lost(); // the implicit transaction rolled back: nothing landed
+            }
+            throw e;
+          }
+        });
   }
 
   private static boolean retryable(SQLException e) {

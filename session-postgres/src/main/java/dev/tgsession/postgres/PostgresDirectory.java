@@ -16,16 +16,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,38 +76,7 @@ final class PostgresDirectory implements SessionStore {
   public Stream<SessionSummary> list(String namePrefix) {
     Objects.requireNonNull(namePrefix, "namePrefix");
     ensureOpen();
-    Iterator<SessionSummary> pages =
-        new Iterator<>() {
-          private List<SessionSummary> page = List.of();
-          private int index;
-          private @Nullable String after = "";
-
-          @Override
-          public boolean hasNext() {
-            if (index < page.size()) {
-              return true;
-            }
-            if (after == null) {
-              return false;
-            }
-            page = page(namePrefix, after);
-            index = 0;
-            after = page.size() < PAGE ? null : page.get(page.size() - 1).name();
-            return !page.isEmpty();
-          }
-
-          @Override
-          public SessionSummary next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            return page.get(index++);
-          }
-        };
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(
-            pages, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT),
-        false);
+    return KeysetPages.stream(after -> page(namePrefix, after), "", SessionSummary::name, PAGE);
   }
 
   private List<SessionSummary> page(String prefix, String after) {

@@ -24,15 +24,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -374,37 +369,8 @@ final class PostgresSession extends AbstractSession {
 
   @Override
   protected Stream<PeerInfo> streamPeers() {
-    Iterator<PeerInfo> pages =
-        new Iterator<>() {
-          private List<PeerInfo> page = List.of();
-          private int index;
-          private @Nullable Long after = Long.MIN_VALUE;
-
-          @Override
-          public boolean hasNext() {
-            if (index < page.size()) {
-              return true;
-            }
-            if (after == null) {
-              return false;
-            }
-            page = page(after);
-            index = 0;
-            after = page.size() < PAGE ? null : page.get(page.size() - 1).peerId().botApiDialogId();
-            return !page.isEmpty();
-          }
-
-          @Override
-          public PeerInfo next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            return page.get(index++);
-          }
-        };
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL),
-        false);
+    return KeysetPages.stream(
+        this::page, Long.MIN_VALUE, peer -> peer.peerId().botApiDialogId(), PAGE);
   }
 
   private List<PeerInfo> page(long after) {
@@ -610,38 +576,9 @@ final class PostgresSession extends AbstractSession {
         });
   }
 
-  /**
-   * Runs a write that is one statement (or a few without results) as one round trip: the fence
-   * first when leased, all sent with one Sync in auto-commit mode, which the server runs as one
-   * implicit transaction.
-   */
   private void writeStatement(
       String operation, WriteFence fence, String sql, StatePostgresCodec.Binder binder) {
-    SessionLease lease = fence.lease();
-    connections.run(
-        description(),
-        operation,
-        false,
-        connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  lease == null ? sql : PostgresLeaseStore.FENCE + ";\n" + sql)) {
-            int offset = 0;
-            if (lease != null) {
-              statement.setString(1, name);
-              statement.setLong(2, lease.token());
-              offset = 2;
-            }
-            binder.bind(statement, offset);
-            statement.execute();
-            return null;
-          } catch (SQLException e) {
-            if (PostgresLeaseStore.lost(e)) {
-              throw fence.lost(); // the implicit transaction rolled back: nothing landed
-            }
-            throw e;
-          }
-        });
+    connections.runStatement(description(), operation, name, fence, sql, binder);
   }
 
   @Override

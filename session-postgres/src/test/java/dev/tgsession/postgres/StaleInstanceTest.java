@@ -162,4 +162,29 @@ class StaleInstanceTest {
       assertThat(again.dcOption(2).map(DcOption::authKey)).contains(TckData.key(1));
     }
   }
+
+  @Test
+  @DisplayName(
+      "a session whose encryption key is lost is cleared without it (Sessions.clear) and deleted"
+          + " without it (the directory)")
+  void lostKey() throws Exception {
+    try (Session encrypted = Sessions.open(PostgresTestServer.uri("lost-key", keyOption(1)))) {
+      encrypted.setDcOption(TckData.dc(2, 1));
+      encrypted.cachePeer(TckData.user(5, 5));
+    }
+    Sessions.clear(PostgresTestServer.uri("lost-key"));
+    try (Session plain = Sessions.open(PostgresTestServer.uri("lost-key"))) {
+      assertThat(plain.encryption().orElseThrow().fingerprint()).isEmpty();
+      assertThat(plain.peerCount()).isZero();
+      assertThat(plain.dcOption(2).map(DcOption::authKey)).isEmpty();
+    }
+
+    try (Session encrypted = Sessions.open(PostgresTestServer.uri("lost-key-2", keyOption(2)))) {
+      encrypted.setDcOption(TckData.dc(2, 1));
+    }
+    try (dev.tgsession.SessionStore store = Sessions.store(PostgresTestServer.uri())) {
+      assertThat(store.delete(PostgresTestServer.RUN + "-lost-key-2")).isTrue();
+      assertThat(store.summary(PostgresTestServer.RUN + "-lost-key-2")).isEmpty();
+    }
+  }
 }

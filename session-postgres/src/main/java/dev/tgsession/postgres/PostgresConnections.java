@@ -248,13 +248,11 @@ final class PostgresConnections {
     try {
       dataSource = new HikariDataSource(config);
     } catch (RuntimeException e) {
-      throw new SessionStorageException(
-          target
-              + " failed to connect for session "
-              + session
-              + ": "
-              + PostgresFailures.causeOf(e)
-              + "; check that the server is running and the user, password and database are right",
+      throw PostgresFailures.storage(
+          session,
+          "connect to "
+              + target
+              + " (is the server running, and are the user, password and database right?)",
           e);
     }
     try (Connection connection = dataSource.getConnection()) {
@@ -264,23 +262,20 @@ final class PostgresConnections {
         result.next();
         String schema = result.getString(1);
         if (schema == null) {
-          throw new SessionStorageException(
-              target
-                  + " has no current schema to create tables in; set the search_path"
-                  + " or pgjdbc's currentSchema option",
+          throw PostgresFailures.storage(
+              session,
+              "create tables at "
+                  + target
+                  + ": it has no current schema (set the search_path or pgjdbc's currentSchema"
+                  + " option)",
               null);
         }
         return new PostgresConnections(target, dataSource, schema);
       }
     } catch (SQLException e) {
       dataSource.close();
-      throw new SessionStorageException(
-          target
-              + " failed to create or check the tgsession tables for session "
-              + session
-              + ": "
-              + PostgresFailures.causeOf(e),
-          e);
+      throw PostgresFailures.storage(
+          session, "create or check the tgsession tables at " + target, e);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;

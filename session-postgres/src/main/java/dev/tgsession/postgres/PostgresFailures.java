@@ -3,7 +3,6 @@ package dev.tgsession.postgres;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.SessionStorageException;
 import dev.tgsession.spi.SessionFailures;
-import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
 /** The one place this backend words its failures (through {@link SessionFailures}). */
@@ -11,10 +10,21 @@ final class PostgresFailures {
 
   private PostgresFailures() {}
 
-  /** The server or driver failed doing something for a session (or a store). */
+  /**
+   * The server or driver failed doing something for a session (or a store); the message carries the
+   * innermost cause's words (what the server or driver objected to), never a password.
+   */
   static SessionStorageException storage(
-      String description, String doing, @Nullable SQLException cause) {
-    return SessionFailures.storage(description, doing, cause);
+      String description, String doing, @Nullable Throwable cause) {
+    return SessionFailures.storage(description, doing, cause == null ? null : innermost(cause));
+  }
+
+  private static Throwable innermost(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /**
@@ -32,15 +42,5 @@ final class PostgresFailures {
             + " plain or cleared it); nothing was written. Close this instance and open the"
             + " session again, with the encryption-key it has now",
         null);
-  }
-
-  /** The innermost message of a failure, which says what the server or driver objected to. */
-  static String causeOf(Throwable failure) {
-    Throwable cause = failure;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 }

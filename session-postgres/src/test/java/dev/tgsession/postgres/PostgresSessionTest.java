@@ -125,7 +125,8 @@ class PostgresSessionTest {
           "postgresql://someone:" + secret + "@127.0.0.1:1/test?session=x&connectTimeout=2";
       assertThatThrownBy(() -> open(unreachable))
           .isInstanceOf(SessionStorageException.class)
-          .hasMessageStartingWith("PostgreSQL at 127.0.0.1:1/test failed to connect")
+          .hasMessageStartingWith("session postgresql://someone:")
+          .hasMessageContaining("could not connect to PostgreSQL at 127.0.0.1:1/test")
           .satisfies(e -> assertThat(stackText(e)).doesNotContain(secret));
 
       SessionUri real = SessionUri.parse(PostgresTestServer.uri("redacted"));

@@ -1,9 +1,9 @@
 package dev.tgsession.postgres;
 
 import dev.tgsession.SessionLease;
-import dev.tgsession.SessionLeaseLostException;
 import dev.tgsession.SessionLeasedException;
 import dev.tgsession.spi.LeaseStore;
+import dev.tgsession.spi.SessionFailures;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,13 +20,15 @@ import java.util.Optional;
  */
 final class PostgresLeaseStore implements LeaseStore {
 
-  /** Runs one statement in auto-commit mode, with the session's failure messages. */
-  interface Statements {
-    <T> T read(String operation, PostgresSession.SqlWork<T> work);
-  }
+  /**
+   * Checks the stored token and locks its row until the write's transaction ends, or aborts the
+   * transaction with SQLSTATE {@value #LOST_STATE} (parameters: session, token). As the first
+   * statement of a multi-statement write it fences the whole write in one round trip.
+   */
+  static final String FENCE = "SELECT tgsession_fence(?, ?)";
 
-  /** The stored token, its row locked until the write's transaction ends (parameter: session). */
-  static final String FENCE = "SELECT token FROM tgsession_lease WHERE session = ? FOR SHARE";
+  /** The SQLSTATE {@code tgsession_fence} raises when the token is not the stored one. */
+  static final String LOST_STATE = "TGL01";
 
   private static final String ACQUIRE =
       """
@@ -37,23 +39,44 @@ final class PostgresLeaseStore implements LeaseStore {
         WHERE l.expires_at IS NULL OR l.expires_at <= now()
       RETURNING token, expires_at""";
 
-  private final Statements statements;
+  /**
+   * How long a takeover waits for the lease row: a writer holds it (FOR SHARE) only while its
+   * transaction runs, and the server ends a transaction whose client paused after {@link
+   * PostgresConnections#IDLE_IN_TRANSACTION_MILLIS}; past this the acquire is tried again.
+   */
+  static final int LOCK_TIMEOUT_MILLIS = PostgresConnections.IDLE_IN_TRANSACTION_MILLIS + 1000;
+
+  private final PostgresConnections connections;
   private final String session;
   private final String description;
 
-  PostgresLeaseStore(Statements statements, String session, String description) {
-    this.statements = statements;
+  PostgresLeaseStore(PostgresConnections connections, String session, String description) {
+    this.connections = connections;
     this.session = session;
     this.description = description;
+  }
+
+  private <T> T read(String doing, PostgresConnections.SqlWork<T> work) {
+    return connections.run(description, doing, false, work);
   }
 
   @Override
   public SessionLease acquire(String owner, Duration length) {
     for (int attempt = 0; ; attempt++) {
       SessionLease taken =
-          statements.read(
+          connections.run(
+              description,
               "take the lease",
+              true,
               connection -> {
+                // Never wait on a paused writer for long: the takeover path is time-bounded.
+                try (java.sql.Statement limits = connection.createStatement()) {
+                  limits.execute(
+                      "SET LOCAL lock_timeout = "
+                          + LOCK_TIMEOUT_MILLIS
+                          + "; SET LOCAL statement_timeout = "
+                          + 2 * LOCK_TIMEOUT_MILLIS);
+                }
                 try (PreparedStatement statement = connection.prepareStatement(ACQUIRE)) {
                   statement.setString(1, session);
                   statement.setString(2, owner);
@@ -70,8 +93,7 @@ final class PostgresLeaseStore implements LeaseStore {
       }
       Optional<SessionLease> holder = current();
       if (holder.isPresent()) {
-        throw new SessionLeasedException(
-            description, holder.get().owner(), holder.get().expiresAt());
+        throw SessionFailures.leased(description, holder.get());
       }
       if (attempt >= 2) {
         throw new SessionLeasedException(description, "(changing hands)", Instant.now());
@@ -83,7 +105,7 @@ final class PostgresLeaseStore implements LeaseStore {
   @Override
   public SessionLease renew(SessionLease lease, Duration length) {
     Instant expires =
-        statements.read(
+        read(
             "renew the lease",
             connection -> {
               try (PreparedStatement statement =
@@ -100,21 +122,14 @@ final class PostgresLeaseStore implements LeaseStore {
               }
             });
     if (expires == null) {
-      throw new SessionLeaseLostException(
-          "session "
-              + description
-              + " lost its lease (owner '"
-              + lease.owner()
-              + "', token "
-              + lease.token()
-              + "): another owner took it over");
+      throw SessionFailures.leaseLost(description, lease);
     }
     return new SessionLease(lease.owner(), lease.token(), expires);
   }
 
   @Override
   public void release(SessionLease lease) {
-    statements.read(
+    read(
         "release the lease",
         connection -> {
           try (PreparedStatement statement =
@@ -131,7 +146,7 @@ final class PostgresLeaseStore implements LeaseStore {
   @Override
   public Optional<SessionLease> current() {
     return Optional.ofNullable(
-        statements.read(
+        read(
             "read the lease",
             connection -> {
               try (PreparedStatement statement =
@@ -157,10 +172,20 @@ final class PostgresLeaseStore implements LeaseStore {
   static boolean fence(Connection connection, String session, long token) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(FENCE)) {
       statement.setString(1, session);
-      try (ResultSet result = statement.executeQuery()) {
-        return result.next() && result.getLong(1) == token;
+      statement.setLong(2, token);
+      statement.executeQuery().close();
+      return true;
+    } catch (SQLException e) {
+      if (lost(e)) {
+        return false;
       }
+      throw e;
     }
+  }
+
+  /** Whether a write failed because {@link #FENCE} found another token. */
+  static boolean lost(SQLException e) {
+    return LOST_STATE.equals(e.getSQLState());
   }
 
   private static Instant instant(ResultSet result, int column) throws SQLException {

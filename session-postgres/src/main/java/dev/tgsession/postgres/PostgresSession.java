@@ -4,9 +4,8 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
-import dev.tgsession.SessionException;
+import dev.tgsession.SessionData;
 import dev.tgsession.SessionLease;
-import dev.tgsession.SessionStorageException;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
@@ -18,46 +17,60 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.Map;
 import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A session kept in the {@code tgsession_*} tables under its name ({@link Schema}). Each write is
- * one transaction on a pooled connection: a batch of peers takes the session's advisory lock when
- * it claims anything, strips the claimed usernames, phones and self flag from their other holders,
- * merges its rows with {@code ON CONFLICT ... DO UPDATE SET x = COALESCE(EXCLUDED.x, t.x)} and
- * announces the peers it changed with {@code NOTIFY}, all before one commit.
+ * one transaction on a pooled connection, fenced by the lease token inside it: a batch of peers
+ * takes the session's advisory lock when it claims anything, strips the claimed usernames, phones
+ * and self flag from their other holders, merges its rows with {@code ON CONFLICT ... DO UPDATE SET
+ * x = COALESCE(EXCLUDED.x, t.x)} and announces the peers it changed with {@code NOTIFY}, all before
+ * one commit. DC and vault writes take the same lock and require the stored vault to be the one
+ * this instance last read or wrote.
  */
 final class PostgresSession extends AbstractSession {
 
   private static final int PAGE = 1000;
-  private static final int ATTEMPTS = 3;
 
-  private final PostgresPool pool;
+  private final PostgresConnections connections;
   private final String name;
   private final @Nullable NotifiedPeerCache cache;
-  private final String where;
   private final PostgresLeaseStore leaseStore;
 
+  /**
+   * The vault this instance last read or wrote (null: plain). A DC or vault write checks, in its
+   * transaction, that the table still holds it: an instance left behind by another's encryption,
+   * rekey, return to plain or clear() is refused instead of writing a plain key beside the vault,
+   * an old vault over a new one, or keys back into a cleared session.
+   */
+  private volatile byte @Nullable [] knownVault;
+
+  private volatile boolean vaultRead;
+
+  /** The transaction a {@link #replaceStore} on this thread runs its single writes in. */
+  private final ThreadLocal<@Nullable Connection> staged = new ThreadLocal<>();
+
   private PostgresSession(
-      PostgresPool pool, String name, String description, @Nullable NotifiedPeerCache cache) {
+      PostgresConnections connections,
+      String name,
+      String description,
+      @Nullable NotifiedPeerCache cache) {
     super(description, cache == null ? PeerCache.none() : cache);
-    this.pool = pool;
+    this.connections = connections;
     this.name = name;
     this.cache = cache;
-    this.where = pool.target().toString();
-    this.leaseStore = new PostgresLeaseStore(this::read, name, description);
+    this.leaseStore = new PostgresLeaseStore(connections, name, description);
   }
 
   /**
@@ -68,13 +81,13 @@ final class PostgresSession extends AbstractSession {
    */
   static PostgresSession open(
       PostgresTarget target, String name, String description, PeerCache peerCache) {
-    PostgresPool pool = PostgresPool.acquire(target, name);
+    PostgresConnections connections = PostgresConnections.acquire(target, description);
     NotifiedPeerCache cache =
         peerCache == PeerCache.none() ? null : new NotifiedPeerCache(peerCache);
-    PostgresSession session = new PostgresSession(pool, name, description, cache);
+    PostgresSession session = new PostgresSession(connections, name, description, cache);
     try {
       if (cache != null) {
-        pool.notifications().register(name, cache);
+        connections.notifications().register(name, cache);
       }
       session.homeDcId();
       return session;
@@ -89,15 +102,18 @@ final class PostgresSession extends AbstractSession {
     return cache;
   }
 
-  PostgresPool pool() {
-    return pool;
+  PostgresConnections pool() {
+    return connections;
   }
 
   // ---- DCs ----------------------------------------------------------------------------------
 
   @Override
   protected StoredDcs loadDcs() {
-    return read("read the DC options", connection -> StateRows.loadDcs(connection, name, where));
+    return read(
+        "read the DC options",
+        connection ->
+            StatePostgresCodec.loadDcs(connection, name, connections.target().toString()));
   }
 
   @Override
@@ -106,18 +122,22 @@ final class PostgresSession extends AbstractSession {
         "write the home DC",
         fence,
         connection -> {
-          StateRows.storeHomeDcId(connection, name, dcId);
+          StatePostgresCodec.storeHomeDcId(connection, name, dcId);
           return null;
         });
   }
 
+  /** A plain DC write: refused whenever a vault is stored (its keys would lie beside it). */
   @Override
   protected void storeDcOption(DcOption option, WriteFence fence) {
+    String doing = "write DC option " + option.id();
     write(
-        "write DC option " + option.id(),
+        doing,
         fence,
         connection -> {
-          StateRows.storeDcOption(connection, name, option);
+          requireVault(connection, null, doing);
+          StatePostgresCodec.storeDcOption(connection, name, option);
+          StatePostgresCodec.touch(connection, name);
           return null;
         });
   }
@@ -126,43 +146,52 @@ final class PostgresSession extends AbstractSession {
 
   @Override
   protected byte @Nullable [] loadKeyVault() {
-    return read(
-        "read the key vault",
-        connection -> {
-          try (PreparedStatement statement =
-              connection.prepareStatement(
-                  "SELECT vault FROM tgsession_key_vault WHERE session = ?")) {
-            statement.setString(1, name);
-            try (ResultSet result = statement.executeQuery()) {
-              return result.next() ? result.getBytes(1) : null;
-            }
-          }
-        });
+    byte[] vault =
+        read("read the key vault", connection -> StatePostgresCodec.loadVault(connection, name));
+    byte[] known = knownVault;
+    // Only the first read (at open) or a later state of the same vault (same random vault id, so
+    // the same key) becomes known: a failed look at another's rekey or clear must not bless it.
+    if (!vaultRead || (vault != null && known != null && sameVault(vault, known))) {
+      knownVault = vault;
+      vaultRead = true;
+    }
+    return vault;
+  }
+
+  /** Whether two vaults carry the same vault id ("TGSK", version, then 16 random bytes). */
+  private static boolean sameVault(byte[] a, byte[] b) {
+    return a.length >= 21 && b.length >= 21 && Arrays.equals(a, 5, 21, b, 5, 21);
   }
 
   @Override
   protected void storeKeyVault(List<DcOption> options, byte @Nullable [] vault, WriteFence fence) {
+    String doing = vault == null ? "store the auth keys plain" : "store the key vault";
     write(
-        "write the DC options and key vault",
+        doing,
         fence,
         connection -> {
+          requireVault(connection, knownVault, doing);
           for (DcOption option : options) {
-            StateRows.storeDcOption(connection, name, option);
+            StatePostgresCodec.storeDcOption(connection, name, option);
           }
-          String sql =
-              vault == null
-                  ? "DELETE FROM tgsession_key_vault WHERE session = ?"
-                  : "INSERT INTO tgsession_key_vault (session, vault) VALUES (?, ?)"
-                      + " ON CONFLICT (session) DO UPDATE SET vault = EXCLUDED.vault";
-          try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, name);
-            if (vault != null) {
-              statement.setBytes(2, vault);
-            }
-            statement.executeUpdate();
-          }
+          StatePostgresCodec.storeVault(connection, name, vault);
+          StatePostgresCodec.touch(connection, name);
           return null;
         });
+    knownVault = vault;
+    vaultRead = true;
+  }
+
+  /**
+   * Takes the session lock (so no other DC or vault write interleaves) and checks that the stored
+   * vault is {@code expected}.
+   */
+  private void requireVault(Connection connection, byte @Nullable [] expected, String doing)
+      throws SQLException {
+    lockSession(connection);
+    if (!Arrays.equals(StatePostgresCodec.loadVault(connection, name), expected)) {
+      throw PostgresFailures.vaultChanged(description(), doing);
+    }
   }
 
   // ---- peers --------------------------------------------------------------------------------
@@ -174,22 +203,22 @@ final class PostgresSession extends AbstractSession {
     }
     return readPeer(
         "read peer " + id,
-        PeerRows.SELECT + " WHERE session = ? AND peer_id = ?",
+        PeerPostgresCodec.SELECT + " WHERE session = ? AND peer_id = ?",
         id.botApiDialogId());
   }
 
   @Override
   protected PeerInfo.@Nullable User loadSelfUser() {
     PeerInfo self =
-        readPeer("read the self user", PeerRows.SELECT + " WHERE session = ? AND self", null);
+        readPeer(
+            "read the self user", PeerPostgresCodec.SELECT + " WHERE session = ? AND self", null);
     if (self != null && !(self instanceof PeerInfo.User)) {
       throw new IncompatibleSessionException(
           "expected the self user of session "
-              + name
-              + " in "
-              + where
+              + description()
               + " to be a user, found "
-              + self.peerId());
+              + self.peerId(),
+          null);
     }
     return (PeerInfo.User) self;
   }
@@ -208,7 +237,9 @@ final class PostgresSession extends AbstractSession {
   @Override
   protected @Nullable PeerInfo loadPeerByPhone(String phone) {
     return readPeer(
-        "look up a user by phone", PeerRows.SELECT + " WHERE session = ? AND phone = ?", phone);
+        "look up a user by phone",
+        PeerPostgresCodec.SELECT + " WHERE session = ? AND phone = ?",
+        phone);
   }
 
   private @Nullable PeerInfo readPeer(String operation, String sql, @Nullable Object argument) {
@@ -221,7 +252,23 @@ final class PostgresSession extends AbstractSession {
               statement.setObject(2, argument);
             }
             try (ResultSet result = statement.executeQuery()) {
-              return result.next() ? PeerRows.read(result, where) : null;
+              return result.next() ? PeerPostgresCodec.read(result, where()) : null;
+            }
+          }
+        });
+  }
+
+  @Override
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    return read(
+        "read when peer " + id + " was cached",
+        connection -> {
+          try (PreparedStatement statement =
+              connection.prepareStatement(PeerPostgresCodec.CACHED_AT)) {
+            statement.setString(1, name);
+            statement.setLong(2, id.botApiDialogId());
+            try (ResultSet result = statement.executeQuery()) {
+              return result.next() ? instant(result.getTimestamp(1)) : null;
             }
           }
         });
@@ -233,157 +280,97 @@ final class PostgresSession extends AbstractSession {
         reducedBatch.size() == 1
             ? "write peer " + reducedBatch.get(0).peerId()
             : "write a batch of " + reducedBatch.size() + " peers";
-    // One lock order for every writer (rows are locked in array order): fewer deadlocks.
     List<PeerInfo> sorted = new ArrayList<>(reducedBatch);
     sorted.sort(Comparator.comparing(PeerInfo::peerId));
+    Connection transaction = staged.get();
+    if (transaction != null) {
+      try {
+        PeerPostgresCodec.merge(transaction, name, connections.schema(), sorted, cachedAt, null);
+        return;
+      } catch (SQLException e) {
+        throw new StagedFailure(e);
+      }
+    }
     Set<PeerId> changed = null;
     try {
-      changed = writeFencedByWork(operation, connection -> storePeers(connection, sorted, fence));
+      // The fence is the batch's first statement (one round trip), not a separate one.
+      changed =
+          connections.run(
+              description(),
+              operation,
+              false, // one multi-statement: one implicit transaction, one round trip
+              connection -> {
+                try {
+                  return PeerPostgresCodec.merge(
+                      connection, name, connections.schema(), sorted, cachedAt, fence.lease());
+                } catch (SQLException e) {
+                  if (PostgresLeaseStore.lost(e)) {
+                    throw fence.lost(); // the implicit transaction rolled back: nothing landed
+                  }
+                  throw e;
+                }
+              });
     } finally {
       // Tell this JVM's other instances of the session before returning; after a failure the
       // write may still have committed, so they forget everything (null).
       Set<PeerId> told = changed;
-      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, told));
+      connections.notificationsIfStarted(
+          notifications -> notifications.writtenHere(name, cache, told));
     }
   }
 
-  /**
-   * Sends the whole batch as one pipelined multi-statement (pgjdbc sends the statements together
-   * and reads their results after one Sync): the fence, the session lock, the claims and the
-   * upsert, so a batch costs two round trips with its commit.
-   */
-  private Set<PeerId> storePeers(Connection connection, List<PeerInfo> batch, WriteFence fence)
-      throws SQLException {
-    Set<PeerId> changed = new LinkedHashSet<>(PeerRows.ids(batch));
-    PeerRows.Claims claims = PeerRows.claims(batch);
-    SessionLease lease = fence.lease();
-    String prefix = PeerNotifications.prefix(pool.schema(), name);
-    List<String> statements = new ArrayList<>();
-    if (lease != null) {
-      statements.add(PostgresLeaseStore.FENCE);
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    try {
+      return write(
+          "prune the peers cached before " + olderThan,
+          fence,
+          connection -> {
+            lockSession(connection); // claims read the usernames this deletes
+            long pruned;
+            try (PreparedStatement statement =
+                connection.prepareStatement(PeerPostgresCodec.PRUNE)) {
+              statement.setString(1, name);
+              statement.setObject(2, OffsetDateTime.ofInstant(olderThan, ZoneOffset.UTC));
+              statement.setString(3, name);
+              try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                pruned = result.getLong(1);
+              }
+            }
+            if (pruned > 0) {
+              notifyAll(connection);
+            }
+            return pruned;
+          });
+    } finally {
+      connections.notificationsIfStarted(
+          notifications -> notifications.writtenHere(name, cache, null));
     }
-    if (claims.any()) {
-      statements.add(PeerRows.LOCK_SESSION);
-    }
-    if (!claims.listOwners().isEmpty()) {
-      statements.add(PeerRows.STRIP_USERNAMES);
-    }
-    if (!claims.phones().isEmpty()) {
-      statements.add(PeerRows.STRIP_PHONES);
-    }
-    if (claims.selfId() != null) {
-      statements.add(PeerRows.STRIP_SELF);
-    }
-    statements.add(PeerRows.UPSERT_AND_NOTIFY);
-    try (PreparedStatement statement =
-        connection.prepareStatement(String.join(";\n", statements))) {
-      int p = 0;
-      if (lease != null) {
-        statement.setString(++p, name);
-      }
-      if (claims.any()) {
-        statement.setString(++p, lockKey());
-      }
-      if (!claims.listOwners().isEmpty()) {
-        statement.setArray(++p, PeerRows.bigints(connection, claims.usernameOwners()));
-        statement.setArray(++p, PeerRows.texts(connection, claims.usernames()));
-        statement.setString(++p, name);
-        statement.setString(++p, name);
-        statement.setString(++p, name);
-        statement.setArray(++p, PeerRows.bigints(connection, claims.listOwners()));
-        statement.setArray(++p, PeerRows.texts(connection, claims.usernames()));
-        statement.setString(++p, name);
-        statement.setString(++p, Schema.CHANNEL);
-        statement.setString(++p, prefix);
-      }
-      if (!claims.phones().isEmpty()) {
-        statement.setArray(++p, PeerRows.bigints(connection, claims.phoneOwners()));
-        statement.setArray(++p, PeerRows.texts(connection, claims.phones()));
-        statement.setString(++p, name);
-        statement.setString(++p, Schema.CHANNEL);
-        statement.setString(++p, prefix);
-      }
-      if (claims.selfId() != null) {
-        statement.setString(++p, name);
-        statement.setLong(++p, claims.selfId());
-        statement.setString(++p, Schema.CHANNEL);
-        statement.setString(++p, prefix);
-      }
-      PeerRows.Columns columns = PeerRows.columns(batch);
-      statement.setString(++p, name);
-      statement.setArray(++p, connection.createArrayOf("bigint", columns.ids()));
-      statement.setArray(++p, connection.createArrayOf("bigint", columns.hashes()));
-      statement.setArray(++p, connection.createArrayOf("boolean", columns.bots()));
-      statement.setArray(++p, connection.createArrayOf("boolean", columns.selves()));
-      statement.setArray(++p, connection.createArrayOf("smallint", columns.kinds()));
-      statement.setArray(++p, connection.createArrayOf("text", columns.names()));
-      statement.setArray(++p, connection.createArrayOf("text", columns.phones()));
-      statement.setString(++p, Schema.CHANNEL);
-      statement.setString(++p, PeerNotifications.payload(pool.schema(), name, changed));
-      statement.execute();
-      boolean fenced = true;
-      for (String sql : statements) {
-        try (ResultSet result = statement.getResultSet()) {
-          if (sql == PostgresLeaseStore.FENCE) {
-            fenced = lease != null && result.next() && result.getLong(1) == lease.token();
-          } else if (sql != PeerRows.LOCK_SESSION && sql != PeerRows.UPSERT_AND_NOTIFY) {
-            PeerRows.collectIds(result, changed);
-          }
-        }
-        statement.getMoreResults();
-      }
-      if (!fenced) {
-        throw fence.lost(); // the caller rolls the transaction back: nothing of it lands
-      }
-    }
-    return changed;
   }
 
-  private String lockKey() {
-    return "tgsession_session:" + name;
-  }
-
-  /** Serialises the claiming writers of this session (their claims read what others write). */
+  /** Serialises the claiming, pruning, clearing and vault-checking writers of this session. */
   private void lockSession(Connection connection) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(PeerRows.LOCK_SESSION)) {
-      statement.setString(1, lockKey());
+    try (PreparedStatement statement =
+        connection.prepareStatement(PeerPostgresCodec.LOCK_SESSION)) {
+      statement.setString(1, PeerPostgresCodec.lockKey(name));
+      statement.executeQuery().close();
+    }
+  }
+
+  /** Announces that every cached peer of this session is out of date. */
+  private void notifyAll(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+      statement.setString(1, Schema.CHANNEL);
+      statement.setString(2, PostgresCoherence.payload(connections.schema(), name, null));
       statement.executeQuery().close();
     }
   }
 
   @Override
   protected Stream<PeerInfo> streamPeers() {
-    Iterator<PeerInfo> pages =
-        new Iterator<>() {
-          private List<PeerInfo> page = List.of();
-          private int index;
-          private @Nullable Long after = Long.MIN_VALUE;
-
-          @Override
-          public boolean hasNext() {
-            if (index < page.size()) {
-              return true;
-            }
-            if (after == null) {
-              return false;
-            }
-            page = page(after);
-            index = 0;
-            after = page.size() < PAGE ? null : page.get(page.size() - 1).peerId().botApiDialogId();
-            return !page.isEmpty();
-          }
-
-          @Override
-          public PeerInfo next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            return page.get(index++);
-          }
-        };
-    return StreamSupport.stream(
-        Spliterators.spliteratorUnknownSize(pages, Spliterator.ORDERED | Spliterator.NONNULL),
-        false);
+    return KeysetPages.stream(
+        this::page, Long.MIN_VALUE, peer -> peer.peerId().botApiDialogId(), PAGE);
   }
 
   private List<PeerInfo> page(long after) {
@@ -392,7 +379,7 @@ final class PostgresSession extends AbstractSession {
         connection -> {
           try (PreparedStatement statement =
               connection.prepareStatement(
-                  PeerRows.SELECT
+                  PeerPostgresCodec.SELECT
                       + " WHERE session = ? AND peer_id > ? ORDER BY peer_id LIMIT "
                       + PAGE)) {
             statement.setString(1, name);
@@ -400,7 +387,7 @@ final class PostgresSession extends AbstractSession {
             List<PeerInfo> peers = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
               while (result.next()) {
-                peers.add(PeerRows.read(result, where));
+                peers.add(PeerPostgresCodec.read(result, where()));
               }
             }
             return peers;
@@ -425,139 +412,173 @@ final class PostgresSession extends AbstractSession {
         });
   }
 
-  // ---- updates state ------------------------------------------------------------------------
+  // ---- updates state and extras -------------------------------------------------------------
 
   @Override
   protected UpdatesState loadUpdatesState() {
     return read(
-        "read the updates state", connection -> StateRows.loadUpdatesState(connection, name));
+        "read the updates state",
+        connection -> StatePostgresCodec.loadUpdatesState(connection, name));
   }
 
   @Override
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
+    if (!(update instanceof UpdateState.All) && staged.get() == null) {
+      writeStatement(
+          "write the updates state",
+          fence,
+          StatePostgresCodec.singleUpdateSql(update),
+          StatePostgresCodec.singleUpdateBinder(name, update));
+      return;
+    }
     write(
         "write the updates state",
         fence,
         connection -> {
-          StateRows.storeUpdateState(connection, name, update);
+          StatePostgresCodec.storeUpdateState(connection, name, update);
           return null;
         });
   }
 
-  // ---- clear and close ----------------------------------------------------------------------
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    return read("read the extras", connection -> StatePostgresCodec.loadExtras(connection, name));
+  }
+
+  @Override
+  protected byte @Nullable [] loadExtra(String extra) {
+    return read(
+        "read extra " + extra, connection -> StatePostgresCodec.loadExtra(connection, name, extra));
+  }
+
+  @Override
+  protected void storeExtra(String extra, byte @Nullable [] value, WriteFence fence) {
+    write(
+        (value == null ? "delete extra " : "write extra ") + extra,
+        fence,
+        connection -> {
+          StatePostgresCodec.storeExtra(connection, name, extra, value);
+          StatePostgresCodec.touch(connection, name);
+          return null;
+        });
+  }
+
+  // ---- clear, replace and close -------------------------------------------------------------
 
   @Override
   protected void clearStore(WriteFence fence) {
     try {
-      clearTables(fence);
+      write(
+          "clear the session",
+          fence,
+          connection -> {
+            lockSession(connection);
+            StatePostgresCodec.deleteAll(connection, name, false);
+            notifyAll(connection);
+            return null;
+          });
+      knownVault = null;
+      vaultRead = true;
     } finally {
-      pool.notificationsIfStarted(notifications -> notifications.writtenHere(name, cache, null));
+      connections.notificationsIfStarted(
+          notifications -> notifications.writtenHere(name, cache, null));
     }
   }
 
-  private void clearTables(WriteFence fence) {
-    write(
-        "clear the session",
-        fence,
-        connection -> {
-          lockSession(connection);
-          for (String table :
-              List.of(
-                  "tgsession_username",
-                  "tgsession_peer",
-                  "tgsession_channel",
-                  "tgsession_dc",
-                  "tgsession_key_vault",
-                  "tgsession_session")) {
-            try (PreparedStatement statement =
-                connection.prepareStatement("DELETE FROM " + table + " WHERE session = ?")) {
-              statement.setString(1, name);
-              statement.executeUpdate();
+  /**
+   * Replaces everything in one transaction (a copy killed midway used to leave peers without keys):
+   * the core's sequence of single writes runs on one connection bound to this thread, and commits
+   * once, so a reader sees the old session or the new one and a rerun after a crash starts from
+   * either.
+   */
+  @Override
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    byte[] before = knownVault;
+    try {
+      write(
+          "replace the session with " + data.peers().size() + " peers",
+          fence,
+          connection -> {
+            requireVault(connection, before, "replace the session");
+            staged.set(connection);
+            try {
+              super.replaceStore(data, vault, cachedAt, fence);
+            } catch (StagedFailure e) {
+              throw e.cause;
+            } finally {
+              staged.remove();
             }
-          }
-          try (PreparedStatement statement =
-              connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-            statement.setString(1, Schema.CHANNEL);
-            statement.setString(2, PeerNotifications.payload(pool.schema(), name, null));
-            statement.executeQuery().close();
-          }
-          return null;
-        });
+            notifyAll(connection);
+            return null;
+          });
+      knownVault = vault;
+      vaultRead = true;
+    } catch (RuntimeException e) {
+      knownVault = before;
+      throw e;
+    } finally {
+      connections.notificationsIfStarted(
+          notifications -> notifications.writtenHere(name, cache, null));
+    }
+  }
+
+  /** A statement of a staged write failed: carried out of the core's sequence, then rethrown. */
+  private static final class StagedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient SQLException cause;
+
+    StagedFailure(SQLException cause) {
+      super(null, cause, false, false);
+      this.cause = cause;
+    }
   }
 
   @Override
   protected void closeStore() {
     if (cache != null) {
-      pool.notifications().unregister(name, cache);
+      connections.notifications().unregister(name, cache);
     }
-    pool.release();
+    connections.release();
   }
 
   // ---- running statements -------------------------------------------------------------------
 
-  /** Work on a connection. */
-  @FunctionalInterface
-  interface SqlWork<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
   /** Runs a read in auto-commit mode, once more on a fresh connection if the first one broke. */
-  <T> T read(String operation, SqlWork<T> work) {
-    return run(operation, false, null, work);
+  private <T> T read(String operation, PostgresConnections.SqlWork<T> work) {
+    return connections.run(description(), operation, false, work);
   }
 
   /**
-   * Runs a write as one transaction; repeats it (every write here is idempotent) when the
-   * connection broke or the server asked for a retry (deadlock, serialization, a unique index
-   * another writer won).
+   * Runs a write as one transaction, fenced first by the lease token (the lease row locked until
+   * the commit, so no takeover lands in between); repeats it (every write here is idempotent) when
+   * the connection broke or the server asked for a retry.
    */
-  private <T> T write(String operation, WriteFence fence, SqlWork<T> work) {
-    return run(operation, true, fence, work);
-  }
-
-  /** As {@link #write}, for work that checks the lease's token itself, in its transaction. */
-  private <T> T writeFencedByWork(String operation, SqlWork<T> work) {
-    return run(operation, true, null, work);
-  }
-
-  private <T> T run(
-      String operation, boolean transaction, @Nullable WriteFence fence, SqlWork<T> work) {
-    SQLException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try (Connection connection = pool.connection()) {
-        if (!transaction) {
-          return work.run(connection);
-        }
-        connection.setAutoCommit(false);
-        try {
-          if (fence != null) {
-            fence(connection, fence);
-          }
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          rollbackQuietly(connection);
-          throw e;
-        }
+  private <T> T write(String operation, WriteFence fence, PostgresConnections.SqlWork<T> work) {
+    Connection transaction = staged.get();
+    if (transaction != null) {
+      try {
+        return work.run(transaction); // fenced once, when the staged transaction began
       } catch (SQLException e) {
-        last = e;
-        if (!retryable(e)) {
-          break;
-        }
-      } catch (SessionException e) {
-        throw e;
+        throw new StagedFailure(e);
       }
     }
-    throw failure(operation, last);
+    return connections.run(
+        description(),
+        operation,
+        true,
+        connection -> {
+          SessionLease lease = fence.lease();
+          if (lease != null && !PostgresLeaseStore.fence(connection, name, lease.token())) {
+            throw fence.lost();
+          }
+          return work.run(connection);
+        });
   }
 
-  /** Checks the lease's fencing token in the write's transaction (no lease: nothing to check). */
-  private void fence(Connection connection, WriteFence fence) throws SQLException {
-    SessionLease lease = fence.lease();
-    if (lease != null && !PostgresLeaseStore.fence(connection, name, lease.token())) {
-      throw fence.lost();
-    }
+  private void writeStatement(
+      String operation, WriteFence fence, String sql, StatePostgresCodec.Binder binder) {
+    connections.runStatement(description(), operation, name, fence, sql, binder);
   }
 
   @Override
@@ -565,37 +586,11 @@ final class PostgresSession extends AbstractSession {
     return leaseStore;
   }
 
-  private static boolean retryable(SQLException e) {
-    String state = e.getSQLState();
-    if (state == null) {
-      return false;
-    }
-    return state.startsWith("08") // connection exception
-        || state.equals("57P01") // admin_shutdown (server restarting)
-        || state.equals("57P02") // crash_shutdown
-        || state.equals("57P03") // cannot_connect_now (starting up)
-        || state.equals("40001") // serialization_failure
-        || state.equals("40P01") // deadlock_detected
-        || state.equals("23505"); // unique_violation: a concurrent claimer won; redo the claims
+  private String where() {
+    return connections.target().toString();
   }
 
-  private SessionStorageException failure(String operation, @Nullable SQLException cause) {
-    return new SessionStorageException(
-        where
-            + " failed to "
-            + operation
-            + " for session "
-            + name
-            + ": "
-            + (cause == null ? "unknown error" : PostgresPool.causeOf(cause)),
-        cause);
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      // the connection is broken; the pool drops it
-    }
+  private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

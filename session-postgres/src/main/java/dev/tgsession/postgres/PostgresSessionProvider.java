@@ -2,6 +2,7 @@ package dev.tgsession.postgres;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
+import dev.tgsession.SessionStore;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.PeerCache;
@@ -79,7 +80,8 @@ public final class PostgresSessionProvider implements SessionProvider {
         Capability.SHARED,
         Capability.LEASE,
         Capability.ATOMIC_BATCH,
-        Capability.ENCRYPTION);
+        Capability.ENCRYPTION,
+        Capability.DIRECTORY);
   }
 
   @Override
@@ -96,17 +98,30 @@ public final class PostgresSessionProvider implements SessionProvider {
   @Override
   public Session open(SessionUri uri) {
     String name = uri.get(SharedOptions.SESSION);
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "expected option 'session' to be 1 to 200 characters without control characters, found '"
-              + name
-              + "' in "
-              + uri);
-    }
+    checkName(name, uri.toString());
     int poolSize = uri.get(POOL_SIZE);
     PostgresTarget target = PostgresTarget.of(uri, OPTION_NAMES, poolSize);
     PeerCache peerCache =
         uri.get(PEER_CACHE) == 0 ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return PostgresSession.open(target, name, uri.toString(), peerCache);
+  }
+
+  /** The directory of the database a URI without {@code session=} names. */
+  @Override
+  public SessionStore openStore(SessionUri storeUri) {
+    PostgresTarget target = PostgresTarget.of(storeUri, OPTION_NAMES, storeUri.get(POOL_SIZE));
+    return new PostgresDirectory(
+        PostgresConnections.acquire(target, storeUri.toString()), storeUri);
+  }
+
+  /** Checks a session name (it is a line of the NOTIFY payload). */
+  static void checkName(String name, String where) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "expected a session name of 1 to 200 characters without control characters, found '"
+              + name.replaceAll("\\p{Cntrl}", "?")
+              + "' in "
+              + where);
+    }
   }
 }

@@ -19,9 +19,14 @@ final class Schema {
 
   /**
    * The version this code reads and writes. 2 added {@code tgsession_key_vault} (encryption at
-   * rest); a version-1 database is brought to 2 by creating it.
+   * rest); 3 added the time each peer was last cached ({@code tgsession_peer.cached_at}, rows of
+   * older versions taking the time of the upgrade), the session row's last write time, the extras
+   * ({@code tgsession_extra}), a byte-ordered index on session names for the directory and the
+   * function {@code tgsession_fence(session, token)}, which aborts the calling write's transaction
+   * when the lease token is not the stored one (so a write can be one statement). An older database
+   * is brought to 3 by the statements below, all of which are idempotent.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** The channel of {@code LISTEN/NOTIFY} on which peer writes are announced. */
   static final String CHANNEL = "tgsession_peers";
@@ -39,6 +44,11 @@ final class Schema {
             qts integer NOT NULL DEFAULT 0,
             date integer NOT NULL DEFAULT 0,
             seq integer NOT NULL DEFAULT 0)""",
+          "ALTER TABLE tgsession_session ADD COLUMN IF NOT EXISTS updated_at timestamptz",
+          // Byte order (COLLATE "C"): the directory lists names case-sensitively, in code order.
+          """
+          CREATE INDEX IF NOT EXISTS tgsession_session_name
+            ON tgsession_session (session COLLATE "C")""",
           """
           CREATE TABLE IF NOT EXISTS tgsession_dc (
             session text NOT NULL,
@@ -66,6 +76,18 @@ final class Schema {
             usernames text[],
             phone text,
             PRIMARY KEY (session, peer_id))""",
+          // Every write refreshes cached_at: leave room on each page for the new row version.
+          "ALTER TABLE tgsession_peer SET (fillfactor = 85)",
+          """
+          ALTER TABLE tgsession_peer
+            ADD COLUMN IF NOT EXISTS cached_at timestamptz NOT NULL DEFAULT now()""",
+          // A session listed by the directory has a session row: give one to every older session.
+          """
+          INSERT INTO tgsession_session (session)
+            SELECT DISTINCT session FROM tgsession_peer ON CONFLICT DO NOTHING""",
+          """
+          INSERT INTO tgsession_session (session)
+            SELECT DISTINCT session FROM tgsession_dc ON CONFLICT DO NOTHING""",
           """
           CREATE UNIQUE INDEX IF NOT EXISTS tgsession_peer_phone
             ON tgsession_peer (session, phone) WHERE phone IS NOT NULL""",
@@ -85,6 +107,24 @@ final class Schema {
           CREATE TABLE IF NOT EXISTS tgsession_key_vault (
             session text PRIMARY KEY,
             vault bytea NOT NULL)""",
+          """
+          CREATE TABLE IF NOT EXISTS tgsession_extra (
+            session text NOT NULL,
+            name text NOT NULL,
+            value bytea NOT NULL,
+            PRIMARY KEY (session, name))""",
+          """
+          CREATE OR REPLACE FUNCTION tgsession_fence(p_session text, p_token bigint)
+          RETURNS void LANGUAGE plpgsql AS $$
+          BEGIN
+            -- The lease row stays locked until the calling write's transaction ends.
+            PERFORM 1 FROM tgsession_lease
+              WHERE session = p_session AND token = p_token FOR SHARE;
+            IF NOT FOUND THEN
+              RAISE EXCEPTION 'tgsession: lease token % is no longer the stored one', p_token
+                USING ERRCODE = 'TGL01';
+            END IF;
+          END $$""",
           """
           CREATE TABLE IF NOT EXISTS tgsession_lease (
             session text PRIMARY KEY,

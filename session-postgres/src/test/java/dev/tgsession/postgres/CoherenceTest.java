@@ -155,8 +155,11 @@ class CoherenceTest {
         statement.execute();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (a.pool().notifications().backendPid() == pid && System.nanoTime() < deadline) {
+      // -1 also while the dead connection is still being noticed: wait for the new one's pid.
+      int now = a.pool().notifications().backendPid();
+      while ((now == pid || now == -1) && System.nanoTime() < deadline) {
         TimeUnit.MILLISECONDS.sleep(20);
+        now = a.pool().notifications().backendPid();
       }
       awaitListening(a);
       assertThat(a.pool().notifications().backendPid()).isNotEqualTo(pid);

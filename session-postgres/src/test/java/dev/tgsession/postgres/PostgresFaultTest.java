@@ -47,7 +47,8 @@ class PostgresFaultTest {
               + real.path()
               + "?session="
               + URLEncoder.encode(name, StandardCharsets.UTF_8)
-              + "&peer-cache=100&connectTimeout=2";
+              + "&peer-cache=100&connectTimeout=2&currentSchema="
+              + PostgresTestServer.SCHEMA;
       try (Session session = Sessions.open(viaProxy)) {
         for (int i = 1; i <= WRITES; i++) {
           if (i == 50) {
@@ -71,8 +72,8 @@ class PostgresFaultTest {
           } catch (SessionStorageException e) {
             failed++;
             assertThat(e.getMessage())
-                .startsWith("PostgreSQL at 127.0.0.1:" + proxy.port() + "/")
-                .contains("for session " + name + ": ");
+                .startsWith("session postgresql://")
+                .contains("127.0.0.1:" + proxy.port() + "/", "session=" + name, ": could not ");
           }
         }
         assertThat(acknowledged).as("resumed after the restart").contains(WRITES);

@@ -21,9 +21,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +125,8 @@ class PostgresSessionTest {
           "postgresql://someone:" + secret + "@127.0.0.1:1/test?session=x&connectTimeout=2";
       assertThatThrownBy(() -> open(unreachable))
           .isInstanceOf(SessionStorageException.class)
-          .hasMessageStartingWith("PostgreSQL at 127.0.0.1:1/test failed to connect")
+          .hasMessageStartingWith("session postgresql://someone:")
+          .hasMessageContaining("could not connect to PostgreSQL at 127.0.0.1:1/test")
           .satisfies(e -> assertThat(stackText(e)).doesNotContain(secret));
 
       SessionUri real = SessionUri.parse(PostgresTestServer.uri("redacted"));
@@ -152,7 +155,7 @@ class PostgresSessionTest {
     void sharedAndCounted() {
       Session a = Sessions.open(PostgresTestServer.uri("pool-a"));
       Session b = Sessions.open(PostgresTestServer.uri("pool-b"));
-      PostgresPool pool = ((PostgresSession) a).pool();
+      PostgresConnections pool = ((PostgresSession) a).pool();
       assertThat(((PostgresSession) b).pool()).isSameAs(pool);
       a.close();
       assertThat(pool.closed()).isFalse();
@@ -175,7 +178,8 @@ class PostgresSessionTest {
     }
 
     private String inSchema(String name) {
-      return PostgresTestServer.uri(name, "currentSchema=" + schema);
+      return PostgresTestServer.uri(name)
+          .replace("currentSchema=" + PostgresTestServer.SCHEMA, "currentSchema=" + schema);
     }
 
     @Test
@@ -190,7 +194,41 @@ class PostgresSessionTest {
                   "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"
                       + schema
                       + "'"))
-          .isEqualTo("8\n");
+          .isEqualTo("9\n");
+    }
+
+    @Test
+    @DisplayName(
+        "a version-2 database is upgraded in place: peers get the upgrade's time, every session"
+            + " with rows is listed")
+    void upgradedFromVersion2() throws Exception {
+      execute("CREATE SCHEMA " + schema);
+      try (Session first = Sessions.open(inSchema("old"))) {
+        first.cachePeer(PeerInfo.User.of(3, 33));
+      }
+      // Back to what 0.2.0 wrote: no cached_at, updated_at, extras or name index; a session with
+      // a DC row and peers but no session row.
+      execute(
+          "SET search_path = "
+              + schema
+              + "; ALTER TABLE tgsession_peer DROP COLUMN cached_at;"
+              + " ALTER TABLE tgsession_session DROP COLUMN updated_at;"
+              + " DROP TABLE tgsession_extra; DROP INDEX tgsession_session_name;"
+              + " DELETE FROM tgsession_session;"
+              + " UPDATE tgsession_schema SET version = 2");
+      Instant before = Instant.now().minusSeconds(5);
+      try (Session upgraded = Sessions.open(inSchema("old"))) {
+        assertThat(upgraded.peerCachedAt(PeerId.user(3)).orElseThrow()).isAfter(before);
+        upgraded.setMediaDcOption(dev.tgsession.tck.TckData.dc(2, 1).withAuthKey(null));
+        assertThat(upgraded.mediaDcOption(2)).isPresent();
+      }
+      assertThat(query("SELECT version FROM " + schema + ".tgsession_schema"))
+          .isEqualTo(Schema.VERSION + "\n");
+      String storeUri = inSchema("x").replaceFirst("&session=[^&]*", "");
+      try (dev.tgsession.SessionStore store = Sessions.store(storeUri)) {
+        assertThat(store.summary(PostgresTestServer.RUN + "-old").orElseThrow().peerCount())
+            .isEqualTo(1);
+      }
     }
 
     @Test
@@ -222,33 +260,71 @@ class PostgresSessionTest {
   @DisplayName("writes")
   class Writes {
 
-    private String xmin(String session, long peerId) throws SQLException {
-      return query(
-          "SELECT xmin FROM tgsession_peer WHERE session = '"
-              + PostgresTestServer.RUN
-              + "-"
-              + session
-              + "' AND peer_id = "
-              + peerId);
+    @Test
+    @DisplayName(
+        "a multi-statement write in auto-commit mode is one transaction: a failing last statement"
+            + " takes the earlier ones back (what one-round-trip writes rely on)")
+    void multiStatementIsOneTransaction() throws SQLException {
+      Session session = open(PostgresTestServer.uri("implicit"));
+      session.cachePeer(PeerInfo.User.of(1, 1));
+      String name = PostgresTestServer.RUN + "-implicit";
+      try (Connection connection = ((PostgresSession) session).pool().connection()) {
+        assertThat(connection.getAutoCommit()).isTrue();
+        try (PreparedStatement statement =
+            connection.prepareStatement(
+                "INSERT INTO tgsession_extra (session, name, value) VALUES (?, 'probe', '\\x01');\n"
+                    + "SELECT 1 / (SELECT count(*)::int FROM tgsession_extra WHERE false)")) {
+          statement.setString(1, name);
+          assertThatThrownBy(statement::execute).isInstanceOf(SQLException.class);
+        }
+      }
+      assertThat(query("SELECT count(*) FROM tgsession_extra WHERE session = '" + name + "'"))
+          .isEqualTo("0\n");
     }
 
     @Test
-    @DisplayName("a peer cached again as it is stored writes no new row version")
-    void unchangedPeerNotRewritten() throws SQLException {
+    @DisplayName(
+        "a peer cached again as it is stored has only its cached time refreshed, and no"
+            + " notification is sent for it")
+    void unchangedPeerOnlyRefreshed() throws Exception {
       Session session = open(PostgresTestServer.uri("rewrite"));
+      String name = PostgresTestServer.RUN + "-rewrite";
       PeerInfo.User user =
           new PeerInfo.User(8, new PeerAuth(8), true, null, List.of("eight"), "15550008");
       session.cachePeer(user);
-      String before = xmin("rewrite", 8);
-      session.cachePeer(user);
-      session.cachePeer(new PeerInfo.User(8, null, null, null, null, null));
-      session.cachePeers(List.of(user, PeerInfo.User.of(9, 9)));
-      assertThat(xmin("rewrite", 8)).isEqualTo(before);
-      session.cachePeer(new PeerInfo.User(8, new PeerAuth(88), null, null, null, null));
-      assertThat(xmin("rewrite", 8)).isNotEqualTo(before);
+      Instant first = session.peerCachedAt(PeerId.user(8)).orElseThrow();
+      try (Connection listener = PostgresTestServer.connect();
+          Statement statement = listener.createStatement()) {
+        statement.execute("LISTEN " + Schema.CHANNEL);
+        TimeUnit.MILLISECONDS.sleep(5);
+        session.cachePeer(user);
+        session.cachePeer(new PeerInfo.User(8, null, null, null, null, null));
+        session.cachePeers(List.of(user));
+        assertThat(session.peerCachedAt(PeerId.user(8)).orElseThrow()).isAfter(first);
+        statement.execute("SELECT 1"); // a round trip: notifications already sent arrive
+        assertThat(payloads(listener, name)).as("notifications for unchanged peers").isEmpty();
+
+        session.cachePeer(new PeerInfo.User(8, new PeerAuth(88), null, null, null, null));
+        statement.execute("SELECT 1");
+        assertThat(payloads(listener, name)).hasSize(1);
+      }
       assertThat(session.peer(PeerId.user(8)).orElseThrow())
           .isEqualTo(
               new PeerInfo.User(8, new PeerAuth(88), true, null, List.of("eight"), "15550008"));
+    }
+
+    private static List<String> payloads(Connection listener, String session) throws SQLException {
+      List<String> found = new ArrayList<>();
+      org.postgresql.PGNotification[] notifications =
+          listener.unwrap(org.postgresql.PGConnection.class).getNotifications(500);
+      if (notifications != null) {
+        for (org.postgresql.PGNotification notification : notifications) {
+          if (notification.getParameter().contains("\n" + session + "\n")) {
+            found.add(notification.getParameter());
+          }
+        }
+      }
+      return found;
     }
   }
 

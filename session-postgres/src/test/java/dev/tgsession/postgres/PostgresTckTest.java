@@ -8,15 +8,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 
-/** The whole TCK on a real PostgreSQL. */
+/**
+ * The whole TCK on a real PostgreSQL. Sessions take the kit's names as they are (unique per run),
+ * so that the directory group's names are the stored ones; they are deleted when the JVM exits.
+ */
 @DisplayName("PostgreSQL: Session TCK")
 class PostgresTckTest extends SessionTck {
 
   @Override
   protected String uri(String sessionName) {
-    return PostgresTestServer.uri(sessionName);
+    return PostgresTestServer.uriNamed(sessionName);
+  }
+
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of(PostgresTestServer.uri());
+  }
+
+  @Override
+  protected int listingPageSize() {
+    return PostgresDirectory.PAGE;
   }
 
   @Override
@@ -27,7 +41,7 @@ class PostgresTckTest extends SessionTck {
   /** Every live row of the session in every table: as text, and each bytea column's raw bytes. */
   @Override
   protected List<byte[]> rawStore(String sessionName) {
-    String session = PostgresTestServer.RUN + "-" + sessionName;
+    String session = sessionName;
     List<byte[]> raw = new ArrayList<>();
     try (Connection connection = PostgresTestServer.connect()) {
       for (String table : PostgresTestServer.TABLES) {

@@ -18,11 +18,14 @@ import org.postgresql.Driver;
  * answers the tests are skipped with the reason, or fail when {@code CI=true}.
  *
  * <p>Every session a test makes is named after {@link #RUN}, a random id of this JVM, and all of
- * them are deleted when the JVM exits, so runs sharing one database never meet.
+ * them are deleted when the JVM exits, so runs sharing one database never meet. The tables live in
+ * schema {@value #SCHEMA} (pgjdbc's {@code currentSchema}), so other code sharing the database with
+ * an older tgsession never meets this one's schema version.
  */
 final class PostgresTestServer {
 
   static final String ENV = "TGSESSION_TEST_POSTGRES_URI";
+  static final String SCHEMA = "tgsession_tests";
   static final String DEFAULT_URI = "postgresql://postgres@127.0.0.1:5432/test";
   static final String RUN =
       "run" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -31,6 +34,7 @@ final class PostgresTestServer {
   static final List<String> TABLES =
       List.of(
           "tgsession_key_vault",
+          "tgsession_extra",
           "tgsession_username",
           "tgsession_peer",
           "tgsession_channel",
@@ -38,6 +42,8 @@ final class PostgresTestServer {
           "tgsession_session",
           "tgsession_lease");
 
+  private static final java.util.Set<String> NAMED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static String uri;
   private static String reason;
 
@@ -49,7 +55,9 @@ final class PostgresTestServer {
       String env = System.getenv(ENV);
       String candidate = env != null && !env.isBlank() ? env : DEFAULT_URI;
       try (Connection connection = connect(candidate)) {
-        connection.getMetaData(); // connected: the server answers
+        try (java.sql.Statement statement = connection.createStatement()) {
+          statement.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+        }
         LOG.log(
             Level.INFO,
             "PostgreSQL for tests: "
@@ -66,7 +74,7 @@ final class PostgresTestServer {
                 + " or run .ci/run, which installs and starts one";
         return reason;
       }
-      uri = candidate;
+      uri = TestServers.withOption(candidate, "currentSchema", SCHEMA);
       Runtime.getRuntime().addShutdownHook(new Thread(PostgresTestServer::dropRun));
     }
     return reason;
@@ -84,6 +92,12 @@ final class PostgresTestServer {
   /** The URI of a session of this run. */
   static String uri(String session) {
     return TestServers.withOption(uri(), "session", RUN + "-" + session);
+  }
+
+  /** The URI of a session named exactly {@code name} (deleted when the JVM exits, as the run's). */
+  static String uriNamed(String name) {
+    NAMED.add(name);
+    return TestServers.withOption(uri(), "session", name);
   }
 
   /** The URI of a session of this run, with more options ({@code name=value&...}). */
@@ -115,6 +129,13 @@ final class PostgresTestServer {
             connection.prepareStatement(
                 "DELETE FROM " + table + " WHERE starts_with(session, ?)")) {
           statement.setString(1, RUN);
+          statement.executeUpdate();
+        } catch (SQLException e) {
+          // the table may not exist yet
+        }
+        try (PreparedStatement statement =
+            connection.prepareStatement("DELETE FROM " + table + " WHERE session = ANY (?)")) {
+          statement.setArray(1, connection.createArrayOf("text", NAMED.toArray()));
           statement.executeUpdate();
         } catch (SQLException e) {
           // the table may not exist yet

@@ -5,10 +5,15 @@ import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionLease;
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -25,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * username is also a row of {@code tgsession_username}, whose primary key makes a lookup exact and
  * indexed.
  */
-final class PeerRows {
+final class PeerPostgresCodec {
 
   static final String COLUMNS = "peer_id, hash, bot, self, kind, usernames, phone";
 
@@ -40,7 +45,7 @@ final class PeerRows {
       SELECT a, pg_notify(?, ? || CASE WHEN cardinality(a) > %d THEN '*'
                                        ELSE array_to_string(a, ',') END)
       FROM ids WHERE a IS NOT NULL"""
-          .formatted(PeerNotifications.MAX_IDS);
+          .formatted(PostgresCoherence.MAX_IDS);
 
   /**
    * Takes the claimed usernames from their other owners' lists, releases the names a re-cached list
@@ -101,33 +106,165 @@ final class PeerRows {
   static final String LOCK_SESSION = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
   /**
-   * Merges the batch (null keeps, non-null replaces) and, when any row changed, announces it, in
-   * one statement.
+   * Merges the batch (null keeps, non-null replaces), records when each peer was cached, lists the
+   * session (its row, from its first write on) and, when any peer's data changed, announces it, in
+   * one statement. {@code changed} counts against the rows as they were before the upsert: a peer
+   * cached again as it is stored only has its time refreshed and is not announced.
    */
   static final String UPSERT_AND_NOTIFY =
       """
-      WITH up AS (
-        INSERT INTO tgsession_peer AS t (session, peer_id, hash, bot, self, kind, usernames, phone)
-        SELECT ?, r.id, r.hash, r.bot, r.self, r.kind, string_to_array(r.names, ','), r.phone
-        FROM unnest(?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::smallint[],
-                    ?::text[], ?::text[]) AS r(id, hash, bot, self, kind, names, phone)
+      WITH r AS (
+        SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::boolean[], ?::boolean[], ?::smallint[],
+                             ?::text[], ?::text[]) AS r(id, hash, bot, self, kind, names, phone)),
+      changed AS (
+        SELECT count(*) AS n
+        FROM r LEFT JOIN tgsession_peer t ON t.session = ? AND t.peer_id = r.id
+        WHERE t.peer_id IS NULL
+           OR (t.hash, t.bot, t.self, t.kind, t.usernames, t.phone) IS DISTINCT FROM
+              (COALESCE(r.hash, t.hash), COALESCE(r.bot, t.bot), COALESCE(r.self, t.self),
+               COALESCE(r.kind, t.kind), COALESCE(string_to_array(r.names, ','), t.usernames),
+               COALESCE(r.phone, t.phone))),
+      up AS (
+        INSERT INTO tgsession_peer AS t
+          (session, peer_id, hash, bot, self, kind, usernames, phone, cached_at)
+        SELECT ?, r.id, r.hash, r.bot, r.self, r.kind, string_to_array(r.names, ','), r.phone,
+               ?::timestamptz
+        FROM r
         ON CONFLICT (session, peer_id) DO UPDATE SET
           hash = COALESCE(EXCLUDED.hash, t.hash),
           bot = COALESCE(EXCLUDED.bot, t.bot),
           self = COALESCE(EXCLUDED.self, t.self),
           kind = COALESCE(EXCLUDED.kind, t.kind),
           usernames = COALESCE(EXCLUDED.usernames, t.usernames),
-          phone = COALESCE(EXCLUDED.phone, t.phone)
-        -- A peer cached again as it is stored (the common case) writes no new row version.
-        WHERE (t.hash, t.bot, t.self, t.kind, t.usernames, t.phone) IS DISTINCT FROM
-              (COALESCE(EXCLUDED.hash, t.hash), COALESCE(EXCLUDED.bot, t.bot),
-               COALESCE(EXCLUDED.self, t.self), COALESCE(EXCLUDED.kind, t.kind),
-               COALESCE(EXCLUDED.usernames, t.usernames), COALESCE(EXCLUDED.phone, t.phone))
-        RETURNING 1),
-      changed AS (SELECT count(*) AS n FROM up)
+          phone = COALESCE(EXCLUDED.phone, t.phone),
+          cached_at = EXCLUDED.cached_at),
+      listed AS (INSERT INTO tgsession_session (session) VALUES (?) ON CONFLICT DO NOTHING)
       SELECT n, pg_notify(?, ?) FROM changed WHERE n > 0""";
 
-  private PeerRows() {}
+  /**
+   * Deletes the peers of a session last cached before a time, never the self user, with their
+   * usernames; returns how many went (parameters: session, time, session).
+   */
+  static final String PRUNE =
+      """
+      WITH gone AS (
+        DELETE FROM tgsession_peer
+        WHERE session = ? AND cached_at < ?::timestamptz AND self IS NOT TRUE
+        RETURNING peer_id),
+      names AS (
+        DELETE FROM tgsession_username u USING gone
+        WHERE u.session = ? AND u.peer_id = gone.peer_id)
+      SELECT count(*) FROM gone""";
+
+  /** When one peer was last cached (parameters: session, peer id). */
+  static final String CACHED_AT =
+      "SELECT cached_at FROM tgsession_peer WHERE session = ? AND peer_id = ?";
+
+  private PeerPostgresCodec() {}
+
+  /**
+   * Merges a reduced batch, sorted by id (one lock order for every writer: fewer deadlocks), as one
+   * pipelined multi-statement (pgjdbc sends the statements together and reads their results after
+   * one Sync): the fence when {@code lease} is not null, the session lock when the batch claims
+   * anything, the claims and the upsert, so a batch costs two round trips with its commit.
+   *
+   * @return the ids of every peer the write changed (claims included), or null when the fence found
+   *     another token (the caller rolls back: nothing of it lands)
+   */
+  static Set<PeerId> merge(
+      Connection connection,
+      String session,
+      String schema,
+      List<PeerInfo> batch,
+      Instant cachedAt,
+      @Nullable SessionLease lease)
+      throws SQLException {
+    Set<PeerId> changed = new LinkedHashSet<>(ids(batch));
+    Claims claims = claims(batch);
+    String prefix = PostgresCoherence.prefix(schema, session);
+    List<String> statements = new ArrayList<>();
+    if (lease != null) {
+      statements.add(PostgresLeaseStore.FENCE);
+    }
+    if (claims.any()) {
+      statements.add(LOCK_SESSION);
+    }
+    if (!claims.listOwners().isEmpty()) {
+      statements.add(STRIP_USERNAMES);
+    }
+    if (!claims.phones().isEmpty()) {
+      statements.add(STRIP_PHONES);
+    }
+    if (claims.selfId() != null) {
+      statements.add(STRIP_SELF);
+    }
+    statements.add(UPSERT_AND_NOTIFY);
+    try (PreparedStatement statement =
+        connection.prepareStatement(String.join(";\n", statements))) {
+      int p = 0;
+      if (lease != null) {
+        statement.setString(++p, session);
+        statement.setLong(++p, lease.token());
+      }
+      if (claims.any()) {
+        statement.setString(++p, lockKey(session));
+      }
+      if (!claims.listOwners().isEmpty()) {
+        statement.setArray(++p, bigints(connection, claims.usernameOwners()));
+        statement.setArray(++p, texts(connection, claims.usernames()));
+        statement.setString(++p, session);
+        statement.setString(++p, session);
+        statement.setString(++p, session);
+        statement.setArray(++p, bigints(connection, claims.listOwners()));
+        statement.setArray(++p, texts(connection, claims.usernames()));
+        statement.setString(++p, session);
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      if (!claims.phones().isEmpty()) {
+        statement.setArray(++p, bigints(connection, claims.phoneOwners()));
+        statement.setArray(++p, texts(connection, claims.phones()));
+        statement.setString(++p, session);
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      if (claims.selfId() != null) {
+        statement.setString(++p, session);
+        statement.setLong(++p, claims.selfId());
+        statement.setString(++p, Schema.CHANNEL);
+        statement.setString(++p, prefix);
+      }
+      Columns columns = columns(batch);
+      statement.setArray(++p, connection.createArrayOf("bigint", columns.ids()));
+      statement.setArray(++p, connection.createArrayOf("bigint", columns.hashes()));
+      statement.setArray(++p, connection.createArrayOf("boolean", columns.bots()));
+      statement.setArray(++p, connection.createArrayOf("boolean", columns.selves()));
+      statement.setArray(++p, connection.createArrayOf("smallint", columns.kinds()));
+      statement.setArray(++p, connection.createArrayOf("text", columns.names()));
+      statement.setArray(++p, connection.createArrayOf("text", columns.phones()));
+      statement.setString(++p, session);
+      statement.setString(++p, session);
+      statement.setObject(++p, OffsetDateTime.ofInstant(cachedAt, ZoneOffset.UTC));
+      statement.setString(++p, session);
+      statement.setString(++p, Schema.CHANNEL);
+      statement.setString(++p, PostgresCoherence.payload(schema, session, changed));
+      statement.execute();
+      for (String sql : statements) {
+        try (ResultSet result = statement.getResultSet()) {
+          if (sql != PostgresLeaseStore.FENCE && sql != LOCK_SESSION && sql != UPSERT_AND_NOTIFY) {
+            collectIds(result, changed);
+          }
+        }
+        statement.getMoreResults();
+      }
+      return changed;
+    }
+  }
+
+  /** The key of a session's advisory lock, taken by every writer that claims or checks a vault. */
+  static String lockKey(String session) {
+    return "tgsession_session:" + session;
+  }
 
   /** The batch's columns, one array each, in the order of {@link #UPSERT_AND_NOTIFY}. */
   record Columns(

@@ -30,12 +30,12 @@ import org.postgresql.PGNotification;
  * <p>While the connection is down the caches serve nothing and are emptied when it is back, so no
  * entry outlives a notification that could not be received.
  */
-final class PeerNotifications implements AutoCloseable {
+final class PostgresCoherence implements AutoCloseable {
 
   /** Most ids listed in one payload; beyond it the payload says {@code *} (8000-byte limit). */
   static final int MAX_IDS = 300;
 
-  private static final System.Logger LOG = System.getLogger(PeerNotifications.class.getName());
+  private static final System.Logger LOG = System.getLogger(PostgresCoherence.class.getName());
   private static final int POLL_MILLIS = 500;
   private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long MAX_BACKOFF_MILLIS = 2000;
@@ -49,7 +49,7 @@ final class PeerNotifications implements AutoCloseable {
   private volatile boolean closed;
   private volatile @Nullable Connection connection;
 
-  PeerNotifications(PostgresTarget target, String schema) {
+  PostgresCoherence(PostgresTarget target, String schema) {
     this.target = target;
     this.schema = schema;
     this.thread = new Thread(this::run, "tgsession-postgres-listen");

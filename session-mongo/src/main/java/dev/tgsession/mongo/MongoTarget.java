@@ -27,6 +27,7 @@ final class MongoTarget {
   private static final String MASK = "****";
 
   private final String connectionString;
+  private final String raw;
   private final String description;
   private final String database;
   private final String session;
@@ -36,6 +37,7 @@ final class MongoTarget {
 
   private MongoTarget(
       String connectionString,
+      String raw,
       String description,
       String database,
       String session,
@@ -43,6 +45,7 @@ final class MongoTarget {
       List<String> hosts,
       List<String> secrets) {
     this.connectionString = connectionString;
+    this.raw = raw;
     this.description = description;
     this.database = database;
     this.session = session;
@@ -52,8 +55,8 @@ final class MongoTarget {
   }
 
   /**
-   * Takes our options ({@link MongoSessionProvider#OPTIONS}, already checked by {@code
-   * Sessions.open}) out of a {@code mongodb:} or {@code mongodb+srv:} URI.
+   * Takes our options ({@link MongoProvider#OPTIONS}, already checked by {@code Sessions.open}) out
+   * of a {@code mongodb:} or {@code mongodb+srv:} URI.
    *
    * @throws IllegalArgumentException on a URI without hosts or database, or a bad collection prefix
    *     (the message never shows a credential)
@@ -67,8 +70,8 @@ final class MongoTarget {
               + description
               + "'");
     }
-    String session = uri.get(MongoSessionProvider.SESSION);
-    String prefix = uri.get(MongoSessionProvider.COLLECTION_PREFIX);
+    String session = uri.get(MongoProvider.SESSION);
+    String prefix = uri.get(MongoProvider.COLLECTION_PREFIX);
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "expected option 'collection-prefix' to be 0 to 64 of [A-Za-z0-9_-], found '"
@@ -96,9 +99,10 @@ final class MongoTarget {
     List<String> hosts =
         uri.hosts().stream().map(host -> QuotedValue.cut(host.toString())).toList();
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
-    String forDriver = uri.rawWithoutOptions(MongoSessionProvider.OPTION_NAMES);
+    String forDriver = uri.rawWithoutOptions(MongoProvider.OPTION_NAMES);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
-    return new MongoTarget(forDriver, description, database, session, prefix, hosts, secrets(uri));
+    return new MongoTarget(
+        forDriver, uri.raw(), description, database, session, prefix, hosts, secrets(uri));
   }
 
   /**
@@ -181,6 +185,11 @@ final class MongoTarget {
   /** What goes to the driver's {@code ConnectionString}. Holds the password: never log it. */
   String connectionString() {
     return connectionString;
+  }
+
+  /** The URI as given, options included. Holds the password: never log it. */
+  String rawUri() {
+    return raw;
   }
 
   String database() {

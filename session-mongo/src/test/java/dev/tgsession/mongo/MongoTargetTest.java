@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("mongodb: URIs")
 class MongoTargetTest {
 
-  private static final MongoSessionProvider PROVIDER = new MongoSessionProvider();
+  private static final MongoProvider PROVIDER = new MongoProvider();
 
   /** What the provider gets from {@code Sessions.open}: options checked, defaults filled in. */
   private static MongoTarget target(String uri) {
@@ -28,12 +28,19 @@ class MongoTargetTest {
   }
 
   @Test
-  @DisplayName("the provider serves mongodb and mongodb+srv, durable, named, shared and leased")
+  @DisplayName(
+      "the provider serves mongodb and mongodb+srv, durable, named, shared, leased, encrypted and"
+          + " listed")
   void providerIsRegistered() {
     assertThat(Sessions.schemes()).contains("mongodb", "mongodb+srv");
     assertThat(Sessions.capabilities("mongodb"))
         .containsExactlyInAnyOrder(
-            Capability.DURABLE, Capability.NAMED, Capability.SHARED, Capability.LEASE);
+            Capability.DURABLE,
+            Capability.NAMED,
+            Capability.SHARED,
+            Capability.LEASE,
+            Capability.ENCRYPTION,
+            Capability.DIRECTORY);
     assertThat(Sessions.capabilities("mongodb+srv")).isEqualTo(Sessions.capabilities("mongodb"));
   }
 

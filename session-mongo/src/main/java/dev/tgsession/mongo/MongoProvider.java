@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  *
  * <p>{@code session} (default {@code default}) names the session; {@code collection-prefix}
  * (default {@code tgsession_}) names the collections, {@code PREFIXsessions}, {@code PREFIXpeers},
- * {@code PREFIXnames} and {@code PREFIXleases}. Our options are removed from the URI and the rest
- * goes to the driver unchanged, so every option of the driver's own list works ({@code replicaSet},
- * {@code tls}, {@code authSource}, {@code w}, {@code readPreference}, {@code
+ * {@code PREFIXnames} and {@code PREFIXleases}. The same URI without {@code session=} opens the
+ * directory of those sessions ({@code Sessions.store}). Our options are removed from the URI and
+ * the rest goes to the driver unchanged, so every option of the driver's own list works ({@code
+ * replicaSet}, {@code tls}, {@code authSource}, {@code w}, {@code readPreference}, {@code
  * serverSelectionTimeoutMS}, ...). Sessions on one connection string share one driver client.
  *
  * <p>{@code encryption-key=env:NAME} or {@code file:PATH} keeps the auth keys sealed in the session
@@ -32,7 +33,7 @@ import java.util.stream.Collectors;
  * changed elsewhere may then be served stale for up to {@code peer-cache-ttl} seconds.
  */
 @AutoService(SessionProvider.class)
-public final class MongoSessionProvider implements SessionProvider {
+public final class MongoProvider implements SessionProvider {
 
   static final SessionOption<String> SESSION = SharedOptions.SESSION;
 
@@ -63,7 +64,7 @@ public final class MongoSessionProvider implements SessionProvider {
       OPTIONS.stream().map(SessionOption::name).collect(Collectors.toUnmodifiableSet());
 
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
-  public MongoSessionProvider() {}
+  public MongoProvider() {}
 
   @Override
   public Set<String> schemes() {
@@ -77,7 +78,8 @@ public final class MongoSessionProvider implements SessionProvider {
         Capability.NAMED,
         Capability.SHARED,
         Capability.LEASE,
-        Capability.ENCRYPTION);
+        Capability.ENCRYPTION,
+        Capability.DIRECTORY);
   }
 
   @Override
@@ -96,5 +98,14 @@ public final class MongoSessionProvider implements SessionProvider {
     PeerCache peerCache =
         uri.get(PEER_CACHE) == 0 ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return MongoSession.open(MongoTarget.of(uri), peerCache);
+  }
+
+  /**
+   * The directory of the sessions under one database and collection prefix ({@link
+   * MongoDirectory}).
+   */
+  @Override
+  public dev.tgsession.SessionStore openStore(SessionUri storeUri) {
+    return MongoDirectory.open(MongoTarget.of(storeUri));
   }
 }

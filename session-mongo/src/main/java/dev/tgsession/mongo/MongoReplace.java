@@ -42,7 +42,7 @@ final class MongoReplace {
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final MongoSession session;
+  private final MongoDocuments session;
   private final String name;
   private final @Nullable String oldGen;
   private final String gen;
@@ -52,7 +52,7 @@ final class MongoReplace {
   private final Document extras = new Document();
   private byte @Nullable [] vault;
 
-  MongoReplace(MongoSession session, String name, @Nullable String oldGen, Thread stager) {
+  MongoReplace(MongoDocuments session, String name, @Nullable String oldGen, Thread stager) {
     this.session = session;
     this.name = name;
     this.oldGen = oldGen;
@@ -106,7 +106,10 @@ final class MongoReplace {
 
   /** Step 2: the one write that makes the new generation the session. */
   void switchTo(
-      WriteFence fence, MongoFailures failures, Function<String, RuntimeException> refused) {
+      WriteFence fence,
+      MongoFailures failures,
+      Bson knownVault,
+      Function<String, RuntimeException> refused) {
     Document fields = new Document(set);
     fields.append(StateMongoCodec.DCS, StateMongoCodec.dcOptions(dcs.values()));
     fields.append(StateMongoCodec.EXTRAS, extras);
@@ -129,7 +132,7 @@ final class MongoReplace {
       session.writeSession(
           "switch to the replaced session",
           fence,
-          Filters.and(sameGeneration, session.knownVaultCondition()),
+          Filters.and(sameGeneration, knownVault),
           update,
           refused);
     } catch (RuntimeException e) {

@@ -1,16 +1,9 @@
 package dev.tgsession.mongo;
 
-import static dev.tgsession.mongo.PeerMongoCodec.ID;
 import static dev.tgsession.mongo.PeerMongoCodec.PEER;
 import static dev.tgsession.mongo.PeerMongoCodec.SELF;
-import static dev.tgsession.mongo.PeerMongoCodec.SELF_AT;
 import static dev.tgsession.mongo.PeerMongoCodec.SESSION;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoException;
-import com.mongodb.MongoWriteException;
-import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -19,11 +12,8 @@ import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
@@ -89,16 +79,10 @@ final class MongoSession extends AbstractSession {
   final MongoCollection<Document> sessions;
   final MongoCollection<Document> peers;
   final MongoCollection<Document> names;
-  private final Bson sessionFilter;
+  private final MongoDocuments documents;
 
   /** Serializes this instance's claiming writes (see {@link MongoClaims}). */
   private final ReentrantLock claimLock = new ReentrantLock();
-
-  /** The physical key of the generation this instance reads and writes; null until read. */
-  private volatile @Nullable String key;
-
-  /** Whether the session document is known to exist (this instance wrote it or read it). */
-  private volatile boolean listed;
 
   /**
    * The vault as this instance last read or wrote it (null: none), which {@link #storeKeyVault}
@@ -119,7 +103,7 @@ final class MongoSession extends AbstractSession {
     this.sessions = database.getCollection(target.sessionsCollection());
     this.peers = database.getCollection(target.peersCollection());
     this.names = database.getCollection(target.namesCollection());
-    this.sessionFilter = Filters.eq(ID, session);
+    this.documents = new MongoDocuments(target, failures, sessions, peers, names);
     this.claims = new MongoClaims(peers, names, failures);
     this.leases =
         new MongoLeaseStore(
@@ -127,7 +111,8 @@ final class MongoSession extends AbstractSession {
             session,
             description(),
             failures,
-            this::raiseFence);
+            documents::raiseFence);
+    documents.leases(leases);
   }
 
   /**
@@ -178,228 +163,13 @@ final class MongoSession extends AbstractSession {
         });
   }
 
-  // ---- generations --------------------------------------------------------------------------
-
-  /** The physical key of the current generation, read from the session document the first time. */
-  String key() {
-    String known = key;
-    return known != null ? known : refreshKey();
-  }
-
-  private String refreshKey() {
-    Document document =
-        failures.call(
-            "read the session document",
-            () ->
-                sessions
-                    .find(sessionFilter)
-                    .projection(Projections.include(StateMongoCodec.GEN))
-                    .first());
-    return learn(document);
-  }
-
-  /** Takes the generation from a session document read with {@link StateMongoCodec#GEN}. */
-  private String learn(@Nullable Document document) {
-    String learned = StateMongoCodec.physicalKey(session, StateMongoCodec.generation(document));
-    key = learned;
-    if (document != null) {
-      listed = true;
-    }
-    return learned;
-  }
-
-  /** A projection of the session document that always includes the generation. */
-  private static Bson projection(String... fields) {
-    List<String> all = new ArrayList<>(List.of(fields));
-    all.add(StateMongoCodec.GEN);
-    all.add(StateMongoCodec.VERSION_FIELD);
-    return Projections.include(all);
-  }
-
-  private @Nullable Document readSession(String what, String... fields) {
-    Document document =
-        failures.call(
-            what, () -> sessions.find(sessionFilter).projection(projection(fields)).first());
-    learn(document);
-    return document;
-  }
-
-  /** Signals that this instance's generation was retired by a replace: read it again, retry. */
-  private static final class Retired extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Retired() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** Runs {@code body} on the current generation, once more on the next if it was retired. */
-  private <T> T onGeneration(String what, Function<String, T> body) {
-    try {
-      return body.apply(key());
-    } catch (Retired first) {
-      try {
-        return body.apply(refreshKey());
-      } catch (Retired again) {
-        throw MongoFailures.storage(
-            target, what, new MongoException("the session was replaced twice meanwhile"));
-      }
-    }
-  }
-
-  // ---- fences -------------------------------------------------------------------------------
-
-  /** The session document's condition for a write fenced with {@code fence}. */
-  private Bson sessionFence(WriteFence fence) {
-    return fence.leased()
-        ? Filters.and(sessionFilter, Filters.not(Filters.gt(StateMongoCodec.FENCE, fence.token())))
-        : sessionFilter;
-  }
-
-  /**
-   * The first operation of every peer write: matches the key's marker when its generation is live
-   * and the fence allows the token, else its upsert hits the marker's {@code _id} and the ordered
-   * command stops before any write.
-   */
-  private static WriteModel<Document> markCheck(String key, WriteFence fence) {
-    Bson live = Filters.ne(PeerMongoCodec.RETIRED, true);
-    Bson filter =
-        fence.leased()
-            ? Filters.and(
-                Filters.eq(ID, PeerMongoCodec.markValue(key)),
-                live,
-                Filters.not(Filters.gt(PeerMongoCodec.FENCE, fence.token())))
-            : Filters.and(Filters.eq(ID, PeerMongoCodec.markValue(key)), live);
-    return new UpdateOneModel<>(filter, Updates.setOnInsert(PeerMongoCodec.FENCE, 0L), UPSERT);
-  }
-
-  /** Writes {@code writes} under {@code key} in one ordered command after the marker check. */
-  BulkWriteResult writePeers(
-      String what, String key, WriteFence fence, List<WriteModel<Document>> writes) {
-    if (fence.lease() != null && !leases.confirmHeld(fence.lease())) {
-      throw fence.lost();
-    }
-    List<WriteModel<Document>> all = new ArrayList<>(writes.size() + 1);
-    all.add(markCheck(key, fence));
-    all.addAll(writes);
-    try {
-      return peers.bulkWrite(all, ORDERED);
-    } catch (MongoBulkWriteException e) {
-      boolean refused =
-          !e.getWriteErrors().isEmpty()
-              && ErrorCategory.fromErrorCode(e.getWriteErrors().get(0).getCode())
-                  == ErrorCategory.DUPLICATE_KEY;
-      if (refused && fence.leased() && e.getWriteErrors().get(0).getIndex() > 0) {
-        throw fence.lost(); // a peer's own fence: a newer holder wrote it
-      }
-      if (refused) {
-        Document mark =
-            failures.call(
-                what, () -> peers.find(Filters.eq(ID, PeerMongoCodec.markValue(key))).first());
-        if (fence.leased() && PeerMongoCodec.fenceOf(mark) > fence.token()) {
-          throw fence.lost();
-        }
-        if (mark != null && Boolean.TRUE.equals(mark.getBoolean(PeerMongoCodec.RETIRED))) {
-          throw new Retired();
-        }
-      }
-      throw failures.storage(what, e);
-    } catch (MongoException e) {
-      throw failures.storage(what, e);
-    }
-  }
-
-  /**
-   * Called by the lease store right after this instance took the lease with {@code token}: raises
-   * the fence of the session document and of the current generation's marker, so that a previous
-   * holder paused in the middle of a write can no longer write either.
-   */
-  private void raiseFence(long token) {
-    failures.run(
-        "raise the lease fence",
-        () -> {
-          sessions.updateOne(sessionFilter, Updates.max(StateMongoCodec.FENCE, token));
-          peers.updateOne(
-              Filters.eq(ID, PeerMongoCodec.markValue(key())),
-              Updates.max(PeerMongoCodec.FENCE, token),
-              UPSERT);
-        });
-  }
-
-  // ---- the session document -----------------------------------------------------------------
-
-  /**
-   * One upsert of the session document where {@code condition} (its {@code _id}, the fence and
-   * whatever else the caller requires) matches. {@code update} gets the time of the write and, if
-   * it sets no layout version, version 1 at least. A document that exists but no longer matches is
-   * refused: by the fence ({@link WriteFence#lost()}), or else by {@code refused}'s exception.
-   */
-  void writeSession(
-      String what,
-      WriteFence fence,
-      @Nullable Bson condition,
-      Document update,
-      @Nullable Function<String, RuntimeException> refused) {
-    Document full = new Document(update);
-    full.append("$currentDate", new Document(StateMongoCodec.AT, true));
-    Document set = (Document) full.get("$set");
-    if (set == null || !set.containsKey(StateMongoCodec.VERSION_FIELD)) {
-      full.append("$max", new Document(StateMongoCodec.VERSION_FIELD, StateMongoCodec.VERSION));
-    }
-    Bson filter =
-        condition == null ? sessionFence(fence) : Filters.and(sessionFence(fence), condition);
-    try {
-      sessions.updateOne(filter, full, UPSERT);
-      listed = true;
-    } catch (MongoWriteException e) {
-      if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-        Document stored =
-            failures.call(
-                what,
-                () ->
-                    sessions
-                        .find(sessionFilter)
-                        .projection(Projections.include(StateMongoCodec.FENCE))
-                        .first());
-        if (fence.leased() && StateMongoCodec.fenceOf(stored) > fence.token()) {
-          throw fence.lost();
-        }
-        if (refused != null) {
-          throw refused.apply(what);
-        }
-      }
-      throw failures.storage(what, e);
-    } catch (MongoException e) {
-      throw failures.storage(what, e);
-    }
-  }
-
   private void updateSession(WriteFence fence, String what, Document set) {
     MongoReplace stage = staging();
     if (stage != null) {
       stage.set(set);
       return;
     }
-    writeSession(what, fence, null, new Document("$set", set), null);
-  }
-
-  /**
-   * Makes sure the session document exists (the directory lists a session from its first write).
-   */
-  private void ensureListed() {
-    if (!listed) {
-      failures.run(
-          "create the session document",
-          () ->
-              sessions.updateOne(
-                  sessionFilter,
-                  new Document(
-                          "$max",
-                          new Document(StateMongoCodec.VERSION_FIELD, StateMongoCodec.VERSION))
-                      .append("$currentDate", new Document(StateMongoCodec.AT, true)),
-                  UPSERT));
-      listed = true;
-    }
+    documents.writeSession(what, fence, null, new Document("$set", set), null);
   }
 
   private IncompatibleSessionException encryptionChanged(String what) {
@@ -426,7 +196,7 @@ final class MongoSession extends AbstractSession {
   @Override
   protected StoredDcs loadDcs() {
     Document document =
-        readSession("read the DC options", StateMongoCodec.HOME_DC, StateMongoCodec.DCS);
+        documents.readSession("read the DC options", StateMongoCodec.HOME_DC, StateMongoCodec.DCS);
     return StateMongoCodec.storedDcs(document, description());
   }
 
@@ -449,7 +219,7 @@ final class MongoSession extends AbstractSession {
     }
     Document set =
         new Document(StateMongoCodec.DCS + "." + option.id(), StateMongoCodec.dcOption(option));
-    writeSession(
+    documents.writeSession(
         "write DC option " + option.id(),
         fence,
         Filters.exists(StateMongoCodec.VAULT, false),
@@ -461,7 +231,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected byte @Nullable [] loadKeyVault() {
-    Document document = readSession("read the key vault", StateMongoCodec.VAULT);
+    Document document = documents.readSession("read the key vault", StateMongoCodec.VAULT);
     byte[] vault = StateMongoCodec.vault(document, description());
     knownVault = vault;
     return vault;
@@ -495,7 +265,7 @@ final class MongoSession extends AbstractSession {
     update.append("$set", set);
     String what =
         vault == null ? "write the DC options without a key vault" : "write the key vault";
-    writeSession(what, fence, knownVaultCondition(), update, this::encryptionChanged);
+    documents.writeSession(what, fence, knownVaultCondition(), update, this::encryptionChanged);
     knownVault = vault;
   }
 
@@ -503,7 +273,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected Map<String, byte[]> loadExtras() {
-    Document document = readSession("read the extras", StateMongoCodec.EXTRAS);
+    Document document = documents.readSession("read the extras", StateMongoCodec.EXTRAS);
     return StateMongoCodec.extras(document, description());
   }
 
@@ -525,48 +295,22 @@ final class MongoSession extends AbstractSession {
         value == null
             ? new Document("$unset", new Document(field, ""))
             : new Document("$set", new Document(field, new Binary(value)));
-    writeSession("write extra '" + QuotedValue.cut(name) + "'", fence, null, update, null);
+    documents.writeSession(
+        "write extra '" + QuotedValue.cut(name) + "'", fence, null, update, null);
   }
 
   // ---- peers --------------------------------------------------------------------------------
 
-  /**
-   * The peer document with {@code dialogId} of the current generation, fetched together with the
-   * generation's marker ({@code $in}, one round trip) to notice a retired generation.
-   */
-  private @Nullable Document peerDocument(String what, long dialogId) {
-    return onGeneration(
-        what,
-        k ->
-            failures.call(
-                what,
-                () -> {
-                  Document found = null;
-                  for (Document document :
-                      peers.find(
-                          Filters.in(
-                              ID,
-                              PeerMongoCodec.idValue(k, dialogId),
-                              PeerMongoCodec.markValue(k)))) {
-                    if (!PeerMongoCodec.isMark(document)) {
-                      found = document;
-                    } else if (Boolean.TRUE.equals(document.getBoolean(PeerMongoCodec.RETIRED))) {
-                      throw new Retired();
-                    }
-                  }
-                  return found;
-                }));
-  }
-
   @Override
   protected @Nullable PeerInfo loadPeer(PeerId id) {
-    Document document = peerDocument("read peer " + id, id.botApiDialogId());
+    Document document = documents.peerDocument("read peer " + id, id.botApiDialogId());
     return document == null ? null : PeerMongoCodec.decode(document, description());
   }
 
   @Override
   protected @Nullable Instant loadPeerCachedAt(PeerId id) {
-    Document document = peerDocument("read when peer " + id + " was cached", id.botApiDialogId());
+    Document document =
+        documents.peerDocument("read when peer " + id + " was cached", id.botApiDialogId());
     return document == null ? null : PeerMongoCodec.cachedAt(document);
   }
 
@@ -576,32 +320,7 @@ final class MongoSession extends AbstractSession {
    */
   @Override
   protected PeerInfo.@Nullable User loadSelfUser() {
-    Document found =
-        onGeneration(
-            "read the self user",
-            k ->
-                failures.call(
-                    "read the self user",
-                    () -> {
-                      for (Document document :
-                          peers
-                              .find(
-                                  Filters.and(
-                                      Filters.eq(SESSION, k),
-                                      Filters.or(
-                                          Filters.eq(SELF, true),
-                                          Filters.eq(PEER, PeerMongoCodec.MARK))))
-                              .sort(Sorts.orderBy(Sorts.descending(SELF_AT), Sorts.ascending(PEER)))
-                              .limit(2)) {
-                        if (!PeerMongoCodec.isMark(document)) {
-                          return document;
-                        }
-                        if (Boolean.TRUE.equals(document.getBoolean(PeerMongoCodec.RETIRED))) {
-                          throw new Retired();
-                        }
-                      }
-                      return null;
-                    }));
+    Document found = documents.selfDocument();
     PeerInfo peer = found == null ? null : PeerMongoCodec.decode(found, description());
     return peer instanceof PeerInfo.User user ? user : null;
   }
@@ -628,31 +347,11 @@ final class MongoSession extends AbstractSession {
    * marker. The caller checks that the peer still holds the name.
    */
   private @Nullable PeerInfo holder(String what, Function<String, Document> nameId) {
-    Long owner =
-        onGeneration(
-            what,
-            k ->
-                failures.call(
-                    what,
-                    () -> {
-                      Document id = nameId.apply(k);
-                      Long found = null;
-                      for (Document name :
-                          names.find(
-                              Filters.in(Names.ID, Names.value(id), Names.value(Names.mark(k))))) {
-                        if (name.get(Names.ID, Document.class).equals(id)) {
-                          Number number = name.get(Names.OWNER, Number.class);
-                          found = number == null ? null : number.longValue();
-                        } else if (Boolean.TRUE.equals(name.getBoolean(PeerMongoCodec.RETIRED))) {
-                          throw new Retired();
-                        }
-                      }
-                      return found;
-                    }));
+    Long owner = documents.nameOwner(what, nameId);
     if (owner == null) {
       return null;
     }
-    Document document = peerDocument(what, owner);
+    Document document = documents.peerDocument(what, owner);
     return document == null ? null : PeerMongoCodec.decode(document, description());
   }
 
@@ -665,8 +364,8 @@ final class MongoSession extends AbstractSession {
       storePeersUnder(what, stage.key(), reducedBatch, at, fence);
       return;
     }
-    ensureListed();
-    onGeneration(
+    documents.ensureListed();
+    documents.onGeneration(
         what,
         k -> {
           storePeersUnder(what, k, reducedBatch, at, fence);
@@ -680,20 +379,15 @@ final class MongoSession extends AbstractSession {
     for (PeerInfo peer : reducedBatch) {
       Bson byId = PeerMongoCodec.byId(k, peer.peerId().botApiDialogId());
       Bson merge = PeerMongoCodec.mergeUpdate(peer, at);
-      if (fence.leased()) {
-        // the document's own fence too: a write never lands on what a newer holder wrote
-        byId = Filters.and(byId, Filters.not(Filters.gt(PeerMongoCodec.FENCE, fence.token())));
-        merge = Updates.combine(merge, Updates.set(PeerMongoCodec.FENCE, fence.token()));
-      }
       merges.add(new UpdateOneModel<>(byId, merge, UPSERT));
     }
     if (MongoClaims.claimFree(reducedBatch)) {
-      writePeers(what, k, fence, merges);
+      documents.writePeers(what, k, fence, merges);
       return;
     }
     claimLock.lock();
     try {
-      claims.store(k, reducedBatch, () -> writePeers(what, k, fence, merges));
+      claims.store(k, reducedBatch, () -> documents.writePeers(what, k, fence, merges));
     } finally {
       claimLock.unlock();
     }
@@ -709,11 +403,12 @@ final class MongoSession extends AbstractSession {
   protected long prunePeers(Instant olderThan, WriteFence fence) {
     long before = PeerMongoCodec.instantToNanos(olderThan);
     String what = "prune the peers cached before " + olderThan;
-    return onGeneration(
+    return documents.onGeneration(
         what,
         k ->
             (long)
-                writePeers(
+                documents
+                    .writePeers(
                         what,
                         k,
                         fence,
@@ -731,7 +426,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected Stream<PeerInfo> streamPeers() {
-    String k = refreshKey();
+    String k = documents.refreshKey();
     MongoCursor<Document> cursor =
         failures.call(
             "list the peers",
@@ -762,7 +457,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected long countPeers() {
-    String k = refreshKey();
+    String k = documents.refreshKey();
     return failures.call(
         "count the peers",
         () ->
@@ -774,7 +469,7 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected UpdatesState loadUpdatesState() {
-    Document document = readSession("read the updates state", StateMongoCodec.UPDATES);
+    Document document = documents.readSession("read the updates state", StateMongoCodec.UPDATES);
     return StateMongoCodec.updatesState(document, description());
   }
 
@@ -800,13 +495,14 @@ final class MongoSession extends AbstractSession {
   protected void replaceStore(
       dev.tgsession.SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
     Document current =
-        readSession("read the session document", StateMongoCodec.VAULT, StateMongoCodec.FENCE);
+        documents.readSession(
+            "read the session document", StateMongoCodec.VAULT, StateMongoCodec.FENCE);
     if (fence.leased() && StateMongoCodec.fenceOf(current) > fence.token()) {
       throw fence.lost();
     }
     MongoReplace stage =
         new MongoReplace(
-            this, session, StateMongoCodec.generation(current), Thread.currentThread());
+            documents, session, StateMongoCodec.generation(current), Thread.currentThread());
     replacing = stage;
     try {
       stage.begin(fence);
@@ -817,8 +513,8 @@ final class MongoSession extends AbstractSession {
       throw e;
     }
     replacing = null;
-    stage.switchTo(fence, failures, this::encryptionChanged);
-    key = stage.key();
+    stage.switchTo(fence, failures, knownVaultCondition(), this::encryptionChanged);
+    documents.switched(stage.key());
     knownVault = vault;
     stage.retireOld(failures);
   }
@@ -842,7 +538,7 @@ final class MongoSession extends AbstractSession {
             StateMongoCodec.VAULT)) {
       unset.append(field, "");
     }
-    writeSession(
+    documents.writeSession(
         "clear the session document",
         fence,
         null,
@@ -850,10 +546,10 @@ final class MongoSession extends AbstractSession {
             .append("$set", new Document(StateMongoCodec.VERSION_FIELD, StateMongoCodec.VERSION)),
         null);
     knownVault = null;
-    onGeneration(
+    documents.onGeneration(
         "delete the peers",
         k -> {
-          writePeers(
+          documents.writePeers(
               "delete the peers",
               k,
               fence,

@@ -246,6 +246,13 @@ final class MemorySession extends AbstractSession {
         });
   }
 
+  /** One unit to every reader: the whole replacement runs under the write lock. */
+  @Override
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant at, WriteFence fence) {
+    write(() -> super.replaceStore(data, vault, at, fence));
+  }
+
   @Override
   protected void closeStore() {
     forget();

@@ -102,6 +102,27 @@ public final class Sessions {
   }
 
   /**
+   * Forgets everything a session holds (sign-out), as {@link Session#clear()} on it, even when its
+   * auth keys are encrypted with a key that is lost: without {@code encryption-key} the sealed
+   * keys, which nobody can read any more, are deleted with the rest and the session is plain and
+   * new. With the right key it stays encrypted, as after {@code clear()}. Takes the lease the URI
+   * asks for.
+   *
+   * @throws SessionLeasedException when the URI asks for a lease another owner holds
+   * @since 0.3.0
+   */
+  public static void clear(String uri) {
+    Objects.requireNonNull(uri, "uri");
+    SessionUri parsed = SessionUri.parse(uri);
+    SessionProvider provider = registry(defaultClassLoader()).provider(parsed.scheme());
+    parsed = parsed.withDeclaredOptions(provider.options(), provider::passesThrough);
+    try (Session session =
+        SessionOpening.finishForClearing(provider.open(parsed), parsed, provider, defaultOwner())) {
+      session.clear();
+    }
+  }
+
+  /**
    * Opens the directory of a store: the URI names the store without {@code session=} (for {@code
    * sqlite:}, a directory of {@code *.session} files).
    *

@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -50,7 +49,9 @@ public abstract class AbstractSession implements Session {
   private final SessionEvents events;
   private final LeaseHolder lease;
   private final PeerCacheGuard peerCache;
-  private final DcState dcs = new DcState();
+  private final DcState dcState = new DcState();
+  private final SessionDcs dcs;
+  private final SessionPeers peers;
   private final SessionVault vault;
   private volatile boolean encryptionCapable;
 
@@ -77,6 +78,20 @@ public abstract class AbstractSession implements Session {
     this.events = new SessionEvents(new SessionListener.Source("unknown", description));
     this.lease = new LeaseHolder(events);
     this.vault = new SessionVault(this, events);
+    this.peers = new SessionPeers(this, this.peerCache, lease, events, description);
+    this.dcs =
+        new SessionDcs(
+            this,
+            dcState,
+            vault,
+            lease,
+            events,
+            description,
+            () ->
+                events.timed(
+                    "dcOptions",
+                    0,
+                    () -> DcState.Dcs.of(vault.withOpenedKeys(loadDcs()), extras(), description)));
   }
 
   // ---- store operations -------------------------------------------------------------------
@@ -202,36 +217,19 @@ public abstract class AbstractSession implements Session {
    */
   protected void replaceStore(
       SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
-    clearStore(fence);
-    if (vault != null) {
-      storeKeyVault(List.copyOf(data.dcOptions().values()), vault, fence);
-    } else {
-      for (DcOption option : data.dcOptions().values()) {
-        storeDcOption(option, fence);
-      }
-    }
-    storeHomeDcId(data.homeDcId(), fence);
-    List<PeerInfo> peers = List.copyOf(data.peers().values());
-    for (int from = 0; from < peers.size(); from += 1000) {
-      storePeers(
-          PeerBatch.reduce(peers.subList(from, Math.min(peers.size(), from + 1000))),
-          cachedAt,
-          fence);
-    }
-    storeUpdateState(new UpdateState.All(data.updatesState()), fence);
-    SessionExtras.all(data, vault == null).forEach((name, value) -> storeExtra(name, value, fence));
+    SessionImport.sequentially(this, data, vault, cachedAt, fence);
   }
 
   /** Replaces everything with {@code data} through {@link #replaceStore} (see SessionImport). */
   final void replaceAll(SessionData data) {
     Objects.requireNonNull(data, "data");
-    dcs.lock.lock();
+    dcState.lock.lock();
     try {
       ensureOpen();
       WriteFence fence = lease.checkWritable(description);
       Instant now = Instant.now();
       try {
-        timed(
+        events.timed(
             "replace",
             data.peers().size(),
             () -> {
@@ -240,10 +238,10 @@ public abstract class AbstractSession implements Session {
             });
       } finally {
         peerCache.invalidate();
-        dcs.drop();
+        dcState.drop();
       }
     } finally {
-      dcs.lock.unlock();
+      dcState.lock.unlock();
     }
   }
 
@@ -287,315 +285,132 @@ public abstract class AbstractSession implements Session {
     if (leaseLength != null) {
       acquireLease(Objects.requireNonNull(context.owner(), "owner"), leaseLength);
     }
-    if (encryptionCapable) {
-      dcs.lock.lock();
+    if (encryptionCapable && !(context.clearing() && context.encryptionKey() == null)) {
+      dcState.lock.lock();
       try {
         vault.open(context.encryptionKey(), description, lease.checkWritable(description));
-        dcs.drop();
+        dcState.drop();
       } finally {
-        dcs.lock.unlock();
+        dcState.lock.unlock();
       }
     }
     events.opened();
   }
 
-  // ---- Session: DCs -------------------------------------------------------------------------
+  // ---- Session: DCs (SessionDcs) -----------------------------------------------------------
 
   @Override
   public final int homeDcId() {
-    return dcState().homeDcId();
+    return dcs.homeDcId();
   }
 
   @Override
   public final AddressFamily homeDcFamily() {
-    return dcState().family();
+    return dcs.homeDcFamily();
   }
 
   @Override
   public final void setHomeDcId(int dcId) {
-    setHomeDc(dcId, AddressFamily.IPV4);
+    dcs.setHomeDcId(dcId);
   }
 
   @Override
   public final void setHomeDc(int dcId, AddressFamily family) {
-    if (dcId <= 0) {
-      throw new IllegalArgumentException("expected a positive DC id, found " + dcId);
-    }
-    Objects.requireNonNull(family, "family");
-    dcs.lock.lock();
-    try {
-      DcState.Dcs current = dcState();
-      WriteFence fence = lease.checkWritable(description);
-      timed(
-          "setHomeDc",
-          1,
-          () -> {
-            if (current.family() != family) {
-              storeExtra(SessionExtras.HOME_FAMILY, SessionExtras.family(family), fence);
-            }
-            storeHomeDcId(dcId, fence);
-            return null;
-          });
-      dcs.set(current.withHome(dcId, family));
-    } finally {
-      dcs.lock.unlock();
-    }
+    dcs.setHomeDc(dcId, family);
   }
 
   @Override
   public final Optional<DcOption> dcOption(int dcId) {
-    return dcState().option(dcId);
+    return dcs.dcOption(dcId);
   }
 
   @Override
   public final Map<Integer, DcOption> dcOptions() {
-    return dcState().asMap();
+    return dcs.dcOptions();
   }
 
   @Override
   public final void setDcOption(DcOption option) {
-    Objects.requireNonNull(option, "option");
-    dcs.lock.lock();
-    try {
-      DcState.Dcs current = dcState();
-      WriteFence fence = lease.checkWritable(description);
-      timed(
-          "setDcOption",
-          1,
-          () -> {
-            if (!vault.storeDcOption(option, fence)) {
-              storeDcOption(option, fence);
-            }
-            return null;
-          });
-      dcs.set(current.withOption(option));
-    } finally {
-      dcs.lock.unlock();
-    }
+    dcs.setDcOption(option);
   }
 
   @Override
   public final Optional<DcOption> mediaDcOption(int dcId) {
-    return dcState().mediaOption(dcId);
+    return dcs.mediaDcOption(dcId);
   }
 
   @Override
   public final Map<Integer, DcOption> mediaDcOptions() {
-    return dcState().mediaMap();
+    return dcs.mediaDcOptions();
   }
 
   @Override
   public final void setMediaDcOption(DcOption option) {
-    Objects.requireNonNull(option, "option");
-    dcs.lock.lock();
-    try {
-      DcState.Dcs current = dcState();
-      dev.tgsession.AuthKey main = current.option(option.id()).map(DcOption::authKey).orElse(null);
-      if (option.authKey() != null && !option.authKey().equals(main)) {
-        throw new IllegalArgumentException(
-            "expected the media option of DC "
-                + option.id()
-                + " to carry no auth key or the DC's own (a DC has one permanent key), found "
-                + (main == null ? "a key while the DC has none" : "another key")
-                + "; set it with setDcOption first");
-      }
-      WriteFence fence = lease.checkWritable(description);
-      timed(
-          "setMediaDcOption",
-          1,
-          () -> {
-            storeExtra(SessionExtras.mediaKey(option.id()), SessionExtras.media(option), fence);
-            return null;
-          });
-      dcs.set(current.withMedia(option));
-    } finally {
-      dcs.lock.unlock();
-    }
+    dcs.setMediaDcOption(option);
   }
 
   @Override
   public final void setTempAuthKey(int dcId, boolean media, @Nullable TempAuthKey key) {
-    checkTempDcId(dcId);
-    if (key != null && key.expiredAt(Instant.now())) {
-      throw new IllegalArgumentException(
-          "expected a temporary key that expires in the future, found one that expired at "
-              + key.expiresAt()
-              + "; bind a new one");
-    }
-    ensureOpen();
-    dcs.lock.lock();
-    try {
-      WriteFence fence = lease.checkWritable(description);
-      timed(
-          "setTempAuthKey",
-          1,
-          () -> {
-            vault.storeTempKey(dcId, media, key, fence, encryptionCapable);
-            return null;
-          });
-    } finally {
-      dcs.lock.unlock();
-    }
+    dcs.setTempAuthKey(dcId, media, key);
   }
 
   @Override
   public final Optional<TempAuthKey> tempAuthKey(int dcId, boolean media) {
-    checkTempDcId(dcId);
-    ensureOpen();
-    TempAuthKey key = timed("tempAuthKey", 1, () -> vault.loadTempKey(dcId, media));
-    return key == null || key.expiredAt(Instant.now()) ? Optional.empty() : Optional.of(key);
+    return dcs.tempAuthKey(dcId, media);
   }
 
-  private static void checkTempDcId(int dcId) {
-    if (dcId <= 0 || dcId > KeyVault.MAX_TEMP_DC_ID) {
-      throw new IllegalArgumentException(
-          "expected a DC id in 1.." + KeyVault.MAX_TEMP_DC_ID + ", found " + dcId);
-    }
-  }
-
-  // ---- Session: peers -----------------------------------------------------------------------
+  // ---- Session: peers (SessionPeers) -------------------------------------------------------
 
   @Override
   public final Optional<PeerInfo> peer(PeerId id) {
-    Objects.requireNonNull(id, "id");
-    ensureOpen();
-    if (id.equals(PeerId.selfUser())) {
-      return Optional.ofNullable(timed("peer", 1, this::loadSelfUser));
-    }
-    PeerInfo cached = peerCache.get(id);
-    if (cached != null) {
-      if (cachedPeersCurrent()) {
-        events.cacheAccess(true);
-        return Optional.of(cached);
-      }
-      peersChangedElsewhere();
-    }
-    events.cacheAccess(false);
-    long version = peerCache.version();
-    PeerInfo loaded = timed("peer", 1, () -> loadPeer(id));
-    if (loaded != null) {
-      peerCache.putIfCurrent(loaded, version);
-    }
-    return Optional.ofNullable(loaded);
+    return peers.peer(id);
   }
 
   @Override
   public final void cachePeer(PeerInfo peer) {
-    Objects.requireNonNull(peer, "peer");
-    ensureOpen();
-    write("cachePeer", List.of(peer));
+    peers.cachePeer(peer);
   }
 
   @Override
-  public final void cachePeers(Collection<? extends PeerInfo> peers) {
-    Objects.requireNonNull(peers, "peers");
-    ensureOpen();
-    List<PeerInfo> reduced = PeerBatch.reduce(peers);
-    if (!reduced.isEmpty()) {
-      write("cachePeers", reduced);
-    }
-  }
-
-  private void write(String operation, List<PeerInfo> reduced) {
-    WriteFence fence = lease.checkWritable(description);
-    Instant now = Instant.now();
-    try {
-      timed(
-          operation,
-          reduced.size(),
-          () -> {
-            storePeers(reduced, now, fence);
-            return null;
-          });
-    } finally {
-      peerCache.written(reduced);
-    }
+  public final void cachePeers(Collection<? extends PeerInfo> batch) {
+    peers.cachePeers(batch);
   }
 
   @Override
   public final Optional<PeerInfo> peerByUsername(String username) {
-    String normalized = PeerInfo.normalizeUsername(username);
-    ensureOpen();
-    return Optional.ofNullable(timed("peerByUsername", 1, () -> loadPeerByUsername(normalized)));
+    return peers.peerByUsername(username);
   }
 
   @Override
   public final Optional<PeerInfo> peerByUsername(String username, Duration maxAge) {
-    String normalized = PeerInfo.normalizeUsername(username);
-    Objects.requireNonNull(maxAge, "maxAge");
-    if (maxAge.isNegative() || maxAge.isZero()) {
-      throw new IllegalArgumentException("expected a positive maxAge, found " + maxAge);
-    }
-    ensureOpen();
-    Instant since = Instant.now().minus(maxAge);
-    return Optional.ofNullable(
-        timed(
-            "peerByUsername",
-            1,
-            () -> {
-              PeerInfo owner = loadPeerByUsername(normalized);
-              if (owner == null) {
-                return null;
-              }
-              Instant at = loadPeerCachedAt(owner.peerId());
-              return at != null && !at.isBefore(since) ? owner : null;
-            }));
+    return peers.peerByUsername(username, maxAge);
   }
 
   @Override
   public final Optional<PeerInfo> peerByPhone(String phone) {
-    String normalized = PeerInfo.normalizePhone(phone);
-    ensureOpen();
-    return Optional.ofNullable(timed("peerByPhone", 1, () -> loadPeerByPhone(normalized)));
+    return peers.peerByPhone(phone);
   }
 
   @Override
   public final Optional<Instant> peerCachedAt(PeerId id) {
-    Objects.requireNonNull(id, "id");
-    ensureOpen();
-    PeerId stored = id;
-    if (id.equals(PeerId.selfUser())) {
-      PeerInfo.User self = timed("peer", 1, this::loadSelfUser);
-      if (self == null) {
-        return Optional.empty();
-      }
-      stored = self.peerId();
-    }
-    PeerId lookup = stored;
-    return Optional.ofNullable(timed("peerCachedAt", 1, () -> loadPeerCachedAt(lookup)));
+    return peers.peerCachedAt(id);
   }
 
   @Override
   public final long prunePeers(Instant olderThan) {
-    Objects.requireNonNull(olderThan, "olderThan");
-    Instant now = Instant.now();
-    if (olderThan.isAfter(now)) {
-      throw new IllegalArgumentException(
-          "expected olderThan at or before now ("
-              + now
-              + "), found "
-              + olderThan
-              + " in the future");
-    }
-    ensureOpen();
-    WriteFence fence = lease.checkWritable(description);
-    try {
-      return timed("prunePeers", 0, () -> prunePeers(olderThan, fence));
-    } finally {
-      peerCache.invalidate();
-    }
+    return peers.prunePeers(olderThan);
   }
 
   @Override
   public final Stream<PeerInfo> peers() {
     ensureOpen();
-    return timed("peers", 0, this::streamPeers);
+    return events.timed("peers", 0, this::streamPeers);
   }
 
   @Override
   public final long peerCount() {
     ensureOpen();
-    return timed("peerCount", 0, this::countPeers);
+    return events.timed("peerCount", 0, this::countPeers);
   }
 
   // ---- Session: updates state, snapshot, clear, close ----------------------------------------
@@ -603,7 +418,7 @@ public abstract class AbstractSession implements Session {
   @Override
   public final UpdatesState updatesState() {
     ensureOpen();
-    return timed("updatesState", 1, this::loadUpdatesState);
+    return events.timed("updatesState", 1, this::loadUpdatesState);
   }
 
   @Override
@@ -611,7 +426,7 @@ public abstract class AbstractSession implements Session {
     Objects.requireNonNull(update, "update");
     ensureOpen();
     WriteFence fence = lease.checkWritable(description);
-    timed(
+    events.timed(
         "setUpdateState",
         1,
         () -> {
@@ -622,7 +437,7 @@ public abstract class AbstractSession implements Session {
 
   @Override
   public SessionData snapshot() {
-    DcState.Dcs dc = dcState();
+    DcState.Dcs dc = dcs.current();
     Map<PeerId, PeerInfo> peers = new LinkedHashMap<>();
     try (Stream<PeerInfo> stream = streamPeers()) {
       stream.forEach(peer -> peers.put(peer.peerId(), peer));
@@ -651,12 +466,12 @@ public abstract class AbstractSession implements Session {
 
   @Override
   public final void clear() {
-    dcs.lock.lock();
+    dcState.lock.lock();
     try {
       ensureOpen();
       WriteFence fence = lease.checkWritable(description);
       try {
-        timed(
+        events.timed(
             "clear",
             0,
             () -> {
@@ -665,11 +480,11 @@ public abstract class AbstractSession implements Session {
             });
       } finally {
         peerCache.invalidate();
-        dcs.drop();
+        dcState.drop();
       }
       vault.cleared(fence);
     } finally {
-      dcs.lock.unlock();
+      dcState.lock.unlock();
     }
   }
 
@@ -704,33 +519,12 @@ public abstract class AbstractSession implements Session {
   @Override
   public final Optional<SessionLeasing> leasing() {
     LeaseStore store = leaseStore();
-    if (store == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new SessionLeasing() {
-          @Override
-          public Optional<SessionLease> held() {
-            return lease.current();
-          }
-
-          @Override
-          public Optional<SessionLease> current() {
-            ensureOpen();
-            return store.current();
-          }
-
-          @Override
-          public SessionLease acquire(String owner, Duration length) {
-            acquireLease(owner, length);
-            return lease.current().orElseThrow();
-          }
-        });
+    return store == null
+        ? Optional.empty()
+        : Optional.of(lease.facet(store, this::ensureOpen, description));
   }
 
   private void acquireLease(String owner, Duration length) {
-    Objects.requireNonNull(owner, "owner");
-    Objects.requireNonNull(length, "length");
     ensureOpen();
     LeaseStore store = leaseStore();
     if (store == null) {
@@ -750,35 +544,7 @@ public abstract class AbstractSession implements Session {
 
   @Override
   public final Optional<SessionEncryption> encryption() {
-    if (!encryptionCapable) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new SessionEncryption() {
-          @Override
-          public Optional<String> fingerprint() {
-            return Optional.ofNullable(vault.fingerprint());
-          }
-
-          @Override
-          public void rekey(@Nullable EncryptionKey newKey) {
-            dcs.lock.lock();
-            try {
-              DcState.Dcs current = dcState();
-              WriteFence fence = lease.checkWritable(description);
-              timed(
-                  "rekey",
-                  0,
-                  () -> {
-                    vault.rekey(current.asMap(), newKey, fence);
-                    return null;
-                  });
-              dcs.drop();
-            } finally {
-              dcs.lock.unlock();
-            }
-          }
-        });
+    return encryptionCapable ? Optional.of(dcs.encryption()) : Optional.empty();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -805,14 +571,8 @@ public abstract class AbstractSession implements Session {
     return getClass().getSimpleName() + "[" + description + "]";
   }
 
-  private DcState.Dcs dcState() {
-    ensureOpen();
-    return dcs.get(
-        () ->
-            timed(
-                "dcOptions",
-                0,
-                () -> DcState.Dcs.of(vault.withOpenedKeys(loadDcs()), extras(), description)));
+  boolean encryptionCapable() {
+    return encryptionCapable;
   }
 
   private Map<String, byte[]> extras() {
@@ -822,21 +582,6 @@ public abstract class AbstractSession implements Session {
       // a backend written against 0.2.0's SPI keeps no extras: it has IPv4 home DCs and no media
       // DCs
       return Map.of();
-    }
-  }
-
-  private <T> T timed(String name, int batchSize, Supplier<T> operation) {
-    long start = events.start();
-    if (start == 0) {
-      return operation.get();
-    }
-    try {
-      T result = operation.get();
-      events.operation(name, start, null, batchSize);
-      return result;
-    } catch (RuntimeException | Error e) {
-      events.operation(name, start, e, batchSize);
-      throw e;
     }
   }
 

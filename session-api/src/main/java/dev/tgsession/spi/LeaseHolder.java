@@ -141,4 +141,29 @@ final class LeaseHolder {
   private SessionLeaseLostException lostException(String description) {
     return SessionFailures.leaseLost(description, lease);
   }
+
+  /** The {@link dev.tgsession.SessionLeasing} view of this holder, for Session.leasing(). */
+  dev.tgsession.SessionLeasing facet(LeaseStore store, Runnable ensureOpen, String description) {
+    return new dev.tgsession.SessionLeasing() {
+      @Override
+      public Optional<SessionLease> held() {
+        return current();
+      }
+
+      @Override
+      public Optional<SessionLease> current() {
+        ensureOpen.run();
+        return store.current();
+      }
+
+      @Override
+      public SessionLease acquire(String owner, Duration length) {
+        java.util.Objects.requireNonNull(owner, "owner");
+        java.util.Objects.requireNonNull(length, "length");
+        ensureOpen.run();
+        LeaseHolder.this.acquire(store, owner, length, description);
+        return LeaseHolder.this.current().orElseThrow();
+      }
+    };
+  }
 }

@@ -6,6 +6,7 @@ import dev.tgsession.SessionListener.Source;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -108,6 +109,22 @@ final class SessionEvents {
     SessionListener[] everyone = Listeners.global();
     if (everyone.length != 0) {
       Listeners.tell(everyone, event);
+    }
+  }
+
+  /** Runs a store operation, telling the listeners how long it took and how it ended. */
+  <T> T timed(String name, int batchSize, Supplier<T> operation) {
+    long start = start();
+    if (start == 0) {
+      return operation.get();
+    }
+    try {
+      T result = operation.get();
+      operation(name, start, null, batchSize);
+      return result;
+    } catch (RuntimeException | Error e) {
+      operation(name, start, e, batchSize);
+      throw e;
     }
   }
 }

@@ -43,4 +43,32 @@ public final class SessionImport {
     }
     target.setUpdateState(new UpdateState.All(data.updatesState()));
   }
+
+  /** The default replaceStore: the single store writes one after the other (not atomic). */
+  static void sequentially(
+      AbstractSession session,
+      SessionData data,
+      byte @org.jspecify.annotations.Nullable [] vault,
+      java.time.Instant cachedAt,
+      WriteFence fence) {
+    session.clearStore(fence);
+    if (vault != null) {
+      session.storeKeyVault(List.copyOf(data.dcOptions().values()), vault, fence);
+    } else {
+      for (dev.tgsession.DcOption option : data.dcOptions().values()) {
+        session.storeDcOption(option, fence);
+      }
+    }
+    session.storeHomeDcId(data.homeDcId(), fence);
+    List<dev.tgsession.PeerInfo> peers = List.copyOf(data.peers().values());
+    for (int from = 0; from < peers.size(); from += 1000) {
+      session.storePeers(
+          PeerBatch.reduce(peers.subList(from, Math.min(peers.size(), from + 1000))),
+          cachedAt,
+          fence);
+    }
+    session.storeUpdateState(new UpdateState.All(data.updatesState()), fence);
+    SessionExtras.all(data, vault == null)
+        .forEach((name, value) -> session.storeExtra(name, value, fence));
+  }
 }

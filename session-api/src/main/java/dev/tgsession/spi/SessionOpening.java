@@ -27,7 +27,8 @@ public final class SessionOpening {
       Set<Capability> capabilities,
       @Nullable EncryptionKey encryptionKey,
       @Nullable Duration leaseLength,
-      @Nullable String owner) {}
+      @Nullable String owner,
+      boolean clearing) {}
 
   /**
    * Finishes opening {@code session}, which {@code provider} just returned for {@code uri}; closes
@@ -41,6 +42,26 @@ public final class SessionOpening {
       SessionProvider provider,
       List<SessionListener> listeners,
       String defaultOwner) {
+    return finish(session, uri, provider, listeners, defaultOwner, false);
+  }
+
+  /**
+   * Finishes opening {@code session} only to clear it: an encrypted session opened without its key
+   * is not refused (its key may be lost), and nothing but {@link Session#clear()} may follow. The
+   * lease the URI asks for is taken as usual.
+   */
+  public static Session finishForClearing(
+      Session session, SessionUri uri, SessionProvider provider, String defaultOwner) {
+    return finish(session, uri, provider, List.of(), defaultOwner, true);
+  }
+
+  private static Session finish(
+      Session session,
+      SessionUri uri,
+      SessionProvider provider,
+      List<SessionListener> listeners,
+      String defaultOwner,
+      boolean clearing) {
     Objects.requireNonNull(session, "session");
     try {
       boolean declaresLease = provider.options().contains(SharedOptions.LEASE);
@@ -56,7 +77,13 @@ public final class SessionOpening {
       if (session instanceof AbstractSession core) {
         core.opened(
             new Context(
-                source(uri, provider), listeners, provider.capabilities(), key, length, owner));
+                source(uri, provider),
+                listeners,
+                provider.capabilities(),
+                key,
+                length,
+                owner,
+                clearing));
         return session;
       }
       // A backend that is not built on AbstractSession does its own opening; only the lease is

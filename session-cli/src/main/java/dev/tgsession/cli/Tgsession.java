@@ -35,7 +35,10 @@ import picocli.CommandLine.Spec;
       ImportCommand.class,
       ExportCommand.class,
       ClearCommand.class,
-      RekeyCommand.class
+      RekeyCommand.class,
+      ListCommand.class,
+      DeleteCommand.class,
+      PruneCommand.class
     },
     footer = {
       "",

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.tgsession.tck.SessionTck;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 
 /**
@@ -16,6 +17,17 @@ class MongoTckTest extends SessionTck {
   @Override
   protected String uri(String sessionName) {
     return MongoTestServer.sessionUri(sessionName, "");
+  }
+
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of(
+        MongoTestServer.baseUri() + "/" + MongoTestServer.DATABASE + "?serverSelectionTimeoutMS=3000");
+  }
+
+  @Override
+  protected int listingPageSize() {
+    return MongoDirectory.PAGE;
   }
 
   /** Every document of every collection of the test database, as the server's BSON bytes. */

@@ -149,6 +149,7 @@ abstract class BatchesRules extends TckGroup {
     int size = 50;
     java.util.concurrent.atomic.AtomicBoolean done =
         new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.ConcurrentLinkedQueue<Long> torn =
         new java.util.concurrent.ConcurrentLinkedQueue<>();
     Thread readerThread =
@@ -156,6 +157,7 @@ abstract class BatchesRules extends TckGroup {
             () -> {
               while (!done.get()) {
                 long count = reader.peerCount();
+                reads.incrementAndGet();
                 if (count % size != 0) {
                   torn.add(count);
                 }
@@ -170,6 +172,8 @@ abstract class BatchesRules extends TckGroup {
           batch.add(
               new PeerInfo.User(id, new PeerAuth(id), null, null, List.of("atomic" + id), null));
         }
+        // the reader is running before each batch starts, however loaded the machine
+        ReplaceRules.awaitReads(reads);
         writer.cachePeers(batch);
       }
     } finally {

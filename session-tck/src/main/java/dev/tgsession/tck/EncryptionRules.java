@@ -8,19 +8,13 @@ import dev.tgsession.AuthKey;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.Session;
-import dev.tgsession.Sessions;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.EncryptionKey;
-import dev.tgsession.spi.SessionUri;
-import dev.tgsession.spi.SharedOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** The kit's group "encryption at rest (encryption-key)" (rule 13). */
 abstract class EncryptionRules extends TckGroup {
 
-  private @Nullable Path keys;
+  private @Nullable TckKeyFiles keys;
   private final SessionTck kit;
 
   EncryptionRules(SessionTck kit) {
@@ -40,62 +34,39 @@ abstract class EncryptionRules extends TckGroup {
   }
 
   @BeforeEach
-  void requireEncryption() throws IOException {
-    String scheme = SessionUri.parse(uri(sessionName())).scheme();
-    Assumptions.assumeTrue(
-        Sessions.provider(scheme).options().contains(SharedOptions.ENCRYPTION_KEY),
-        () -> "the provider of '" + scheme + "' does not declare the encryption-key option");
+  void requireEncryption() {
+    assumeCapability(Capability.ENCRYPTION);
     assumeCapability(Capability.DURABLE);
-    keys = Files.createTempDirectory("tck-keys");
+    keys = new TckKeyFiles();
   }
 
   @AfterEach
-  void deleteKeys() throws IOException {
-    Path dir = keys;
+  void deleteKeys() {
+    TckKeyFiles files = keys;
     keys = null;
-    if (dir == null) {
-      return;
+    if (files != null) {
+      files.close();
     }
-    try (var files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        if (file.getFileName().toString().startsWith("key-") || file.endsWith("short")) {
-          Files.delete(file);
-        }
-      }
-    }
-    Files.delete(dir);
   }
 
-  private Path keys() {
-    Path dir = keys;
-    if (dir == null) {
+  private TckKeyFiles keys() {
+    TckKeyFiles files = keys;
+    if (files == null) {
       throw new IllegalStateException("the key directory exists only during a test");
     }
-    return dir;
+    return files;
   }
 
-  /** A key file holding the key of {@code seed}, in hex or base64. */
   private String keySpec(int seed, boolean hex) {
-    byte[] bytes = keyBytes(seed);
-    Path file = keys().resolve("key-" + seed + (hex ? ".hex" : ".b64"));
-    try {
-      Files.writeString(
-          file,
-          hex ? HexFormat.of().formatHex(bytes) + "\n" : Base64.getEncoder().encodeToString(bytes));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return "file:" + file;
+    return keys().spec(seed, hex);
   }
 
   private static byte[] keyBytes(int seed) {
-    byte[] bytes = new byte[EncryptionKey.LENGTH];
-    new Random(seed * 7919L).nextBytes(bytes);
-    return bytes;
+    return TckKeyFiles.keyBytes(seed);
   }
 
   private static String fingerprint(int seed) {
-    return EncryptionKey.of(keyBytes(seed)).fingerprint();
+    return TckKeyFiles.fingerprint(seed);
   }
 
   private Session withKey(int seed) {
@@ -236,7 +207,7 @@ abstract class EncryptionRules extends TckGroup {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("env:NAME or file:PATH")
         .hasMessageNotContaining(raw.substring(0, 16));
-    Path shortKey = keys().resolve("short");
+    Path shortKey = keys().dir().resolve("short");
     Files.writeString(shortKey, "abcdef");
     assertThatThrownBy(
             () -> openUri(sessionName(), uriWith(sessionName(), "encryption-key=file:" + shortKey)))

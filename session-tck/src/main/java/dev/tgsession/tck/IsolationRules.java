@@ -38,6 +38,31 @@ abstract class IsolationRules extends TckGroup {
   }
 
   @Test
+  @DisplayName("names are case-sensitive: sessions named Bot and bot never see each other")
+  void namesAreCaseSensitive() {
+    Session upper = open(sessionName() + "-Bot");
+    Session lower = open(sessionName() + "-bot");
+    upper.setHomeDcId(4);
+    upper.setDcOption(dc(4, 4));
+    upper.cachePeers(List.of(self(1, 1), fullUser(2)));
+    upper.setUpdateState(new UpdateState.Channel(7, 7));
+    assertNewSession(lower);
+    lower.cachePeer(named(3, "lower_only"));
+    assertThat(upper.peerByUsername("lower_only")).as("Bot's lookup of bot's name").isEmpty();
+    assertThat(upper.peerCount()).as("Bot's peers").isEqualTo(2);
+    if (capabilities().contains(Capability.DURABLE)) {
+      upper.close();
+      lower.close();
+      assertThat(open(sessionName() + "-bot").peerCount())
+          .as("bot's peers after reopen")
+          .isEqualTo(1);
+      assertThat(open(sessionName() + "-Bot").homeDcId())
+          .as("Bot's home DC after reopen")
+          .isEqualTo(4);
+    }
+  }
+
+  @Test
   @DisplayName("one username resolves to each session's own peer")
   void usernamesPerSession() {
     Session a = open(sessionName() + "-a");

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The technology compatibility kit: the rules of {@link Session} as JUnit 5 tests. A backend's test
@@ -37,8 +39,21 @@ import org.junit.jupiter.api.Nested;
  * {@code SharingRules}, ...); a failure reads as the sentence of the broken rule when surefire's
  * phrased-name reporter is on (see the README's TCK guide). The capabilities the provider declares
  * ({@link Capability#DURABLE}, {@link Capability#NAMED}, {@link Capability#SHARED}, {@link
- * Capability#LEASE}, {@link Capability#ATOMIC_BATCH}) switch their groups on; an undeclared one
- * makes its tests report as skipped with the reason, never as a silent pass.
+ * Capability#LEASE}, {@link Capability#ATOMIC_BATCH}, {@link Capability#ENCRYPTION}, {@link
+ * Capability#DIRECTORY}) switch their groups on; an undeclared one makes its tests report as
+ * skipped with the reason, never as a silent pass. The directory group also needs {@link
+ * #storeUri()}.
+ *
+ * <p>Each group carries a JUnit tag, so one group runs alone: {@code mvn test
+ * -Dgroups=tck-temp-keys} (surefire 3.x; several: {@code -Dgroups='tck-peers | tck-batches'}). Tag
+ * names are case-sensitive. The tags: {@code tck-defaults}, {@code tck-dc-options}, {@code
+ * tck-peers}, {@code tck-self-user}, {@code tck-usernames-and-phones}, {@code tck-batches}, {@code
+ * tck-updates}, {@code tck-lifecycle}, {@code tck-durability}, {@code tck-isolation}, {@code
+ * tck-sharing}, {@code tck-concurrency}, {@code tck-reference}, {@code tck-leases}, {@code
+ * tck-encryption}, {@code tck-bad-input}, {@code tck-uris}, {@code tck-temp-keys}, {@code
+ * tck-media-dcs}, {@code tck-home-dc-family}, {@code tck-freshness}, {@code tck-directory}, {@code
+ * tck-replace}. A method selector ({@code -Dtest=MyTckTest#someTest}) finds nothing, the tests
+ * being in nested classes: run the test's group by its tag.
  *
  * <p>When the store cannot be had (no server), override {@link #unavailable()}: every test is then
  * skipped with that reason, or fails when the environment variable {@code CI} is {@code true}.
@@ -88,6 +103,29 @@ public abstract class SessionTck {
    */
   protected @Nullable List<byte[]> rawStore(String sessionName) {
     return null;
+  }
+
+  /**
+   * The URI of the store that holds the sessions {@link #uri(String)} names, without {@code
+   * session=} (for a file backend, the directory of the files), for the directory group (capability
+   * {@link Capability#DIRECTORY}); empty (the default) skips that group with a reason. {@code
+   * Sessions.store(storeUri).open(name)} must open the session {@code uri(name)} opens.
+   *
+   * @since 0.3.0
+   */
+  protected Optional<String> storeUri() {
+    return Optional.empty();
+  }
+
+  /**
+   * How many summaries the backend's {@link dev.tgsession.SessionStore#list} reads per page (100
+   * unless overridden): the directory group creates more sessions than two pages hold to test the
+   * paging.
+   *
+   * @since 0.3.0
+   */
+  protected int listingPageSize() {
+    return 100;
   }
 
   /** Gives each test its own session name, after checking the store can be had. */
@@ -179,6 +217,7 @@ public abstract class SessionTck {
 
   /** rule 1. */
   @Nested
+  @Tag("tck-defaults")
   @DisplayName("a new session")
   class Defaults extends DefaultsRules {
     Defaults() {
@@ -188,6 +227,7 @@ public abstract class SessionTck {
 
   /** rule 2. */
   @Nested
+  @Tag("tck-dc-options")
   @DisplayName("DC options")
   class DcOptions extends DcOptionsRules {
     DcOptions() {
@@ -197,6 +237,7 @@ public abstract class SessionTck {
 
   /** rule 3. */
   @Nested
+  @Tag("tck-peers")
   @DisplayName("peers and merging")
   class Peers extends PeersRules {
     Peers() {
@@ -206,6 +247,7 @@ public abstract class SessionTck {
 
   /** rule 4. */
   @Nested
+  @Tag("tck-self-user")
   @DisplayName("the self user")
   class SelfUser extends SelfUserRules {
     SelfUser() {
@@ -215,6 +257,7 @@ public abstract class SessionTck {
 
   /** rule 5. */
   @Nested
+  @Tag("tck-usernames-and-phones")
   @DisplayName("usernames and phones")
   class UsernamesAndPhones extends UsernamesAndPhonesRules {
     UsernamesAndPhones() {
@@ -224,6 +267,7 @@ public abstract class SessionTck {
 
   /** rule 6. */
   @Nested
+  @Tag("tck-batches")
   @DisplayName("batches")
   class Batches extends BatchesRules {
     Batches() {
@@ -233,6 +277,7 @@ public abstract class SessionTck {
 
   /** rule 7. */
   @Nested
+  @Tag("tck-updates")
   @DisplayName("the updates state")
   class Updates extends UpdatesRules {
     Updates() {
@@ -242,6 +287,7 @@ public abstract class SessionTck {
 
   /** rule 8. */
   @Nested
+  @Tag("tck-lifecycle")
   @DisplayName("clear and close")
   class Lifecycle extends LifecycleRules {
     Lifecycle() {
@@ -251,6 +297,7 @@ public abstract class SessionTck {
 
   /** rule 9: DURABLE. */
   @Nested
+  @Tag("tck-durability")
   @DisplayName("durability (DURABLE)")
   class Durability extends DurabilityRules {
     Durability() {
@@ -260,6 +307,7 @@ public abstract class SessionTck {
 
   /** . */
   @Nested
+  @Tag("tck-isolation")
   @DisplayName("isolation of sessions with different names")
   class Isolation extends IsolationRules {
     Isolation() {
@@ -269,6 +317,7 @@ public abstract class SessionTck {
 
   /** rule 9: SHARED. */
   @Nested
+  @Tag("tck-sharing")
   @DisplayName("sharing between instances (SHARED)")
   class Sharing extends SharingRules {
     Sharing() {
@@ -278,6 +327,7 @@ public abstract class SessionTck {
 
   /** rule 10. */
   @Nested
+  @Tag("tck-concurrency")
   @DisplayName("concurrency")
   class Concurrency extends ConcurrencyRules {
     Concurrency() {
@@ -287,6 +337,7 @@ public abstract class SessionTck {
 
   /** rules 3 to 6, at random. */
   @Nested
+  @Tag("tck-reference")
   @DisplayName("agreement with the reference backend")
   class Reference extends ReferenceRules {
     Reference() {
@@ -296,6 +347,7 @@ public abstract class SessionTck {
 
   /** rule 12: LEASE. */
   @Nested
+  @Tag("tck-leases")
   @DisplayName("leases (LEASE)")
   class Leases extends LeaseRules {
     Leases() {
@@ -305,6 +357,7 @@ public abstract class SessionTck {
 
   /** rule 13: encryption at rest. */
   @Nested
+  @Tag("tck-encryption")
   @DisplayName("encryption at rest (encryption-key)")
   class Encryption extends EncryptionRules {
     Encryption() {
@@ -314,6 +367,7 @@ public abstract class SessionTck {
 
   /** rule 11. */
   @Nested
+  @Tag("tck-bad-input")
   @DisplayName("bad input")
   class BadInput extends BadInputRules {
     BadInput() {
@@ -323,9 +377,70 @@ public abstract class SessionTck {
 
   /** URIs. */
   @Nested
+  @Tag("tck-uris")
   @DisplayName("URIs")
   class Uris extends UrisRules {
     Uris() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Temporary (PFS) keys. */
+  @Nested
+  @Tag("tck-temp-keys")
+  @DisplayName("temporary keys")
+  class TempKeys extends TempKeysRules {
+    TempKeys() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Media-only DC options. */
+  @Nested
+  @Tag("tck-media-dcs")
+  @DisplayName("media DC options")
+  class MediaDcs extends MediaDcsRules {
+    MediaDcs() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** The home DC's address family. */
+  @Nested
+  @Tag("tck-home-dc-family")
+  @DisplayName("the home DC's address family")
+  class HomeDcFamily extends HomeDcFamilyRules {
+    HomeDcFamily() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** Peer freshness and pruning. */
+  @Nested
+  @Tag("tck-freshness")
+  @DisplayName("peer freshness and pruning")
+  class Freshness extends FreshnessRules {
+    Freshness() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** The directory of a store: DIRECTORY. */
+  @Nested
+  @Tag("tck-directory")
+  @DisplayName("the directory of a store (DIRECTORY)")
+  class Directory extends DirectoryRules {
+    Directory() {
+      super(SessionTck.this);
+    }
+  }
+
+  /** SessionImport.replace. */
+  @Nested
+  @Tag("tck-replace")
+  @DisplayName("replacing a whole session (SessionImport.replace)")
+  class Replace extends ReplaceRules {
+    Replace() {
       super(SessionTck.this);
     }
   }

@@ -8,9 +8,13 @@ import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
+import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.support.IpAddresses;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +53,48 @@ public final class TckData {
         address("10.0.0." + id, 443 + id),
         address("2001:db8::" + Integer.toHexString(id), 8443),
         key(seed));
+  }
+
+  /**
+   * Media-only addresses of DC {@code id} (IPv4 10.1.0.id, port 80+id, IPv6 2001:db8:1::id), with
+   * no auth key.
+   */
+  public static DcOption mediaDc(int id) {
+    return new DcOption(
+        id,
+        address("10.1.0." + id, 80 + id),
+        address("2001:db8:1::" + Integer.toHexString(id), 8080),
+        null);
+  }
+
+  /**
+   * A temporary key made from a seed, expiring in an hour at a whole second (stores keep expiries
+   * to the second).
+   */
+  public static TempAuthKey tempKey(int seed) {
+    return tempKey(seed, Duration.ofHours(1));
+  }
+
+  /** A temporary key made from a seed, expiring {@code in} from now, at a whole second. */
+  public static TempAuthKey tempKey(int seed, Duration in) {
+    return new TempAuthKey(key(seed), Instant.now().plus(in).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /**
+   * Waits until the clock is past the next whole second and returns that second: what was cached
+   * before it is older than it even where a store keeps times to the second.
+   */
+  public static Instant nextSecond() throws InterruptedException {
+    Instant boundary = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    sleepPast(boundary);
+    return boundary;
+  }
+
+  /** Sleeps until the clock is past {@code instant} (by a few milliseconds). */
+  public static void sleepPast(Instant instant) throws InterruptedException {
+    while (!Instant.now().isAfter(instant.plusMillis(5))) {
+      Thread.sleep(Math.max(1, Duration.between(Instant.now(), instant).toMillis() + 10));
+    }
   }
 
   /** A user known by id and access hash only. */

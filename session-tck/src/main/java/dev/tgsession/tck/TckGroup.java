@@ -2,7 +2,10 @@ package dev.tgsession.tck;
 
 import dev.tgsession.Session;
 import dev.tgsession.spi.Capability;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** What every group of the kit shares: the kit it runs in (its store, its session names). */
 abstract class TckGroup {
@@ -49,5 +52,22 @@ abstract class TckGroup {
 
   final void assumeCapability(Capability capability) {
     kit.assumeCapability(capability);
+  }
+
+  final Optional<String> storeUri() {
+    return kit.storeUri();
+  }
+
+  final int listingPageSize() {
+    return kit.listingPageSize();
+  }
+
+  final @Nullable List<byte[]> rawStore(String sessionName) {
+    return kit.rawStore(sessionName);
+  }
+
+  /** The scheme of the store under test. */
+  final String scheme() {
+    return dev.tgsession.spi.SessionUri.parse(kit.uri(kit.sessionName())).scheme();
   }
 }

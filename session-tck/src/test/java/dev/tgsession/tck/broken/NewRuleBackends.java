@@ -81,7 +81,13 @@ final class NewRuleBackends {
           Capability.NAMED,
           Capability.LEASE,
           Capability.ATOMIC_BATCH,
-          Capability.ENCRYPTION);
+          Capability.ENCRYPTION,
+          Capability.DIRECTORY);
+    }
+
+    @Override
+    public dev.tgsession.SessionStore openStore(SessionUri storeUri) {
+      return new SharedMemoryDirectory("test-leased", "leased/", false);
     }
 
     @Override
@@ -197,7 +203,8 @@ final class NewRuleBackends {
         public void cachePeers(Collection<? extends PeerInfo> peers) {
           for (PeerInfo peer : peers) {
             delegate.cachePeer(peer);
-            Thread.yield();
+            // a store a little slow between its single writes: a running reader sees the gap
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
           }
         }
       };

@@ -3,8 +3,11 @@ package dev.tgsession.mongo;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.tgsession.KnownDcs;
 import dev.tgsession.PeerId;
@@ -51,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #delete} first removes the lease document if nobody holds an unexpired lease (one
  * atomic {@code deleteOne} whose filter says "free"), else refuses; then the session document, the
  * peers and names of every generation of the session. {@link #forceDelete} instead sets the lease
- * free with a higher token, so the holder's next renewal finds it lost.
+ * free with a higher token and leaves the holder fenced (see there).
  */
 final class MongoDirectory implements SessionStore {
 
@@ -280,22 +283,51 @@ final class MongoDirectory implements SessionStore {
     return removeDocuments(name) || lease != null;
   }
 
+  /**
+   * Ends the lease with a higher token, removes the session's documents like {@link #delete}, and
+   * leaves the holder fenced: a session document stub {@code {_id, fence}} (not listed: it has no
+   * layout version) and the generation's marker, both with the new token, so the holder's next
+   * write fails with {@code SessionLeaseLostException}.
+   */
   @Override
   public boolean forceDelete(String name) {
     checkName(name);
     ensureOpen();
-    long bumped =
+    Document lease =
         failures.call(
             "end the lease of " + name,
             () ->
-                leases
-                    .updateOne(
-                        Filters.eq("_id", name),
-                        Updates.combine(
-                            Updates.set(MongoLeaseStore.OWNER, null),
-                            Updates.inc(MongoLeaseStore.TOKEN, 1L)))
-                    .getModifiedCount());
-    return removeDocuments(name) || bumped > 0;
+                leases.findOneAndUpdate(
+                    Filters.eq("_id", name),
+                    Updates.combine(
+                        Updates.set(MongoLeaseStore.OWNER, null),
+                        Updates.inc(MongoLeaseStore.TOKEN, 1L)),
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
+    Document session =
+        failures.call(
+            "read session " + name,
+            () ->
+                sessions
+                    .find(Filters.eq("_id", name))
+                    .projection(Projections.include(StateMongoCodec.GEN))
+                    .first());
+    String key = StateMongoCodec.physicalKey(name, StateMongoCodec.generation(session));
+    boolean removed = removeDocuments(name);
+    if (lease != null) {
+      long token = lease.get(MongoLeaseStore.TOKEN, Number.class).longValue();
+      UpdateOptions upsert = new UpdateOptions().upsert(true);
+      failures.run(
+          "fence the holder of " + name,
+          () -> {
+            sessions.updateOne(
+                Filters.eq("_id", name), Updates.max(StateMongoCodec.FENCE, token), upsert);
+            peers.updateOne(
+                Filters.eq("_id", PeerMongoCodec.markValue(key)),
+                Updates.max(PeerMongoCodec.FENCE, token),
+                upsert);
+          });
+    }
+    return removed;
   }
 
   /** The session document, then the peers and names of the name and of every generation. */

@@ -22,7 +22,10 @@ class MongoTckTest extends SessionTck {
   @Override
   protected Optional<String> storeUri() {
     return Optional.of(
-        MongoTestServer.baseUri() + "/" + MongoTestServer.DATABASE + "?serverSelectionTimeoutMS=3000");
+        MongoTestServer.baseUri()
+            + "/"
+            + MongoTestServer.DATABASE
+            + "?serverSelectionTimeoutMS=3000");
   }
 
   @Override

@@ -27,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
@@ -189,11 +188,6 @@ final class MongoClaims {
           });
     }
     return holders;
-  }
-
-  /** Visits each name document id a batch claims (for staging a whole new generation). */
-  static void forEachClaim(String key, List<PeerInfo> batch, Consumer<Document> visitor) {
-    new Claims(key, batch).names.keySet().forEach(visitor);
   }
 
   /** One claimed username ({@code phone} null) or phone ({@code username} null). */

@@ -84,6 +84,7 @@ class MongoFenceTest {
   @DisplayName(
       "an updates-state write paused past the lease lands nowhere: the new owner's state stays and"
           + " the old holder gets SessionLeaseLostException")
+  @SuppressWarnings("try") // the try resources are listener registrations, closed at the end
   void pausedUpdatesStateWrite() throws Exception {
     Session first = leased("owner-a", 2);
     first.setUpdateState(new UpdateState.Secondary(1));
@@ -114,6 +115,7 @@ class MongoFenceTest {
       "a peer write paused past the lease lands nowhere, and the old holder gets"
           + " SessionLeaseLostException (a real MongoDB: the emulator does not stop an ordered"
           + " bulkWrite at its first error)")
+  @SuppressWarnings("try") // the try resources are listener registrations, closed at the end
   void pausedPeerWrite() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeFalse(
         MongoTestServer.isEmulator(),

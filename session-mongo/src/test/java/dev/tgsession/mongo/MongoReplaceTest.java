@@ -118,6 +118,7 @@ class MongoReplaceTest {
   @DisplayName(
       "right before the switch a reader sees the whole old session; right after, the whole new one,"
           + " also through an instance opened before")
+  @SuppressWarnings("try") // the try resources are listener registrations, closed at the end
   void switchIsOneStep() throws Exception {
     Session target = open("");
     SessionImport.replace(target, data(1, 11, (byte) 1));
@@ -171,6 +172,7 @@ class MongoReplaceTest {
   @DisplayName(
       "a replace whose switch is refused (the lease was taken over) leaves the old session and no"
           + " staged document")
+  @SuppressWarnings("try") // the try resources are listener registrations, closed at the end
   void refusedSwitchLeavesOld() throws Exception {
     Session target = open("lease=30&owner=copier");
     SessionImport.replace(target, data(1, 11, (byte) 1));

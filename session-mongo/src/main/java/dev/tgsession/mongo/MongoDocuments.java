@@ -172,14 +172,18 @@ final class MongoDocuments {
    * command stops before any write.
    */
   private static WriteModel<Document> markCheck(String key, WriteFence fence) {
-    Bson live = Filters.ne(PeerMongoCodec.RETIRED, true);
+    Bson byId = Filters.eq(ID, PeerMongoCodec.markValue(key));
+    if (!fence.leased()) {
+      // A filter on _id alone (the emulator scans for anything more): setting a field inside
+      // 'retired' fails (PathNotViable) once a replace has set 'retired' to true.
+      return new UpdateOneModel<>(
+          byId, Updates.set(PeerMongoCodec.RETIRED + ".live", true), UPSERT);
+    }
     Bson filter =
-        fence.leased()
-            ? Filters.and(
-                Filters.eq(ID, PeerMongoCodec.markValue(key)),
-                live,
-                Filters.not(Filters.gt(PeerMongoCodec.FENCE, fence.token())))
-            : Filters.and(Filters.eq(ID, PeerMongoCodec.markValue(key)), live);
+        Filters.and(
+            byId,
+            Filters.ne(PeerMongoCodec.RETIRED, true),
+            Filters.not(Filters.gt(PeerMongoCodec.FENCE, fence.token())));
     return new UpdateOneModel<>(filter, Updates.setOnInsert(PeerMongoCodec.FENCE, 0L), UPSERT);
   }
 
@@ -196,18 +200,15 @@ final class MongoDocuments {
     try {
       return peers.bulkWrite(all, ORDERED);
     } catch (MongoBulkWriteException e) {
-      boolean refused =
-          !e.getWriteErrors().isEmpty()
-              && ErrorCategory.fromErrorCode(e.getWriteErrors().get(0).getCode())
-                  == ErrorCategory.DUPLICATE_KEY;
-      if (refused) {
+      // the check failed: a duplicate _id (the leased filter did not match) or PathNotViable
+      if (!e.getWriteErrors().isEmpty() && e.getWriteErrors().get(0).getIndex() == 0) {
         Document mark =
             failures.call(
                 what, () -> peers.find(Filters.eq(ID, PeerMongoCodec.markValue(key))).first());
         if (fence.leased() && PeerMongoCodec.fenceOf(mark) > fence.token()) {
           throw fence.lost();
         }
-        if (mark != null && Boolean.TRUE.equals(mark.getBoolean(PeerMongoCodec.RETIRED))) {
+        if (mark != null && Boolean.TRUE.equals(mark.get(PeerMongoCodec.RETIRED))) {
           throw new Retired();
         }
       }
@@ -321,7 +322,7 @@ final class MongoDocuments {
                               PeerMongoCodec.markValue(k)))) {
                     if (!PeerMongoCodec.isMark(document)) {
                       found = document;
-                    } else if (Boolean.TRUE.equals(document.getBoolean(PeerMongoCodec.RETIRED))) {
+                    } else if (Boolean.TRUE.equals(document.get(PeerMongoCodec.RETIRED))) {
                       throw new Retired();
                     }
                   }
@@ -354,7 +355,7 @@ final class MongoDocuments {
                         if (!PeerMongoCodec.isMark(document)) {
                           return document;
                         }
-                        if (Boolean.TRUE.equals(document.getBoolean(PeerMongoCodec.RETIRED))) {
+                        if (Boolean.TRUE.equals(document.get(PeerMongoCodec.RETIRED))) {
                           throw new Retired();
                         }
                       }
@@ -383,7 +384,7 @@ final class MongoDocuments {
                         if (name.get(Names.ID, Document.class).equals(id)) {
                           Number number = name.get(Names.OWNER, Number.class);
                           found = number == null ? null : number.longValue();
-                        } else if (Boolean.TRUE.equals(name.getBoolean(PeerMongoCodec.RETIRED))) {
+                        } else if (Boolean.TRUE.equals(name.get(PeerMongoCodec.RETIRED))) {
                           throw new Retired();
                         }
                       }

@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * replace, see {@link StateMongoCodec#physicalKey}) has one marker document, {@code {_id: {s: KEY,
  * p: MARK}}}: it carries the lease fence of the generation ({@code fence}, the highest lease token
  * that may write) and, once a replace moved the session to another generation, {@code retired:
- * true}. Every peer write checks it first, in the same ordered command; every read by id fetches it
- * with the peer ({@code $in}) to notice a retired generation.
+ * true} (a live marker's {@code retired} is a sub-document). Every peer write checks it first, in
+ * the same ordered command; every read by id fetches it with the peer ({@code $in}) to notice a
+ * retired generation.
  *
  * <p>{@code selfAt} is the server timestamp ({@code $currentDate}) of the last write that claimed
  * the self flag: the self lookup prefers the latest claim, so it stays deterministic in the moments

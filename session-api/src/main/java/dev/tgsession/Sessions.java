@@ -365,12 +365,27 @@ public final class Sessions {
                 + QuotedValue.cut(scheme)
                 + "'; available schemes are "
                 + providers.keySet()
-                + " (add the backend's module, e.g. session-sqlite, to the class path)"
+                + moduleHint(scheme)
                 + (failures.isEmpty()
                     ? ""
                     : "; providers that failed to load: " + String.join("; ", failures)));
       }
       return provider;
+    }
+
+    /** Which of our modules serves a scheme, for the message of a missing provider. */
+    private static String moduleHint(String scheme) {
+      String module =
+          switch (scheme) {
+            case "sqlite" -> "session-sqlite";
+            case "redis", "rediss", "redis-cluster", "rediss-cluster" -> "session-redis";
+            case "mongodb", "mongodb+srv" -> "session-mongo";
+            case "postgresql", "postgres" -> "session-postgres";
+            default -> null;
+          };
+      return module == null
+          ? " (add the module of the backend that serves it to the class path)"
+          : " (add the module " + module + " to the class path)";
     }
 
     private static String describe(Throwable e) {

@@ -12,9 +12,9 @@ import java.util.Optional;
  * AbstractSession} does the rest (acquiring at open, renewing in the background, releasing on
  * close, refusing writes once the lease is lost).
  *
- * <p>Fencing is the backend's part too: each write checks {@link AbstractSession#heldLease()}'s
- * token against the stored one, atomically with the write where the store can, and throws {@link
- * AbstractSession#leaseLost()} on a mismatch.
+ * <p>Fencing is the backend's part too: each write receives a {@link WriteFence} and checks its
+ * {@link WriteFence#token()} against the stored one, atomically with the write where the store can,
+ * and throws {@link WriteFence#lost()} on a mismatch.
  */
 public interface LeaseStore {
 

@@ -11,8 +11,13 @@ import org.jspecify.annotations.Nullable;
  * it coherent with the writes made through the same session: it calls {@link #written} after every
  * batch, and puts a loaded peer only if no write ran while it was loading.
  *
- * <p>Writes made by another process or another {@code Session} instance are not seen by a cached
- * entry until it is evicted or expires; implementations bound that time.
+ * <p>A cache sees only the writes made through its own session. Keeping it coherent with writes
+ * made by another instance or process is the backend's part: a backend that declares {@link
+ * Capability#SHARED} must never serve a peer another instance changed (the contract's rule 9), so
+ * it checks with the store before a cached entry is served ({@link
+ * AbstractSession#cachedPeersCurrent()}) or drops the cache when the store reports a change ({@link
+ * AbstractSession#peersChangedElsewhere()}); a backend that can do neither keeps its cache off by
+ * default. The entries' lifetime ({@code peer-cache-ttl}) bounds memory and age, not coherence.
  */
 public interface PeerCache {
 

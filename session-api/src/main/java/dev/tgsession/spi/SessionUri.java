@@ -20,11 +20,12 @@ import org.jspecify.annotations.Nullable;
  * scheme://user:password@host1:port1,host2:port2/path?option=value&...}.
  *
  * <p>{@link #toString()}, and every message built from this class, shows {@code ****} for the
- * password, for a user given without a password (it may be a password in the user's place), and for
- * any option whose name contains {@code password}, {@code key}, {@code secret}, {@code token} or
- * {@code credential}, MongoDB's {@code authMechanismProperties} (it carries AWS session tokens),
- * and any option a provider declares secret. Only {@link #raw()} holds the original text; never log
- * it.
+ * password (a user given without one is shown as given), for everything before the last {@code @}
+ * of a URI that holds more than one (such a URI is refused: which {@code @} ends the user info is a
+ * guess), and for any option whose name contains {@code password}, {@code key}, {@code secret},
+ * {@code token} or {@code credential}, MongoDB's {@code authMechanismProperties} (it carries AWS
+ * session tokens), and any option a provider declares secret. Only {@link #raw()} holds the
+ * original text; never log it.
  */
 public final class SessionUri {
 
@@ -118,6 +119,17 @@ public final class SessionUri {
     }
     String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
     String rest = uri.substring(colon + 1);
+    long ats = rest.chars().filter(c -> c == '@').count();
+    if (rest.startsWith("//") && ats > 1) {
+      // Which '@' ends the user info is a guess; a wrong guess would show part of a password.
+      throw new IllegalArgumentException(
+          "expected at most one '@' in a URI (the one ending user:password@), found "
+              + ats
+              + " in '"
+              + redact(uri)
+              + "'; percent-encode '@' in a user, password or option value as %40 ('/' as %2F,"
+              + " '?' as %3F, ':' in a user as %3A)");
+    }
     if (rest.startsWith("//") && UriText.unencodedUserInfo(rest.substring(2))) {
       throw new IllegalArgumentException(
           "expected the user and password percent-encoded ('/' as %2F, '?' as %3F, '@' as %40,"
@@ -155,11 +167,24 @@ public final class SessionUri {
       String userInfo = authority.substring(0, at);
       authority = authority.substring(at + 1);
       int userColon = userInfo.indexOf(':');
-      if (userColon >= 0) {
-        user = UriText.decode(userInfo.substring(0, userColon), uri);
-        password = UriText.decode(userInfo.substring(userColon + 1), uri);
-      } else {
-        user = UriText.decode(userInfo, uri);
+      try {
+        if (userColon >= 0) {
+          user = UriText.decode(userInfo.substring(0, userColon), uri);
+          password = UriText.decode(userInfo.substring(userColon + 1), uri);
+        } else {
+          user = UriText.decode(userInfo, uri);
+        }
+      } catch (IllegalArgumentException e) {
+        // Not the usual message: it would show the user, and the user may hold the password.
+        throw new IllegalArgumentException(
+            "expected the user and password percent-encoded ('%' and two hex digits), found a"
+                + " malformed %-escape in the user info of '"
+                + scheme
+                + "://"
+                + MASK
+                + "@"
+                + QuotedValue.cut(authority)
+                + "...'");
       }
       if (user.isEmpty()) {
         user = null;
@@ -318,7 +343,7 @@ public final class SessionUri {
    * Checks every option against what a provider declares and fills in the defaults: what {@link
    * dev.tgsession.Sessions#open} does before a provider sees a URI.
    *
-   * @param declared the options the provider accepts
+   * @param declaredOptions the options the provider accepts
    * @param passesThrough driver options handed to the driver untouched (not checked here)
    * @return this URI with the declared defaults added and the declared secrets masked
    * @throws IllegalArgumentException naming an unknown option (listing the valid ones) or a value
@@ -444,8 +469,8 @@ public final class SessionUri {
     if (hierarchical) {
       out.append("//");
       if (user != null || password != null) {
-        // A user without a password may be a password written in the user's place: mask it.
-        out.append(password == null ? MASK : user == null ? "" : user);
+        // A user without a password is shown as given (a database role, an ACL user).
+        out.append(user == null ? "" : user);
         if (password != null) {
           out.append(':').append(MASK);
         }

@@ -26,6 +26,10 @@ final class UriText {
     }
     int start = slashes + 2;
     String afterSlashes = uri.substring(start);
+    if (afterSlashes.indexOf('@') != afterSlashes.lastIndexOf('@')) {
+      // More than one '@': which one ends the user info is a guess; mask up to the last.
+      return uri.substring(0, start) + MASK + afterSlashes.substring(afterSlashes.lastIndexOf('@'));
+    }
     int at = lastUserInfoAt(afterSlashes);
     if (at < 0) {
       return uri;
@@ -33,6 +37,9 @@ final class UriText {
     int userColon = afterSlashes.indexOf(':');
     int end = firstOf(afterSlashes, "/?#");
     boolean wellFormed = end < 0 || at < end;
+    if (wellFormed && (userColon < 0 || userColon > at)) {
+      return uri; // a user without a password, shown as given
+    }
     String kept =
         wellFormed && userColon >= 0 && userColon < at
             ? afterSlashes.substring(0, userColon + 1)

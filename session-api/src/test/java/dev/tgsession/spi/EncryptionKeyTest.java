@@ -2,6 +2,7 @@ package dev.tgsession.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.tgsession.AuthKey;
 import dev.tgsession.IncompatibleSessionException;
@@ -63,6 +64,78 @@ class EncryptionKeyTest {
     assertThatThrownBy(() -> EncryptionKey.fromSpec("file:" + dir.resolve("missing")))
         .hasMessageContaining("unreadable");
     assertThatThrownBy(() -> EncryptionKey.of(new byte[31])).hasMessageContaining("32 bytes");
+  }
+
+  @Test
+  @DisplayName("a key typed where the variable name or path belongs is never quoted back")
+  void keyInPlaceOfItsName() {
+    String fullWidth =
+        HEX.chars()
+            .map(c -> Character.isDigit(c) ? 0xFF10 + (c - '0') : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
+    String base64 = Base64.getEncoder().encodeToString(KEY);
+    for (String typed :
+        java.util.List.of(HEX, HEX.toUpperCase(java.util.Locale.ROOT), fullWidth, base64)) {
+      for (String spec : java.util.List.of("env:" + typed, "file:" + typed)) {
+        assertThatThrownBy(() -> EncryptionKey.fromSpec(spec, name -> null))
+            .as(spec)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("not shown")
+            .hasMessageContaining("never the key")
+            .satisfies(e -> assertNoPieceOf(e.getMessage(), typed));
+      }
+    }
+    assertThatThrownBy(() -> EncryptionKey.fromSpec("env:TG_KEY", name -> null))
+        .hasMessageContaining("TG_KEY");
+  }
+
+  @Test
+  @DisplayName("a key in full-width digits is refused without quoting any of its characters")
+  void fullWidthKeyText() {
+    String fullWidth =
+        HEX.chars()
+            .map(c -> Character.isDigit(c) ? 0xFF10 + (c - '0') : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString();
+    assertThatThrownBy(() -> EncryptionKey.fromSpec("env:K", name -> fullWidth))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("64 characters that are neither")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("[\\uFF10-\\uFF19]"));
+  }
+
+  @Test
+  @DisplayName("a key file that is not a regular file, or is too large, is refused unread")
+  void boundedKeyFiles(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big");
+    Files.write(big, new byte[EncryptionKey.FILE_LIMIT + 1]);
+    assertThatThrownBy(() -> EncryptionKey.fromSpec("file:" + big))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 4096 bytes")
+        .hasMessageContaining("found 4097 bytes");
+    assertThatThrownBy(() -> EncryptionKey.fromSpec("file:" + dir))
+        .hasMessageContaining("regular file")
+        .hasMessageContaining("a directory");
+    Path zero = Path.of("/dev/zero");
+    if (Files.exists(zero)) {
+      assertThatThrownBy(() -> EncryptionKey.fromSpec("file:/dev/zero"))
+          .hasMessageContaining("a pipe, socket or device");
+    }
+    Path fifo = dir.resolve("fifo");
+    if (new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0) {
+      // Opening a pipe blocks until a writer comes: the refusal must come first, at once.
+      assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(20),
+          () ->
+              assertThatThrownBy(() -> EncryptionKey.fromSpec("file:" + fifo))
+                  .hasMessageContaining("a pipe, socket or device"));
+    }
+  }
+
+  private static void assertNoPieceOf(String message, String secret) {
+    for (int i = 0; i + 8 <= secret.length(); i += 4) {
+      assertThat(message).doesNotContain(secret.substring(i, i + 8));
+    }
   }
 
   @Test

@@ -33,14 +33,30 @@ class SessionUriHardeningTest {
   }
 
   @Test
-  @DisplayName("a password with an unencoded '@' splits at the last '@' and is masked whole")
+  @DisplayName(
+      "a URI with more than one '@' is refused, showing nothing before the last '@' (issue 25)")
   void atInPassword() {
-    SessionUri uri = SessionUri.parse("redis://bob:p@ss@host:6379/0?session=x");
-    assertThat(uri.user()).hasValue("bob");
-    assertThat(uri.password()).hasValue("p@ss");
-    assertThat(uri.toString()).isEqualTo("redis://bob:****@host:6379/0?session=x");
-    assertThat(SessionUri.redact("redis://bob:p@ss@host?x=1"))
-        .isEqualTo("redis://bob:****@host?x=1");
+    for (String uri :
+        List.of(
+            "redis://bob:p@ss@host:6379/0?session=x",
+            "postgresql://ncuser:p@ss/w?rd@127.0.0.1/db",
+            "redis://ncuser:p@ss/w?rd@127.0.0.1:6379/0",
+            "redis://ncuser:p@ss?w@rd@127.0.0.1:6379/0",
+            "postgresql://ncuser:p@ss#w@rd@127.0.0.1/db",
+            "redis://a@b:c@127.0.0.1:6379/0")) {
+      assertThatThrownBy(() -> SessionUri.parse(uri))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("percent-encode '@'")
+          .hasMessageContaining("://****@")
+          .hasMessageNotContainingAny("ncuser", "bob", ":p@", "w?rd", "a@b");
+      assertThat(SessionUri.redact(uri))
+          .as(uri)
+          .startsWith(uri.substring(0, uri.indexOf("//") + 2) + "****@");
+    }
+    assertThatThrownBy(() -> SessionUri.parse("postgresql://ncuser:p%zz@127.0.0.1/db"))
+        .hasMessageContaining("malformed %-escape")
+        .hasMessageNotContainingAny("ncuser", "%zz");
   }
 
   @Test

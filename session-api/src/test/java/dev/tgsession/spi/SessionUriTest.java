@@ -48,10 +48,12 @@ class SessionUriTest {
         .doesNotContain("hunter2", "xyz", "abc");
     assertThat(SessionUri.redact("mongodb://u:pw@a,b/db?password=pw2"))
         .isEqualTo("mongodb://u:****@a,b/db?password=****");
-    // a password written where the user goes is masked too
+    // a user without a password is shown as given (issue 26)
     assertThat(SessionUri.parse("redis://hunter2@h:1/0").toString())
-        .isEqualTo("redis://****@h:1/0");
-    assertThat(SessionUri.redact("redis://hunter2@h:1/0")).isEqualTo("redis://****@h:1/0");
+        .isEqualTo("redis://hunter2@h:1/0");
+    assertThat(SessionUri.redact("redis://hunter2@h:1/0")).isEqualTo("redis://hunter2@h:1/0");
+    assertThat(SessionUri.parse("postgresql://tg@db:5432/app").toString())
+        .isEqualTo("postgresql://tg@db:5432/app");
   }
 
   @Test

@@ -25,8 +25,14 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code peer-cache}: the most peers kept, default {@value #DEFAULT_SIZE}; 0 turns the cache
  *       off;
  *   <li>{@code peer-cache-ttl}: seconds an entry lives after it was read, default {@value
- *       #DEFAULT_TTL_SECONDS}; this bounds how long a write by another process can go unseen.
+ *       #DEFAULT_TTL_SECONDS}: it bounds memory and age, not coherence.
  * </ul>
+ *
+ * <p>Coherence with other instances and processes is the backend's part, not this cache's (see
+ * {@link PeerCache}): a shared backend asks the store before an entry is served, or clears the
+ * cache when the store reports a change, so a peer changed elsewhere is never served. Only a
+ * backend that can do neither (its cache is off by default), with the cache turned on by the user,
+ * serves such a peer until its entry expires.
  */
 public final class CaffeinePeerCache implements PeerCache {
 

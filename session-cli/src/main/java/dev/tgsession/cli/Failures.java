@@ -8,12 +8,42 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns a failure into the one line the command prints, without secrets. */
 final class Failures {
 
   private static final Pattern BASE64ISH = Pattern.compile("[A-Za-z0-9+/=_\\-]{40,}");
+
+  /** The most characters of a value without spaces a line quotes whole. */
+  static final int TOKEN_LIMIT = 200;
+
+  private static final Pattern LONG_TOKEN = Pattern.compile("\\S{" + (TOKEN_LIMIT + 1) + ",}");
+
+  /** The most characters of a cause's message (a driver's) a line quotes. */
+  static final int CAUSE_LIMIT = 200;
+
+  /** The codec classes of the API and the format names the command gives them. */
+  private static final Map<String, String> CLI_FORMATS =
+      Map.of(
+          "TelethonStringSession", "telethon-string",
+          "PyrogramStringSession", "pyrogram-string",
+          "GramJsStringSession", "gramjs-string",
+          "MtcuteStringSession", "mtcute-string",
+          "TelethonSessionFile", "telethon-file",
+          "TelegramDesktopData", "tdata");
+
+  private static final Pattern CODEC_CLASS =
+      Pattern.compile(
+          "\\b("
+              + String.join("|", new java.util.TreeSet<>(CLI_FORMATS.keySet()))
+              + ")\\b(?:\\.[a-z]\\w*\\([^)]*\\))?");
+
+  /** "(or SomeClass.read(path) and Sessions.copy)": the API's way, beside the command's. */
+  private static final Pattern API_ALTERNATIVE =
+      Pattern.compile("\\s*\\(or [A-Z]\\w*\\.\\w+\\([^)]*\\)[^()]*\\)");
 
   private Failures() {}
 
@@ -26,7 +56,7 @@ final class Failures {
       root = root.getCause();
     }
     if (root != shown) {
-      String cause = message(root);
+      String cause = cause(root);
       if (!line.toString().contains(cause)) {
         line.append(" (caused by ").append(cause).append(')');
       }
@@ -40,18 +70,41 @@ final class Failures {
   }
 
   /**
-   * The line bounded to {@link Tgsession#MESSAGE_LIMIT} characters: every value a message quotes is
-   * cut already, so this bounds only what a driver, the JDK or a long session description said. The
-   * middle goes: the start says what failed, the end what was found and what to do.
+   * A library message as the command line speaks: the codec classes a hint names for API users
+   * become the format names {@code tgsession import} and {@code export} take, and an API
+   * alternative offered in parentheses is dropped.
    */
-  static String bounded(String line) {
-    if (line.length() <= Tgsession.MESSAGE_LIMIT) {
-      return line;
+  static String inCliTerms(String message) {
+    String text = API_ALTERNATIVE.matcher(message).replaceAll("");
+    Matcher codec = CODEC_CLASS.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (codec.find()) {
+      codec.appendReplacement(out, Matcher.quoteReplacement(CLI_FORMATS.get(codec.group(1))));
     }
-    String marker = " ...(" + (line.length() - Tgsession.MESSAGE_LIMIT) + " characters cut)... ";
-    int head = (Tgsession.MESSAGE_LIMIT - marker.length()) / 2;
-    int tail = Tgsession.MESSAGE_LIMIT - marker.length() - head;
-    return line.substring(0, head) + marker + line.substring(line.length() - tail);
+    return codec.appendTail(out).toString();
+  }
+
+  /**
+   * The line with every value it quotes bounded: a run of more than {@value #TOKEN_LIMIT}
+   * characters without a space (a value a library quoted whole: a path, an option, an argument) is
+   * cut as {@link QuotedValue} cuts. The words around it, the fix included, are never cut.
+   */
+  static String valuesCut(String line) {
+    Matcher token = LONG_TOKEN.matcher(line);
+    StringBuilder out = new StringBuilder();
+    while (token.find()) {
+      token.appendReplacement(out, Matcher.quoteReplacement(QuotedValue.cut(token.group())));
+    }
+    return token.appendTail(out).toString();
+  }
+
+  /** A cause's message quoted back, cut: a driver may say a lot; what failed is said already. */
+  private static String cause(Throwable root) {
+    String text = message(root);
+    if (text.length() <= CAUSE_LIMIT) {
+      return text;
+    }
+    return text.substring(0, CAUSE_LIMIT) + "...(" + text.length() + " characters)";
   }
 
   private static String message(Throwable e) {

@@ -12,6 +12,7 @@ import dev.tgsession.SessionLease;
 import dev.tgsession.SessionLeasing;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.support.IpAddresses;
 import dev.tgsession.support.QuotedValue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,9 +58,9 @@ final class InfoCommand extends SessionCommand {
             Locale.ROOT,
             "DC %-7d %-21s %-30s %s%s%n",
             option.id(),
-            JsonSessionFormat.hostPort(option.ipv4()),
-            JsonSessionFormat.hostPort(option.ipv6()),
-            key == null ? "no auth key" : "auth key id " + JsonSessionFormat.keyIdHex(key),
+            IpAddresses.toText(option.ipv4()),
+            IpAddresses.toText(option.ipv6()),
+            key == null ? "no auth key" : "auth key id " + String.format("%016x", key.keyId()),
             option.id() == session.homeDcId() ? " (home)" : "");
       }
       out.printf("encryption %s%n", encryption(session));

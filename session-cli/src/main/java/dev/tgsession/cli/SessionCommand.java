@@ -41,12 +41,17 @@ abstract class SessionCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where output goes when the command runs without picocli (Tgsession's fast path). */
+  @Nullable PrintWriter directOut;
+
+  @Nullable PrintWriter directErr;
+
   PrintWriter out() {
-    return spec.commandLine().getOut();
+    return directOut != null ? directOut : spec.commandLine().getOut();
   }
 
   PrintWriter err() {
-    return spec.commandLine().getErr();
+    return directErr != null ? directErr : spec.commandLine().getErr();
   }
 
   /**
@@ -59,7 +64,12 @@ abstract class SessionCommand implements Callable<Integer> {
     SessionUri parsed = parse(uri);
     SessionProvider provider = Sessions.provider(parsed.scheme());
     requireExistingFile(parsed);
-    String reading = declares(provider, MODE) ? withOption(parsed, MODE, "read-only") : uri;
+    requireNonEmptyFile(parsed);
+    String reading = uri;
+    if (declares(provider, MODE)) {
+      reading = withOption(parsed, MODE, "read-only");
+      root.internalOption(MODE, "read-only");
+    }
     if (declares(provider, SharedOptions.ENCRYPTION_KEY.name())
         && parsed.option(SharedOptions.ENCRYPTION_KEY.name()).isPresent()) {
       String withoutKey =
@@ -87,6 +97,11 @@ abstract class SessionCommand implements Callable<Integer> {
    * is opened without a lease.
    */
   Session openTarget(String uri, boolean force) {
+    return Sessions.open(targetUri(uri, force));
+  }
+
+  /** The URI {@link #openTarget} opens: with the command's lease unless {@code force}. */
+  String targetUri(String uri, boolean force) {
     SessionUri parsed = parse(uri);
     String target = uri;
     if (Sessions.capabilities(parsed.scheme()).contains(Capability.LEASE)) {
@@ -95,13 +110,15 @@ abstract class SessionCommand implements Callable<Integer> {
       } else {
         if (parsed.option(SharedOptions.LEASE.name()).isEmpty()) {
           target = withOption(SessionUri.parse(target), "lease", "" + TARGET_LEASE_SECONDS);
+          root.internalOption("lease", "" + TARGET_LEASE_SECONDS);
         }
         if (parsed.option(SharedOptions.OWNER.name()).isEmpty()) {
           target = withOption(SessionUri.parse(target), "owner", owner());
+          root.internalOption("owner", owner());
         }
       }
     }
-    return Sessions.open(target);
+    return target;
   }
 
   /** How the command names itself as a lease holder. */
@@ -123,6 +140,22 @@ abstract class SessionCommand implements Callable<Integer> {
               + QuotedValue.cut(parsed.toString())
               + ", found no file "
               + QuotedValue.cut(file.toString()));
+    }
+  }
+
+  /** Refuses an empty {@code sqlite:} file where a session is read: reading creates nothing. */
+  private static void requireNonEmptyFile(SessionUri parsed) {
+    Path file = sqliteFile(parsed);
+    try {
+      if (file != null && Files.size(file) == 0) {
+        throw new IllegalArgumentException(
+            "expected a session file at "
+                + QuotedValue.cut(file.toString())
+                + ", found an empty file (reading a session does not create one; 'tgsession"
+                + " import' or 'tgsession copy' to it does)");
+      }
+    } catch (IOException e) {
+      // Unreadable: the backend says why when it opens the file.
     }
   }
 
@@ -203,10 +236,6 @@ abstract class SessionCommand implements Callable<Integer> {
   private SessionUri parse(String uri) {
     SessionUri parsed = SessionUri.parse(uri);
     parsed.password().ifPresent(root::secret);
-    if (parsed.password().isEmpty()) {
-      // A user without a password may be a password written in the user's place.
-      parsed.user().ifPresent(root::secret);
-    }
     for (Map.Entry<String, String> option : parsed.options().entrySet()) {
       String name = option.getKey().toLowerCase(Locale.ROOT);
       if (parsed.isSecretOption(option.getKey())

@@ -12,8 +12,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,14 +153,11 @@ final class TdataImport {
     byte[] bytes;
     if (file.equals("-")) {
       InputStream stdin = root.terminal().stdin();
-      bytes = stdin.readAllBytes();
+      bytes =
+          SecretInput.read(
+              stdin, SecretInput.PASSCODE_LIMIT, "the local passcode", "standard input");
     } else {
-      try {
-        bytes = Files.readAllBytes(Path.of(file));
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException(
-            "expected a file holding the local passcode, found no file " + QuotedValue.cut(file));
-      }
+      bytes = SecretInput.read(file, SecretInput.PASSCODE_LIMIT, "the local passcode");
     }
     int length = bytes.length;
     if (length > 0 && bytes[length - 1] == '\n') {

@@ -34,6 +34,12 @@ final class Cli {
   /** The passwords the tests put in URIs. */
   static final List<String> PASSWORDS = List.of("hunter22", "s3cr3t-pa55word", "Hh4Jj/Kk5Ll");
 
+  /**
+   * A message line quotes each value cut to 64 characters and a cause cut to 200, so no line comes
+   * near this; the fix a message ends with is never cut to meet a bound.
+   */
+  static final int MESSAGE_LINE_BOUND = 1500;
+
   private static final List<Result> RECORDED = new ArrayList<>();
   private static final Set<String> SECRETS = new LinkedHashSet<>();
 
@@ -124,7 +130,7 @@ final class Cli {
   private static Result execute(Terminal terminal, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine commandLine = Tgsession.commandLine(terminal);
+    CommandLine commandLine = Tgsession.commandLine(terminal, args);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int exitCode = commandLine.execute(args);
@@ -177,7 +183,7 @@ final class Cli {
                 line ->
                     assertThat(line.length())
                         .as("length of the message line of %s", result)
-                        .isLessThanOrEqualTo(Tgsession.MESSAGE_LIMIT + "tgsession: ".length()));
+                        .isLessThanOrEqualTo(MESSAGE_LINE_BOUND));
       }
     }
   }

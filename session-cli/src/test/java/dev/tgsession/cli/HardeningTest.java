@@ -393,16 +393,38 @@ class HardeningTest {
     }
 
     @Test
-    @DisplayName("a message line longer than the bound loses its middle, keeping start and end")
-    void boundedLines() {
-      String line = "expected X " + "y".repeat(1000) + " found Z; do W";
+    @DisplayName("a long message keeps its fix whole; only a cause's text quoted back is cut")
+    void fixNeverCut() {
+      String fix = "; import it with 'tgsession import telethon-file F sqlite:NEW.session'";
+      String line =
+          Failures.describe(
+              new IllegalArgumentException(
+                  "expected X, found " + "y".repeat(400) + fix,
+                  new java.io.IOException("z".repeat(5000))));
 
-      String bounded = Failures.bounded(line);
+      assertThat(line).startsWith("expected X, found ").contains(fix);
+      assertThat(line).contains("z".repeat(Failures.CAUSE_LIMIT) + "...(5000 characters)");
+      assertThat(line).doesNotContain("z".repeat(Failures.CAUSE_LIMIT + 1));
+      assertThat(Failures.valuesCut("expected X, found " + "q".repeat(5000) + " at F" + fix))
+          .isEqualTo("expected X, found " + "q".repeat(64) + "...(5000 characters) at F" + fix);
+    }
 
-      assertThat(bounded).hasSize(Tgsession.MESSAGE_LIMIT);
-      assertThat(bounded).startsWith("expected X ").endsWith(" found Z; do W");
-      assertThat(bounded).contains("...(" + (line.length() - Tgsession.MESSAGE_LIMIT));
-      assertThat(Failures.bounded("short")).isEqualTo("short");
+    @Test
+    @DisplayName("a hint names the format the command takes, not the API's class")
+    void hintsInCommandTerms() {
+      assertThat(
+              Failures.inCliTerms(
+                  "found a Telethon .session file at f; import it into a new file with 'tgsession"
+                      + " import telethon-file f sqlite:NEW.session' (or"
+                      + " TelethonSessionFile.read(path) and Sessions.copy)."))
+          .endsWith("'tgsession import telethon-file f sqlite:NEW.session'.");
+      assertThat(
+              Failures.inCliTerms(
+                  "(a string starting with '1' is a Telethon or GramJS string session: use"
+                      + " TelethonStringSession or GramJsStringSession)"))
+          .endsWith("use telethon-string or gramjs-string)");
+      assertThat(Failures.inCliTerms("use PyrogramStringSession.read(String), whose"))
+          .isEqualTo("use pyrogram-string, whose");
     }
 
     @Test

@@ -55,8 +55,8 @@ final class MongoTarget {
   }
 
   /**
-   * Takes our options ({@link MongoProvider#OPTIONS}, already checked by {@code Sessions.open}) out
-   * of a {@code mongodb:} or {@code mongodb+srv:} URI.
+   * Takes our options ({@link MongoSessionProvider#OPTIONS}, already checked by {@code
+   * Sessions.open}) out of a {@code mongodb:} or {@code mongodb+srv:} URI.
    *
    * @throws IllegalArgumentException on a URI without hosts or database, or a bad collection prefix
    *     (the message never shows a credential)
@@ -70,8 +70,8 @@ final class MongoTarget {
               + description
               + "'");
     }
-    String session = uri.get(MongoProvider.SESSION);
-    String prefix = uri.get(MongoProvider.COLLECTION_PREFIX);
+    String session = uri.get(MongoSessionProvider.SESSION);
+    String prefix = uri.get(MongoSessionProvider.COLLECTION_PREFIX);
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException(
           "expected option 'collection-prefix' to be 0 to 64 of [A-Za-z0-9_-], found '"
@@ -99,7 +99,7 @@ final class MongoTarget {
     List<String> hosts =
         uri.hosts().stream().map(host -> QuotedValue.cut(host.toString())).toList();
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
-    String forDriver = uri.rawWithoutOptions(MongoProvider.OPTION_NAMES);
+    String forDriver = uri.rawWithoutOptions(MongoSessionProvider.OPTION_NAMES);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
     return new MongoTarget(
         forDriver, uri.raw(), description, database, session, prefix, hosts, secrets(uri));

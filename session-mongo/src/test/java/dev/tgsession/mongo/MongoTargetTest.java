@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("mongodb: URIs")
 class MongoTargetTest {
 
-  private static final MongoProvider PROVIDER = new MongoProvider();
+  private static final MongoSessionProvider PROVIDER = new MongoSessionProvider();
 
   /** What the provider gets from {@code Sessions.open}: options checked, defaults filled in. */
   private static MongoTarget target(String uri) {

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * changed elsewhere may then be served stale for up to {@code peer-cache-ttl} seconds.
  */
 @AutoService(SessionProvider.class)
-public final class MongoProvider implements SessionProvider {
+public final class MongoSessionProvider implements SessionProvider {
 
   static final SessionOption<String> SESSION = SharedOptions.SESSION;
 
@@ -64,7 +64,7 @@ public final class MongoProvider implements SessionProvider {
       OPTIONS.stream().map(SessionOption::name).collect(Collectors.toUnmodifiableSet());
 
   /** Creates the provider (called by {@link java.util.ServiceLoader}). */
-  public MongoProvider() {}
+  public MongoSessionProvider() {}
 
   @Override
   public Set<String> schemes() {

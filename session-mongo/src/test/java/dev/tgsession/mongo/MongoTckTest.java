@@ -33,11 +33,11 @@ class MongoTckTest extends SessionTck {
     return MongoDirectory.PAGE;
   }
 
-  /** Every document of every collection of the test database, as the server's BSON bytes. */
+  /** Every document of the session in the test database, as the server's BSON bytes. */
   @Override
   protected List<byte[]> rawStore(String sessionName) {
     try (MongoClient client = MongoClients.create(MongoTestServer.baseUri())) {
-      return RawDocuments.all(client.getDatabase(MongoTestServer.DATABASE));
+      return RawDocuments.ofSession(client.getDatabase(MongoTestServer.DATABASE), sessionName);
     }
   }
 }

@@ -9,15 +9,13 @@ import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import dev.tgsession.SessionLease;
-import dev.tgsession.SessionLeaseLostException;
-import dev.tgsession.SessionLeasedException;
 import dev.tgsession.spi.LeaseStore;
+import dev.tgsession.spi.SessionFailures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
@@ -35,10 +33,11 @@ import org.jspecify.annotations.Nullable;
  * the token, so two owners never both succeed and a token is never issued twice. The document
  * outlives release and {@code clear()}, so the token only grows.
  *
- * <p>Fencing ({@link #confirmHeld}) runs right before each write, not atomically with it (MongoDB
- * has no conditional write across two documents without a transaction). While this process's own
- * clock says its lease has not run out since it was last taken or renewed, nobody else can have
- * taken it, and no round trip is needed; past that, the stored token is read and compared.
+ * <p>Fencing is in the writes themselves ({@link MongoSession}): right after a lease is taken, its
+ * token is raised into the session document's and the peers marker's {@code fence}, and every
+ * leased write requires {@code fence <= its token} in its own filter or ordered command. Peer
+ * writes are also preceded by {@link #confirmHeld}: free while this process's own clock says its
+ * lease has not run out since it was last taken or renewed, a round trip past that.
  */
 final class MongoLeaseStore implements LeaseStore {
 
@@ -47,9 +46,9 @@ final class MongoLeaseStore implements LeaseStore {
   static final String RENEWED_AT = "renewedAt";
   static final String LENGTH_MS = "lengthMs";
 
-  /** Runs one driver call with the session's failure message. */
-  interface Calls {
-    <T> T call(String operation, Supplier<T> body);
+  /** Raises the fences of a session's documents to a lease token just taken. */
+  interface FenceRaiser {
+    void raise(long token);
   }
 
   /**
@@ -65,18 +64,24 @@ final class MongoLeaseStore implements LeaseStore {
     }
   }
 
+  private volatile @Nullable Held held;
   private final MongoCollection<Document> leases;
   private final String session;
   private final String description;
-  private final Calls calls;
-  private volatile @Nullable Held held;
+  private final MongoFailures calls;
+  private final FenceRaiser fences;
 
   MongoLeaseStore(
-      MongoCollection<Document> leases, String session, String description, Calls calls) {
+      MongoCollection<Document> leases,
+      String session,
+      String description,
+      MongoFailures calls,
+      FenceRaiser fences) {
     this.leases = leases;
     this.session = session;
     this.description = description;
     this.calls = calls;
+    this.fences = fences;
   }
 
   @Override
@@ -111,15 +116,17 @@ final class MongoLeaseStore implements LeaseStore {
                           Updates.currentDate(RENEWED_AT)),
                       new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
       if (taken != null) {
-        return remember(lease(taken), sent, sentMillis, length);
+        SessionLease lease = lease(taken);
+        fences.raise(lease.token());
+        return remember(lease, sent, sentMillis, length);
       }
       Optional<SessionLease> holder = current();
       if (holder.isPresent()) {
-        throw new SessionLeasedException(
-            description, holder.get().owner(), holder.get().expiresAt());
+        throw SessionFailures.leased(description, holder.get());
       }
       if (attempt >= 2) {
-        throw new SessionLeasedException(description, "(changing hands)", Instant.now());
+        throw new dev.tgsession.SessionLeasedException(
+            description, "(changing hands)", Instant.now());
       }
       // released or expired between the two calls: try again
     }
@@ -140,14 +147,7 @@ final class MongoLeaseStore implements LeaseStore {
                     new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)));
     if (renewed == null) {
       held = null;
-      throw new SessionLeaseLostException(
-          "session "
-              + description
-              + " lost its lease (owner '"
-              + lease.owner()
-              + "', token "
-              + lease.token()
-              + "): another owner took it over");
+      throw SessionFailures.leaseLost(description, lease);
     }
     return remember(lease(renewed), sent, sentMillis, length);
   }
@@ -177,6 +177,8 @@ final class MongoLeaseStore implements LeaseStore {
   /**
    * Whether {@code lease} is still this session's: true at once while the local clock is within the
    * lease as last taken or renewed (nobody can have taken it), else by reading the stored token.
+   * The check before a peer write; the write itself carries the fence too (see {@link
+   * MongoSession}).
    */
   boolean confirmHeld(SessionLease lease) {
     Held last = held;
@@ -185,6 +187,13 @@ final class MongoLeaseStore implements LeaseStore {
     }
     Document stored = calls.call("check the lease", () -> leases.find(ours(lease)).first());
     return stored != null;
+  }
+
+  private SessionLease remember(
+      SessionLease lease, long sentNanos, long sentMillis, Duration length) {
+    // the server stamped renewedAt after we sent the request: our deadline is never later
+    held = new Held(lease.token(), sentNanos + length.toNanos(), sentMillis + length.toMillis());
+    return lease;
   }
 
   /** The filter of this session's lease document still held with {@code lease}'s token. */
@@ -199,19 +208,12 @@ final class MongoLeaseStore implements LeaseStore {
    * {@code $$NOW comparison renewedAt + lengthMs}, by the server's clock: {@code $gte} = expired,
    * {@code $lt} = still running.
    */
-  private static Bson nowVersusEnd(String comparison) {
+  static Bson nowVersusEnd(String comparison) {
     Document end = new Document("$add", List.of("$" + RENEWED_AT, "$" + LENGTH_MS));
     return Filters.expr(new Document(comparison, List.of("$$NOW", end)));
   }
 
-  private SessionLease remember(
-      SessionLease lease, long sentNanos, long sentMillis, Duration length) {
-    // the server stamped renewedAt after we sent the request: our deadline is never later
-    held = new Held(lease.token(), sentNanos + length.toNanos(), sentMillis + length.toMillis());
-    return lease;
-  }
-
-  private static SessionLease lease(Document document) {
+  static SessionLease lease(Document document) {
     Date renewedAt = document.getDate(RENEWED_AT);
     long lengthMs = document.get(LENGTH_MS, Number.class).longValue();
     return new SessionLease(

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  *
  * <p>{@code session} (default {@code default}) names the session; {@code collection-prefix}
  * (default {@code tgsession_}) names the collections, {@code PREFIXsessions}, {@code PREFIXpeers},
- * {@code PREFIXnames} and {@code PREFIXleases}. Our options are removed from the URI and the rest
- * goes to the driver unchanged, so every option of the driver's own list works ({@code replicaSet},
- * {@code tls}, {@code authSource}, {@code w}, {@code readPreference}, {@code
+ * {@code PREFIXnames} and {@code PREFIXleases}. The same URI without {@code session=} opens the
+ * directory of those sessions ({@code Sessions.store}). Our options are removed from the URI and
+ * the rest goes to the driver unchanged, so every option of the driver's own list works ({@code
+ * replicaSet}, {@code tls}, {@code authSource}, {@code w}, {@code readPreference}, {@code
  * serverSelectionTimeoutMS}, ...). Sessions on one connection string share one driver client.
  *
  * <p>{@code encryption-key=env:NAME} or {@code file:PATH} keeps the auth keys sealed in the session
@@ -77,7 +78,8 @@ public final class MongoSessionProvider implements SessionProvider {
         Capability.NAMED,
         Capability.SHARED,
         Capability.LEASE,
-        Capability.ENCRYPTION);
+        Capability.ENCRYPTION,
+        Capability.DIRECTORY);
   }
 
   @Override
@@ -96,5 +98,14 @@ public final class MongoSessionProvider implements SessionProvider {
     PeerCache peerCache =
         uri.get(PEER_CACHE) == 0 ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
     return MongoSession.open(MongoTarget.of(uri), peerCache);
+  }
+
+  /**
+   * The directory of the sessions under one database and collection prefix ({@link
+   * MongoDirectory}).
+   */
+  @Override
+  public dev.tgsession.SessionStore openStore(SessionUri storeUri) {
+    return MongoDirectory.open(MongoTarget.of(storeUri));
   }
 }

@@ -27,6 +27,7 @@ final class MongoTarget {
   private static final String MASK = "****";
 
   private final String connectionString;
+  private final String raw;
   private final String description;
   private final String database;
   private final String session;
@@ -36,6 +37,7 @@ final class MongoTarget {
 
   private MongoTarget(
       String connectionString,
+      String raw,
       String description,
       String database,
       String session,
@@ -43,6 +45,7 @@ final class MongoTarget {
       List<String> hosts,
       List<String> secrets) {
     this.connectionString = connectionString;
+    this.raw = raw;
     this.description = description;
     this.database = database;
     this.session = session;
@@ -98,7 +101,8 @@ final class MongoTarget {
     // the driver wants the scheme in lower case; the rest of the text goes through untouched
     String forDriver = uri.rawWithoutOptions(MongoSessionProvider.OPTION_NAMES);
     forDriver = uri.scheme() + forDriver.substring(forDriver.indexOf(':'));
-    return new MongoTarget(forDriver, description, database, session, prefix, hosts, secrets(uri));
+    return new MongoTarget(
+        forDriver, uri.raw(), description, database, session, prefix, hosts, secrets(uri));
   }
 
   /**
@@ -181,6 +185,11 @@ final class MongoTarget {
   /** What goes to the driver's {@code ConnectionString}. Holds the password: never log it. */
   String connectionString() {
     return connectionString;
+  }
+
+  /** The URI as given, options included. Holds the password: never log it. */
+  String rawUri() {
+    return raw;
   }
 
   String database() {

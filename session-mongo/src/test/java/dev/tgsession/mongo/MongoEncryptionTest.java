@@ -233,7 +233,7 @@ class MongoEncryptionTest {
       byte[] before = stored().get("vault", Binary.class).getData();
       session.clear();
       Document cleared = stored();
-      assertThat(cleared.keySet()).containsExactlyInAnyOrder("_id", "v", "vault");
+      assertThat(cleared.keySet()).containsExactlyInAnyOrder("_id", "v", "vault", "at");
       assertThat(cleared.get("vault", Binary.class).getData())
           .as("the vault after clear()")
           .isNotEqualTo(before)

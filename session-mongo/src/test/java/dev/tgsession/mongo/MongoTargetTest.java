@@ -28,7 +28,9 @@ class MongoTargetTest {
   }
 
   @Test
-  @DisplayName("the provider serves mongodb and mongodb+srv, durable, named, shared and leased")
+  @DisplayName(
+      "the provider serves mongodb and mongodb+srv, durable, named, shared, leased, encrypted and"
+          + " listed")
   void providerIsRegistered() {
     assertThat(Sessions.schemes()).contains("mongodb", "mongodb+srv");
     assertThat(Sessions.capabilities("mongodb"))
@@ -37,7 +39,8 @@ class MongoTargetTest {
             Capability.NAMED,
             Capability.SHARED,
             Capability.LEASE,
-            Capability.ENCRYPTION);
+            Capability.ENCRYPTION,
+            Capability.DIRECTORY);
     assertThat(Sessions.capabilities("mongodb+srv")).isEqualTo(Sessions.capabilities("mongodb"));
   }
 

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.tgsession.tck.SessionTck;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 
 /**
@@ -18,11 +19,25 @@ class MongoTckTest extends SessionTck {
     return MongoTestServer.sessionUri(sessionName, "");
   }
 
-  /** Every document of every collection of the test database, as the server's BSON bytes. */
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of(
+        MongoTestServer.baseUri()
+            + "/"
+            + MongoTestServer.DATABASE
+            + "?serverSelectionTimeoutMS=3000");
+  }
+
+  @Override
+  protected int listingPageSize() {
+    return MongoDirectory.PAGE;
+  }
+
+  /** Every document of the session in the test database, as the server's BSON bytes. */
   @Override
   protected List<byte[]> rawStore(String sessionName) {
     try (MongoClient client = MongoClients.create(MongoTestServer.baseUri())) {
-      return RawDocuments.all(client.getDatabase(MongoTestServer.DATABASE));
+      return RawDocuments.ofSession(client.getDatabase(MongoTestServer.DATABASE), sessionName);
     }
   }
 }

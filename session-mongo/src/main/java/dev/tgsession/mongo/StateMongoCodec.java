@@ -29,8 +29,20 @@ import org.jspecify.annotations.Nullable;
  *   dcs: { "4": { ipv4: "149.154.167.91", ipv4Port: 443, ipv6: "2001:67c:4e8:f004::a",
  *                 ipv6Port: 443, authKey: BinData(0, 256 bytes) } },
  *   updates: { pts: 10, qts: 0, date: 1700000000, seq: 3,
- *              channels: { "1234567890": 77 } } }
+ *              channels: { "1234567890": 77 } },
+ *   extras: { "home-family": BinData(0, ...), "media-dc:4": BinData(0, ...) },
+ *   gen: "3f9c0d1e2a4b5c6d", fence: NumberLong(7), at: ISODate(...) }
  * </pre>
+ *
+ * <p>{@code extras} is the core's small name-to-bytes map (home DC family, media DCs, plain
+ * temporary keys). {@code gen} names the generation the session's peers and names live under
+ * ({@link #physicalKey}; absent: the session name itself): a replace stages a whole new generation
+ * and switches to it by one write of this document. {@code fence} is the highest lease token that
+ * may write the document: a leased write carries {@code fence <= its token} in its filter, and a
+ * new lease holder raises it before it writes, so a paused old holder's write matches nothing and
+ * writes nothing. {@code at} is the server's time of the document's last write (the directory's
+ * "last write"). The document exists from the session's first write until it is deleted; {@code
+ * clear()} empties it but keeps it (so the session stays listed).
  *
  * <p>DC options and channels are sub-documents keyed by id, so one {@code $set} of {@code "dcs.4"}
  * or {@code "updates.channels.1234567890"} changes exactly one entry atomically.
@@ -40,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * document says {@code v: 2}, so a tgsession-mongo that predates the vault refuses it instead of
  * showing a logged-out session. A plain session's document stays {@code v: 1}.
  */
-final class SessionDocuments {
+final class StateMongoCodec {
 
   /** The layout version of a plain session's document (no vault). */
   static final int VERSION = 1;
@@ -54,8 +66,69 @@ final class SessionDocuments {
   static final String UPDATES = "updates";
   static final String CHANNELS = "channels";
   static final String VAULT = "vault";
+  static final String EXTRAS = "extras";
+  static final String GEN = "gen";
+  static final String FENCE = "fence";
+  static final String AT = "at";
 
-  private SessionDocuments() {}
+  /** Separates a session name from its generation: no session name has a control character. */
+  static final char GENERATION_SEPARATOR = '\u0000';
+
+  /** The {@code _id.s} of the peers and names of a session's generation. */
+  static String physicalKey(String session, @Nullable String gen) {
+    return gen == null ? session : session + GENERATION_SEPARATOR + gen;
+  }
+
+  /** The generation a session document points to, null for the session name itself. */
+  static @Nullable String generation(@Nullable Document session) {
+    Object gen = session == null ? null : session.get(GEN);
+    return gen instanceof String text ? text : null;
+  }
+
+  /** The lease fence of a session document; 0 for none. */
+  static long fenceOf(@Nullable Document session) {
+    Number fence = session == null ? null : session.get(FENCE, Number.class);
+    return fence == null ? 0 : fence.longValue();
+  }
+
+  /** The extras of a session document (name to bytes). */
+  static Map<String, byte[]> extras(@Nullable Document session, String where) {
+    if (session == null) {
+      return Map.of();
+    }
+    checkVersion(session, where);
+    Document extras = session.get(EXTRAS, Document.class);
+    if (extras == null) {
+      return Map.of();
+    }
+    Map<String, byte[]> out = new TreeMap<>();
+    extras.forEach(
+        (name, value) -> {
+          if (!(value instanceof Binary binary)) {
+            throw new IncompatibleSessionException(
+                "expected extra '"
+                    + QuotedValue.cut(name)
+                    + "' of "
+                    + where
+                    + " as binary data, found "
+                    + (value == null ? "null" : value.getClass().getSimpleName())
+                    + "; was it written by another program?");
+          }
+          out.put(name, binary.getData());
+        });
+    return out;
+  }
+
+  /** The document of all DC options, keyed by id. */
+  static Document dcOptions(Iterable<DcOption> options) {
+    Document dcs = new Document();
+    for (DcOption option : options) {
+      dcs.append(Integer.toString(option.id()), dcOption(option));
+    }
+    return dcs;
+  }
+
+  private StateMongoCodec() {}
 
   static Document dcOption(DcOption option) {
     Document document =

@@ -17,6 +17,7 @@ import dev.tgsession.SessionStore;
 import dev.tgsession.SessionSummary;
 import dev.tgsession.Sessions;
 import dev.tgsession.mongo.PeerMongoCodec.Names;
+import dev.tgsession.spi.KeyVaults;
 import dev.tgsession.spi.SessionFailures;
 import dev.tgsession.spi.SharedOptions;
 import java.net.URLEncoder;
@@ -25,7 +26,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -214,23 +214,9 @@ final class MongoDirectory implements SessionStore {
         fingerprint(document.get(StateMongoCodec.VAULT)));
   }
 
-  /**
-   * The fingerprint a key vault names: the 4 bytes after {@code "TGSK"}, the version byte and the
-   * 16-byte vault id, in hex; nothing else of the vault is read.
-   */
+  /** The fingerprint a key vault names (nothing else of the vault is read). */
   static @Nullable String fingerprint(@Nullable Object vault) {
-    if (!(vault instanceof Binary binary)) {
-      return null;
-    }
-    byte[] bytes = binary.getData();
-    if (bytes.length < 25
-        || bytes[0] != 'T'
-        || bytes[1] != 'G'
-        || bytes[2] != 'S'
-        || bytes[3] != 'K') {
-      return null;
-    }
-    return HexFormat.of().formatHex(bytes, 21, 25);
+    return vault instanceof Binary binary ? KeyVaults.fingerprint(binary.getData()) : null;
   }
 
   /** The unexpired leases of these sessions, by the server's clock. */

@@ -5,6 +5,7 @@ import dev.tgsession.SessionLease;
 import dev.tgsession.SessionStore;
 import dev.tgsession.SessionSummary;
 import dev.tgsession.Sessions;
+import dev.tgsession.spi.KeyVaults;
 import dev.tgsession.spi.SessionFailures;
 import dev.tgsession.spi.SessionUri;
 import java.net.URLEncoder;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -182,15 +182,8 @@ final class RedisDirectory implements SessionStore {
             parts.get(5) instanceof byte[] vault ? fingerprint(vault) : null));
   }
 
-  /**
-   * The key fingerprint of a KeyVault: the 4 bytes after "TGSK", the version and the 16-byte id.
-   */
   private static @Nullable String fingerprint(byte[] vault) {
-    int at = 4 + 1 + 16;
-    if (vault.length < at + 4) {
-      return null;
-    }
-    return HexFormat.of().formatHex(Arrays.copyOfRange(vault, at, at + 4));
+    return KeyVaults.fingerprint(vault);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.tgsession.SessionStorageException;
 import dev.tgsession.SessionStore;
 import dev.tgsession.SessionSummary;
 import dev.tgsession.Sessions;
+import dev.tgsession.spi.KeyVaults;
 import dev.tgsession.spi.SessionFailures;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -20,7 +21,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,7 +42,6 @@ final class SqliteDirectory implements SessionStore {
       "SELECT peer_id FROM peer_info WHERE subtype & 1 = 1 AND peer_id BETWEEN 1 AND "
           + 0xFF_FFFF_FFFFL
           + " ORDER BY peer_id LIMIT 1";
-  private static final int VAULT_FINGERPRINT_AT = 4 + 1 + 16;
 
   /** What a session file has beside it: SQLite's side files and the lease file with its own. */
   private static final List<String> SIDE_FILES =
@@ -210,15 +209,9 @@ final class SqliteDirectory implements SessionStore {
     }
   }
 
-  /**
-   * The fingerprint a key vault names: the 4 bytes after {@code "TGSK"}, its version and its
-   * 16-byte id, in hex (nothing else of the vault is read); null for a vault too short to hold one.
-   */
+  /** The fingerprint a key vault names (nothing else of the vault is read). */
   static @Nullable String fingerprint(byte @Nullable [] vault) {
-    if (vault == null || vault.length < VAULT_FINGERPRINT_AT + 4) {
-      return null;
-    }
-    return HexFormat.of().formatHex(vault, VAULT_FINGERPRINT_AT, VAULT_FINGERPRINT_AT + 4);
+    return KeyVaults.fingerprint(vault);
   }
 
   /** The later modification time of the file and its WAL (a commit may sit in the WAL). */

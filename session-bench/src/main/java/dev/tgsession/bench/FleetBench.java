@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A fleet in one JVM (not JMH: each size is opened once). For each backend and each fleet size:
- * N sessions opened with {@code Sessions.open} from a URI template ({@code session=f00000}, ...;
+ * A fleet in one JVM (not JMH: each size is opened once). For each backend and each fleet size: N
+ * sessions opened with {@code Sessions.open} from a URI template ({@code session=f00000}, ...;
  * SQLite: one {@code .session} file each in a temporary directory), each used once (home DC, 10
  * realistic peers, an update state), then {@code --threads} platform threads (and virtual threads
  * on JDK 21+) run {@link FleetLoad}'s mixed workload over all of them for {@code --seconds}; then
@@ -24,9 +24,8 @@ import java.util.Locale;
  * it opened (a miss).
  *
  * <p>usage: {@code java -cp benchmarks.jar dev.tgsession.bench.FleetBench [--backends
- * sqlite,postgres,redis,mongo] [--sessions 1000,10000] [--threads 64] [--seconds 10]
- * [--open-budget 60] [--no-raw] [--no-virtual]}; {@code --growth 100000} runs {@link
- * DirectoryGrowth} instead.
+ * sqlite,postgres,redis,mongo] [--sessions 1000,10000] [--threads 64] [--seconds 10] [--open-budget
+ * 60] [--no-raw] [--no-virtual]}; {@code --growth 100000} runs {@link DirectoryGrowth} instead.
  */
 public final class FleetBench {
 
@@ -97,7 +96,11 @@ public final class FleetBench {
       }
     }
     System.out.println(
-        "### Cost of a fleet (Java " + Runtime.version().feature() + ", " + threads + " workers)\n");
+        "### Cost of a fleet (Java "
+            + Runtime.version().feature()
+            + ", "
+            + threads
+            + " workers)\n");
     System.out.println(bench.cost);
     System.out.println("### Mixed workload over the fleet (" + seconds + " s per row)\n");
     System.out.println(bench.load);

@@ -31,8 +31,8 @@ final class FleetLoad {
   }
 
   /** What one run of the workload did. */
-  record Result(long ops, long errors, double seconds, long p50, long p99, long p999,
-      String firstError) {
+  record Result(
+      long ops, long errors, double seconds, long p50, long p99, long p999, String firstError) {
     double opsPerSecond() {
       return ops / seconds;
     }

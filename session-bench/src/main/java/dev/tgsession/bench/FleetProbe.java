@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 import redis.clients.jedis.Jedis;
 
 /**
- * What a fleet costs the process and the server at one moment: JVM threads ({@code
- * ThreadMXBean}), file descriptors ({@code /proc/self/fd}), heap after GC ({@code MemoryMXBean}),
- * and the server's connections: Redis {@code CLIENT LIST}, PostgreSQL {@code pg_stat_activity} of
- * the fork's database, the Mongo emulator's established loopback sockets on its port ({@code
- * /proc/net/tcp}); none for SQLite. The probe's own connection is not counted.
+ * What a fleet costs the process and the server at one moment: JVM threads ({@code ThreadMXBean}),
+ * file descriptors ({@code /proc/self/fd}), heap after GC ({@code MemoryMXBean}), and the server's
+ * connections: Redis {@code CLIENT LIST}, PostgreSQL {@code pg_stat_activity} of the fork's
+ * database, the Mongo emulator's established loopback sockets on its port ({@code /proc/net/tcp});
+ * none for SQLite. The probe's own connection is not counted.
  */
 record FleetProbe(int threads, long fds, long heap, long connections) {
 

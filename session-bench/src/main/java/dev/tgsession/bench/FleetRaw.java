@@ -47,7 +47,7 @@ abstract class FleetRaw implements AutoCloseable {
   abstract void state(int s, int pts, int date, int seq) throws Exception;
 
   @Override
-  public abstract void close() throws Exception;
+  public abstract void close() throws SQLException;
 
   static FleetRaw start(Store store, String backend) throws Exception {
     return switch (backend) {
@@ -303,7 +303,12 @@ abstract class FleetRaw implements AutoCloseable {
       redis.hset(
           key(s, "state"),
           java.util.Map.of(
-              "pts", String.valueOf(pts), "date", String.valueOf(date), "seq", String.valueOf(seq))
+                  "pts",
+                  String.valueOf(pts),
+                  "date",
+                  String.valueOf(date),
+                  "seq",
+                  String.valueOf(seq))
               .entrySet()
               .stream()
               .collect(

@@ -26,6 +26,8 @@
 #               one, so virtual threads are measured beside platform threads; else java)
 #   DIRECTORY_ARGS DirectoryGrowth options (default "--growth 1000,10000,100000 --growth-budget 90";
 #               empty to skip)
+#   JMH_JAVA_OPTS JVM options of the JMH launcher (e.g. -Djmh.ignoreLock=true when another JMH
+#               run holds /tmp/jmh.lock; its load then shows in the numbers)
 #   RUN_NOTE    a sentence for results.md about the run (e.g. what else loaded the machine)
 #   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
 #               by bench/growth.sh; not re-measured here: it takes long)
@@ -106,7 +108,7 @@ jmh() { # name, include pattern, backend (empty: none), JMH options (default JMH
   local params=()
   [[ -n $3 ]] && params=(-p backend="$3")
   # shellcheck disable=SC2086
-  java -jar "$jar" "$2" "${params[@]}" ${4:-$JMH_ARGS} \
+  java ${JMH_JAVA_OPTS:-} -jar "$jar" "$2" "${params[@]}" ${4:-$JMH_ARGS} \
     -rf json -rff "$out/jmh-$1.json" 2>&1 | tee "$out/jmh-$1.log" \
     | grep --line-buffered -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
   # a run whose every benchmark failed is reported as "not measured", not the end of the whole run

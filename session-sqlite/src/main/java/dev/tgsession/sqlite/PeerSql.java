@@ -2,7 +2,7 @@ package dev.tgsession.sqlite;
 
 /**
  * The statements on the peer tables: grammers' {@code peer_info} and our {@code tgsession_peer} and
- * {@code tgsession_username} (see {@link PeerTable} for the mapping and the merge rules).
+ * {@code tgsession_username} (see {@link PeerSqliteCodec} for the mapping and the merge rules).
  */
 enum PeerSql implements Sql {
   BY_ID(Text.COLUMNS + Text.FROM_PEERS + "WHERE pi.peer_id = ?"),
@@ -138,7 +138,43 @@ enum PeerSql implements Sql {
       "INSERT INTO tgsession_username (username, peer_id, position) VALUES (?1, ?2, ?3)"
           + " ON CONFLICT (username) DO UPDATE SET"
           + " peer_id = excluded.peer_id, position = excluded.position"
-          + " WHERE peer_id IS NOT excluded.peer_id OR position IS NOT excluded.position");
+          + " WHERE peer_id IS NOT excluded.peer_id OR position IS NOT excluded.position"),
+
+  /**
+   * Records when one peer was last cached (epoch milliseconds), never moving it back. ?1 id, ?2
+   * time.
+   */
+  TOUCH_ONE(
+      "INSERT INTO tgsession_peer_cached (peer_id, cached_at) VALUES (?1, ?2)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET cached_at = excluded.cached_at"
+          + " WHERE excluded.cached_at > cached_at"),
+
+  /** {@link #TOUCH_ONE} for a batch. ?1 the ids as a JSON array, ?2 time. */
+  TOUCH_MANY(
+      "INSERT INTO tgsession_peer_cached (peer_id, cached_at) SELECT value, ?2 FROM json_each(?1)"
+          + " WHERE true ON CONFLICT (peer_id) DO UPDATE SET cached_at = excluded.cached_at"
+          + " WHERE excluded.cached_at > cached_at"),
+
+  /**
+   * When a stored peer was last cached: one row when the peer is stored, its time NULL when no time
+   * is recorded (a peer grammers itself cached). ?1 id.
+   */
+  CACHED_AT(
+      "SELECT c.cached_at FROM peer_info pi LEFT JOIN tgsession_peer_cached c"
+          + " ON c.peer_id = pi.peer_id WHERE pi.peer_id = ?1"),
+
+  /** Releases the usernames of the peers a prune deletes. ?1 the cut-off time. */
+  PRUNE_USERNAMES("DELETE FROM tgsession_username WHERE peer_id IN (" + Text.PRUNED + ")"),
+
+  /** Deletes our rows (phones, flags) of the peers a prune deletes. ?1 the cut-off time. */
+  PRUNE_EXTRAS("DELETE FROM tgsession_peer WHERE peer_id IN (" + Text.PRUNED + ")"),
+
+  /** Deletes grammers' rows of the peers cached before the cut-off, never the self user. */
+  PRUNE_PEERS("DELETE FROM peer_info WHERE peer_id IN (" + Text.PRUNED + ")"),
+
+  /** Drops the cached-at times of peers no longer stored. */
+  PRUNE_CACHED(
+      "DELETE FROM tgsession_peer_cached WHERE peer_id NOT IN (SELECT peer_id FROM peer_info)");
 
   private final String text;
 
@@ -155,7 +191,6 @@ enum PeerSql implements Sql {
   private static final class Text {
     static final String USER_IDS = " BETWEEN 1 AND " + 0xFF_FFFF_FFFFL;
 
-    /** What is wrong with a row's stored types (NULL when nothing): "table.column = value". */
     /** What is wrong with a row's stored types (NULL when nothing): "table.column = value". */
     static final String DAMAGE =
         "CASE WHEN typeof(pi.hash) NOT IN ('integer', 'null')"
@@ -193,6 +228,17 @@ enum PeerSql implements Sql {
             + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT group_concat(n.username,"
             + " ' ') FROM (SELECT username FROM tgsession_username WHERE peer_id = pi.peer_id"
             + " ORDER BY position) n), '') ELSE '' END END) ";
+
+    /**
+     * The peers a prune deletes: cached before ?1 (epoch milliseconds; no recorded time counts as
+     * the epoch), except the self user (grammers' self bit, as {@link PeerSql#SELF_USER} reads it).
+     */
+    static final String PRUNED =
+        "SELECT pi.peer_id FROM peer_info pi LEFT JOIN tgsession_peer_cached c"
+            + " ON c.peer_id = pi.peer_id WHERE coalesce(c.cached_at, 0) < ?1"
+            + " AND NOT (coalesce(pi.subtype, 0) & 1 = 1 AND pi.peer_id"
+            + USER_IDS
+            + ")";
 
     static final String FROM_PEERS =
         "FROM peer_info pi LEFT JOIN tgsession_peer tp ON tp.peer_id = pi.peer_id ";

@@ -18,7 +18,7 @@ import java.util.Objects;
  * JDBC batch, in an order that is correct because the batch claims no username, phone or self flag
  * twice: first the claims are taken from other peers, then usernames are rewritten, then our rows
  * are merged (reading grammers' rows as they were), then grammers' rows. Plain records (see {@link
- * PeerTable#plain}) take the raw upserts, which leave {@code subtype} and our tables alone.
+ * PeerSqliteCodec#plain}) take the raw upserts, which leave {@code subtype} and our tables alone.
  */
 final class PeerWrites {
 
@@ -46,26 +46,42 @@ final class PeerWrites {
 
   /** Whether caching this one peer is a single statement (autocommit is then atomic enough). */
   static boolean singleStatement(List<PeerInfo> reducedBatch) {
-    return reducedBatch.size() == 1 && PeerTable.onlyPeerInfo(reducedBatch.get(0));
+    return reducedBatch.size() == 1 && PeerSqliteCodec.onlyPeerInfo(reducedBatch.get(0));
   }
 
-  /** Writes one peer for which {@link #singleStatement} holds. */
-  static int writeOne(SqliteConnection connection, PeerInfo peer) throws SQLException {
-    PeerSql plain = PeerTable.plain(peer);
+  /**
+   * Writes one peer for which {@link #singleStatement} holds, in autocommit: its cached-at time
+   * first, so a prune that runs between the two statements finds it fresh and keeps it.
+   */
+  static int writeOne(SqliteConnection connection, PeerInfo peer, long cachedAtMillis)
+      throws SQLException {
+    PreparedStatement touch = connection.prepare(PeerSql.TOUCH_ONE);
+    touch.setLong(1, peer.peerId().botApiDialogId());
+    touch.setLong(2, cachedAtMillis);
+    touch.executeUpdate();
+    PeerSql plain = PeerSqliteCodec.plain(peer);
     if (plain != null) {
       PreparedStatement upsert = connection.prepare(plain);
-      PeerTable.bindPlain(upsert, plain, peer);
+      PeerSqliteCodec.bindPlain(upsert, plain, peer);
       return upsert.executeUpdate();
     }
     PreparedStatement upsert = connection.prepare(PeerSql.UPSERT_PEER_INFO);
-    PeerTable.bindPeerInfo(upsert, peer, false);
+    PeerSqliteCodec.bindPeerInfo(upsert, peer, false);
     return upsert.executeUpdate();
   }
 
-  /** Writes the batch inside the caller's transaction; returns the rows changed. */
-  static int write(SqliteConnection connection, List<PeerInfo> batch) throws SQLException {
+  /**
+   * Writes the batch inside the caller's transaction, and records every peer of it as cached at
+   * {@code cachedAtMillis} (also those whose rows hold nothing new); returns the rows changed.
+   */
+  static int write(SqliteConnection connection, List<PeerInfo> batch, long cachedAtMillis)
+      throws SQLException {
     PeerWrites writes = new PeerWrites(connection);
     try {
+      PreparedStatement touch = connection.prepare(PeerSql.TOUCH_MANY);
+      touch.setString(1, ids(batch, true));
+      touch.setLong(2, cachedAtMillis);
+      touch.executeUpdate();
       Map<PeerId, PeerInfo> stored = stored(connection, batch);
       for (PeerInfo peer : batch) {
         PeerInfo before = stored.get(peer.peerId());
@@ -81,7 +97,7 @@ final class PeerWrites {
         if (auth != null && !auth.isAmbient() && sameExceptAuth(merged, before)) {
           // only a new access hash: the raw upsert (its names, phone and flags are stored already)
           PreparedStatement upsert = writes.statement(PeerSql.UPSERT_HASH);
-          PeerTable.bindPlain(upsert, PeerSql.UPSERT_HASH, merged);
+          PeerSqliteCodec.bindPlain(upsert, PeerSql.UPSERT_HASH, merged);
           upsert.addBatch();
           continue;
         }
@@ -107,25 +123,31 @@ final class PeerWrites {
    */
   private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
       throws SQLException {
-    StringBuilder ids = new StringBuilder("[");
-    for (PeerInfo peer : batch) {
-      if (!(peer instanceof PeerInfo.Chat)) {
-        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
-      }
-    }
+    String ids = ids(batch, false);
     Map<PeerId, PeerInfo> stored = new HashMap<>();
-    if (ids.length() == 1) {
+    if (ids.equals("[]")) {
       return stored;
     }
     PreparedStatement select = connection.prepare(PeerSql.BY_IDS);
-    select.setString(1, ids.append(']').toString());
+    select.setString(1, ids);
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
-        PeerInfo peer = PeerTable.decode(rows);
+        PeerInfo peer = PeerSqliteCodec.decode(rows);
         stored.put(peer.peerId(), peer);
       }
     }
     return stored;
+  }
+
+  /** The batch's peer ids as a JSON array; chats only {@code withChats}. */
+  private static String ids(List<PeerInfo> batch, boolean withChats) {
+    StringBuilder ids = new StringBuilder(batch.size() * 12).append('[');
+    for (PeerInfo peer : batch) {
+      if (withChats || !(peer instanceof PeerInfo.Chat)) {
+        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
+      }
+    }
+    return ids.append(']').toString();
   }
 
   private static boolean sameExceptAuth(PeerInfo merged, PeerInfo before) {
@@ -151,15 +173,15 @@ final class PeerWrites {
   }
 
   private void add(PeerInfo peer) throws SQLException {
-    PeerSql plain = PeerTable.plain(peer);
+    PeerSql plain = PeerSqliteCodec.plain(peer);
     if (plain != null) {
       PreparedStatement statement = statement(plain);
-      PeerTable.bindPlain(statement, plain, peer);
+      PeerSqliteCodec.bindPlain(statement, plain, peer);
       statement.addBatch();
       return;
     }
     long id = peer.peerId().botApiDialogId();
-    boolean extra = !PeerTable.onlyPeerInfo(peer);
+    boolean extra = !PeerSqliteCodec.onlyPeerInfo(peer);
     if (peer instanceof PeerInfo.User user) {
       if (user.isSelf()) {
         PreparedStatement unsetExtra = statement(PeerSql.UNSET_OTHER_SELF_EXTRA);
@@ -177,12 +199,12 @@ final class PeerWrites {
       }
       if (extra) {
         PreparedStatement userExtra = statement(PeerSql.UPSERT_USER_EXTRA);
-        PeerTable.bindUserExtra(userExtra, user);
+        PeerSqliteCodec.bindUserExtra(userExtra, user);
         userExtra.addBatch();
       }
     } else if (peer instanceof PeerInfo.Channel channel && extra) {
       PreparedStatement channelExtra = statement(PeerSql.UPSERT_CHANNEL_EXTRA);
-      PeerTable.bindChannelExtra(channelExtra, channel);
+      PeerSqliteCodec.bindChannelExtra(channelExtra, channel);
       channelExtra.addBatch();
     }
     List<String> usernames = peer.usernames();
@@ -200,7 +222,7 @@ final class PeerWrites {
       }
     }
     PreparedStatement peerInfo = statement(PeerSql.UPSERT_PEER_INFO);
-    PeerTable.bindPeerInfo(peerInfo, peer, extra && peer instanceof PeerInfo.User);
+    PeerSqliteCodec.bindPeerInfo(peerInfo, peer, extra && peer instanceof PeerInfo.User);
     peerInfo.addBatch();
   }
 

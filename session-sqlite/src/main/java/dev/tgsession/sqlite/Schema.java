@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -20,7 +22,7 @@ import java.util.TreeSet;
 final class Schema {
 
   /** The newest schema version this code reads and writes. */
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   /** The {@code PRAGMA user_version} of grammers' format. */
   static final int GRAMMERS_VERSION = 1;
@@ -94,22 +96,58 @@ final class Schema {
               + "id INTEGER PRIMARY KEY CHECK (id = 1), vault BLOB NOT NULL)");
 
   /**
-   * Our peer tables, empty and temporary: what a read-only session gives each reader of a grammers
-   * file that has none, so that the peer queries read grammers' rows alone.
+   * Version 3: {@code tgsession_peer_cached} holds, per peer, when it was last cached (epoch
+   * milliseconds; peers grammers cached have no row and count as cached at the epoch); {@code
+   * tgsession_extra} is the session's small map of extras (home DC family, media DC options, plain
+   * temporary keys). Peers already stored are stamped with the time of the migration.
    */
-  static final List<String> TEMPORARY_PEER_TABLES =
+  private static final List<String> V3_DDL =
       List.of(
+          "CREATE TABLE tgsession_peer_cached ("
+              + "peer_id INTEGER PRIMARY KEY, cached_at INTEGER NOT NULL)",
+          "CREATE TABLE tgsession_extra (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+          "INSERT INTO tgsession_peer_cached (peer_id, cached_at)"
+              + " SELECT peer_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+              + " FROM peer_info");
+
+  /**
+   * Our tables, empty and temporary: what a read-only session gives each reader of a file that
+   * lacks them (a grammers file, or one of an older schema version), so that every query runs and
+   * reads grammers' rows alone. A temporary table hides a main one of the same name, so only the
+   * missing ones are made.
+   */
+  private static final Map<String, String> TEMPORARY_TABLES =
+      Map.of(
+          "tgsession_peer",
           "CREATE TEMP TABLE tgsession_peer (peer_id INTEGER PRIMARY KEY, ambient INTEGER NOT NULL"
               + " DEFAULT 0, bot INTEGER, self INTEGER, phone TEXT, usernames INTEGER NOT NULL"
               + " DEFAULT 0)",
+          "tgsession_username",
           "CREATE TEMP TABLE tgsession_username (username TEXT PRIMARY KEY, peer_id INTEGER NOT"
-              + " NULL, position INTEGER NOT NULL)");
+              + " NULL, position INTEGER NOT NULL)",
+          "tgsession_peer_cached",
+          "CREATE TEMP TABLE tgsession_peer_cached (peer_id INTEGER PRIMARY KEY, cached_at"
+              + " INTEGER NOT NULL)",
+          "tgsession_extra",
+          "CREATE TEMP TABLE tgsession_extra (name TEXT PRIMARY KEY, value BLOB NOT NULL)");
+
+  /** The statements that make the temporary tables a file with {@code tables} lacks. */
+  static List<String> temporaryTables(Set<String> tables) {
+    List<String> ddl = new ArrayList<>();
+    TEMPORARY_TABLES.forEach(
+        (name, create) -> {
+          if (!tables.contains(name)) {
+            ddl.add(create);
+          }
+        });
+    return List.copyOf(ddl);
+  }
 
   /** One step from {@code version - 1} to {@code version}. */
   private record Migration(int version, List<String> statements) {}
 
   private static final List<Migration> MIGRATIONS =
-      List.of(new Migration(1, V1_DDL), new Migration(2, V2_DDL));
+      List.of(new Migration(1, V1_DDL), new Migration(2, V2_DDL), new Migration(3, V3_DDL));
 
   private Schema() {}
 
@@ -171,45 +209,50 @@ final class Schema {
   }
 
   /**
-   * Applies the migrations this file lacks, each in its own {@code BEGIN IMMEDIATE} transaction
-   * that first reads the version again (another process may have migrated the file meanwhile).
+   * Applies the migrations this file lacks, all in one {@code BEGIN IMMEDIATE} transaction that
+   * first reads the version again (another process may have migrated the file meanwhile); a file
+   * that has them all takes no write lock.
    */
   static void migrate(Connection connection) throws SQLException {
+    if (read(connection).ourVersion() >= CURRENT_VERSION) {
+      return; // the common case: no write lock taken on open
+    }
     try (Statement statement = connection.createStatement()) {
-      int version = read(connection).ourVersion();
-      for (Migration migration : MIGRATIONS) {
-        if (version >= migration.version()) {
-          continue; // the common case: no write lock taken on open
-        }
-        statement.execute("BEGIN IMMEDIATE");
-        try {
-          Contents contents = read(connection);
-          if (contents.ourVersion() < migration.version()) {
-            if (migration.version() == 1 && !contents.hasGrammersTables()) {
-              for (String ddl : GRAMMERS_DDL) {
-                statement.execute(ddl);
-              }
-            }
-            if (contents.userVersion() != GRAMMERS_VERSION) {
-              statement.execute("PRAGMA user_version = " + GRAMMERS_VERSION);
-            }
-            for (String ddl : migration.statements()) {
+      statement.execute("BEGIN IMMEDIATE");
+      try {
+        Contents contents = read(connection);
+        int version = contents.ourVersion();
+        for (Migration migration : MIGRATIONS) {
+          if (version >= migration.version()) {
+            continue;
+          }
+          if (migration.version() == 1 && !contents.hasGrammersTables()) {
+            for (String ddl : GRAMMERS_DDL) {
               statement.execute(ddl);
             }
-            statement.execute(
-                "INSERT INTO tgsession_schema (id, version) VALUES (1, "
-                    + migration.version()
-                    + ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
           }
-          statement.execute("COMMIT");
-        } catch (SQLException | RuntimeException e) {
-          try {
-            statement.execute("ROLLBACK");
-          } catch (SQLException rollback) {
-            e.addSuppressed(rollback);
+          for (String ddl : migration.statements()) {
+            statement.execute(ddl);
           }
-          throw e;
+          version = migration.version();
         }
+        if (contents.ourVersion() < CURRENT_VERSION) {
+          if (contents.userVersion() != GRAMMERS_VERSION) {
+            statement.execute("PRAGMA user_version = " + GRAMMERS_VERSION);
+          }
+          statement.execute(
+              "INSERT INTO tgsession_schema (id, version) VALUES (1, "
+                  + version
+                  + ") ON CONFLICT (id) DO UPDATE SET version = excluded.version");
+        }
+        statement.execute("COMMIT");
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException rollback) {
+          e.addSuppressed(rollback);
+        }
+        throw e;
       }
     }
   }

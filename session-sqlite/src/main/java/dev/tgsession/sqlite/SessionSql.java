@@ -34,6 +34,22 @@ enum SessionSql implements Sql {
           + " vault = excluded.vault"),
   DELETE_VAULT("DELETE FROM tgsession_key_vault"),
 
+  // the value only up to MAX_EXTRA_BYTES (NULL past it), then its length
+  LOAD_EXTRAS(
+      "SELECT name, CASE WHEN length(value) <= "
+          + Limits.MAX_EXTRA_BYTES
+          + " THEN value END, length(value) FROM tgsession_extra"),
+  LOAD_EXTRA(
+      "SELECT CASE WHEN length(value) <= "
+          + Limits.MAX_EXTRA_BYTES
+          + " THEN value END, length(value) FROM tgsession_extra WHERE name = ?1"),
+  STORE_EXTRA(
+      "INSERT INTO tgsession_extra (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET"
+          + " value = excluded.value"),
+  DELETE_EXTRA("DELETE FROM tgsession_extra WHERE name = ?1"),
+  CLEAR_EXTRAS("DELETE FROM tgsession_extra"),
+  CLEAR_CACHED_AT("DELETE FROM tgsession_peer_cached"),
+
   CLEAR_DC_OPTIONS("DELETE FROM dc_option"),
   CLEAR_PEERS("DELETE FROM peer_info"),
   CLEAR_PEER_EXTRAS("DELETE FROM tgsession_peer"),
@@ -48,8 +64,13 @@ enum SessionSql implements Sql {
     DELETE_CHANNELS,
     CLEAR_PEER_EXTRAS,
     CLEAR_USERNAMES,
+    CLEAR_CACHED_AT,
+    CLEAR_EXTRAS,
     DELETE_VAULT
   };
+
+  /** The longest extra read (a sealed DC option or temporary key is a few hundred bytes). */
+  static final int MAX_EXTRA_BYTES = Limits.MAX_EXTRA_BYTES;
 
   private final String text;
 
@@ -60,5 +81,12 @@ enum SessionSql implements Sql {
   @Override
   public String text() {
     return text;
+  }
+
+  /** Constants the statements use (a nested class: enum constants cannot use own fields). */
+  private static final class Limits {
+    static final int MAX_EXTRA_BYTES = 65_536;
+
+    private Limits() {}
   }
 }

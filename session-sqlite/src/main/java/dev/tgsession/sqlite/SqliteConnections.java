@@ -8,23 +8,27 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connections of one session: one writer behind a lock, and a small pool of readers.
+ * The connections of one session: one writer behind a lock, and, only while it is busy, a small
+ * pool of readers.
  *
  * <p>SQLite admits one writer per file at a time whatever we do, so one writer connection costs no
  * write throughput and keeps each write statement prepared once; serialising our own writers in
- * Java means they never wait in SQLite's busy handler for each other. WAL lets readers run beside
- * the writer and beside each other, so reads from many threads take their own connections (up to
- * {@link #MAX_READERS}, each used by one thread at a time) instead of queueing on the writer's
- * lock. Every multi-statement write starts with {@code BEGIN IMMEDIATE}: it takes the write lock up
- * front, where the busy timeout applies, instead of upgrading a read transaction, which fails at
- * once with SQLITE_BUSY ("database is locked") when another process wrote in between. No monitor is
- * held across driver calls: the writer's lock is a {@link ReentrantLock}.
+ * Java means they never wait in SQLite's busy handler for each other. A read runs on the writer
+ * when nobody is writing (a session used by one thread at a time holds one connection, which
+ * matters in a fleet); while the writer is busy it takes a reader (up to {@link #MAX_READERS}, each
+ * used by one thread at a time, opened on first need and kept), since WAL lets readers run beside
+ * the writer. Every multi-statement write starts with {@code BEGIN IMMEDIATE}: it takes the write
+ * lock up front, where the busy timeout applies, instead of upgrading a read transaction, which
+ * fails at once with SQLITE_BUSY ("database is locked") when another process wrote in between. No
+ * monitor is held across driver calls: the writer's lock is a {@link ReentrantLock}; a write inside
+ * another write's transaction (on the same thread) joins it.
  */
 final class SqliteConnections {
 
@@ -36,7 +40,8 @@ final class SqliteConnections {
     T run(SqliteConnection connection) throws SQLException;
   }
 
-  private enum Control implements Sql {
+  /** A transaction's statements. */
+  enum Control implements Sql {
     BEGIN("BEGIN IMMEDIATE"),
     COMMIT("COMMIT"),
     ROLLBACK("ROLLBACK");
@@ -73,27 +78,38 @@ final class SqliteConnections {
   }
 
   private final Path file;
+  private final WalIndex.FileUse use;
   private final int busyTimeoutMillis;
   private final boolean readOnly;
-  private final boolean withoutOurTables;
+  private final List<String> temporaryTables;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final @Nullable SqliteConnection writer;
   private final Semaphore readerPermits = new Semaphore(MAX_READERS);
   private final ConcurrentLinkedDeque<SqliteConnection> idleReaders = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
+
+  /** How many transactions of the writer the lock's holder is inside (guarded by writeLock). */
+  private int depth;
+
   private volatile @Nullable WriteObserver observer;
+  private volatile Fencing fencing = () -> -1;
 
   /**
    * @param writer the open writer connection, or null for a read-only session
-   * @param withoutOurTables a read-only session of a grammers file that has no {@code tgsession_}
-   *     tables: each reader gets empty temporary ones, so the peer queries read grammers' rows
+   * @param temporaryTables for a read-only session of a file that lacks some of our tables (a
+   *     grammers file, an older schema): each reader gets empty temporary ones, so every query runs
    */
   SqliteConnections(
-      Path file, int busyTimeoutMillis, @Nullable Connection writer, boolean withoutOurTables) {
+      Path file,
+      WalIndex.FileUse use,
+      int busyTimeoutMillis,
+      @Nullable Connection writer,
+      List<String> temporaryTables) {
     this.file = file;
+    this.use = use;
     this.busyTimeoutMillis = busyTimeoutMillis;
     this.readOnly = writer == null;
-    this.withoutOurTables = withoutOurTables;
+    this.temporaryTables = temporaryTables;
     this.writer = writer == null ? null : new SqliteConnection(writer);
   }
 
@@ -101,8 +117,29 @@ final class SqliteConnections {
     return file;
   }
 
-  /** Runs {@code work} on a reader connection; a reader that failed is closed, not pooled. */
+  /** This session's use of its file (the WAL index mapping lives as long as the file's uses). */
+  WalIndex.FileUse use() {
+    return use;
+  }
+
+  /**
+   * Runs {@code work} on the writer when nobody is writing (no transaction is open then, so it
+   * reads the latest commit), else on a reader connection, opened only when the writer is busy: a
+   * session used by one thread at a time holds one connection. A reader that failed is closed, not
+   * pooled.
+   */
   <T> T read(String operation, Work<T> work) {
+    SqliteConnection connection = writer;
+    if (connection != null && writeLock.tryLock()) {
+      try {
+        requireOpen();
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw failure(operation, e);
+      } finally {
+        writeLock.unlock();
+      }
+    }
     readerPermits.acquireUninterruptibly();
     SqliteConnection reader = null;
     boolean healthy = false;
@@ -160,6 +197,10 @@ final class SqliteConnections {
     writeLock.lock();
     try {
       requireOpen();
+      if (depth > 0) {
+        work.run(connection); // joins the transaction around it, which erases and checkpoints
+        return false;
+      }
       boolean wasOn;
       try (ResultSet rows = connection.prepare(Erasing.SECURE_DELETE).executeQuery()) {
         wasOn = rows.next() && rows.getInt(1) != 0;
@@ -193,6 +234,10 @@ final class SqliteConnections {
     writeLock.lock();
     try {
       requireOpen();
+      if (depth > 0) {
+        // a write inside another's transaction (see replaceStore) joins it: fenced by it, one unit
+        return work.run(connection);
+      }
       boolean fenced = fence != null && fence.leased();
       if (!transaction && !fenced) {
         T result = work.run(connection);
@@ -201,10 +246,18 @@ final class SqliteConnections {
       }
       connection.run(Control.BEGIN);
       try {
-        if (fenced && SqliteLeaseStore.fencingToken(connection) != fence.token()) {
+        T result;
+        depth++;
+        try {
+          result = work.run(connection);
+        } finally {
+          depth--;
+        }
+        // at the end, right before the commit: the lease file's token, which a takeover moves
+        // without waiting for this transaction (see SqliteLeaseStore)
+        if (fenced && fencing.token() != fence.token()) {
           throw fence.lost();
         }
-        T result = work.run(connection);
         connection.run(Control.COMMIT);
         observe(connection);
         return result;
@@ -241,6 +294,21 @@ final class SqliteConnections {
     }
   }
 
+  /** Reads the fencing token a leased write must still find (see SqliteLeaseStore). */
+  @FunctionalInterface
+  interface Fencing {
+    long token() throws SQLException;
+  }
+
+  /** Sets where fenced writes read the token (the session's lease store). */
+  void fencedBy(Fencing fencing) {
+    this.fencing = fencing;
+  }
+
+  int busyTimeoutMillis() {
+    return busyTimeoutMillis;
+  }
+
   /** What runs on the writer, under its lock, after each write that succeeded. */
   @FunctionalInterface
   interface WriteObserver {
@@ -257,9 +325,9 @@ final class SqliteConnections {
       return new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
     }
     Connection connection = SessionFile.openReadOnly(file, busyTimeoutMillis);
-    if (withoutOurTables) {
+    if (!temporaryTables.isEmpty()) {
       try (Statement statement = connection.createStatement()) {
-        for (String ddl : Schema.TEMPORARY_PEER_TABLES) {
+        for (String ddl : temporaryTables) {
           statement.execute(ddl);
         }
       } catch (SQLException e) {
@@ -275,9 +343,13 @@ final class SqliteConnections {
     return SqliteFailures.map(file, operation, e, busyTimeoutMillis);
   }
 
-  /** Closes every connection; the idle readers at once, a busy one when its user returns it. */
+  /**
+   * Closes every connection, once the reads under way have returned theirs, then ends this
+   * session's use of the file (the last use closes the WAL index's descriptor).
+   */
   void close() {
     closed = true;
+    readerPermits.acquireUninterruptibly(MAX_READERS);
     SQLException failure = null;
     if (writer != null) {
       writeLock.lock();
@@ -291,6 +363,7 @@ final class SqliteConnections {
     }
     SQLException readers = closeIdleReaders();
     failure = failure == null ? readers : failure;
+    use.close();
     if (failure != null) {
       throw new SessionStorageException(
           SqliteFailures.message(file, "close cleanly", SqliteFailures.cause(failure)), failure);

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 
 /**
@@ -40,6 +41,22 @@ final class SqliteFileOpener {
     } else {
       SessionFile.createOwnerOnly(file);
     }
+    WalIndex.FileUse use = WalIndex.use(file);
+    try {
+      return open(description, file, use, busyTimeoutMillis, peerCache, readOnly);
+    } catch (RuntimeException | Error e) {
+      use.close();
+      throw e;
+    }
+  }
+
+  private static SqliteSession open(
+      String description,
+      Path file,
+      WalIndex.FileUse use,
+      int busyTimeoutMillis,
+      PeerCache peerCache,
+      boolean readOnly) {
     SessionFile.requireSqliteHeader(file, "a session file");
     Schema.Contents contents = null;
     try {
@@ -60,7 +77,8 @@ final class SqliteFileOpener {
                 + ", found an empty database (mode=read-only does not create a session)");
       }
       SqliteConnections connections =
-          new SqliteConnections(file, busyTimeoutMillis, null, !contents.hasOurTables());
+          new SqliteConnections(
+              file, use, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
       return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
     Connection connection = null;
@@ -68,11 +86,9 @@ final class SqliteFileOpener {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
       Schema.migrate(connection);
       SqliteConnections connections =
-          new SqliteConnections(file, busyTimeoutMillis, connection, false);
-      PeerCacheCoherence coherence =
-          peerCache == PeerCache.none()
-              ? null
-              : new PeerCacheCoherence(connections, WalIndex.of(file));
+          new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
+      SqliteCoherence coherence =
+          peerCache == PeerCache.none() ? null : new SqliteCoherence(connections, use.index());
       return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {

@@ -1,11 +1,11 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.AuthKey;
-import dev.tgsession.ChannelState;
 import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
+import dev.tgsession.SessionData;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.AbstractSession;
@@ -40,9 +40,13 @@ final class SqliteSession extends AbstractSession {
 
   private static final int PAGE_SIZE = 1000;
 
+  /** The most extras a session holds (a few per DC); more means the file was tampered with. */
+  private static final int MAX_EXTRAS = 1000;
+
   private final SqliteConnections connections;
-  private final @Nullable PeerCacheCoherence coherence;
-  private final @Nullable SqliteLeaseStore leases;
+  private final @Nullable SqliteCoherence coherence;
+  private final SqliteLeaseStore leases;
+  private final StateSqliteCodec state;
 
   /**
    * The vault this instance last read or wrote (null: plain). A DC or vault write first checks,
@@ -56,14 +60,18 @@ final class SqliteSession extends AbstractSession {
       String description,
       SqliteConnections connections,
       PeerCache peerCache,
-      @Nullable PeerCacheCoherence coherence,
+      @Nullable SqliteCoherence coherence,
       boolean readOnly) {
     super(description, peerCache);
     this.connections = connections;
     this.coherence = coherence;
     // Read-only sessions get one too, for current() (tgsession info shows the holder); it refuses
     // to acquire.
-    this.leases = new SqliteLeaseStore(connections, description);
+    this.leases =
+        new SqliteLeaseStore(
+            connections.file(), description, connections.busyTimeoutMillis(), readOnly);
+    connections.fencedBy(leases::fencingToken);
+    this.state = new StateSqliteCodec(connections);
   }
 
   @Override
@@ -302,7 +310,7 @@ final class SqliteSession extends AbstractSession {
 
   private static @Nullable PeerInfo first(PreparedStatement select) throws SQLException {
     try (ResultSet rows = select.executeQuery()) {
-      return rows.next() ? PeerTable.decode(rows) : null;
+      return rows.next() ? PeerSqliteCodec.decode(rows) : null;
     }
   }
 
@@ -312,11 +320,165 @@ final class SqliteSession extends AbstractSession {
       // One statement: autocommit is atomic and takes the write lock under the busy handler.
       PeerInfo peer = reducedBatch.get(0);
       connections.write(
-          "cache a peer", fence, false, connection -> PeerWrites.writeOne(connection, peer));
+          "cache a peer",
+          fence,
+          false,
+          connection -> PeerWrites.writeOne(connection, peer, cachedAt.toEpochMilli()));
       return;
     }
     connections.write(
-        "cache peers", fence, true, connection -> PeerWrites.write(connection, reducedBatch));
+        "cache peers",
+        fence,
+        true,
+        connection -> PeerWrites.write(connection, reducedBatch, cachedAt.toEpochMilli()));
+  }
+
+  @Override
+  protected @Nullable Instant loadPeerCachedAt(PeerId id) {
+    return connections.read(
+        "read when a peer was cached",
+        connection -> {
+          PreparedStatement select = connection.prepare(PeerSql.CACHED_AT);
+          select.setLong(1, id.botApiDialogId());
+          try (ResultSet rows = select.executeQuery()) {
+            if (!rows.next()) {
+              return null;
+            }
+            long at = rows.getLong(1);
+            // a peer grammers cached has no time of ours: the epoch, the oldest there is
+            return rows.wasNull() ? Instant.EPOCH : Instant.ofEpochMilli(at);
+          }
+        });
+  }
+
+  /**
+   * One transaction: releases the usernames and phones of the peers cached before {@code olderThan}
+   * (never the self user), deletes them, and drops their cached-at times. A cache write racing it
+   * runs before (and refreshes the peer's time, so it is kept) or after (and stores the peer
+   * again).
+   */
+  @Override
+  protected long prunePeers(Instant olderThan, WriteFence fence) {
+    long cutOff = olderThan.toEpochMilli();
+    return connections.write(
+        "prune the peers",
+        fence,
+        true,
+        connection -> {
+          for (PeerSql release : List.of(PeerSql.PRUNE_USERNAMES, PeerSql.PRUNE_EXTRAS)) {
+            PreparedStatement delete = connection.prepare(release);
+            delete.setLong(1, cutOff);
+            delete.executeUpdate();
+          }
+          PreparedStatement peers = connection.prepare(PeerSql.PRUNE_PEERS);
+          peers.setLong(1, cutOff);
+          long pruned = peers.executeUpdate();
+          connection.prepare(PeerSql.PRUNE_CACHED).executeUpdate();
+          return pruned;
+        });
+  }
+
+  // ---- extras -------------------------------------------------------------------------------
+
+  @Override
+  protected Map<String, byte[]> loadExtras() {
+    return connections.read(
+        "read the extras",
+        connection -> {
+          Map<String, byte[]> extras = new TreeMap<>();
+          try (ResultSet rows = connection.prepare(SessionSql.LOAD_EXTRAS).executeQuery()) {
+            while (rows.next()) {
+              if (extras.size() == MAX_EXTRAS) {
+                throw oversizedExtras("more than " + MAX_EXTRAS + " rows");
+              }
+              extras.put(rows.getString(1), extra(rows));
+            }
+          }
+          return extras;
+        });
+  }
+
+  @Override
+  protected byte @Nullable [] loadExtra(String name) {
+    return connections.read(
+        "read an extra",
+        connection -> {
+          PreparedStatement select = connection.prepare(SessionSql.LOAD_EXTRA);
+          select.setString(1, name);
+          try (ResultSet rows = select.executeQuery()) {
+            return rows.next() ? extra(rows) : null;
+          }
+        });
+  }
+
+  /** An extra's value: rows hold the value (NULL when too long) and its length, last. */
+  private byte[] extra(ResultSet row) throws SQLException {
+    int columns = row.getMetaData().getColumnCount();
+    byte[] value = row.getBytes(columns - 1);
+    if (value == null) {
+      throw oversizedExtras("a value of " + row.getLong(columns) + " bytes");
+    }
+    return value;
+  }
+
+  private IncompatibleSessionException oversizedExtras(String found) {
+    return new IncompatibleSessionException(
+        SqliteFailures.message(
+            connections.file(),
+            "read the extras",
+            "expected at most "
+                + MAX_EXTRAS
+                + " rows of at most "
+                + SessionSql.MAX_EXTRA_BYTES
+                + " bytes in tgsession_extra, found "
+                + found
+                + "; the file was changed by something else: restore a backup"),
+        null);
+  }
+
+  @Override
+  protected void storeExtra(String name, byte @Nullable [] value, WriteFence fence) {
+    connections.write(
+        value == null ? "delete an extra" : "store an extra",
+        fence,
+        false,
+        connection -> storeExtra(connection, name, value));
+  }
+
+  private static int storeExtra(SqliteConnection connection, String name, byte @Nullable [] value)
+      throws SQLException {
+    PreparedStatement statement =
+        connection.prepare(value == null ? SessionSql.DELETE_EXTRA : SessionSql.STORE_EXTRA);
+    statement.setString(1, name);
+    if (value != null) {
+      statement.setBytes(2, value);
+    }
+    return statement.executeUpdate();
+  }
+
+  // ---- replacing everything -----------------------------------------------------------------
+
+  /**
+   * The single writes of the default, run as one fenced, erasing transaction ({@link
+   * SqliteConnections#writeErasing}; the writes inside it join it): a reader sees the old session
+   * or the new one, and a crash leaves the old one.
+   */
+  @Override
+  protected void replaceStore(
+      SessionData data, byte @Nullable [] vault, Instant cachedAt, WriteFence fence) {
+    byte[] before = knownVault;
+    try {
+      connections.writeErasing(
+          "replace the session",
+          fence,
+          connection -> {
+            SqliteSession.super.replaceStore(data, vault, cachedAt, fence);
+            return 1;
+          });
+    } catch (RuntimeException | Error e) {
+      knownVault = before; // rolled back: the file holds the old vault
+      throw e;
+    }
   }
 
   @Override
@@ -372,7 +534,7 @@ final class SqliteSession extends AbstractSession {
           List<PeerInfo> page = new ArrayList<>(PAGE_SIZE);
           try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-              page.add(PeerTable.decode(rows));
+              page.add(PeerSqliteCodec.decode(rows));
             }
           }
           return page;
@@ -394,119 +556,12 @@ final class SqliteSession extends AbstractSession {
 
   @Override
   protected UpdatesState loadUpdatesState() {
-    return connections.read(
-        "read the updates state",
-        connection -> {
-          int[] common = null;
-          List<ChannelState> channels = new ArrayList<>();
-          try (ResultSet rows = connection.prepare(SessionSql.LOAD_STATE).executeQuery()) {
-            while (rows.next()) {
-              if (rows.getInt(1) == 0) {
-                if (common != null) {
-                  throw damaged("expected one row in table update_state, found several", null);
-                }
-                common = new int[] {rows.getInt(2), rows.getInt(3), rows.getInt(4), rows.getInt(5)};
-              } else {
-                try {
-                  channels.add(new ChannelState(rows.getLong(2), rows.getInt(3)));
-                } catch (IllegalArgumentException e) {
-                  throw damaged(
-                      "expected a valid channel_state row, found: " + SqliteFailures.cause(e), e);
-                }
-              }
-            }
-          }
-          int[] state = common == null ? new int[4] : common;
-          try {
-            return new UpdatesState(state[0], state[1], state[2], state[3], channels);
-          } catch (IllegalArgumentException e) {
-            throw damaged(
-                "expected a valid update_state row, found: " + SqliteFailures.cause(e), e);
-          }
-        });
-  }
-
-  private IncompatibleSessionException damaged(String cause, @Nullable Exception e) {
-    return new IncompatibleSessionException(
-        SqliteFailures.message(connections.file(), "read the updates state", cause), e);
+    return state.load();
   }
 
   @Override
   protected void storeUpdateState(UpdateState update, WriteFence fence) {
-    if (update instanceof UpdateState.Channel channel) {
-      connections.write(
-          "store a channel's pts",
-          fence,
-          false,
-          connection -> {
-            PreparedStatement upsert = connection.prepare(SessionSql.UPSERT_CHANNEL);
-            upsert.setLong(1, channel.id());
-            upsert.setInt(2, channel.pts());
-            return upsert.executeUpdate();
-          });
-    } else if (update instanceof UpdateState.Primary primary) {
-      updateStateRow(
-          fence,
-          SessionSql.SET_PRIMARY,
-          SessionSql.INSERT_PRIMARY,
-          primary.pts(),
-          primary.date(),
-          primary.seq());
-    } else if (update instanceof UpdateState.Secondary secondary) {
-      updateStateRow(fence, SessionSql.SET_SECONDARY, SessionSql.INSERT_SECONDARY, secondary.qts());
-    } else if (update instanceof UpdateState.All all) {
-      UpdatesState state = all.state();
-      connections.write(
-          "store the update state",
-          fence,
-          true,
-          connection -> {
-            connection.prepare(SessionSql.DELETE_STATE).executeUpdate();
-            PreparedStatement insert = connection.prepare(SessionSql.INSERT_STATE);
-            insert.setInt(1, state.pts());
-            insert.setInt(2, state.qts());
-            insert.setInt(3, state.date());
-            insert.setInt(4, state.seq());
-            insert.executeUpdate();
-            connection.prepare(SessionSql.DELETE_CHANNELS).executeUpdate();
-            if (!state.channels().isEmpty()) {
-              PreparedStatement channels = connection.prepare(SessionSql.INSERT_CHANNEL);
-              for (ChannelState channel : state.channels()) {
-                channels.setLong(1, channel.id());
-                channels.setInt(2, channel.pts());
-                channels.addBatch();
-              }
-              channels.executeBatch();
-            }
-            return 1;
-          });
-    }
-  }
-
-  /**
-   * Updates the single update_state row; only when it does not exist yet (the first write), runs
-   * the update again and the insert in one transaction. After the first write this is one UPDATE in
-   * autocommit.
-   */
-  private void updateStateRow(
-      WriteFence fence, SessionSql update, SessionSql insert, int... values) {
-    SqliteConnections.Work<Integer> set = connection -> bind(connection, update, values);
-    if (connections.write("store the update state", fence, false, set) == 0) {
-      connections.write(
-          "store the update state",
-          fence,
-          true,
-          connection -> set.run(connection) > 0 ? 1 : bind(connection, insert, values));
-    }
-  }
-
-  private static int bind(SqliteConnection connection, SessionSql sql, int... values)
-      throws SQLException {
-    PreparedStatement statement = connection.prepare(sql);
-    for (int i = 0; i < values.length; i++) {
-      statement.setInt(i + 1, values[i]);
-    }
-    return statement.executeUpdate();
+    state.store(update, fence);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -528,6 +583,10 @@ final class SqliteSession extends AbstractSession {
 
   @Override
   protected void closeStore() {
-    connections.close();
+    try {
+      connections.close();
+    } finally {
+      leases.close();
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.tgsession.sqlite;
 
 import com.google.auto.service.AutoService;
 import dev.tgsession.Session;
+import dev.tgsession.SessionStore;
 import dev.tgsession.cache.CaffeinePeerCache;
 import dev.tgsession.spi.Capability;
 import dev.tgsession.spi.PeerCache;
@@ -9,7 +10,6 @@ import dev.tgsession.spi.SessionOption;
 import dev.tgsession.spi.SessionProvider;
 import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +26,9 @@ import java.util.Set;
  * (a plain file opened read-write with a key is encrypted in place; opened {@code mode=read-only}
  * with a key it is refused, never converted). A new file is created with permissions 0600 where the
  * file system supports POSIX permissions.
+ *
+ * <p>{@code Sessions.store("sqlite:/var/sessions/")} lists a directory of session files (capability
+ * {@code DIRECTORY}): {@code NAME.session} is the session {@code NAME}.
  */
 @AutoService(SessionProvider.class)
 public final class SqliteSessionProvider implements SessionProvider {
@@ -76,7 +79,8 @@ public final class SqliteSessionProvider implements SessionProvider {
         Capability.SHARED,
         Capability.LEASE,
         Capability.ATOMIC_BATCH,
-        Capability.ENCRYPTION);
+        Capability.ENCRYPTION,
+        Capability.DIRECTORY);
   }
 
   @Override
@@ -110,7 +114,8 @@ public final class SqliteSessionProvider implements SessionProvider {
     int busyTimeout = uri.get(BUSY_TIMEOUT);
     boolean readOnly = readOnly(uri);
     PeerCache peerCache = readOnly ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
-    return SqliteFileOpener.open(uri.toString(), file(uri), busyTimeout, peerCache, readOnly);
+    return SqliteFileOpener.open(
+        uri.toString(), SqliteTarget.file(uri), busyTimeout, peerCache, readOnly);
   }
 
   private static boolean readOnly(SessionUri uri) {
@@ -132,23 +137,18 @@ public final class SqliteSessionProvider implements SessionProvider {
             + uri);
   }
 
-  private static Path file(SessionUri uri) {
-    String path = uri.path();
-    if (uri.hierarchical() && !uri.hosts().isEmpty()) {
-      throw new IllegalArgumentException(
-          "expected 'sqlite:FILE' or 'sqlite:/absolute/FILE' (no host), found '" + uri + "'");
-    }
-    if (path.isEmpty() || path.indexOf('?') >= 0 || path.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException(
-          "expected 'sqlite:FILE' or 'sqlite:/absolute/FILE' with a file name (no '?'), found '"
-              + uri
-              + "'");
-    }
-    try {
-      return Path.of(path);
-    } catch (InvalidPathException e) {
-      throw new IllegalArgumentException(
-          "expected a valid file path in '" + uri + "', found: " + e.getMessage(), e);
-    }
+  /**
+   * Opens the directory a store URI names ({@code sqlite:/var/sessions/}): each {@code
+   * NAME.session} file in it is the session {@code NAME}; its options are handed to every session
+   * opened from it.
+   *
+   * @throws IllegalArgumentException when the path is not an existing directory (a file, or
+   *     nothing: nothing is created)
+   */
+  @Override
+  public SessionStore openStore(SessionUri storeUri) {
+    Path directory = SqliteTarget.directory(storeUri);
+    return new SqliteDirectory(
+        directory, storeUri.raw(), storeUri.toString(), storeUri.get(BUSY_TIMEOUT));
   }
 }

@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * has written it before its commit returns. The format is SQLite's documented WAL-index layout: the
  * first 48 bytes are the header's first copy.
  *
- * <p>One descriptor per {@code -shm} file stays open for the life of the JVM: closing a second
- * descriptor of a file releases every POSIX lock this process holds on it, SQLite's own included. A
- * descriptor is closed only once its file is gone or replaced (SQLite deletes the {@code -shm} file
- * when its last connection closes), when nobody can hold locks on it any more.
+ * <p>Closing a descriptor of a file releases every POSIX lock this process holds on it, SQLite's
+ * own included. So the mapping's descriptor stays open while any connection of this process may use
+ * the file: every session (and every short read of a file, such as a directory's summary) holds a
+ * {@link FileUse} of its file while its connections are open, and the descriptor is closed when the
+ * last use of the file ends, after its connections are closed. A file nobody here uses holds no
+ * descriptor.
  */
 final class WalIndex {
 
@@ -36,9 +36,16 @@ final class WalIndex {
   private static final VarHandle LONGS =
       MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-  private record Mapping(Object fileKey, FileChannel channel, @Nullable MappedByteBuffer header) {}
+  /** The files in use in this JVM, by absolute normalized path (guarded by WalIndex.class). */
+  private static final Map<Path, Shared> FILES = new HashMap<>();
 
-  private static final Map<Path, Mapping> MAPPINGS = new HashMap<>();
+  /** One file's users and mapping (guarded by WalIndex.class). */
+  private static final class Shared {
+    int users;
+    @Nullable Object shmKey;
+    @Nullable FileChannel channel;
+    @Nullable WalIndex index;
+  }
 
   /** A header as read: six words compared whole. */
   record Stamp(long w0, long w1, long w2, long w3, long w4, long w5) {}
@@ -50,38 +57,104 @@ final class WalIndex {
   }
 
   /**
-   * Maps the index of {@code database}, which a connection of the caller holds open in WAL mode (so
-   * the {@code -shm} file exists and is not replaced meanwhile); null where it cannot be mapped (no
-   * {@code -shm} file, a file system without file keys), and the caller then asks SQLite instead.
+   * One user of a database file in this JVM; {@link #close()} it after closing the connections it
+   * covers.
    */
-  static synchronized @Nullable WalIndex of(Path database) {
-    Path shm = database.toAbsolutePath().resolveSibling(database.getFileName() + "-shm");
-    closeStale();
-    try {
-      Object key = fileKey(shm);
-      if (key == null) {
-        return null;
-      }
-      Mapping mapping = MAPPINGS.get(shm);
-      if (mapping == null || !mapping.fileKey().equals(key)) {
-        if (mapping != null) {
-          mapping.channel().close(); // that inode is no longer the live index: nobody locks it
-        }
-        FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ);
-        if (channel.size() < HEADER_BYTES || !key.equals(fileKey(shm))) {
-          // Kept open all the same (see the class comment); not used.
-          MAPPINGS.put(shm, new Mapping(key, channel, null));
+  static final class FileUse implements AutoCloseable {
+
+    private final Path database;
+    private final Shared shared;
+    private boolean closed;
+
+    private FileUse(Path database, Shared shared) {
+      this.database = database;
+      this.shared = shared;
+    }
+
+    /**
+     * Maps the index of the database, which a connection of the caller holds open in WAL mode (so
+     * the {@code -shm} file exists and is not replaced meanwhile); null where it cannot be mapped
+     * (no {@code -shm} file, a file system without file keys), and the caller then asks SQLite.
+     */
+    @Nullable WalIndex index() {
+      synchronized (WalIndex.class) {
+        if (closed) {
           return null;
         }
-        mapping =
-            new Mapping(key, channel, channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_BYTES));
-        MAPPINGS.put(shm, mapping);
+        Path shm = database.resolveSibling(database.getFileName() + "-shm");
+        try {
+          Object key = fileKey(shm);
+          if (key == null) {
+            return null;
+          }
+          if (shared.channel != null && key.equals(shared.shmKey)) {
+            return shared.index;
+          }
+          if (shared.channel != null) {
+            // that inode is no longer the live index (every connection to it had closed): no lock
+            // of this process is on it
+            shared.channel.close();
+            shared.channel = null;
+            shared.index = null;
+          }
+          FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ);
+          shared.channel = channel;
+          shared.shmKey = key;
+          if (channel.size() >= HEADER_BYTES && key.equals(fileKey(shm))) {
+            shared.index =
+                new WalIndex(channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_BYTES));
+          }
+          return shared.index;
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
       }
-      MappedByteBuffer header = mapping.header();
-      return header == null ? null : new WalIndex(header);
-    } catch (IOException | RuntimeException e) {
-      return null;
     }
+
+    /** Ends this use; the last one of the file closes the mapping's descriptor. Idempotent. */
+    @Override
+    public void close() {
+      synchronized (WalIndex.class) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (--shared.users > 0) {
+          return;
+        }
+        FILES.remove(database);
+        FileChannel channel = shared.channel;
+        shared.channel = null;
+        shared.index = null;
+        if (channel != null) {
+          try {
+            channel.close();
+          } catch (IOException e) {
+            // the descriptor is gone either way
+          }
+        }
+      }
+    }
+  }
+
+  /** Starts a use of {@code database} (before opening connections to it). */
+  static FileUse use(Path database) {
+    Path key;
+    try {
+      key = database.toRealPath(); // one entry per file, whatever path names it
+    } catch (IOException e) {
+      key = database.toAbsolutePath().normalize();
+    }
+    synchronized (WalIndex.class) {
+      Shared shared = FILES.computeIfAbsent(key, k -> new Shared());
+      shared.users++;
+      return new FileUse(key, shared);
+    }
+  }
+
+  /** How many files of this JVM are in use (for tests). */
+  static synchronized int filesInUse() {
+    return FILES.size();
   }
 
   /** The header now. */
@@ -108,20 +181,6 @@ final class WalIndex {
       return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     } catch (NoSuchFileException e) {
       return null;
-    }
-  }
-
-  private static void closeStale() {
-    for (Iterator<Map.Entry<Path, Mapping>> it = MAPPINGS.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Path, Mapping> entry = it.next();
-      try {
-        if (!Objects.equals(fileKey(entry.getKey()), entry.getValue().fileKey())) {
-          entry.getValue().channel().close();
-          it.remove();
-        }
-      } catch (IOException e) {
-        // leave it: closing a descriptor SQLite may still lock is the worse outcome
-      }
     }
   }
 }

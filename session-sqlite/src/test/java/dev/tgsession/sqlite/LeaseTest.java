@@ -17,6 +17,9 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +134,44 @@ class LeaseTest {
     }
   }
 
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  @DisplayName(
+      "a holder stopped (SIGSTOP) in the middle of a write does not hold off the next owner past"
+          + " its lease")
+  void stoppedInTheMiddleOfAWrite() throws Exception {
+    Process holder = startHolder(uri("writer"));
+    try (PrintWriter commands =
+        new PrintWriter(holder.getOutputStream(), true, StandardCharsets.UTF_8)) {
+      BufferedReader replies =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+      commands.println("hold");
+      assertThat(replies.readLine()).isEqualTo("HOLDING"); // its write transaction is open
+      signal(holder, "STOP");
+      long stopped = System.nanoTime();
+      // SessionLockedException (the file's write lock, busy-timeout) is not caught: it fails
+      try (Session next = openWhenFree(uri("next"), Duration.ofSeconds(30))) {
+        assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+            .as("taken over once the 2 s lease ended, not after the holder's pause")
+            .isLessThan(Duration.ofSeconds(20));
+        assertThat(next.lease()).map(SessionLease::owner).contains("next");
+        assertThat(next.peer(PeerId.user(77))).as("what the holder committed before").isPresent();
+
+        signal(holder, "CONT");
+        commands.println("release"); // its write transaction ends (rolled back)
+        assertThat(replies.readLine()).isEqualTo("RELEASED");
+        commands.println("write 88 999");
+        assertThat(replies.readLine()).startsWith("LOST");
+        next.cachePeer(PeerInfo.User.of(88, 1));
+        assertThat(next.peer(PeerId.user(88))).map(PeerInfo::auth).contains(new PeerAuth(1));
+      }
+    } finally {
+      holder.destroyForcibly();
+      holder.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static void signal(Process process, String signal) throws Exception {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -173,6 +214,7 @@ class LeaseTest {
     private Holder() {}
 
     public static void main(String[] args) throws Exception {
+      Connection held = null;
       try (Session session = Sessions.open(args[0])) {
         session.cachePeer(PeerInfo.User.of(77, 77));
         System.out.println("READY");
@@ -182,6 +224,25 @@ class LeaseTest {
         String line;
         while ((line = in.readLine()) != null) {
           String[] words = line.split(" ");
+          if (words[0].equals("hold")) {
+            // a write of this process in progress: the file's write lock taken and kept
+            String file = args[0].substring("sqlite:".length(), args[0].indexOf('?'));
+            held = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement statement = held.createStatement()) {
+              statement.execute("BEGIN IMMEDIATE");
+              statement.execute("UPDATE update_state SET qts = qts + 1");
+            }
+            System.out.println("HOLDING");
+            System.out.flush();
+            continue;
+          }
+          if (words[0].equals("release") && held != null) {
+            held.close(); // rolls the open transaction back
+            held = null;
+            System.out.println("RELEASED");
+            System.out.flush();
+            continue;
+          }
           try {
             session.cachePeer(PeerInfo.User.of(Long.parseLong(words[1]), Long.parseLong(words[2])));
             System.out.println("OK");

@@ -40,7 +40,8 @@ class SqliteSessionProviderTest {
             Capability.SHARED,
             Capability.LEASE,
             Capability.ATOMIC_BATCH,
-            Capability.ENCRYPTION);
+            Capability.ENCRYPTION,
+            Capability.DIRECTORY);
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,14 @@ class SqliteTckTest extends SessionTck {
   @Override
   protected String uri(String sessionName) {
     return "sqlite:" + file(sessionName);
+  }
+
+  /**
+   * The kit's sessions are NAME.session files of one directory: the store of the directory group.
+   */
+  @Override
+  protected Optional<String> storeUri() {
+    return Optional.of("sqlite:" + dir + "/");
   }
 
   private static Path file(String sessionName) {

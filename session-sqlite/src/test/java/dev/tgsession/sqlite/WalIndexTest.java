@@ -20,8 +20,9 @@ class WalIndexTest {
   void changesWithEveryCommit() {
     Path file = dir.resolve("index.session");
     try (Session a = Sessions.open("sqlite:" + file);
-        Session b = Sessions.open("sqlite:" + file)) {
-      WalIndex index = WalIndex.of(file);
+        Session b = Sessions.open("sqlite:" + file);
+        WalIndex.FileUse use = WalIndex.use(file)) {
+      WalIndex index = use.index();
       assertThat(index).as("the -shm file mapped (a POSIX file system)").isNotNull();
       WalIndex.Stamp before = index.read();
       a.peer(PeerInfo.User.of(1, 1).peerId());

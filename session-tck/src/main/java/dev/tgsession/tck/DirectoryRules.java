@@ -70,7 +70,7 @@ abstract class DirectoryRules extends TckGroup {
     }
     sessions.clear();
     Optional<String> uri = storeUri();
-    if (uri.isPresent()) {
+    if (uri.isPresent() && capabilities().contains(Capability.DIRECTORY)) {
       try (SessionStore store = Sessions.store(uri.get());
           Stream<SessionSummary> mine = store.list(prefix())) {
         mine.map(SessionSummary::name).toList().forEach(store::forceDelete);

@@ -2,9 +2,11 @@ package dev.tgsession.tck;
 
 import static dev.tgsession.tck.TckData.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tgsession.AddressFamily;
 import dev.tgsession.ChannelState;
+import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.PeerAuth;
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,6 +110,54 @@ abstract class ReplaceRules extends TckGroup {
       SessionImport.replace(session, data);
     }
     assertReplaced(open(), data, "after reopen");
+  }
+
+  @Test
+  @DisplayName(
+      "a replace into an encrypted session seals the new keys: they open with its key only"
+          + " (ENCRYPTION)")
+  void encrypted() {
+    assumeCapability(Capability.ENCRYPTION);
+    assumeCapability(Capability.DURABLE);
+    SessionData data = newData(20);
+    try (TckKeyFiles keys = new TckKeyFiles()) {
+      String sealed = uriWith(sessionName(), keys.option(1));
+      try (Session session = openUri(sessionName(), sealed)) {
+        fillOld(session, 20);
+        SessionImport.replace(session, data);
+        assertReplaced(session, data, "after replace");
+      }
+      assertThatThrownBy(() -> open())
+          .as("opening without the key after the replace")
+          .isInstanceOf(IncompatibleSessionException.class);
+      try (Session again = openUri(sessionName(), sealed)) {
+        assertReplaced(again, data, "after reopen with the key");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "after a replace into an encrypted session no auth key or temporary key is in the raw store")
+  void encryptedRawStore() {
+    assumeCapability(Capability.ENCRYPTION);
+    assumeCapability(Capability.DURABLE);
+    SessionData data = newData(5);
+    try (TckKeyFiles keys = new TckKeyFiles()) {
+      try (Session session = openUri(sessionName(), uriWith(sessionName(), keys.option(1)))) {
+        SessionImport.replace(session, data);
+      }
+      List<byte[]> raw = rawStore(sessionName());
+      Assumptions.assumeTrue(
+          raw != null, "the backend's test does not expose its raw store (SessionTck.rawStore)");
+      for (int seed : new int[] {20, 40, 41}) {
+        for (byte[] chunk : raw) {
+          for (byte[] form : rawForms(key(seed))) {
+            assertThat(indexOf(chunk, form)).as("key %d in the raw store", seed).isNegative();
+          }
+        }
+      }
+    }
   }
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * changed the file: what B wrote, A reads as soon as B's call returned, even a peer A had cached.
  */
 @DisplayName("the peer cache stays coherent with other instances and processes")
-class PeerCacheCoherenceTest {
+class SqliteCoherenceTest {
 
   @TempDir Path dir;
 

@@ -25,9 +25,9 @@ import org.jspecify.annotations.Nullable;
  * grammers reads it. Writes merge in SQL: {@code COALESCE(new, stored)} per column, with the stored
  * flags read through the same rule.
  */
-final class PeerTable {
+final class PeerSqliteCodec {
 
-  private PeerTable() {}
+  private PeerSqliteCodec() {}
 
   /** Whether caching this peer touches only grammers' row (one statement, no transaction). */
   static boolean onlyPeerInfo(PeerInfo peer) {

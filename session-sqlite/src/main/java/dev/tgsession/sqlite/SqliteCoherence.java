@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * the readers seldom need the writer; when they do and it is busy, the cache is treated as stale.
  * Without a mapped index (a file system without file keys), every hit asks the writer.
  */
-final class PeerCacheCoherence {
+final class SqliteCoherence {
 
   private enum Pragma implements Sql {
     DATA_VERSION("PRAGMA data_version");
@@ -36,7 +36,7 @@ final class PeerCacheCoherence {
   private volatile WalIndex.@Nullable Stamp seen;
   private volatile long dataVersion = -1;
 
-  PeerCacheCoherence(SqliteConnections connections, @Nullable WalIndex index) {
+  SqliteCoherence(SqliteConnections connections, @Nullable WalIndex index) {
     this.connections = connections;
     this.index = index;
     connections.withIdleWriter(writer -> synchronize(writer, () -> {}));

@@ -20,11 +20,11 @@
 #               ratio from 3 forks of each side, reported with the spread of the per-fork ratios)
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
 #   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 1)
-#   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 8
-#               --open-budget 45"; smaller fleets: --sessions 200)
+#   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 6
+#               --open-budget 30"; smaller fleets: --sessions 200)
 #   FLEET_JAVA  the java that runs the fleet (default: a JDK 21+ under /usr/lib/jvm when there is
 #               one, so virtual threads are measured beside platform threads; else java)
-#   DIRECTORY_ARGS DirectoryGrowth options (default "--growth 1000,10000,100000 --growth-budget 90";
+#   DIRECTORY_ARGS DirectoryGrowth options (default "--growth 1000,10000,100000 --growth-budget 60";
 #               empty to skip)
 #   JMH_JAVA_OPTS JVM options of the JMH launcher (e.g. -Djmh.ignoreLock=true when another JMH
 #               run holds /tmp/jmh.lock; its load then shows in the numbers)
@@ -57,8 +57,8 @@ JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
 SUITES=${SUITES:-"realistic fleet"}
 REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
-FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 8 --open-budget 45"}
-DIRECTORY_ARGS=${DIRECTORY_ARGS-"--growth 1000,10000,100000 --growth-budget 90"}
+FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 6 --open-budget 30"}
+DIRECTORY_ARGS=${DIRECTORY_ARGS-"--growth 1000,10000,100000 --growth-budget 60"}
 if [[ -z ${FLEET_JAVA:-} ]]; then
   FLEET_JAVA=java
   for home in /usr/lib/jvm/*; do

@@ -229,7 +229,13 @@ public final class FleetBench {
         long started = System.nanoTime();
         for (int s = 0; s < n && System.nanoTime() - started < openBudgetNanos; s++) {
           long t0 = System.nanoTime();
-          raw.open(s);
+          try {
+            raw.open(s);
+          } catch (Exception e) {
+            failure = " (open " + (s + 1) + " failed: " + e.getClass().getSimpleName() + ")";
+            System.err.println("fleet raw " + backend + ": open " + (s + 1) + " failed: " + e);
+            break;
+          }
           opens[s] = System.nanoTime() - t0;
           open++;
           for (int p = 0; p < PEERS; p++) {

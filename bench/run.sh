@@ -62,7 +62,9 @@ DIRECTORY_ARGS=${DIRECTORY_ARGS-"--growth 1000,10000,100000 --growth-budget 60"}
 if [[ -z ${FLEET_JAVA:-} ]]; then
   FLEET_JAVA=java
   for home in /usr/lib/jvm/*; do
-    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+    [[ -x $home/bin/java ]] || continue
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/ *java.specification.version = //p' || true)
     if [[ -n $v && $v -ge 21 ]]; then FLEET_JAVA="$home/bin/java"; break; fi
   done
 fi

@@ -229,7 +229,7 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-2}x, pooled)"
+RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
 RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $( (( finished - started <= 1800 )) && echo met || echo '**MISSED**'))"
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)
@@ -254,7 +254,7 @@ RUN_NOTE="${RUN_NOTE:-}${stopped:+ **Partial run: $stopped.**}"
 RUN_PGJDBC=$(prop postgresql.version)
 RUN_POSTGRES=$(psql -h 127.0.0.1 -U postgres -At -c 'SHOW server_version' postgres 2>/dev/null || true)
 RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)
-RUN_FLEET_MD=$( [[ -s $out/fleet.md ]] && { cat "$out/fleet.md"; echo; echo "Load average (1 min) at each row in its last column; fleet run by \`$FLEET_JAVA\`, wall time of the whole bench/run.sh below in Run."; } || true)
+RUN_FLEET_MD=$( [[ -s $out/fleet.md ]] && { grep -v '^tgsession-bench mongo server: ' "$out/fleet.md"; echo; echo "Load average (1 min) at each row in its last column; fleet run by \`$FLEET_JAVA\`, wall time of the whole bench/run.sh below in Run."; } || true)
 RUN_SUITES=$SUITES
 export RUN_FLEET_MD RUN_SUITES
 

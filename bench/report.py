@@ -8,6 +8,7 @@ empty file when it could not run), ENV_JSON what run.sh recorded about the machi
 """
 
 import json
+import re
 import sys
 
 BACKENDS = ["memory", "sqlite", "redis", "mongo"]
@@ -94,18 +95,22 @@ FOUR_THREAD_BACKENDS = ["sqlite", "redis", "mongo"]
 REALISTIC_BACKENDS = [("sqlite", "Sqlite"), ("postgres", "Postgres"), ("redis", "Redis"), ("mongo", "Mongo")]
 REALISTIC_LABEL = {"postgres": "postgresql"}
 # (method, path, one op, {backend: target ratio})
+# Targets of issue 27 item 1 (ours / the raw driver doing the same logical work, same run).
 REALISTIC = [
     ("batch100Named", "write, names", "cachePeers of 100 stored users (names, phones, bots), new hashes",
-     {"sqlite": 0.7, "postgres": 0.7, "redis": 0.7, "mongo": 0.7}),
-    ("batch100New", "write, names", "cachePeers of 100 users never stored, each named", {}),
-    ("singleNamed", "write, names", "cachePeer of 1 stored named user, new hash", {}),
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
+    ("batch100New", "write, names", "cachePeers of 100 users never stored, each named",
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
+    ("singleNamed", "write, names", "cachePeer of 1 stored named user, new hash",
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
     ("coldPeer", "cold", "peer(id), every read a miss (fresh instance per iteration)",
-     {"sqlite": 0.5, "postgres": 0.5, "redis": 0.7, "mongo": 0.7}),
+     {"sqlite": 0.7, "postgres": 0.7, "redis": 0.7, "mongo": 0.7}),
     ("warmPeer", "warm", "peer(id) over a 5,000-peer working set, all hits",
-     {"sqlite": 10.0, "postgres": 10.0, "redis": 10.0, "mongo": 10.0}),
+     {"sqlite": 20.0, "postgres": 20.0, "redis": 20.0, "mongo": 20.0}),
     ("peerByUsername", "names", "peerByUsername of a stored user",
-     {"sqlite": 0.5, "postgres": 0.5, "redis": 0.5, "mongo": 0.5}),
-    ("peerByPhone", "names", "peerByPhone of a stored user", {}),
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
+    ("peerByPhone", "names", "peerByPhone of a stored user",
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
     ("coherentRead", "coherence", "instance B caches a peer, instance A reads it", {}),
 ]
 REALISTIC_BASELINE = {
@@ -159,6 +164,28 @@ T999 = {1: 636.6, 2: 31.60, 3: 12.92, 4: 8.610, 5: 6.869, 6: 5.959, 7: 5.408, 8:
         10: 4.587, 12: 4.318, 15: 4.073, 20: 3.850, 30: 3.646, 60: 3.460}
 
 
+# per-fork means by (class, method, backend), in the order the forks ran; filled by load_jmh
+FORKS = {}
+
+
+def fork_spread(ours_key, base_key):
+    """(min, max, runs) of the per-fork ratios ours/base, fork i of ours against fork i of the
+    baseline (forks of one JMH run, or of interleaved runs, in the order they ran)."""
+    ours = FORKS.get(ours_key, [])
+    base = FORKS.get(base_key, [])
+    ratios = [o / b for o, b in zip(ours, base) if b > 0]
+    if not ratios:
+        return None
+    return min(ratios), max(ratios), len(ratios)
+
+
+def spread_text(spread):
+    if spread is None:
+        return "n/a"
+    low, high, runs = spread
+    return f"{low:.2f}-{high:.2f}x ({runs} forks)"
+
+
 def t999(df):
     return T999[max(k for k in T999 if k <= df)]
 
@@ -175,6 +202,7 @@ def load_jmh(paths):
         except (OSError, ValueError):
             pass  # a cluster that did not run or crashed: its rows read "failed / not run"
     samples = {}
+    forks = {}
     for run in runs:
         name = run["benchmark"].rsplit(".", 2)
         params = run.get("params", {}) or {}
@@ -191,6 +219,16 @@ def load_jmh(paths):
             batch = run.get("measurementBatchSize", 1) or 1
             values = [batch / (v * seconds) for v in values if v > 0]
         samples.setdefault(key, []).extend(values)
+        for fork in metric.get("rawData", []):
+            fork_values = fork
+            if run.get("mode") in ("ss", "avgt", "sample") and unit.endswith("/op"):
+                seconds = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}[unit]
+                batch = run.get("measurementBatchSize", 1) or 1
+                fork_values = [batch / (v * seconds) for v in fork if v > 0]
+            if fork_values:
+                forks.setdefault(key, []).append(sum(fork_values) / len(fork_values))
+    FORKS.clear()
+    FORKS.update(forks)
     scores = {}
     for key, values in samples.items():
         n = len(values)
@@ -376,8 +414,8 @@ def main():
         "hits it, `names` = lookups or writes of usernames and phones, `coherence` = a read right "
         "after another instance's write.\n"
     )
-    out.append("| backend | benchmark | path | one op | ours ops/s | baseline | baseline ops/s | ratio | target | verdict |")
-    out.append("|---|---|---|---|---:|---|---:|---:|---|---|")
+    out.append("| backend | benchmark | path | one op | ours ops/s | baseline | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+    out.append("|---|---|---|---|---:|---|---:|---:|---|---|---|")
     for backend, cls in REALISTIC_BACKENDS:
         present = any(k[0] in (cls + "Realistic", cls + "Raw") for k in scores)
         if not present and backend == "postgres":
@@ -395,9 +433,17 @@ def main():
                 )
             out.append(
                 f"| {label} | `{method}` | {path} | {op} | {fmt_err(ours)} | {REALISTIC_BASELINE[backend][method]}"
-                f" | {fmt_err(base)} | {ratio_text(ratio)} | {f'>= {target:g}x' if target is not None else ''} | {v} |"
+                f" | {fmt_err(base)} | {ratio_text(ratio)}"
+                f" | {spread_text(fork_spread((cls + 'Realistic', method, None), (cls + 'Raw', method, None)))}"
+                f" | {f'>= {target:g}x' if target is not None else ''} | {v} |"
             )
     out.append("")
+    out.append(
+        "The ratio is the mean of every measured iteration of ours over the baseline's; the "
+        "per-fork ratios pair fork i of ours with fork i of the baseline (each fork a fresh JVM and "
+        "store) and give their lowest and highest, with the number of pairs. A verdict is taken on "
+        "the pooled ratio; a spread that straddles the target means the run cannot tell.\n"
+    )
     out.append(
         "One op of a `batch100*` benchmark is a batch of 100 peers; `coldPeer` runs as JMH single "
         "shots of one iteration's reads (a fresh instance or connection per iteration reads each of "
@@ -429,6 +475,11 @@ def main():
                 f" | {ratio_text(ratio)} | >= {LEASE_TARGET:g}x | {v} |"
             )
     out.append("")
+
+    fleet = env.get("fleet_md")
+    if fleet:
+        out.append("## Fleet: many sessions in one JVM\n")
+        out.append(fleet.strip() + "\n")
 
     growth = env.get("growth_md")
     if growth:
@@ -526,16 +577,84 @@ def main():
         "- **Lease cost** (`LeaseCost`, `@Param lease` = `none` or `60`): `cachePeer` and "
         "`cachePeers` (100) of the realistic named users on a session opened with `lease=60` "
         "against one opened without, both in one JMH run; target within 10%.\n"
+        "- **Fleet** (`FleetBench`, `FleetLoad`, `FleetProbe`, `FleetRaw`; suite `fleet`): N "
+        "sessions opened in one JVM with `Sessions.open` from a URI template (`session=f00000`, ...; "
+        "sqlite one `.session` file each in a temporary directory; the Mongo emulator in the same "
+        "JVM), each used once (home DC, 10 realistic peers, an update state), then the workers "
+        "(platform threads, and virtual threads when the fleet's JVM is 21+) pick a random session "
+        "and peer: `peer(id)` 60%, `peerByUsername` 10%, `cachePeer` with a new hash 25%, "
+        "`setUpdateState` 5%, for a bounded time; latencies are every op's, sorted. Per fleet: JVM "
+        "threads (ThreadMXBean), descriptors (`/proc/self/fd`), heap after GC (MemoryMXBean), "
+        "server connections (Redis `CLIENT LIST`, PostgreSQL `pg_stat_activity` of the fork's "
+        "database, the emulator's established sockets in `/proc/net/tcp`), before, with the fleet "
+        "open and after closing it. The raw side: one Jedis `RedisClient`, one `MongoClient`, 8 "
+        "pgjdbc connections in a queue, sqlite one connection per file (WAL, `synchronous=NORMAL`), "
+        "a session being a key prefix, a column value or a file. Opening stops at the open budget "
+        "(a row saying `K of N` is a miss of that fleet size). `DirectoryGrowth`: one store grown "
+        "through `Sessions.store(uri).open(name)`; `list` of the first page and of everything, "
+        "`summary`, `open`, `delete` (medians of 20) at each size; skipped for a provider without "
+        "capability DIRECTORY.\n"
         "- **How cost grows** (`Growth`, run by `bench/growth.sh`, not by this script): one pass per "
         "size, see its own note above.\n"
-        "- `BenchmarkSetupTest`, `RealisticSetupTest` and `GrowthTest` run in `mvn verify`: every "
+        "- `BenchmarkSetupTest`, `RealisticSetupTest`, `GrowthTest` and `FleetBenchTest` run in `mvn verify`: every "
         "benchmark's setup, one call of each method and its teardown, against each backend, and the "
         "growth runner on tiny sizes; no timing is checked.\n"
         "- Source: `session-bench/src/main/java/dev/tgsession/bench`. Raw JMH output: "
         "`bench/target/jmh-BACKEND-PAIR[-ROUND].json` and `.log`."
     )
+    text = keep_sections("\n".join(out) + "\n", out_path, env.get("suites", ""))
     with open(out_path, "w") as f:
-        f.write("\n".join(out) + "\n")
+        f.write(text)
+
+
+# Sections of results.md by the suite that writes them; a section of a suite this run did not run
+# is kept from the previous results.md (so a partial run does not erase numbers it did not take).
+SECTION_SUITE = {
+    "## Easy path, single thread": "easy",
+    "## Easy path, 4 threads on one session": "easy",
+    "## Against Telethon's SQLiteSession": "easy",
+    "## Realistic workload": "realistic",
+    "## Lease cost": "lease",
+    "## Fleet: many sessions in one JVM": "fleet",
+}
+
+
+def sections(text):
+    parts = re.split(r"(?m)^(?=## )", text)
+    return parts[0], [(p.split("\n", 1)[0], p) for p in parts[1:]]
+
+
+def keep_sections(new, old_path, suites):
+    try:
+        with open(old_path) as f:
+            old = f.read()
+    except OSError:
+        return new
+    ran = set(suites.split()) if suites else None
+    _, old_parts = sections(old)
+    head, new_parts = sections(new)
+
+    def suite_of(heading):
+        return next((v for k, v in SECTION_SUITE.items() if heading.startswith(k)), None)
+
+    result = []
+    for heading, part in new_parts:
+        suite = suite_of(heading)
+        if ran is not None and suite is not None and suite not in ran:
+            kept = next((p for h, p in old_parts if h.startswith(heading.split(" (")[0])), None)
+            if kept is not None:
+                part = kept.rstrip("\n") + "\n\n(Kept from the previous results.md: suite `" + suite + "` not run this time.)\n\n"
+        result.append(part)
+    new_headings = {h.split(" (")[0] for h, _ in new_parts}
+    for heading, part in old_parts:
+        # a section this script does not write (e.g. bench/startup.py's) stays as it was
+        if heading.split(" (")[0] in new_headings or heading in (
+                "## Run", "## Targets", "## What the benchmarks do", "## How cost grows"):
+            continue
+        suite = suite_of(heading)
+        if suite is None or (ran is not None and suite not in ran):
+            result.append(part)
+    return head + "".join(result)
 
 
 if __name__ == "__main__":

@@ -10,11 +10,24 @@
 #               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
 #   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
-#   SUITES      which suites to run, in this order (default: easy realistic lease): easy = SessionBench* against
+#   SUITES      which suites to run, in this order (default: realistic fleet): easy = SessionBench* against
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
-#               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost
+#               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost;
+#               fleet = FleetBench (N sessions in one JVM against the raw drivers with one shared
+#               pool) and DirectoryGrowth (Sessions.store as a store grows). Sections of suites not
+#               run are kept from the previous bench/results.md, as is the startup section.
+#   REAL_JMH_ARGS JMH options of the realistic suite (default "-f 3 -wi 1 -w 1s -i 2 -r 1s": each
+#               ratio from 3 forks of each side, reported with the spread of the per-fork ratios)
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
-#   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 2)
+#   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 1)
+#   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 6
+#               --open-budget 30"; smaller fleets: --sessions 200)
+#   FLEET_JAVA  the java that runs the fleet (default: a JDK 21+ under /usr/lib/jvm when there is
+#               one, so virtual threads are measured beside platform threads; else java)
+#   DIRECTORY_ARGS DirectoryGrowth options (default "--growth 1000,10000,100000 --growth-budget 60";
+#               empty to skip)
+#   JMH_JAVA_OPTS JVM options of the JMH launcher (e.g. -Djmh.ignoreLock=true when another JMH
+#               run holds /tmp/jmh.lock; its load then shows in the numbers)
 #   RUN_NOTE    a sentence for results.md about the run (e.g. what else loaded the machine)
 #   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
 #               by bench/growth.sh; not re-measured here: it takes long)
@@ -42,7 +55,19 @@ fi
 
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
-SUITES=${SUITES:-"easy realistic lease"}
+SUITES=${SUITES:-"realistic fleet"}
+REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
+FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 6 --open-budget 30"}
+DIRECTORY_ARGS=${DIRECTORY_ARGS-"--growth 1000,10000,100000 --growth-budget 60"}
+if [[ -z ${FLEET_JAVA:-} ]]; then
+  FLEET_JAVA=java
+  for home in /usr/lib/jvm/*; do
+    [[ -x $home/bin/java ]] || continue
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/ *java.specification.version = //p' || true)
+    if [[ -n $v && $v -ge 21 ]]; then FLEET_JAVA="$home/bin/java"; break; fi
+  done
+fi
 has_suite() { [[ " $SUITES " == *" $1 "* ]]; }
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
 
@@ -80,12 +105,12 @@ rm -f "$out"/jmh-*.json "$out"/jmh-*.log
 # the report from what finished, marked as a partial run.
 stopped=""
 trap 'stopped="stopped early (signal) after $(date -u +%H:%M) UTC: later benchmarks not run"' TERM INT
-jmh() { # name, include pattern, backend (empty: the benchmarks have no backend parameter)
+jmh() { # name, include pattern, backend (empty: none), JMH options (default JMH_ARGS)
   [[ -z $stopped ]] || return 0
   local params=()
   [[ -n $3 ]] && params=(-p backend="$3")
   # shellcheck disable=SC2086
-  java -jar "$jar" "$2" "${params[@]}" $JMH_ARGS \
+  java ${JMH_JAVA_OPTS:-} -jar "$jar" "$2" "${params[@]}" ${4:-$JMH_ARGS} \
     -rf json -rff "$out/jmh-$1.json" 2>&1 | tee "$out/jmh-$1.log" \
     | grep --line-buffered -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
   # a run whose every benchmark failed is reported as "not measured", not the end of the whole run
@@ -137,11 +162,11 @@ run_easy() { # backend
 run_realistic() { # backend
   [[ -n $class ]] || return 0
   methods="batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed batch100New coherentRead"
-  for _ in $(seq 2 "${REAL_ROUNDS:-2}"); do methods="$methods batch100Named"; done
+  for _ in $(seq 2 "${REAL_ROUNDS:-1}"); do methods="$methods batch100Named"; done
   for method in $methods; do
     n=1
     while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
-    jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" ""
+    jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" "" "$REAL_JMH_ARGS"
   done
 }
 
@@ -150,8 +175,32 @@ run_lease() { # backend
   jmh "$backend-lease" '\.LeaseCost\.' "$backend"
 }
 
-# Suites in the order SUITES names them, each over every backend.
+# The fleet suite runs once over the backends (memory has no fleet): FleetBench, then
+# DirectoryGrowth; each prints Markdown tables that report.py puts into results.md.
+run_fleet() {
+  [[ -z $stopped ]] || return 0
+  local fleet_backends
+  fleet_backends=$(for b in $BACKENDS; do [[ $b != memory ]] && echo "$b"; done | paste -sd,)
+  [[ -n $fleet_backends ]] || return 0
+  echo "== fleet ($FLEET_JAVA): $FLEET_ARGS; backends $fleet_backends"
+  # shellcheck disable=SC2086
+  "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.FleetBench --backends "$fleet_backends" $FLEET_ARGS \
+    >"$out/fleet.md" 2>"$out/fleet.log" || echo "FleetBench failed: $(tail -3 "$out/fleet.log")" >&2
+  [[ -z $stopped && -n $DIRECTORY_ARGS ]] || return 0
+  echo "== directory growth: $DIRECTORY_ARGS"
+  # shellcheck disable=SC2086
+  "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.DirectoryGrowth --backends "$fleet_backends" \
+    $DIRECTORY_ARGS >>"$out/fleet.md" 2>"$out/directory.log" \
+    || echo "DirectoryGrowth failed: $(tail -3 "$out/directory.log")" >&2
+}
+
+# Suites in the order SUITES names them, each over every backend (the fleet once over all).
+rm -f "$out/fleet.md"
 for suite in $SUITES; do
+  if [[ $suite == fleet ]]; then
+    run_fleet
+    continue
+  fi
   for backend in $BACKENDS; do
     configure "$backend"
     echo "== JMH $suite $backend: $JMH_ARGS"
@@ -159,7 +208,7 @@ for suite in $SUITES; do
       easy) run_easy ;;
       realistic) run_realistic ;;
       lease) run_lease ;;
-      *) echo "unknown suite $suite (expected easy, realistic, lease)" >&2; exit 2 ;;
+      *) echo "unknown suite $suite (expected easy, realistic, lease, fleet)" >&2; exit 2 ;;
     esac
   done
 done
@@ -180,8 +229,8 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-2}x, pooled)"
-RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH and Telethon)"
+RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
+RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $( (( finished - started <= 1800 )) && echo met || echo '**MISSED**'))"
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)
 RUN_MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
@@ -205,6 +254,9 @@ RUN_NOTE="${RUN_NOTE:-}${stopped:+ **Partial run: $stopped.**}"
 RUN_PGJDBC=$(prop postgresql.version)
 RUN_POSTGRES=$(psql -h 127.0.0.1 -U postgres -At -c 'SHOW server_version' postgres 2>/dev/null || true)
 RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)
+RUN_FLEET_MD=$( [[ -s $out/fleet.md ]] && { grep -v '^tgsession-bench mongo server: ' "$out/fleet.md"; echo; echo "Load average (1 min) at each row in its last column; fleet run by \`$FLEET_JAVA\`, wall time of the whole bench/run.sh below in Run."; } || true)
+RUN_SUITES=$SUITES
+export RUN_FLEET_MD RUN_SUITES
 
 /usr/bin/python3 - "$out/env.json" <<'PY'
 import json, os, sys
@@ -221,6 +273,8 @@ env["pgjdbc"] = os.environ.get("RUN_PGJDBC", "")
 env["postgres_server"] = os.environ.get("RUN_POSTGRES", "")
 env["coherence"] = [line for line in os.environ.get("RUN_COHERENCE", "").splitlines() if line.strip()]
 env["growth_md"] = os.environ.get("RUN_GROWTH_MD", "")
+env["fleet_md"] = os.environ.get("RUN_FLEET_MD", "")
+env["suites"] = os.environ.get("RUN_SUITES", "")
 json.dump(env, open(sys.argv[1], "w"), indent=1)
 PY
 

@@ -1,0 +1,179 @@
+package dev.tgsession.bench;
+
+import dev.tgsession.Session;
+import dev.tgsession.SessionStore;
+import dev.tgsession.Sessions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * How a store's directory grows ({@code Sessions.store}, capability {@code DIRECTORY}): one store
+ * per backend grown to each size in {@code --growth} (sessions created through {@code
+ * SessionStore.open}, each with a home DC, {@value FleetBench#PEERS} peers and an update state),
+ * and at each size: {@code list} of the first page ({@value #PAGE} summaries) and of everything,
+ * {@code summary}, {@code open} (and close) and {@code delete} (of sessions created for it), the
+ * median of {@value #SAMPLES}. A backend whose provider lacks {@code DIRECTORY} is skipped with a
+ * row saying so; growing stops at {@code --growth-budget} seconds per backend (the row says the
+ * largest size reached).
+ *
+ * <p>usage: {@code java -cp benchmarks.jar dev.tgsession.bench.DirectoryGrowth --growth
+ * 1000,10000,100000 [--backends sqlite,postgres,redis,mongo] [--growth-budget 600]}
+ */
+public final class DirectoryGrowth {
+
+  static final int PAGE = 100;
+  static final int SAMPLES = 20;
+
+  private DirectoryGrowth() {}
+
+  /** Runs the growth given on the command line and prints its table. */
+  public static void main(String[] args) throws Exception {
+    List<String> backends = List.of(Store.SQLITE, Store.POSTGRES, Store.REDIS, Store.MONGO);
+    List<Integer> sizes = List.of(1_000, 10_000, 100_000);
+    long budget = 600;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--growth" ->
+            sizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--backends" -> backends = Arrays.asList(args[++i].split(","));
+        case "--growth-budget" -> budget = Long.parseLong(args[++i]);
+        default ->
+            throw new IllegalArgumentException(
+                "expected --growth, --backends or --growth-budget, found '" + args[i] + "'");
+      }
+    }
+    StringBuilder table = new StringBuilder();
+    table.append(
+        "| backend | sessions in the store | create (sessions/s) | list first page of "
+            + PAGE
+            + " | list all | summary (p50) | open + close (p50) | delete (p50) | load (1 min) |\n");
+    table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (String backend : backends) {
+      grow(backend, sizes, budget * 1_000_000_000L, table);
+    }
+    System.out.println("### The directory of one store as it grows\n");
+    System.out.println(table);
+  }
+
+  static String storeUri(Store store, String backend) {
+    if (backend.equals(Store.SQLITE)) {
+      return "sqlite:" + store.file(".").normalize();
+    }
+    String uri = store.sessionUri();
+    return uri.substring(0, uri.indexOf("?session="));
+  }
+
+  private static void grow(String backend, List<Integer> sizes, long budgetNanos, StringBuilder out)
+      throws Exception {
+    String label = FleetBench.label(backend);
+    try (Store store = Store.start(backend)) {
+      SessionStore directory;
+      try {
+        directory = Sessions.store(storeUri(store, backend));
+      } catch (IllegalArgumentException e) {
+        if (!String.valueOf(e.getMessage()).contains("DIRECTORY")) {
+          throw e;
+        }
+        out.append("| ")
+            .append(label)
+            .append(" | not run: its provider lacks capability DIRECTORY in this build | | | | | |")
+            .append(" | |\n");
+        return;
+      }
+      try (SessionStore dir = directory) {
+        int created = 0;
+        long started = System.nanoTime();
+        for (int size : sizes) {
+          long t0 = System.nanoTime();
+          int from = created;
+          while (created < size && System.nanoTime() - started < budgetNanos) {
+            create(dir, name(created++));
+          }
+          double rate = (created - from) / ((System.nanoTime() - t0) / 1e9);
+          out.append(row(label, dir, created, size, rate)).append('\n');
+          System.err.println("growth " + backend + ": " + created + " sessions");
+          if (created < size) {
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  static String name(int s) {
+    return String.format(Locale.ROOT, "g%06d", s);
+  }
+
+  private static void create(SessionStore dir, String name) {
+    try (Session session = dir.open(name)) {
+      session.setHomeDcId(2);
+      List<dev.tgsession.PeerInfo> peers = new ArrayList<>(FleetBench.PEERS);
+      for (int p = 0; p < FleetBench.PEERS; p++) {
+        peers.add(Realistic.peer(p, Realistic.initialHash(p)));
+      }
+      session.cachePeers(peers);
+      session.setUpdateState(new dev.tgsession.UpdateState.Primary(1, 1_700_000_000, 1));
+    }
+  }
+
+  private static String row(String label, SessionStore dir, int created, int size, double rate) {
+    long t0 = System.nanoTime();
+    long page = dir.list("").limit(PAGE).count();
+    long firstPage = System.nanoTime() - t0;
+    t0 = System.nanoTime();
+    long all = dir.list("").count();
+    long everything = System.nanoTime() - t0;
+    if (page != Math.min(PAGE, created) || all != created) {
+      throw new IllegalStateException(
+          "expected " + created + " sessions listed, found " + all + " (first page " + page + ")");
+    }
+    Random random = new Random(created);
+    long[] summary = new long[SAMPLES];
+    long[] open = new long[SAMPLES];
+    long[] delete = new long[SAMPLES];
+    for (int k = 0; k < SAMPLES; k++) {
+      String name = name(random.nextInt(created));
+      t0 = System.nanoTime();
+      dir.summary(name).orElseThrow();
+      summary[k] = System.nanoTime() - t0;
+      t0 = System.nanoTime();
+      dir.open(name).close();
+      open[k] = System.nanoTime() - t0;
+    }
+    for (int k = 0; k < SAMPLES; k++) {
+      create(dir, "zdel" + k);
+    }
+    for (int k = 0; k < SAMPLES; k++) {
+      t0 = System.nanoTime();
+      if (!dir.delete("zdel" + k)) {
+        throw new IllegalStateException("expected zdel" + k + " deleted, found it missing");
+      }
+      delete[k] = System.nanoTime() - t0;
+    }
+    String reached =
+        created < size
+            ? String.format(Locale.ROOT, "%,d of %,d (growth budget)", created, size)
+            : String.format(Locale.ROOT, "%,d", created);
+    return String.format(
+        Locale.ROOT,
+        "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s |",
+        label,
+        reached,
+        rate,
+        FleetBench.ms(firstPage),
+        FleetBench.ms(everything),
+        median(summary),
+        median(open),
+        median(delete),
+        FleetBench.loadAverage());
+  }
+
+  private static String median(long[] values) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return FleetBench.ms(FleetLoad.percentile(sorted, 0.5));
+  }
+}

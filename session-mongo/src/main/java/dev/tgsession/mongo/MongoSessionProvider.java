@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * serverSelectionTimeoutMS}, ...). Sessions on one connection string share one driver client.
  *
  * <p>{@code encryption-key=env:NAME} or {@code file:PATH} keeps the auth keys sealed in the session
- * document's {@code vault} (see {@link SessionDocuments}).
+ * document's {@code vault} (see {@link StateMongoCodec}).
  *
  * <p>The peer cache is off by default: another instance's write cannot reach this one's cache
  * before that write returns (see docs/mongodb.md); {@code peer-cache=N} turns it on, and a peer

@@ -15,6 +15,7 @@ import dev.tgsession.TempAuthKey;
 import dev.tgsession.UpdatesState;
 import dev.tgsession.spi.PeerBatch;
 import dev.tgsession.support.IpAddresses;
+import dev.tgsession.support.QuotedValue;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -137,7 +138,7 @@ public final class TelethonSessionFile {
         throw new IncompatibleSessionException(
             "expected a Telethon .session file (tables version, sessions, entities), found an"
                 + " SQLite database with tables "
-                + cut(tables.keySet().toString())
+                + QuotedValue.cut(tables.keySet().toString())
                 + " at "
                 + file
                 + (tables.containsKey("dc_home")
@@ -294,13 +295,6 @@ public final class TelethonSessionFile {
     }
   }
 
-  private static String cut(@Nullable String value) {
-    String text = String.valueOf(value);
-    return text.length() <= 64
-        ? text
-        : text.substring(0, 64) + "... (" + text.length() + " characters)";
-  }
-
   private static int version(Connection connection, Path file) throws SQLException {
     try (Statement statement = connection.createStatement();
         ResultSet rows =
@@ -318,7 +312,7 @@ public final class TelethonSessionFile {
                 + " to hold a version 1.."
                 + LATEST_VERSION
                 + ", found "
-                + cut(rows.getString(3))
+                + QuotedValue.cut(rows.getString(3))
                 + "; it was left untouched");
       }
       return (int) version;
@@ -361,9 +355,9 @@ public final class TelethonSessionFile {
                   + file
                   + " to hold a positive dc_id, a server_address and an integer port, found row"
                   + " dc_id = "
-                  + cut(rows.getString(7))
+                  + QuotedValue.cut(rows.getString(7))
                   + ", server_address "
-                  + (address == null ? "NULL" : "'" + cut(address) + "'")
+                  + (address == null ? "NULL" : "'" + QuotedValue.cut(address) + "'")
                   + ", port "
                   + (rows.getString(6).equals("integer") ? port : "not an integer")
                   + "; the file is damaged, it was not imported");
@@ -472,7 +466,7 @@ public final class TelethonSessionFile {
           "expected table entities of Telethon file "
               + file
               + " to hold an integer id and hash, found row id = "
-              + cut(row.getString(6))
+              + QuotedValue.cut(row.getString(6))
               + "; the file is damaged, it was not imported");
     }
     try {
@@ -493,7 +487,7 @@ public final class TelethonSessionFile {
               + " to hold valid peers, found row id = "
               + markedId
               + ": "
-              + cut(e.getMessage())
+              + QuotedValue.cut(e.getMessage())
               + "; it was not imported",
           e);
     }
@@ -519,7 +513,7 @@ public final class TelethonSessionFile {
               "expected integers in table update_state (id, pts, qts, date, seq) of Telethon file "
                   + file
                   + ", found row ("
-                  + cut(rows.getString(7))
+                  + QuotedValue.cut(rows.getString(7))
                   + "); the file is damaged, it was not imported");
         }
         try {

@@ -1,6 +1,7 @@
 package dev.tgsession.sqlite;
 
 import dev.tgsession.spi.SessionUri;
+import dev.tgsession.support.QuotedValue;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -89,9 +90,8 @@ final class SqliteTarget {
           "expected a session name of 1 to "
               + MAX_NAME
               + " characters among A-Z a-z 0-9 . _ - @ + = , (not starting with '.'), found '"
-              + (name.length() > 64
-                  ? name.substring(0, 64) + "...' (" + name.length() + " characters)"
-                  : name + "'"));
+              + QuotedValue.cut(name)
+              + "'");
     }
   }
 

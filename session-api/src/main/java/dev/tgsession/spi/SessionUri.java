@@ -424,6 +424,20 @@ public final class SessionUri {
   }
 
   /**
+   * {@code raw} with one more query option, its value percent-encoded: how a store's directory
+   * names one of its sessions ({@code session=NAME}) without parsing the URI again. Holds what
+   * {@code raw} holds (a password): never log it.
+   *
+   * @since 0.3.0
+   */
+  public static String withOption(String raw, String name, String value) {
+    String encoded =
+        java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)
+            .replace("+", "%20");
+    return raw + (raw.indexOf('?') >= 0 ? "&" : "?") + name + "=" + encoded;
+  }
+
+  /**
    * The original text with the named options removed from the query, everything else untouched (for
    * handing a URI to a driver that parses it itself). Holds the password: never log it.
    */

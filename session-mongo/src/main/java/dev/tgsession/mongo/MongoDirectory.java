@@ -19,9 +19,8 @@ import dev.tgsession.Sessions;
 import dev.tgsession.mongo.PeerMongoCodec.Names;
 import dev.tgsession.spi.KeyVaults;
 import dev.tgsession.spi.SessionFailures;
+import dev.tgsession.spi.SessionUri;
 import dev.tgsession.spi.SharedOptions;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
@@ -241,9 +240,7 @@ final class MongoDirectory implements SessionStore {
   public Session open(String name) {
     checkName(name);
     ensureOpen();
-    String raw = target.rawUri();
-    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    return Sessions.open(raw + (raw.indexOf('?') >= 0 ? "&" : "?") + "session=" + encoded);
+    return Sessions.open(SessionUri.withOption(target.rawUri(), "session", name));
   }
 
   @Override

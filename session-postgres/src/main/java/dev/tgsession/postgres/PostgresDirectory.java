@@ -7,8 +7,6 @@ import dev.tgsession.SessionSummary;
 import dev.tgsession.Sessions;
 import dev.tgsession.spi.SessionFailures;
 import dev.tgsession.spi.SessionUri;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -146,12 +144,7 @@ final class PostgresDirectory implements SessionStore {
   public Session open(String name) {
     checkName(name);
     ensureOpen();
-    String raw = uri.raw();
-    return Sessions.open(
-        raw
-            + (raw.indexOf('?') < 0 ? "?" : "&")
-            + "session="
-            + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20"));
+    return Sessions.open(SessionUri.withOption(uri.raw(), "session", name));
   }
 
   @Override

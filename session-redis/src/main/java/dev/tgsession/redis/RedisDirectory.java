@@ -8,7 +8,6 @@ import dev.tgsession.Sessions;
 import dev.tgsession.spi.KeyVaults;
 import dev.tgsession.spi.SessionFailures;
 import dev.tgsession.spi.SessionUri;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -190,9 +189,7 @@ final class RedisDirectory implements SessionStore {
   public Session open(String name) {
     checkName(name);
     ensureOpen();
-    String raw = uri.raw();
-    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    return Sessions.open(raw + (raw.contains("?") ? "&" : "?") + "session=" + encoded);
+    return Sessions.open(SessionUri.withOption(uri.raw(), "session", name));
   }
 
   @Override

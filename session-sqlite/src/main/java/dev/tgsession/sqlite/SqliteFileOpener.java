@@ -81,6 +81,9 @@ final class SqliteFileOpener {
               file, use, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
       return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
+    if (peerCache != PeerCache.none()) {
+      use.mapBeforeConnecting(); // the inspection's connection is closed: no lock of ours is held
+    }
     Connection connection = null;
     try {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);

@@ -3,16 +3,22 @@ package dev.tgsession.sqlite;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,12 +29,18 @@ import org.jspecify.annotations.Nullable;
  * has written it before its commit returns. The format is SQLite's documented WAL-index layout: the
  * first 48 bytes are the header's first copy.
  *
- * <p>Closing a descriptor of a file releases every POSIX lock this process holds on it, SQLite's
- * own included. So the mapping's descriptor stays open while any connection of this process may use
- * the file: every session (and every short read of a file, such as a directory's summary) holds a
- * {@link FileUse} of its file while its connections are open, and the descriptor is closed when the
- * last use of the file ends, after its connections are closed. A file nobody here uses holds no
- * descriptor.
+ * <p>The mapping holds no descriptor. Closing a descriptor of a file releases every POSIX lock this
+ * process holds on it, SQLite's own included, so the {@code -shm} file is opened, mapped and closed
+ * again <em>before</em> the first connection of this JVM to the database opens ({@link
+ * FileUse#mapBeforeConnecting}), while this process holds no lock on it; SQLite then opens the same
+ * file and initialises it, and once its connection is open the mapping is checked to be of the file
+ * SQLite uses ({@link FileUse#index}). An open session file thus costs the descriptors of SQLite's
+ * one connection (the database, its WAL, its {@code -shm}) and nothing more. Every session (and
+ * every short read of a file, such as a directory's summary) holds a {@link FileUse} of its file
+ * while its connections are open; the mapping is dropped with the last use. Where the file cannot
+ * be mapped so (another use of this JVM already had it open, a file system without file keys, no
+ * write access to create the {@code -shm} file), {@link FileUse#index} is null and the caller asks
+ * SQLite instead.
  */
 final class WalIndex {
 
@@ -43,8 +55,8 @@ final class WalIndex {
   private static final class Shared {
     int users;
     @Nullable Object shmKey;
-    @Nullable FileChannel channel;
     @Nullable WalIndex index;
+    boolean verified;
   }
 
   /** A header as read: six words compared whole. */
@@ -72,46 +84,71 @@ final class WalIndex {
     }
 
     /**
-     * Maps the index of the database, which a connection of the caller holds open in WAL mode (so
-     * the {@code -shm} file exists and is not replaced meanwhile); null where it cannot be mapped
-     * (no {@code -shm} file, a file system without file keys), and the caller then asks SQLite.
+     * Maps the {@code -shm} header, creating the file (with the database's permissions) or growing
+     * it to the header's size where needed, and closes the descriptor at once; call it before this
+     * use opens any connection. Does nothing unless this is the only use of the file in this JVM
+     * (another use may have connections open, whose locks the close would release) or when the file
+     * is already mapped.
      */
-    @Nullable WalIndex index() {
+    void mapBeforeConnecting() {
       synchronized (WalIndex.class) {
-        if (closed) {
-          return null;
+        if (closed || shared.users != 1 || shared.index != null) {
+          return;
         }
-        Path shm = database.resolveSibling(database.getFileName() + "-shm");
+        Path shm = shm(database);
         try {
+          createLike(database, shm);
           Object key = fileKey(shm);
           if (key == null) {
-            return null;
+            return;
           }
-          if (shared.channel != null && key.equals(shared.shmKey)) {
-            return shared.index;
+          MappedByteBuffer header;
+          try (FileChannel channel = openGrown(shm)) {
+            if (channel == null) {
+              return;
+            }
+            header = channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_BYTES);
           }
-          if (shared.channel != null) {
-            // that inode is no longer the live index (every connection to it had closed): no lock
-            // of this process is on it
-            shared.channel.close();
-            shared.channel = null;
-            shared.index = null;
+          if (key.equals(fileKey(shm))) {
+            shared.index = new WalIndex(header);
+            shared.shmKey = key;
+            shared.verified = false;
           }
-          FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ);
-          shared.channel = channel;
-          shared.shmKey = key;
-          if (channel.size() >= HEADER_BYTES && key.equals(fileKey(shm))) {
-            shared.index =
-                new WalIndex(channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_BYTES));
-          }
-          return shared.index;
         } catch (IOException | RuntimeException e) {
-          return null;
+          shared.index = null; // the caller asks SQLite instead
         }
       }
     }
 
-    /** Ends this use; the last one of the file closes the mapping's descriptor. Idempotent. */
+    /**
+     * The mapped index, once a connection of the caller holds the database open in WAL mode (so
+     * SQLite has opened the {@code -shm} file, which is not replaced while it is open): null where
+     * it was not mapped before connecting or SQLite uses another file than the one mapped (another
+     * process removed and created it in between), and the caller then asks SQLite.
+     */
+    @Nullable WalIndex index() {
+      synchronized (WalIndex.class) {
+        if (closed || shared.index == null) {
+          return null;
+        }
+        if (!shared.verified) {
+          Object key;
+          try {
+            key = fileKey(shm(database));
+          } catch (IOException | RuntimeException e) {
+            key = null;
+          }
+          if (key == null || !key.equals(shared.shmKey)) {
+            shared.index = null;
+            return null;
+          }
+          shared.verified = true;
+        }
+        return shared.index;
+      }
+    }
+
+    /** Ends this use; the last one of the file drops the mapping. Idempotent. */
     @Override
     public void close() {
       synchronized (WalIndex.class) {
@@ -123,16 +160,8 @@ final class WalIndex {
           return;
         }
         FILES.remove(database);
-        FileChannel channel = shared.channel;
-        shared.channel = null;
         shared.index = null;
-        if (channel != null) {
-          try {
-            channel.close();
-          } catch (IOException e) {
-            // the descriptor is gone either way
-          }
-        }
+        shared.shmKey = null;
       }
     }
   }
@@ -180,6 +209,50 @@ final class WalIndex {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static Path shm(Path database) {
+    return database.resolveSibling(database.getFileName() + "-shm");
+  }
+
+  /** Creates {@code shm} with the permissions of {@code database} unless it exists. */
+  private static void createLike(Path database, Path shm) throws IOException {
+    if (Files.exists(shm)) {
+      return;
+    }
+    try {
+      if (shm.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(database);
+        Files.createFile(shm, PosixFilePermissions.asFileAttribute(permissions));
+      } else {
+        Files.createFile(shm);
+      }
+    } catch (FileAlreadyExistsException e) {
+      // another process created it first
+    }
+  }
+
+  /**
+   * Opens {@code shm} for reading, at least {@link #HEADER_BYTES} long (a shorter file is grown
+   * with zeros, which SQLite overwrites when it initialises the index); null when it is shorter and
+   * cannot be written.
+   */
+  private static @Nullable FileChannel openGrown(Path shm) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(shm, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (AccessDeniedException e) {
+      channel = FileChannel.open(shm, StandardOpenOption.READ);
+    }
+    try {
+      if (channel.size() < HEADER_BYTES) {
+        channel.write(ByteBuffer.allocate(1), HEADER_BYTES - 1);
+      }
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
       return null;
     }
   }

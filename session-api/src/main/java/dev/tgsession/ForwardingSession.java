@@ -152,6 +152,11 @@ public class ForwardingSession implements Session {
   }
 
   @Override
+  public Map<Integer, TempAuthKey> tempAuthKeys(boolean media) {
+    return delegate.tempAuthKeys(media);
+  }
+
+  @Override
   public Optional<Instant> peerCachedAt(PeerId id) {
     return delegate.peerCachedAt(id);
   }

@@ -166,6 +166,18 @@ public interface Session extends AutoCloseable {
   Optional<TempAuthKey> tempAuthKey(int dcId, boolean media);
 
   /**
+   * Every unexpired temporary key of the main ({@code media} false) or media connections, by DC id:
+   * what {@link Sessions#copy} carries over, whatever DCs have addresses stored. The default takes
+   * them from {@link #snapshot()}; backends built on the SPI read only the keys.
+   *
+   * @since 0.4.0
+   */
+  default Map<Integer, TempAuthKey> tempAuthKeys(boolean media) {
+    SessionData data = snapshot();
+    return media ? data.mediaTempAuthKeys() : data.tempAuthKeys();
+  }
+
+  /**
    * When the peer was last cached ({@link #cachePeer}, {@link #cachePeers}, merges included); empty
    * when it is not cached.
    *

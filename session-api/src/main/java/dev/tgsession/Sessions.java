@@ -265,10 +265,8 @@ public final class Sessions {
     for (DcOption option : from.mediaDcOptions().values()) {
       to.setMediaDcOption(option);
     }
-    for (int dcId : from.dcOptions().keySet()) {
-      for (boolean media : new boolean[] {false, true}) {
-        from.tempAuthKey(dcId, media).ifPresent(key -> to.setTempAuthKey(dcId, media, key));
-      }
+    for (boolean media : new boolean[] {false, true}) {
+      from.tempAuthKeys(media).forEach((dcId, key) -> to.setTempAuthKey(dcId, media, key));
     }
     to.setHomeDc(from.homeDcId(), from.homeDcFamily());
     to.setUpdateState(new UpdateState.All(from.updatesState()));

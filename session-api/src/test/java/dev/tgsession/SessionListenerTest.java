@@ -192,6 +192,7 @@ class SessionListenerTest {
       session.setTempAuthKey(
           4, false, new TempAuthKey(AuthKey.of(new byte[256]), Instant.now().plusSeconds(600)));
       session.tempAuthKey(4, false);
+      session.tempAuthKeys(false);
       try (Stream<PeerInfo> all = session.peers()) {
         assertThat(all).hasSize(4);
       }
@@ -217,6 +218,7 @@ class SessionListenerTest {
               "setUpdateState",
               "setTempAuthKey",
               "tempAuthKey",
+              "tempAuthKeys",
               "peers",
               "peerCount",
               "snapshot",

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -359,6 +358,12 @@ public abstract class AbstractSession implements Session {
     return dcs.tempAuthKey(dcId, media);
   }
 
+  @Override
+  public final Map<Integer, TempAuthKey> tempAuthKeys(boolean media) {
+    ensureOpen();
+    return events.timed("tempAuthKeys", 0, () -> vault.unexpiredTempKeys(media));
+  }
+
   // ---- Session: peers (SessionPeers) -------------------------------------------------------
 
   @Override
@@ -446,25 +451,14 @@ public abstract class AbstractSession implements Session {
     try (Stream<PeerInfo> stream = streamPeers()) {
       stream.forEach(peer -> peers.put(peer.peerId(), peer));
     }
-    Map<Integer, TempAuthKey> temp = new TreeMap<>();
-    Map<Integer, TempAuthKey> mediaTemp = new TreeMap<>();
-    Instant now = Instant.now();
-    vault
-        .loadTempKeys()
-        .forEach(
-            (slot, key) -> {
-              if (!key.expiredAt(now)) {
-                (slot.getValue() ? mediaTemp : temp).put(slot.getKey(), key);
-              }
-            });
     return new SessionData(
         dc.homeDcId(),
         dc.asMap(),
         peers,
         loadUpdatesState(),
         dc.mediaMap(),
-        temp,
-        mediaTemp,
+        vault.unexpiredTempKeys(false),
+        vault.unexpiredTempKeys(true),
         dc.family());
   }
 

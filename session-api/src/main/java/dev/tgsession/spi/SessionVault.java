@@ -5,11 +5,13 @@ import dev.tgsession.DcOption;
 import dev.tgsession.IncompatibleSessionException;
 import dev.tgsession.SessionListener.EncryptionEvent;
 import dev.tgsession.TempAuthKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -146,6 +148,20 @@ final class SessionVault {
       return SessionExtras.temp(session.loadExtra(name), name, session.description());
     }
     return storedVault(current).openTemp(current.key(), dcId, media, session.description());
+  }
+
+  /** The unexpired temporary keys of the main or ({@code media}) media connections, by DC id. */
+  Map<Integer, TempAuthKey> unexpiredTempKeys(boolean media) {
+    Map<Integer, TempAuthKey> keys = new TreeMap<>();
+    Instant now = Instant.now();
+    loadTempKeys()
+        .forEach(
+            (slot, key) -> {
+              if (slot.getValue() == media && !key.expiredAt(now)) {
+                keys.put(slot.getKey(), key);
+              }
+            });
+    return keys;
   }
 
   Map<Map.Entry<Integer, Boolean>, TempAuthKey> loadTempKeys() {

@@ -111,6 +111,7 @@ abstract class LifecycleRules extends TckGroup {
     calls.put("peers", s -> s.peers().close());
     calls.put("peerCount", Session::peerCount);
     calls.put("snapshot", Session::snapshot);
+    calls.put("tempAuthKeys", s -> s.tempAuthKeys(true));
     calls.put("clear", Session::clear);
     SoftAssertions soft = new SoftAssertions();
     calls.forEach(

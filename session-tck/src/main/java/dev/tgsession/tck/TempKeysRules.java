@@ -160,6 +160,25 @@ abstract class TempKeysRules extends TckGroup {
   }
 
   @Test
+  @DisplayName(
+      "tempAuthKeys lists every unexpired key, and Sessions.copy carries those of DCs that have no"
+          + " stored address")
+  void listedAndCopiedWithoutAddress() {
+    Session from = open(sessionName() + "-from");
+    Session to = open(sessionName() + "-to");
+    fill(from);
+    TempAuthKey noAddress = tempKey(51);
+    from.setTempAuthKey(5, true, noAddress);
+    assertThat(from.tempAuthKeys(false)).as("main keys").isEqualTo(Map.of(2, MAIN_2, 4, MAIN_4));
+    assertThat(from.tempAuthKeys(true))
+        .as("media keys")
+        .isEqualTo(Map.of(2, MEDIA_2, 5, noAddress));
+    Sessions.copy(from, to);
+    assertFilled(to, "in the copy");
+    assertThat(to.tempAuthKey(5, true)).as("DC 5's media key in the copy").contains(noAddress);
+  }
+
+  @Test
   @DisplayName("temporary keys survive close and reopen (DURABLE)")
   void durable() {
     assumeCapability(Capability.DURABLE);

@@ -138,6 +138,26 @@ if #claiming == 0 then
   return #ARGV / 3
 end
 
+-- A claiming record equal byte for byte to the stored one changes nothing: its claims are already
+-- in the indexes (a record holds a username, phone or the self flag exactly when the index points
+-- to it), and no other record of a reduced batch can take them. Re-caching known users with a new
+-- access hash, the common case, is then one HMGET here, and the script ends before the rest of it
+-- is even set up.
+local claiming_ids = {}
+for j, i in ipairs(claiming) do
+  claiming_ids[j] = ARGV[i]
+end
+local before = redis.call('HMGET', info, unpack(claiming_ids))
+local changed = {}
+for j, i in ipairs(claiming) do
+  if before[j] ~= ARGV[i + 2] then
+    changed[#changed + 1] = j
+  end
+end
+if #changed == 0 then
+  return #ARGV / 3
+end
+
 local function decode(r)
   local version = string.byte(r, 1)
   if version ~= 1 or #r < 3 then
@@ -304,26 +324,18 @@ local function process_claiming(id, r, incoming)
   records[id] = stored and encode(merged) or merged
 end
 
--- A claiming record equal byte for byte to the current one changes nothing: its claims are already
--- in the indexes (a record holds a username, phone or the self flag exactly when the index points
--- to it), and no other record of a reduced batch can take them. Re-caching known users with a new
--- access hash, the common case, is then one HMGET here.
-local claiming_ids = {}
-for j, i in ipairs(claiming) do
-  claiming_ids[j] = ARGV[i]
-end
-local before = redis.call('HMGET', info, unpack(claiming_ids))
 local changing, names, numbers = {}, {}, {}
 for j, i in ipairs(claiming) do
   stored_records[ARGV[i]] = before[j]
-  if before[j] ~= ARGV[i + 2] then
-    local incoming = decode(ARGV[i + 2])
-    changing[#changing + 1] = {i, incoming}
-    if incoming.names then
-      for _, name in ipairs(incoming.names) do names[#names + 1] = name end
-    end
-    if incoming.phone then numbers[#numbers + 1] = incoming.phone end
+end
+for _, j in ipairs(changed) do
+  local i = claiming[j]
+  local incoming = decode(ARGV[i + 2])
+  changing[#changing + 1] = {i, incoming}
+  if incoming.names then
+    for _, name in ipairs(incoming.names) do names[#names + 1] = name end
   end
+  if incoming.phone then numbers[#numbers + 1] = incoming.phone end
 end
 if #names > 0 then
   local stored = redis.call('HMGET', usernames, unpack(names))

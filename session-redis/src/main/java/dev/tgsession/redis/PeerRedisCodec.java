@@ -10,18 +10,25 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a peer is stored: its access hash in the {@code peers} hash and everything else it may know
- * in an optional record in the {@code info} hash, both under the 8-byte big-endian Bot API dialog
- * id. Splitting them lets a peer known by id and access hash only, the most common write, be one
- * plain {@code HSET} that replaces exactly the hash and leaves what else is stored alone.
+ * How a peer is stored: its access hash and the time it was cached in the {@code peers} hash and
+ * everything else it may know in an optional record in the {@code info} hash, both under the 8-byte
+ * big-endian Bot API dialog id. Splitting them lets a peer known by id and access hash only, the
+ * most common write, be one plain {@code HSET} that replaces exactly the hash and the time and
+ * leaves what else is stored alone.
  *
  * <pre>
- * peers value: the access hash as i64 big-endian, or empty when it is unknown (the field exists for
- *              every stored peer)
+ * peers value: the access hash as i64 big-endian (absent when it is unknown), then the time it was
+ *              cached ({@link StateRedisCodec#time}, 19 ASCII digits): 27 or 19 bytes (the field
+ *              exists for every stored peer). 0.3.0 (layout 2) stored the hash alone, 8 or 0 bytes,
+ *              and the time in the {@code cached} hash; such values are read as they are and
+ *              replaced by the next write of the peer.
  * info record (absent when none of these is known):
  *   u8  version (1)
  *   u8  known:  2 bot, 4 self, 8 usernames, 16 phone, 32 channel kind (1 is unused)
@@ -39,6 +46,9 @@ final class PeerRedisCodec {
 
   /** The stored value of a peer whose access hash is unknown. */
   static final byte[] NO_HASH = new byte[0];
+
+  /** The length of a stored time ({@link StateRedisCodec#time}). */
+  static final int TIME = 19;
 
   /** What {@code store_peers.lua} takes for a peer without an info record. */
   static final byte[] NO_INFO = new byte[0];
@@ -136,21 +146,33 @@ final class PeerRedisCodec {
   }
 
   /**
+   * The time a {@code peers} value records, as {@link StateRedisCodec#time} wrote it, or {@code
+   * null} for a value 0.3.0 wrote (its time is in the {@code cached} hash).
+   */
+  static byte @Nullable [] time(byte[] value) {
+    return value.length == TIME || value.length == Long.BYTES + TIME
+        ? Arrays.copyOfRange(value, value.length - TIME, value.length)
+        : null;
+  }
+
+  /**
    * The peer stored as {@code hash} (its {@code peers} value) and {@code info} (its {@code info}
    * record, or {@code null}).
    *
    * @throws IncompatibleSessionException if either was not written by this version
    */
   static PeerInfo decode(PeerId id, byte[] hash, byte @Nullable [] info) {
-    if (hash.length != 0 && hash.length != Long.BYTES) {
+    int length = hash.length;
+    if (length != 0 && length != Long.BYTES && length != TIME && length != Long.BYTES + TIME) {
       throw new IncompatibleSessionException(
-          "expected an 8-byte access hash (or none) for peer "
+          "expected an 8-byte access hash (or none), then the time it was cached, for peer "
               + id
               + ", found "
-              + hash.length
+              + length
               + " bytes; the peers were written by another program or tgsession version");
     }
-    PeerAuth auth = hash.length == 0 ? null : new PeerAuth(ByteBuffer.wrap(hash).getLong());
+    PeerAuth auth =
+        length == 0 || length == TIME ? null : new PeerAuth(ByteBuffer.wrap(hash).getLong());
     int known = 0;
     int values = 0;
     List<String> usernames = null;
@@ -239,9 +261,9 @@ final class PeerRedisCodec {
   }
 
   /**
-   * A batch encoded for {@code store_hashes.lua} (every peer known by id and access hash only) or
-   * {@code store_peers.lua}; encoded whole before anything is sent, so a peer that cannot be
-   * encoded changes nothing stored.
+   * A batch encoded for one {@code HSET} of the {@code peers} hash (every peer known by id and
+   * access hash only) or {@code store_peers.lua}; encoded whole before anything is sent, so a peer
+   * that cannot be encoded changes nothing stored.
    */
   record Batch(
       List<byte[]> ids,
@@ -283,28 +305,37 @@ final class PeerRedisCodec {
      * a key that does not exist, and a session without phones or a self user has no such keys.
      */
     List<byte[]> keys(RedisKeys target) {
-      if (hashesOnly) {
-        return List.of(target.peers, target.cached);
-      }
       return List.of(
           target.peers,
           target.info,
           names ? target.usernames : target.peers,
           phones ? target.phones : target.peers,
-          self ? target.self : target.peers,
-          target.cached);
+          self ? target.self : target.peers);
     }
 
-    /** The arguments for peers {@code from} to {@code to}: pairs or triples, then the time. */
+    /**
+     * The {@code peers} fields of peers {@code from} to {@code to} of a {@link #hashesOnly} batch:
+     * id to access hash and time, in order.
+     */
+    Map<byte[], byte[]> values(int from, int to, byte[] time) {
+      Map<byte[], byte[]> values = new LinkedHashMap<>(2 * (to - from));
+      for (int i = from; i < to; i++) {
+        byte[] hash = hashes.get(i);
+        byte[] value = Arrays.copyOf(hash, hash.length + time.length);
+        System.arraycopy(time, 0, value, hash.length, time.length);
+        values.put(ids.get(i), value);
+      }
+      return values;
+    }
+
+    /** The arguments of {@code store_peers.lua} for peers {@code from} to {@code to}. */
     List<byte[]> args(int from, int to, byte[] time) {
-      List<byte[]> args = new ArrayList<>((hashesOnly ? 2 : 3) * (to - from) + 1);
+      List<byte[]> args = new ArrayList<>(3 * (to - from) + 1);
       for (int i = from; i < to; i++) {
         args.add(ids.get(i));
         args.add(hashes.get(i));
-        if (!hashesOnly) {
-          byte[] info = infos.get(i);
-          args.add(info == null ? NO_INFO : info);
-        }
+        byte[] info = infos.get(i);
+        args.add(info == null ? NO_INFO : info);
       }
       args.add(time);
       return args;

@@ -11,8 +11,8 @@ import java.util.List;
 final class RedisKeys {
 
   /**
-   * Hash: 8-byte dialog id to the peer's access hash (8 bytes, or empty when unknown); one field
-   * per stored peer ({@link PeerRedisCodec}).
+   * Hash: 8-byte dialog id to the peer's access hash (8 bytes, absent when unknown) followed by the
+   * time it was last cached (19 digits); one field per stored peer ({@link PeerRedisCodec}).
    */
   final byte[] peers;
 
@@ -41,7 +41,11 @@ final class RedisKeys {
   /** Hash: decimal bare channel id to decimal pts. */
   final byte[] channels;
 
-  /** Hash: 8-byte dialog id to the time the peer was last cached, decimal epoch milliseconds. */
+  /**
+   * Hash: 8-byte dialog id to the time the peer was last cached (19-digit epoch nanoseconds), for
+   * the peers whose {@code peers} value 0.3.0 wrote (layout 2); read only for those, never written
+   * since (an entry of a peer written again is stale and ignored; prune and clear remove them).
+   */
   final byte[] cached;
 
   /** Hash: the core's extras (media DCs, plain temporary keys, home DC family), name to bytes. */

@@ -31,8 +31,8 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
  * or one script call, so concurrent writers never lose each other's data: a batch of peers known by
- * id and access hash only is one {@code HSET} (it replaces exactly the hashes), anything else is
- * merged and its claims enforced inside {@code store_peers.lua}.
+ * id and access hash only is one {@code HSET} (it replaces exactly the hashes and the times they
+ * were cached), anything else is merged and its claims enforced inside {@code store_peers.lua}.
  */
 final class RedisSession extends AbstractSession {
 
@@ -47,8 +47,14 @@ final class RedisSession extends AbstractSession {
   /**
    * The version of the key layout, kept in the {@code dcs} hash under {@code layout} by every
    * writer, so that a session written in another layout is refused at open instead of mixed up.
+   * Layout 3 keeps the time a peer was cached in its {@code peers} value; layout 2 (0.3.0) kept it
+   * in the {@code cached} hash. Both are read; the first write marks the session 3 (so 0.3.0
+   * refuses it from then on), and each peer's value moves to the new form when it is next written.
    */
-  static final String LAYOUT = "2";
+  static final String LAYOUT = "3";
+
+  /** The layout 0.3.0 wrote, read as it is (see {@link #LAYOUT}). */
+  static final String LAYOUT_0_3 = "2";
 
   private static final byte[] HOME = bytes("home");
   private static final String LAYOUT_FIELD = "layout";
@@ -63,8 +69,6 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
-  private static final RedisScript STORE_HASHES = RedisScript.load("store_hashes");
-  private static final RedisScript STORE_HASHES_FENCED = STORE_HASHES.fenced();
   private static final RedisScript PRUNE = RedisScript.load("prune");
   private static final RedisScript PRUNE_FENCED = PRUNE.fenced();
   private static final RedisScript MARK = RedisScript.load("mark");
@@ -174,7 +178,7 @@ final class RedisSession extends AbstractSession {
   }
 
   private void requireLayout(String layout) {
-    if (!layout.equals(LAYOUT)) {
+    if (!layout.equals(LAYOUT) && !layout.equals(LAYOUT_0_3)) {
       throw new IncompatibleSessionException(
           "expected tgsession's Redis key layout "
               + LAYOUT
@@ -341,9 +345,9 @@ final class RedisSession extends AbstractSession {
 
   /**
    * Peers known by id and access hash only (the most common write) are one {@code HSET} of their
-   * hashes per call: a known hash replaces the stored one and nothing else of the peer changes,
-   * exactly the merge. Any other batch goes through {@code store_peers.lua} as id, hash and info
-   * triples.
+   * hashes and times per call (fenced: run by {@code fenced.lua}): a known hash replaces the stored
+   * one and nothing else of the peer changes, exactly the merge. Any other batch goes through
+   * {@code store_peers.lua} as id, hash and info triples.
    */
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
@@ -353,13 +357,14 @@ final class RedisSession extends AbstractSession {
         size == 1 ? "cache peer " + reducedBatch.get(0).peerId() : "cache " + size + " peers";
     markLayout(fence);
     RedisKeys into = target();
-    List<byte[]> scriptKeys = batch.keys(into);
+    List<byte[]> scriptKeys = batch.hashesOnly() ? List.of() : batch.keys(into);
     byte[] time = StateRedisCodec.time(cachedAt);
     for (int from = 0; from < size; from += PEERS_PER_CALL) {
-      List<byte[]> args = batch.args(from, Math.min(size, from + PEERS_PER_CALL), time);
+      int to = Math.min(size, from + PEERS_PER_CALL);
       if (batch.hashesOnly()) {
-        writes.script(fence, what, STORE_HASHES, STORE_HASHES_FENCED, scriptKeys, args);
+        writes.hset(fence, what, into.peers, batch.values(from, to, time));
       } else {
+        List<byte[]> args = batch.args(from, to, time);
         writes.script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
@@ -378,18 +383,21 @@ final class RedisSession extends AbstractSession {
   @Override
   protected @Nullable Instant loadPeerCachedAt(PeerId id) {
     byte[] field = PeerRedisCodec.id(id);
-    List<Object> stored =
-        calls.read(
-            "read when peer " + id + " was cached",
-            redis -> {
-              byte[] time = redis.hget(keys.cached, field);
-              return time != null ? List.of(time) : List.of(redis.hexists(keys.peers, field));
-            });
-    if (stored.get(0) instanceof byte[] time) {
-      return StateRedisCodec.instant(parseLong(time, "the time peer " + id + " was cached"));
+    byte[] stored =
+        calls.read("read when peer " + id + " was cached", redis -> redis.hget(keys.peers, field));
+    if (stored == null) {
+      return null;
+    }
+    byte[] time = PeerRedisCodec.time(stored);
+    if (time == null) { // written by 0.3.0: the time is in the cached hash
+      time =
+          calls.read(
+              "read when peer " + id + " was cached", redis -> redis.hget(keys.cached, field));
     }
     // Stored before times were kept: as old as can be (and pruned first).
-    return Boolean.TRUE.equals(stored.get(0)) ? Instant.EPOCH : null;
+    return time == null
+        ? Instant.EPOCH
+        : StateRedisCodec.instant(parseLong(time, "the time peer " + id + " was cached"));
   }
 
   /** One script ({@code prune.lua}): the old peers and their usernames and phones, never self. */

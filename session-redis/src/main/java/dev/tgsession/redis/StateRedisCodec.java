@@ -114,9 +114,9 @@ final class StateRedisCodec {
   }
 
   /**
-   * A time as stored in the {@code cached} hash: epoch nanoseconds, 19 decimal digits with leading
-   * zeros, so that {@code prune.lua} compares two of them as strings, exactly (a Lua number, a
-   * double, would round them).
+   * A time as stored at the end of a {@code peers} value (and in layout 2's {@code cached} hash):
+   * epoch nanoseconds, 19 decimal digits with leading zeros, so that {@code prune.lua} compares two
+   * of them as strings, exactly (a Lua number, a double, would round them).
    */
   static byte[] time(java.time.Instant time) {
     long nanos =
@@ -124,7 +124,13 @@ final class StateRedisCodec {
     if (nanos < 0) {
       throw new IllegalArgumentException("expected a time after 1970, found " + time);
     }
-    return bytes(String.format(java.util.Locale.ROOT, "%019d", nanos));
+    // Written by hand: every peer write takes a time, and String.format parses its pattern each
+    // call.
+    byte[] digits = new byte[19];
+    for (int i = digits.length - 1; i >= 0; i--, nanos /= 10) {
+      digits[i] = (byte) ('0' + nanos % 10);
+    }
+    return digits;
   }
 
   /** The instant of a stored time ({@link #time}). */

@@ -2,8 +2,9 @@
 -- the phone they hold; one script, so a cache write racing it lands before (and its peer is kept
 -- if it is now fresh) or after (and stores its peer again).
 -- KEYS: peers, info, usernames, phones, self, cached. ARGV: the time, epoch nanoseconds in 19
--- decimal digits (compared as strings: same width, so exact). A peer without a recorded time
--- counts as cached at 0.
+-- decimal digits (compared as strings: same width, so exact). The time is the tail of the peer's
+-- value (hash and time: 27 bytes, time alone: 19); a value 0.3.0 wrote (0 or 8 bytes) has it in the
+-- cached hash; a peer without a recorded time counts as cached at 0.
 -- Returns how many peers went.
 local peers, info, usernames, phones, selfkey, cached = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local before = ARGV[1]
@@ -40,9 +41,16 @@ repeat
   cursor = page[1]
   local entries = page[2]
   for i = 1, #entries, 2 do
-    local id = entries[i]
+    local id, value = entries[i], entries[i + 1]
     if id ~= self_id and not old[id] then
-      local t = redis.call('HGET', cached, id)
+      local t
+      if #value == 27 then
+        t = string.sub(value, 9)
+      elseif #value == 19 then
+        t = value
+      else
+        t = redis.call('HGET', cached, id)
+      end
       if not t or t < before then
         old[id] = true
       end

@@ -1,24 +1,27 @@
 -- Applies a batch of peers (reduced by PeerBatch, so claims never collide within it) atomically.
--- KEYS: peers, info, usernames, phones, self, cached.
+-- KEYS: peers, info, usernames, phones, self (a key the batch does not need is given as peers).
 -- ARGV: one triple per peer: 8-byte id, access hash (8 bytes, or empty when unknown), info record
 -- (empty when the peer knows none of its components); last, the time they are cached at (epoch
 -- nanoseconds, 19 decimal digits), recorded for every peer of the batch (a merge that changes
 -- nothing too).
+-- peers value: the access hash (8 bytes, or none) followed by the time (19 digits); 0.3.0 wrote the
+-- hash alone (0 or 8 bytes, the time in the cached hash), which is read as before and replaced by
+-- the next write of the peer.
 -- Info record: u8 version=1, u8 known mask (2 bot, 4 self, 8 usernames, 16 phone, 32 channel
 -- kind), u8 values (1 bot, 2 self, kind << 2), [u16 count, (u8 length, bytes)*], [u8 length,
 -- digits].
 --
--- 1. Access hashes: the known ones in one HSET (a known hash replaces the stored one), the unknown
---    ones with HSETNX (a stored hash is kept; the field marks the peer as stored).
+-- 1. Access hashes and times: one HSET (one HMGET first when some hash is unknown).
 -- 2. Info records that claim nothing (bot, channel kind): HGET or one HMGET of the stored records,
 --    merged on the bytes (a known component replaces, an unknown one keeps; the stored usernames
 --    and phone stay as they are), one HSET of those that change.
--- 3. Info records that claim usernames, a phone or the self flag, one by one: decoded into
---    tables, merged, indexes and the other peers that lose a claim updated.
+-- 3. Info records that claim usernames, a phone or the self flag, in order, against the stored
+--    records, usernames and phones read with one HMGET each; what they change is kept in tables
+--    (read before the stored values) and written at the end with one HSET (and HDEL) per hash.
 -- Steps 1 and 2 touch only the batch's own peers and components a claim never takes from another
 -- peer, so applying them first gives the same result as the batch's order.
 local peers, info, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local cached, cached_at = KEYS[6], table.remove(ARGV)
+local cached_at = table.remove(ARGV)
 
 local function incompatible(r)
   error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
@@ -33,29 +36,38 @@ if #ARGV % 3 ~= 0 then
   malformed('triples of id, hash and info, found ' .. #ARGV .. ' arguments')
 end
 
--- 1. access hashes
-local known_hashes, h = {}, 0
+-- 1. access hashes and times, one HSET: a known hash replaces the stored one, an unknown one
+--    keeps it (read with one HMGET); the field marks the peer as stored.
+local values, h, unknown = {}, 0, {}
 for i = 1, #ARGV, 3 do
   local hash = ARGV[i + 1]
   if #hash == 8 then
-    known_hashes[h + 1] = ARGV[i]
-    known_hashes[h + 2] = hash
+    values[h + 1] = ARGV[i]
+    values[h + 2] = hash .. cached_at
     h = h + 2
   elseif #hash == 0 then
-    redis.call('HSETNX', peers, ARGV[i], '')
+    unknown[#unknown + 1] = ARGV[i]
   else
     malformed('an 8-byte access hash or none, found ' .. #hash .. ' bytes')
   end
 end
-if h > 0 then
-  redis.call('HSET', peers, unpack(known_hashes, 1, h))
+if #unknown > 0 then
+  local stored = redis.call('HMGET', peers, unpack(unknown))
+  for j = 1, #unknown do
+    local s = stored[j]
+    local keep = ''
+    if s and (#s == 8 or #s == 27) then
+      keep = string.sub(s, 1, 8)
+    elseif s and #s ~= 0 and #s ~= 19 then
+      error({err = 'TGSESSION_INCOMPATIBLE expected a stored access hash of 0, 8, 19 or 27 bytes,'
+        .. ' found ' .. #s .. ' bytes'})
+    end
+    values[h + 1] = unknown[j]
+    values[h + 2] = keep .. cached_at
+    h = h + 2
+  end
 end
-local times = {}
-for i = 1, #ARGV, 3 do
-  times[#times + 1] = ARGV[i]
-  times[#times + 1] = cached_at
-end
-redis.call('HSET', cached, unpack(times))
+redis.call('HSET', peers, unpack(values, 1, h))
 
 -- The merge of an info record that claims nothing (r) into the stored one (s, false if none).
 local function merge(r, s)
@@ -126,6 +138,26 @@ if #claiming == 0 then
   return #ARGV / 3
 end
 
+-- A claiming record equal byte for byte to the stored one changes nothing: its claims are already
+-- in the indexes (a record holds a username, phone or the self flag exactly when the index points
+-- to it), and no other record of a reduced batch can take them. Re-caching known users with a new
+-- access hash, the common case, is then one HMGET here, and the script ends before the rest of it
+-- is even set up.
+local claiming_ids = {}
+for j, i in ipairs(claiming) do
+  claiming_ids[j] = ARGV[i]
+end
+local before = redis.call('HMGET', info, unpack(claiming_ids))
+local changed = {}
+for j, i in ipairs(claiming) do
+  if before[j] ~= ARGV[i + 2] then
+    changed[#changed + 1] = j
+  end
+end
+if #changed == 0 then
+  return #ARGV / 3
+end
+
 local function decode(r)
   local version = string.byte(r, 1)
   if version ~= 1 or #r < 3 then
@@ -176,41 +208,82 @@ local function encode(p)
   return table.concat(parts)
 end
 
--- Rewrites the info record of another stored peer (one that loses a claim); a missing record is
--- left missing.
+-- Step 3. What this script wrote, read before what was stored: records by id, owners by username
+-- and by phone (false: released).
+local records, owners, phone_owners = {}, {}, {}
+local stored_records, stored_owners, stored_phone_owners = {}, {}, {}
+
+local function record_of(id)
+  local r = records[id]
+  if r == nil then
+    r = stored_records[id]
+    if r == nil then
+      r = redis.call('HGET', info, id)
+      stored_records[id] = r
+    end
+  end
+  return r
+end
+
+local function owner_of(name)
+  local o = owners[name]
+  if o == nil then
+    o = stored_owners[name]
+    if o == nil then
+      o = redis.call('HGET', usernames, name)
+      stored_owners[name] = o
+    end
+  end
+  return o
+end
+
+local function phone_owner_of(phone)
+  local o = phone_owners[phone]
+  if o == nil then
+    o = stored_phone_owners[phone]
+    if o == nil then
+      o = redis.call('HGET', phones, phone)
+      stored_phone_owners[phone] = o
+    end
+  end
+  return o
+end
+
+-- Rewrites the record of another stored peer (one that loses a claim); a missing record is left
+-- missing.
 local function update(id, change)
-  local raw = redis.call('HGET', info, id)
+  local raw = record_of(id)
   if raw then
     local p = decode(raw)
     change(p)
-    redis.call('HSET', info, id, encode(p))
+    records[id] = encode(p)
   end
 end
 
--- Applies one record that claims usernames, a phone or the self flag.
-local function process_claiming(i)
-  local id = ARGV[i]
-  local incoming = decode(ARGV[i + 2])
-  local raw = redis.call('HGET', info, id)
+-- Applies one record (r, decoded: incoming) that claims usernames, a phone or the self flag.
+local function process_claiming(id, r, incoming)
+  local raw = record_of(id)
   local stored = raw and decode(raw) or nil
-  local merged = {}
+  local merged = r
   if stored then
-    for k, v in pairs(stored) do merged[k] = v end
+    local m = {}
+    for k, v in pairs(stored) do m[k] = v end
+    for k, v in pairs(incoming) do m[k] = v end
+    merged = m
   end
-  for k, v in pairs(incoming) do merged[k] = v end
 
   if incoming.names then
     local kept = {}
     for _, name in ipairs(incoming.names) do kept[name] = true end
     if stored and stored.names then
       for _, name in ipairs(stored.names) do
-        if not kept[name] and redis.call('HGET', usernames, name) == id then
-          redis.call('HDEL', usernames, name)
+        if not kept[name] and owner_of(name) == id then
+          owners[name] = false
         end
       end
     end
     for _, name in ipairs(incoming.names) do
-      local owner = redis.call('HGET', usernames, name)
+      local owner = owner_of(name)
       if owner and owner ~= id then
         update(owner, function(p)
           if p.names then
@@ -222,20 +295,20 @@ local function process_claiming(i)
           end
         end)
       end
-      redis.call('HSET', usernames, name, id)
+      owners[name] = id
     end
   end
 
   if incoming.phone then
     if stored and stored.phone and stored.phone ~= incoming.phone
-        and redis.call('HGET', phones, stored.phone) == id then
-      redis.call('HDEL', phones, stored.phone)
+        and phone_owner_of(stored.phone) == id then
+      phone_owners[stored.phone] = false
     end
-    local owner = redis.call('HGET', phones, incoming.phone)
+    local owner = phone_owner_of(incoming.phone)
     if owner and owner ~= id then
       update(owner, function(p) p.phone = nil end)
     end
-    redis.call('HSET', phones, incoming.phone, id)
+    phone_owners[incoming.phone] = id
   end
 
   if incoming.self == 1 then
@@ -248,22 +321,58 @@ local function process_claiming(i)
     redis.call('DEL', selfkey)
   end
 
-  redis.call('HSET', info, id, encode(merged))
+  records[id] = stored and encode(merged) or merged
 end
 
--- A claiming record equal byte for byte to the stored one changes nothing: its claims are already
--- in the indexes (a record holds a username, phone or the self flag exactly when the index points
--- to it), and no other record of a reduced batch can take them. Re-caching known users with a new
--- access hash, the common case, is then one HMGET here.
-local claiming_ids = {}
+local changing, names, numbers = {}, {}, {}
 for j, i in ipairs(claiming) do
-  claiming_ids[j] = ARGV[i]
+  stored_records[ARGV[i]] = before[j]
 end
-local before = redis.call('HMGET', info, unpack(claiming_ids))
-for j, i in ipairs(claiming) do
-  if before[j] ~= ARGV[i + 2] then
-    process_claiming(i)
+for _, j in ipairs(changed) do
+  local i = claiming[j]
+  local incoming = decode(ARGV[i + 2])
+  changing[#changing + 1] = {i, incoming}
+  if incoming.names then
+    for _, name in ipairs(incoming.names) do names[#names + 1] = name end
+  end
+  if incoming.phone then numbers[#numbers + 1] = incoming.phone end
+end
+if #names > 0 then
+  local stored = redis.call('HMGET', usernames, unpack(names))
+  for j, name in ipairs(names) do stored_owners[name] = stored[j] end
+end
+if #numbers > 0 then
+  local stored = redis.call('HMGET', phones, unpack(numbers))
+  for j, phone in ipairs(numbers) do stored_phone_owners[phone] = stored[j] end
+end
+for _, c in ipairs(changing) do
+  local i = c[1]
+  -- an earlier record of the batch may have changed this one's stored record: compare again
+  if record_of(ARGV[i]) ~= ARGV[i + 2] then
+    process_claiming(ARGV[i], ARGV[i + 2], c[2])
   end
 end
+
+-- Writes what changed: one HSET (and one HDEL) per hash.
+local function flush(key, changes)
+  local set, gone = {}, {}
+  for field, value in pairs(changes) do
+    if value then
+      set[#set + 1] = field
+      set[#set + 1] = value
+    else
+      gone[#gone + 1] = field
+    end
+  end
+  if #gone > 0 then
+    redis.call('HDEL', key, unpack(gone))
+  end
+  if #set > 0 then
+    redis.call('HSET', key, unpack(set))
+  end
+end
+flush(usernames, owners)
+flush(phones, phone_owners)
+flush(info, records)
 
 return #ARGV / 3

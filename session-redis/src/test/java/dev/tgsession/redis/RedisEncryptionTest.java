@@ -149,7 +149,8 @@ class RedisEncryptionTest {
     assertThat(dcsField("vault")).as("the vault").isNotNull();
     assertThat(dcsField("2")).as("DC 2's record: addresses and 'no key'").hasSize(26);
     assertThat(dcsField("2")[25]).isZero();
-    assertThat(dcsField("layout")).isEqualTo("2".getBytes(StandardCharsets.US_ASCII));
+    assertThat(dcsField("layout"))
+        .isEqualTo(RedisSession.LAYOUT.getBytes(StandardCharsets.US_ASCII));
 
     encrypted.setDcOption(dc(5, 55));
     assertThat(occurrences(authKey(55))).as("a key written while encrypted").isZero();

@@ -210,12 +210,12 @@ enum PeerSql implements Sql {
             + " THEN 'tgsession_peer.phone = ' || substr(quote(tp.phone), 1, 40) END";
 
     /**
-     * Two columns: the peer id, and everything else packed in one text (each result column costs
-     * the driver a native call and a name conversion per query): {@code !damage} when the row holds
-     * what neither grammers nor we write (see {@link #DAMAGE}); else {@code hash|subtype|} for a
-     * row of grammers' alone, {@code hash|subtype|ABS|phone|names} with ours: A ambient 0/1, B bot
-     * and S self 0/1/- (unknown), names empty (unknown) or {@code +} followed by the usernames
-     * joined by spaces, in order.
+     * One column named {@code p} (sqlite-jdbc converts every result column's name on every query,
+     * and an expression's name is its whole text): the peer id and everything else packed in one
+     * text: {@code !damage} when the row holds what neither grammers nor we write (see {@link
+     * #DAMAGE}); else {@code hash|subtype|} for a row of grammers' alone, {@code
+     * hash|subtype|ABS|phone|names} with ours: A ambient 0/1, B bot and S self 0/1/- (unknown),
+     * names empty (unknown) or {@code +} followed by the usernames joined by spaces, in order.
      */
     static final String COLUMNS =
         "SELECT pi.peer_id || coalesce('|!' || "
@@ -227,7 +227,7 @@ enum PeerSql implements Sql {
             // in position order: the subquery walks the (peer_id, position) index, no sorter
             + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT group_concat(n.username,"
             + " ' ') FROM (SELECT username FROM tgsession_username WHERE peer_id = pi.peer_id"
-            + " ORDER BY position) n), '') ELSE '' END END) ";
+            + " ORDER BY position) n), '') ELSE '' END END) AS p ";
 
     /**
      * The peers a prune deletes: cached before ?1 (epoch milliseconds; no recorded time counts as

@@ -105,7 +105,8 @@ final class SessionFile {
     config.setOpenMode(SQLiteOpenMode.READONLY);
     config.setOpenMode(SQLiteOpenMode.OPEN_URI);
     String uri = file.toAbsolutePath().toUri() + "?immutable=1";
-    return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
+    return new JDBC4Connection(
+        "jdbc:sqlite:" + uri, uri, withoutGeneratedKeys(config).toProperties());
   }
 
   /**
@@ -175,8 +176,18 @@ final class SessionFile {
 
   private static Connection open(Path file, SQLiteConfig config) throws SQLException {
     String name = file.toAbsolutePath().toString();
-    Properties properties = config.toProperties();
+    Properties properties = withoutGeneratedKeys(config).toProperties();
     // The constructor takes the file name as is: no '?' options are parsed out of it.
     return new JDBC4Connection("jdbc:sqlite:" + name, name, properties);
+  }
+
+  /**
+   * Turns off sqlite-jdbc's generated keys: with them on (its default), every {@code INSERT} run by
+   * {@code executeUpdate} or {@code execute} prepares, runs and closes a {@code SELECT
+   * last_insert_rowid()} of its own (one parse of SQL per write; nothing here reads the keys).
+   */
+  private static SQLiteConfig withoutGeneratedKeys(SQLiteConfig config) {
+    config.setGetGeneratedKeys(false);
+    return config;
   }
 }

@@ -85,6 +85,15 @@ enum PeerSql implements Sql {
       "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, NULL)"
           + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
 
+  /**
+   * {@link #UPSERT_HASH} for a batch in one statement (one native call instead of one per peer). ?1
+   * the peers as a JSON array of {@code [id, hash]} pairs.
+   */
+  UPSERT_HASHES(
+      "INSERT INTO peer_info (peer_id, hash, subtype)"
+          + " SELECT j.value ->> 0, j.value ->> 1, NULL FROM json_each(?1) j WHERE true"
+          + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
+
   /** grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */
   INSERT_ID(
       "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, NULL, NULL)"

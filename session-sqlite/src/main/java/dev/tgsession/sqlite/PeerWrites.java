@@ -94,6 +94,11 @@ final class PeerWrites {
       }
       Map<PeerId, PeerInfo> stored = stored(connection, batch);
       for (PeerInfo peer : batch) {
+        if (PeerSqliteCodec.plain(peer) != null) {
+          // its raw statement whatever is stored: it claims nothing and merges nothing in SQL
+          writes.add(peer);
+          continue;
+        }
         PeerInfo before = stored.get(peer.peerId());
         if (before == null) {
           writes.add(peer);
@@ -126,8 +131,9 @@ final class PeerWrites {
   }
 
   /**
-   * What the batch's peers hold now, read in the caller's write transaction, so that a peer that
-   * brings nothing new is skipped and one that brings only an access hash takes the raw upsert.
+   * What the batch's peers that are not plain records hold now, read in the caller's write
+   * transaction, so that a peer that brings nothing new is skipped and one that brings only an
+   * access hash takes the raw upsert.
    */
   private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
       throws SQLException {
@@ -135,7 +141,7 @@ final class PeerWrites {
     PreparedStatement select;
     if (batch.size() == 1) {
       PeerInfo peer = batch.get(0);
-      if (peer instanceof PeerInfo.Chat) {
+      if (PeerSqliteCodec.plain(peer) != null) {
         return stored;
       }
       select = connection.prepare(PeerSql.BY_ID);
@@ -157,11 +163,14 @@ final class PeerWrites {
     return stored;
   }
 
-  /** The batch's peer ids as a JSON array; chats only {@code withChats}. */
-  private static String ids(List<PeerInfo> batch, boolean withChats) {
+  /**
+   * The batch's peer ids as a JSON array: all with {@code all}, else only those whose stored row
+   * matters (not the plain records, which take their raw statement whatever is stored).
+   */
+  private static String ids(List<PeerInfo> batch, boolean all) {
     StringBuilder ids = new StringBuilder(batch.size() * 12).append('[');
     for (PeerInfo peer : batch) {
-      if (withChats || !(peer instanceof PeerInfo.Chat)) {
+      if (all || PeerSqliteCodec.plain(peer) == null) {
         ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
       }
     }

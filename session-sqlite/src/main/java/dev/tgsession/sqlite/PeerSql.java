@@ -85,6 +85,15 @@ enum PeerSql implements Sql {
       "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, ?2, NULL)"
           + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
 
+  /**
+   * {@link #UPSERT_HASH} for a batch in one statement (one native call instead of one per peer). ?1
+   * the peers as a JSON array of {@code [id, hash]} pairs.
+   */
+  UPSERT_HASHES(
+      "INSERT INTO peer_info (peer_id, hash, subtype)"
+          + " SELECT j.value ->> 0, j.value ->> 1, NULL FROM json_each(?1) j WHERE true"
+          + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
+
   /** grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */
   INSERT_ID(
       "INSERT INTO peer_info (peer_id, hash, subtype) VALUES (?1, NULL, NULL)"
@@ -210,12 +219,12 @@ enum PeerSql implements Sql {
             + " THEN 'tgsession_peer.phone = ' || substr(quote(tp.phone), 1, 40) END";
 
     /**
-     * Two columns: the peer id, and everything else packed in one text (each result column costs
-     * the driver a native call and a name conversion per query): {@code !damage} when the row holds
-     * what neither grammers nor we write (see {@link #DAMAGE}); else {@code hash|subtype|} for a
-     * row of grammers' alone, {@code hash|subtype|ABS|phone|names} with ours: A ambient 0/1, B bot
-     * and S self 0/1/- (unknown), names empty (unknown) or {@code +} followed by the usernames
-     * joined by spaces, in order.
+     * One column named {@code p} (sqlite-jdbc converts every result column's name on every query,
+     * and an expression's name is its whole text): the peer id and everything else packed in one
+     * text: {@code !damage} when the row holds what neither grammers nor we write (see {@link
+     * #DAMAGE}); else {@code hash|subtype|} for a row of grammers' alone, {@code
+     * hash|subtype|ABS|phone|names} with ours: A ambient 0/1, B bot and S self 0/1/- (unknown),
+     * names empty (unknown) or {@code +} followed by the usernames joined by spaces, in order.
      */
     static final String COLUMNS =
         "SELECT pi.peer_id || coalesce('|!' || "
@@ -227,7 +236,7 @@ enum PeerSql implements Sql {
             // in position order: the subquery walks the (peer_id, position) index, no sorter
             + " || CASE WHEN tp.usernames THEN '+' || coalesce((SELECT group_concat(n.username,"
             + " ' ') FROM (SELECT username FROM tgsession_username WHERE peer_id = pi.peer_id"
-            + " ORDER BY position) n), '') ELSE '' END END) ";
+            + " ORDER BY position) n), '') ELSE '' END END) AS p ";
 
     /**
      * The peers a prune deletes: cached before ?1 (epoch milliseconds; no recorded time counts as

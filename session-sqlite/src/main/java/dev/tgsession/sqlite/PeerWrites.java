@@ -40,6 +40,9 @@ final class PeerWrites {
   private final SqliteConnection connection;
   private final Map<PeerSql, PreparedStatement> batched = new EnumMap<>(PeerSql.class);
 
+  /** The {@code [id, hash]} pairs of {@link PeerSql#UPSERT_HASHES}, a JSON array being built. */
+  private final StringBuilder hashes = new StringBuilder();
+
   private PeerWrites(SqliteConnection connection) {
     this.connection = connection;
   }
@@ -78,12 +81,24 @@ final class PeerWrites {
       throws SQLException {
     PeerWrites writes = new PeerWrites(connection);
     try {
-      PreparedStatement touch = connection.prepare(PeerSql.TOUCH_MANY);
-      touch.setString(1, ids(batch, true));
-      touch.setLong(2, cachedAtMillis);
-      touch.executeUpdate();
+      if (batch.size() == 1) {
+        PreparedStatement touch = connection.prepare(PeerSql.TOUCH_ONE);
+        touch.setLong(1, batch.get(0).peerId().botApiDialogId());
+        touch.setLong(2, cachedAtMillis);
+        touch.executeUpdate();
+      } else {
+        PreparedStatement touch = connection.prepare(PeerSql.TOUCH_MANY);
+        touch.setString(1, ids(batch, true));
+        touch.setLong(2, cachedAtMillis);
+        touch.executeUpdate();
+      }
       Map<PeerId, PeerInfo> stored = stored(connection, batch);
       for (PeerInfo peer : batch) {
+        if (PeerSqliteCodec.plain(peer) != null) {
+          // its raw statement whatever is stored: it claims nothing and merges nothing in SQL
+          writes.add(peer);
+          continue;
+        }
         PeerInfo before = stored.get(peer.peerId());
         if (before == null) {
           writes.add(peer);
@@ -96,9 +111,7 @@ final class PeerWrites {
         PeerAuth auth = merged.auth();
         if (auth != null && !auth.isAmbient() && sameExceptAuth(merged, before)) {
           // only a new access hash: the raw upsert (its names, phone and flags are stored already)
-          PreparedStatement upsert = writes.statement(PeerSql.UPSERT_HASH);
-          PeerSqliteCodec.bindPlain(upsert, PeerSql.UPSERT_HASH, merged);
-          upsert.addBatch();
+          writes.hash(merged);
           continue;
         }
         writes.add(peer);
@@ -118,18 +131,29 @@ final class PeerWrites {
   }
 
   /**
-   * What the batch's peers hold now, read in the caller's write transaction, so that a peer that
-   * brings nothing new is skipped and one that brings only an access hash takes the raw upsert.
+   * What the batch's peers that are not plain records hold now, read in the caller's write
+   * transaction, so that a peer that brings nothing new is skipped and one that brings only an
+   * access hash takes the raw upsert.
    */
   private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
       throws SQLException {
-    String ids = ids(batch, false);
     Map<PeerId, PeerInfo> stored = new HashMap<>();
-    if (ids.equals("[]")) {
-      return stored;
+    PreparedStatement select;
+    if (batch.size() == 1) {
+      PeerInfo peer = batch.get(0);
+      if (PeerSqliteCodec.plain(peer) != null) {
+        return stored;
+      }
+      select = connection.prepare(PeerSql.BY_ID);
+      select.setLong(1, peer.peerId().botApiDialogId());
+    } else {
+      String ids = ids(batch, false);
+      if (ids.equals("[]")) {
+        return stored;
+      }
+      select = connection.prepare(PeerSql.BY_IDS);
+      select.setString(1, ids);
     }
-    PreparedStatement select = connection.prepare(PeerSql.BY_IDS);
-    select.setString(1, ids);
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         PeerInfo peer = PeerSqliteCodec.decode(rows);
@@ -139,11 +163,14 @@ final class PeerWrites {
     return stored;
   }
 
-  /** The batch's peer ids as a JSON array; chats only {@code withChats}. */
-  private static String ids(List<PeerInfo> batch, boolean withChats) {
+  /**
+   * The batch's peer ids as a JSON array: all with {@code all}, else only those whose stored row
+   * matters (not the plain records, which take their raw statement whatever is stored).
+   */
+  private static String ids(List<PeerInfo> batch, boolean all) {
     StringBuilder ids = new StringBuilder(batch.size() * 12).append('[');
     for (PeerInfo peer : batch) {
-      if (withChats || !(peer instanceof PeerInfo.Chat)) {
+      if (all || PeerSqliteCodec.plain(peer) == null) {
         ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
       }
     }
@@ -172,8 +199,22 @@ final class PeerWrites {
     return statement;
   }
 
+  /** Queues the raw upsert of {@code peer}'s access hash (see {@link PeerSql#UPSERT_HASHES}). */
+  private void hash(PeerInfo peer) {
+    hashes
+        .append(hashes.length() == 0 ? "[[" : ",[")
+        .append(peer.peerId().botApiDialogId())
+        .append(',')
+        .append(Objects.requireNonNull(peer.auth()).accessHash())
+        .append(']');
+  }
+
   private void add(PeerInfo peer) throws SQLException {
     PeerSql plain = PeerSqliteCodec.plain(peer);
+    if (plain == PeerSql.UPSERT_HASH) {
+      hash(peer);
+      return;
+    }
     if (plain != null) {
       PreparedStatement statement = statement(plain);
       PeerSqliteCodec.bindPlain(statement, plain, peer);
@@ -229,6 +270,12 @@ final class PeerWrites {
   private int execute() throws SQLException {
     int changed = 0;
     for (PeerSql sql : ORDER) {
+      if (sql == PeerSql.UPSERT_HASH && hashes.length() > 0) {
+        PreparedStatement upsert = connection.prepare(PeerSql.UPSERT_HASHES);
+        upsert.setString(1, hashes.append(']').toString());
+        changed += upsert.executeUpdate();
+        continue;
+      }
       PreparedStatement statement = batched.get(sql);
       if (statement != null) {
         for (int count : statement.executeBatch()) {

@@ -105,7 +105,7 @@ final class SessionFile {
     config.setOpenMode(SQLiteOpenMode.READONLY);
     config.setOpenMode(SQLiteOpenMode.OPEN_URI);
     String uri = file.toAbsolutePath().toUri() + "?immutable=1";
-    return new JDBC4Connection("jdbc:sqlite:" + uri, uri, config.toProperties());
+    return new JDBC4Connection("jdbc:sqlite:" + uri, uri, tuned(config).toProperties());
   }
 
   /**
@@ -175,8 +175,30 @@ final class SessionFile {
 
   private static Connection open(Path file, SQLiteConfig config) throws SQLException {
     String name = file.toAbsolutePath().toString();
-    Properties properties = config.toProperties();
+    Properties properties = tuned(config).toProperties();
     // The constructor takes the file name as is: no '?' options are parsed out of it.
     return new JDBC4Connection("jdbc:sqlite:" + name, name, properties);
+  }
+
+  /**
+   * The most page cache one connection keeps, in KiB ({@code PRAGMA cache_size = -N}). SQLite's
+   * default, 2,000 KiB (500 pages), is smaller than what a read by id walks in a session of some
+   * tens of thousands of peers (grammers' {@code peer_info}, our {@code tgsession_peer} and the
+   * username table and index: about 1,000 pages at 50,000 peers), so random cold reads kept
+   * evicting pages they needed again and re-read them from the file. The cache grows only with the
+   * pages a connection reads: a small session costs what it did.
+   */
+  static final int PAGE_CACHE_KIB = 8_192;
+
+  /**
+   * Sets the page cache ({@link #PAGE_CACHE_KIB}) and turns off sqlite-jdbc's generated keys: with
+   * them on (its default), every {@code INSERT} run by {@code executeUpdate} or {@code execute}
+   * prepares, runs and closes a {@code SELECT last_insert_rowid()} of its own (one parse of SQL per
+   * write; nothing here reads the keys).
+   */
+  private static SQLiteConfig tuned(SQLiteConfig config) {
+    config.setGetGeneratedKeys(false);
+    config.setCacheSize(-PAGE_CACHE_KIB);
+    return config;
   }
 }

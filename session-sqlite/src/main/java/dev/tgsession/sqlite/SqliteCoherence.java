@@ -10,9 +10,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link WalIndex}): six memory loads. When the header changed, the writer's {@code PRAGMA
  * data_version}, which changes with other connections' commits and not with its own, tells our own
  * commits (already applied to the cache by {@link dev.tgsession.spi.AbstractSession}) from another
- * connection's. After each of our own writes the writer does that check at once, under its lock, so
- * the readers seldom need the writer; when they do and it is busy, the cache is treated as stale.
- * Without a mapped index (a file system without file keys), every hit asks the writer.
+ * connection's. A write of ours in a transaction that found the header unchanged right after taking
+ * the write lock knows the header after its commit is current without asking; after any other write
+ * of ours the next hit asks (once). When a reader needs the writer for that and it is busy, the
+ * cache is treated as stale. Without a mapped index (a file system without file keys), every hit
+ * asks the writer.
  */
 final class SqliteCoherence {
 
@@ -40,7 +42,7 @@ final class SqliteCoherence {
     this.connections = connections;
     this.index = index;
     connections.withIdleWriter(writer -> synchronize(writer, () -> {}));
-    connections.afterEachWrite(this::ownWriteCommitted);
+    connections.afterEachWrite(new OwnWrites());
   }
 
   /** Whether the index could be mapped (else every hit asks the writer). */
@@ -75,14 +77,26 @@ final class SqliteCoherence {
     return same;
   }
 
-  /**
-   * Under the writer's lock, right after our own write: the header now reflects it; if nobody else
-   * committed meanwhile, that header is current. Else leave the state, so the next hit finds out.
-   */
-  private void ownWriteCommitted(SqliteConnection writer) throws SQLException {
-    WalIndex.Stamp header = index == null ? null : index.read();
-    if (dataVersion(writer) == dataVersion) {
-      seen = header;
+  /** The file's observer of our own writes (see {@link SqliteConnections#afterEachWrite}). */
+  private final class OwnWrites implements SqliteConnections.WriteObserver {
+
+    @Override
+    public boolean alone() {
+      WalIndex.Stamp stamp = seen;
+      return stamp != null && index != null && index.unchangedSince(stamp);
+    }
+
+    /**
+     * Under the writer's lock, right after our own write. When the write's transaction found the
+     * header unchanged since the cache was last known current, and it held the write lock from then
+     * to its commit, its commit is the only one since: the header now is current, known without
+     * asking SQLite. Else (an autocommit write, or another commit came first) the next hit finds
+     * out through {@code PRAGMA data_version}: asking only then costs a write nothing, and many
+     * writes between two hits ask once.
+     */
+    @Override
+    public void written(boolean alone) {
+      seen = alone && index != null ? index.read() : null;
     }
   }
 

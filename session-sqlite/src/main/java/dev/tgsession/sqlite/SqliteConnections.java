@@ -239,12 +239,17 @@ final class SqliteConnections {
         return work.run(connection);
       }
       boolean fenced = fence != null && fence.leased();
+      WriteObserver current = observer;
       if (!transaction && !fenced) {
         T result = work.run(connection);
-        observe(connection);
+        if (current != null) {
+          current.written(false);
+        }
         return result;
       }
       connection.run(Control.BEGIN);
+      // holding the write lock now: nobody else commits until our COMMIT
+      boolean alone = current != null && current.alone();
       try {
         T result;
         depth++;
@@ -259,7 +264,9 @@ final class SqliteConnections {
           throw fence.lost();
         }
         connection.run(Control.COMMIT);
-        observe(connection);
+        if (current != null) {
+          current.written(alone);
+        }
         return result;
       } catch (SQLException | RuntimeException | Error e) {
         try {
@@ -309,13 +316,22 @@ final class SqliteConnections {
     return busyTimeoutMillis;
   }
 
-  /** What runs on the writer, under its lock, after each write that succeeded. */
-  @FunctionalInterface
+  /** What the writer tells, under its lock, about each write (see {@link SqliteCoherence}). */
   interface WriteObserver {
-    void written(SqliteConnection writer) throws SQLException;
+    /**
+     * Right after {@code BEGIN IMMEDIATE} took the write lock: whether no other connection has
+     * committed since the observer last knew the file current.
+     */
+    boolean alone();
+
+    /**
+     * After a write that succeeded; {@code alone} when {@link #alone} held inside its transaction,
+     * so that its commit is the only one since.
+     */
+    void written(boolean alone);
   }
 
-  /** Runs {@code observer} on the writer, under its lock, after each write that succeeded. */
+  /** Tells {@code observer}, under the writer's lock, about each write that succeeded. */
   void afterEachWrite(WriteObserver observer) {
     this.observer = observer;
   }
@@ -367,17 +383,6 @@ final class SqliteConnections {
     if (failure != null) {
       throw new SessionStorageException(
           SqliteFailures.message(file, "close cleanly", SqliteFailures.cause(failure)), failure);
-    }
-  }
-
-  private void observe(SqliteConnection connection) {
-    WriteObserver current = observer;
-    if (current != null) {
-      try {
-        current.written(connection);
-      } catch (SQLException e) {
-        // the observer's state stays as it was; its next check finds out
-      }
     }
   }
 

@@ -60,12 +60,12 @@ final class PeerPostgresCodec {
   static final String STRIP_USERNAMES =
       """
       WITH claim(peer_id, username) AS (SELECT * FROM unnest(?::bigint[], ?::text[])),
-      held AS MATERIALIZED (
+      held AS (
         SELECT c.peer_id AS claimer, c.username, h.peer_id
         FROM claim c CROSS JOIN LATERAL (
           SELECT u.peer_id FROM tgsession_username u
           WHERE u.session = ? AND u.username = c.username OFFSET 0) h),
-      lost AS MATERIALIZED (
+      lost AS (
         SELECT peer_id, array_agg(username) AS names
         FROM held WHERE peer_id <> claimer GROUP BY peer_id),
       stripped AS (
@@ -77,7 +77,7 @@ final class PeerPostgresCodec {
         WHERE p.session = ? AND p.peer_id = ANY (ARRAY(SELECT peer_id FROM lost))
           AND EXISTS (SELECT 1 FROM lost)
         RETURNING p.peer_id),
-      gone AS MATERIALIZED (
+      gone AS (
         SELECT g.username FROM unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (
           SELECT u.username FROM tgsession_username u
           WHERE u.session = ? AND u.peer_id = o.id AND u.username <> ALL (?::text[]) OFFSET 0) g),
@@ -102,7 +102,7 @@ final class PeerPostgresCodec {
    */
   static final String STRIP_PHONES =
       """
-      WITH held AS MATERIALIZED (
+      WITH held AS (
         SELECT h.peer_id
         FROM unnest(?::bigint[], ?::text[]) AS c(peer_id, phone) CROSS JOIN LATERAL (
           SELECT x.peer_id FROM tgsession_peer x

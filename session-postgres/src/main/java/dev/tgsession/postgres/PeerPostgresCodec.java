@@ -50,42 +50,67 @@ final class PeerPostgresCodec {
   /**
    * Takes the claimed usernames from their other owners' lists, releases the names a re-cached list
    * lost and points each claimed name at its claimer; returns (and announces) the owners' ids.
+   *
+   * <p>Every lookup is a {@code LATERAL ... OFFSET 0} probe of a primary key or index by one row of
+   * the batch, and every change is gated on having something to change: the plan cannot turn into a
+   * scan of the whole session however stale the table's statistics are (a fresh table has none, and
+   * a plan made while it was small would otherwise stay until the first {@code ANALYZE}). A name
+   * its claimer already holds is not written again.
    */
   static final String STRIP_USERNAMES =
       """
       WITH claim(peer_id, username) AS (SELECT * FROM unnest(?::bigint[], ?::text[])),
+      held AS (
+        SELECT c.peer_id AS claimer, c.username, h.peer_id
+        FROM claim c CROSS JOIN LATERAL (
+          SELECT u.peer_id FROM tgsession_username u
+          WHERE u.session = ? AND u.username = c.username OFFSET 0) h),
       lost AS (
-        SELECT u.peer_id, array_agg(u.username) AS names
-        FROM tgsession_username u JOIN claim c ON c.username = u.username
-        WHERE u.session = ? AND u.peer_id <> c.peer_id
-        GROUP BY u.peer_id),
+        SELECT peer_id, array_agg(username) AS names
+        FROM held WHERE peer_id <> claimer GROUP BY peer_id),
       stripped AS (
         UPDATE tgsession_peer p
         SET usernames = ARRAY(
           SELECT x FROM unnest(p.usernames) WITH ORDINALITY AS t(x, n)
-          WHERE x <> ALL (lost.names) ORDER BY n)
-        FROM lost
-        WHERE p.session = ? AND p.peer_id = lost.peer_id
+          WHERE x <> ALL (COALESCE((SELECT l.names FROM lost l WHERE l.peer_id = p.peer_id), '{}'))
+          ORDER BY n)
+        WHERE p.session = ? AND p.peer_id = ANY (ARRAY(SELECT peer_id FROM lost))
+          AND EXISTS (SELECT 1 FROM lost)
         RETURNING p.peer_id),
+      gone AS (
+        SELECT g.username FROM unnest(?::bigint[]) AS o(id) CROSS JOIN LATERAL (
+          SELECT u.username FROM tgsession_username u
+          WHERE u.session = ? AND u.peer_id = o.id AND u.username <> ALL (?::text[]) OFFSET 0) g),
       released AS (
         DELETE FROM tgsession_username
-        WHERE session = ? AND peer_id = ANY (?::bigint[]) AND username <> ALL (?::text[])),
+        WHERE session = ? AND username = ANY (ARRAY(SELECT username FROM gone))
+          AND EXISTS (SELECT 1 FROM gone)),
       claimed AS (
         INSERT INTO tgsession_username (session, username, peer_id)
-        SELECT ?, username, peer_id FROM claim
+        SELECT ?, c.username, c.peer_id FROM claim c
+        WHERE NOT EXISTS (
+          SELECT 1 FROM held h WHERE h.username = c.username AND h.peer_id = c.peer_id)
         ON CONFLICT (session, username) DO UPDATE SET peer_id = EXCLUDED.peer_id
         WHERE tgsession_username.peer_id <> EXCLUDED.peer_id),
       ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
       """
           + ANNOUNCE_IDS;
 
-  /** Takes claimed phones from the users holding them; returns (and announces) their ids. */
+  /**
+   * Takes claimed phones from the users holding them (found by index probes, as in {@link
+   * #STRIP_USERNAMES}); returns (and announces) their ids.
+   */
   static final String STRIP_PHONES =
       """
-      WITH stripped AS (
+      WITH held AS (
+        SELECT h.peer_id
+        FROM unnest(?::bigint[], ?::text[]) AS c(peer_id, phone) CROSS JOIN LATERAL (
+          SELECT x.peer_id FROM tgsession_peer x
+          WHERE x.session = ? AND x.phone = c.phone AND x.peer_id <> c.peer_id OFFSET 0) h),
+      stripped AS (
         UPDATE tgsession_peer p SET phone = NULL
-        FROM unnest(?::bigint[], ?::text[]) AS c(peer_id, phone)
-        WHERE p.session = ? AND p.phone = c.phone AND p.peer_id <> c.peer_id
+        WHERE p.session = ? AND p.peer_id = ANY (ARRAY(SELECT peer_id FROM held))
+          AND EXISTS (SELECT 1 FROM held)
         RETURNING p.peer_id),
       ids AS (SELECT array_agg(peer_id) AS a FROM stripped)
       """
@@ -118,8 +143,10 @@ final class PeerPostgresCodec {
                              ?::text[], ?::text[]) AS r(id, hash, bot, self, kind, names, phone)),
       changed AS (
         SELECT count(*) AS n
-        FROM r LEFT JOIN tgsession_peer t ON t.session = ? AND t.peer_id = r.id
-        WHERE t.peer_id IS NULL
+        FROM r LEFT JOIN LATERAL (
+          SELECT TRUE AS found, t.hash, t.bot, t.self, t.kind, t.usernames, t.phone
+          FROM tgsession_peer t WHERE t.session = ? AND t.peer_id = r.id OFFSET 0) t ON TRUE
+        WHERE t.found IS NULL
            OR (t.hash, t.bot, t.self, t.kind, t.usernames, t.phone) IS DISTINCT FROM
               (COALESCE(r.hash, t.hash), COALESCE(r.bot, t.bot), COALESCE(r.self, t.self),
                COALESCE(r.kind, t.kind), COALESCE(string_to_array(r.names, ','), t.usernames),
@@ -212,19 +239,21 @@ final class PeerPostgresCodec {
       if (!claims.listOwners().isEmpty()) {
         statement.setArray(++p, bigints(connection, claims.usernameOwners()));
         statement.setArray(++p, texts(connection, claims.usernames()));
-        statement.setString(++p, session);
-        statement.setString(++p, session);
-        statement.setString(++p, session);
+        statement.setString(++p, session); // held
+        statement.setString(++p, session); // stripped
         statement.setArray(++p, bigints(connection, claims.listOwners()));
+        statement.setString(++p, session); // gone
         statement.setArray(++p, texts(connection, claims.usernames()));
-        statement.setString(++p, session);
+        statement.setString(++p, session); // released
+        statement.setString(++p, session); // claimed
         statement.setString(++p, Schema.CHANNEL);
         statement.setString(++p, prefix);
       }
       if (!claims.phones().isEmpty()) {
         statement.setArray(++p, bigints(connection, claims.phoneOwners()));
         statement.setArray(++p, texts(connection, claims.phones()));
-        statement.setString(++p, session);
+        statement.setString(++p, session); // held
+        statement.setString(++p, session); // stripped
         statement.setString(++p, Schema.CHANNEL);
         statement.setString(++p, prefix);
       }

@@ -242,8 +242,15 @@ final class PostgresConnections {
     config.setAutoCommit(true);
     // A transaction left open by a paused or hung client is ended by the server after this long,
     // so it cannot hold the lease row or the session lock (and so block a takeover) while paused.
+    // Generic plans for every server-prepared statement: ours are shaped to need no statistics
+    // (index probes per row of a batch), and the server otherwise re-plans a write of one peer on
+    // every execution (its custom plan looks cheaper than the generic one), a third of its cost.
+    // PostgreSQL 11 has no plan_cache_mode: the setting is only made from 12 on.
     config.setConnectionInitSql(
-        "SET idle_in_transaction_session_timeout = " + IDLE_IN_TRANSACTION_MILLIS);
+        "SET idle_in_transaction_session_timeout = "
+            + IDLE_IN_TRANSACTION_MILLIS
+            + "; SELECT set_config('plan_cache_mode', 'force_generic_plan', false)"
+            + " WHERE current_setting('server_version_num')::int >= 120000");
     HikariDataSource dataSource;
     try {
       dataSource = new HikariDataSource(config);

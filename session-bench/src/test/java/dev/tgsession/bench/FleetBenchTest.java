@@ -153,6 +153,46 @@ class FleetBenchTest {
     assertThat(out).containsAnyOf("| sqlite | 3 |", "| sqlite | not run: its provider lacks");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"--sqlite-copy", "--fill-threads"})
+  @DisplayName("the directory growth's fast fills make the sessions the store lists, and say how")
+  void directoryGrowthFills(String fill) throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      DirectoryGrowth.main(
+          fill.equals("--sqlite-copy")
+              ? new String[] {"--growth", "30,60", "--backends", "sqlite", fill}
+              : new String[] {"--growth", "30,60", "--backends", "sqlite,redis", fill, "3"});
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    // a row at each size; the row is written only when list counted exactly that many sessions
+    if (fill.equals("--sqlite-copy")) {
+      assertThat(out)
+          .contains("| sqlite | 30 | copies of one file made through the API, renamed |")
+          .contains("| sqlite | 60 | copies of one file made through the API, renamed |");
+    } else {
+      assertThat(out)
+          .contains("| sqlite | 30 | API, 3 threads |", "| sqlite | 60 | API, 3 threads |")
+          .containsAnyOf("| redis | 60 | API, 3 threads |", "| redis | not run");
+    }
+  }
+
+  @Test
+  @DisplayName("the directory growth refuses an unknown option and no fill threads")
+  void directoryGrowthOptions() {
+    assertThatThrownBy(() -> DirectoryGrowth.main(new String[] {"--fill", "x"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--sqlite-copy")
+        .hasMessageContaining("'--fill'");
+    assertThatThrownBy(() -> DirectoryGrowth.main(new String[] {"--fill-threads", "0"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 fill thread");
+  }
+
   @Test
   @DisplayName("refuses an unknown option, naming the valid ones")
   void unknownOption() {

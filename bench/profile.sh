@@ -3,10 +3,12 @@
 # <Backend>Realistic.batch100Named, .singleNamed and .coldPeer (and with RAW=1 the raw driver's
 # same methods, <Backend>Raw) under JFR (JMH -prof jfr: recording the measurement iterations only,
 # not the fork's setup) and writes the top frames of each to bench/target/profile-BACKEND.txt:
-#   - "hot methods": `jfr view hot-methods` (the top frame of each execution sample: self time);
+#   - "hot methods": `jfr view hot-methods` (the top frame of each execution sample: self time;
+#     every thread of the fork, the driver's and an in-JVM server's too);
 #   - "inclusive": per method, the share of samples with it anywhere on the stack (where the time
-#     goes below a call), from `jfr print --json --events jdk.ExecutionSample`, for the project's,
-#     the drivers' and the JDK's frames; the benchmark's own JMH frames are left out.
+#     goes below a call), from `jfr print --json`, of the samples in Java code (jdk.ExecutionSample)
+#     and, apart, of those in native code (jdk.NativeMethodSample: socket reads, SQLite's C code);
+#     JMH's frames and the thread's entry are left out (they are on every stack).
 #
 # usage: bench/profile.sh BACKEND          BACKEND: sqlite, postgres, redis, mongo
 # environment:
@@ -82,7 +84,7 @@ for side in "${sides[@]}"; do
     echo "== $name"
     # shellcheck disable=SC2086
     java ${JMH_JAVA_OPTS:-} -jar "$jar" "\\.${side}\\.${method}\$" $PROF_JMH_ARGS \
-      -prof "jfr:dir=$dir/$name" -rf json -rff "$dir/$name.json" >"$dir/$name.log" 2>&1 \
+      -prof "jfr:dir=$dir/$name;stackDepth=256" -rf json -rff "$dir/$name.json" >"$dir/$name.log" 2>&1 \
       || { echo "JMH failed for $name: $(tail -5 "$dir/$name.log")" >&2; continue; }
     recording=$(find "$dir/$name" -name '*.jfr' | head -1)
     if [[ -z $recording ]]; then
@@ -92,19 +94,25 @@ for side in "${sides[@]}"; do
     score=$(/usr/bin/python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))[0]["primaryMetric"]
-print(f"{r[\"score\"]:.4g} {r[\"scoreUnit\"]}")' "$dir/$name.json" 2>/dev/null || echo "?")
+print("{:.4g} {}".format(r["score"], r["scoreUnit"]))' "$dir/$name.json" 2>/dev/null || echo "?")
     {
       echo
       echo "=================================================================================="
       echo "$name: $score ($recording)"
       echo "=================================================================================="
       echo
-      echo "-- hot methods (top frame, self time): jfr view hot-methods"
+      echo "-- hot methods (top frame, self time; every thread of the fork): jfr view hot-methods"
       "$jfr" view --width 160 --truncate beginning --cell-height 1 hot-methods "$recording" 2>&1 \
         | sed -n '1,'"$((TOP + 6))"'p' || echo "(jfr view failed)"
       echo
-      echo "-- inclusive (share of samples with the method anywhere on the stack)"
-      "$jfr" print --json --stack-depth 96 --events jdk.ExecutionSample "$recording" \
+      echo "-- inclusive, running Java code (jdk.ExecutionSample; share of samples with the method"
+      echo "   anywhere on the stack, and as the top frame)"
+      "$jfr" print --json --stack-depth 256 --events jdk.ExecutionSample "$recording" \
+        | /usr/bin/python3 bench/profile_frames.py "$TOP"
+      echo
+      echo "-- inclusive, in native code (jdk.NativeMethodSample, every 20 ms: waiting for a socket,"
+      echo "   SQLite's C code; a thread parked on a lock or a pool is in neither)"
+      "$jfr" print --json --stack-depth 256 --events jdk.NativeMethodSample "$recording" \
         | /usr/bin/python3 bench/profile_frames.py "$TOP"
     } >>"$summary"
   done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Reads `jfr print --json --events jdk.ExecutionSample` on stdin and prints, for the top N
-methods, the share of samples that have the method anywhere on their stack (inclusive), and the
-share that have it as the top frame (self). Frames of JMH's generated benchmark code and of the
+"""Reads `jfr print --json --events jdk.ExecutionSample` (or jdk.NativeMethodSample) on stdin and
+prints, for the top N methods, the share of samples that have the method anywhere on their stack
+(inclusive), and the share that have it as the top frame (self). Only the benchmark's thread counts
+(JMH's `...-jmh-worker-N`; JFR keeps the top 64 frames of a stack by default). Frames of JMH's generated benchmark code and of the
 thread's entry (Thread.run, the JMH runner) are left out: they are on every stack.
 
 usage: jfr print --json --events jdk.ExecutionSample FILE | profile_frames.py [N]
@@ -25,7 +26,7 @@ SKIP_PREFIXES = (
 def frame_name(frame):
     method = frame.get("method") or {}
     owner = (method.get("type") or {}).get("name", "?")
-    return f"{owner}.{method.get('name', '?')}"
+    return f"{owner.replace('/', '.')}.{method.get('name', '?')}"
 
 
 def main():
@@ -39,14 +40,17 @@ def main():
         frames = ((event.get("values") or {}).get("stackTrace") or {}).get("frames") or []
         if not frames:
             continue
-        total += 1
+        thread = ((event.get("values") or {}).get("sampledThread") or {}).get("javaName") or ""
+        if "-jmh-worker-" not in thread:
+            continue  # another thread: JMH's control threads, the driver's, a server's in this JVM
         names = [frame_name(f) for f in frames]
+        total += 1
         self_time[names[0]] += 1
         for name in set(names):
             if not name.startswith(SKIP_PREFIXES) and "_jmhTest." not in name:
                 inclusive[name] += 1
     if total == 0:
-        print("(no execution samples: the run was too short or the thread never ran Java code)")
+        print("(no samples of this kind in the recording)")
         return
     print(f"{total} samples")
     print(f"{'inclusive':>9} {'self':>6}  method")

@@ -110,6 +110,7 @@ public final class DirectoryGrowth {
       }
       try (SessionStore dir = directory) {
         int created = 0;
+        filler.prepare(store);
         long deadline = System.nanoTime() + budgetNanos;
         for (int size : sizes) {
           long t0 = System.nanoTime();
@@ -133,6 +134,9 @@ public final class DirectoryGrowth {
   /** Fills a store from {@code from} to {@code to} sessions, or fewer when the deadline passes. */
   interface Filler {
     int fill(Store store, SessionStore dir, int from, int to, long deadline) throws Exception;
+
+    /** Makes what the fill needs before it is timed (nothing, or the file to copy). */
+    default void prepare(Store store) throws Exception {}
 
     /** How the store is filled, for the table. */
     String how();
@@ -203,6 +207,11 @@ public final class DirectoryGrowth {
     @Override
     public String how() {
       return "copies of one file made through the API, renamed";
+    }
+
+    @Override
+    public void prepare(Store store) throws IOException {
+      template(store);
     }
 
     @Override

@@ -273,7 +273,15 @@ RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
 RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
 mins() { printf '%d min %d s' $(($1 / 60)) $(($1 % 60)); }
-RUN_WALL="$(mins $((finished - started))) (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $( (( finished - started <= 1800 )) && echo met || echo '**MISSED**'))"
+# the 30-minute target is for a whole run of the default suites (realistic and fleet, every backend)
+if [[ -n $stopped || $SUITES != "realistic fleet" || $BACKENDS != "memory sqlite postgres redis mongo" ]]; then
+  verdict="not judged: not a whole run of the default suites"
+elif (( finished - started <= 1800 )); then
+  verdict=met
+else
+  verdict='**MISSED**'
+fi
+RUN_WALL="$(mins $((finished - started))) (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $verdict)"
 RUN_WALL_PARTS=$(awk -F'\t' '$1 == "suite" || ($1 == "step" && $2 == "build") {
   printf "%s%s %d min %d s", sep, ($1 == "suite" ? "suite " $2 : $2), $3 / 60, $3 % 60; sep = "; " }' \
   "$out/timings.tsv")

@@ -117,8 +117,10 @@ public final class DirectoryGrowth {
           int from = created;
           created = filler.fill(store, dir, from, size, deadline);
           double rate = (created - from) / ((System.nanoTime() - t0) / 1e9);
-          out.append(row(label, filler.how(), dir, created, size, rate)).append('\n');
-          System.err.println("growth " + backend + ": " + created + " sessions");
+          String line = row(label, filler.how(), dir, created, size, rate);
+          out.append(line).append('\n');
+          // each row as it is measured, so a run stopped later keeps the sizes it reached
+          System.err.println(line);
           if (created < size) {
             break;
           }

@@ -5,6 +5,13 @@
 # usage: bench/growth.sh [Growth options]   e.g. bench/growth.sh --with-1m
 #   Growth options: --backends sqlite,postgres,redis,mongo  --sizes 10000,100000  --with-1m
 #                   --sessions 10000 (named sessions in one Redis and one Mongo database; 0 = skip)
+#        bench/growth.sh --directory [DirectoryGrowth options]
+#   The directory of one store grown to 1,000, 10,000 and 100,000 sessions (list of the first page
+#   and of everything, summary, open, delete at each size); writes bench/growth-directory.md, which
+#   bench/run.sh puts into results.md under "How cost grows". Defaults: --growth
+#   1000,10000,100000 --growth-budget 2400 --fill-threads 8 --sqlite-copy (sqlite filled with
+#   copies of one session file made through the API, renamed; the servers' sessions created
+#   through the API from 8 threads). About 15-30 minutes on 2 busy cores.
 # environment:
 #   JAR  the benchmarks jar (default: the one bench/run.sh built, else session-bench/target's;
 #        built with Maven from the checkout when neither exists)
@@ -26,6 +33,37 @@ if [[ -z $jar ]]; then
   echo "== building session-bench/target/benchmarks.jar"
   mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests >"$out/growth-build.log" 2>&1
   jar=session-bench/target/benchmarks.jar
+fi
+if [[ ${1:-} == --directory ]]; then
+  shift
+  [[ $# -gt 0 ]] || set -- --growth 1000,10000,100000 --growth-budget 2400 --fill-threads 8 --sqlite-copy
+  java_bin=java
+  for home in /usr/lib/jvm/*; do # the fleet's JDK when there is one (bench/run.sh picks the same)
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p' || true)
+    if [[ -n $v && $v -ge 21 ]]; then java_bin="$home/bin/java"; break; fi
+  done
+  started=$(date +%s)
+  started_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "== DirectoryGrowth $* (jar $jar)"
+  "$java_bin" -Xmx6g -cp "$jar" dev.tgsession.bench.DirectoryGrowth "$@" >"$out/growth-directory.out" \
+    2> >(tee "$out/growth-directory.err" >&2)
+  finished=$(date +%s)
+  {
+    grep -v '^tgsession-bench ' "$out/growth-directory.out" | sed '/^$/N;/^\n$/D'
+    echo "Measured by \`bench/growth.sh --directory $*\`, started $started_utc at commit"
+    echo "$(git rev-parse --short HEAD) (jar \`$jar\`, built $(date -u -r "$jar" '+%H:%M UTC')), $(( (finished - started) / 60 )) min"
+    echo "$(( (finished - started) % 60 )) s, $(nproc) cores, load average $load_before before and $(cut -d' ' -f1-3 /proc/loadavg) after,"
+    echo "on \`$java_bin\`. One store per backend, grown once (not JMH). \"filled by\" says how: through"
+    echo "the API (\`SessionStore.open(name)\`, then a home DC, 10 peers in one batch and an update state,"
+    echo "closed), one by one or from several threads; or, for sqlite, copies of one session file made"
+    echo "that way in another directory, each copied under a temporary name and renamed to"
+    echo "\`NAME.session\` (the same content the API writes; the fill rate is then a file copy's)."
+    echo "\"list all\" streams every summary; summary, open + close and delete are medians of 20 (delete"
+    echo "of sessions made for it). A row \"K of N (growth budget)\" did not reach N within the budget."
+  } >bench/growth-directory.md
+  echo "== wrote bench/growth-directory.md"
+  exit 0
 fi
 started=$(date +%s)
 started_utc=$(date -u '+%Y-%m-%d %H:%M UTC')

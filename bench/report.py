@@ -272,7 +272,44 @@ def verdict(ratio, target):
     return "met" if ratio >= target else "**MISSED**"
 
 
+def merge_fleet(paths):
+    """One fleet section from FleetBench's output of one backend per file (bench/run.sh runs a JVM
+    per backend): the notes of the first, every file's misses, each table's rows under one header."""
+    notes, misses, tables, other = None, [], {}, []
+    for path in paths:
+        try:
+            with open(path) as f:
+                text = f.read()
+        except OSError:
+            continue
+        head, *parts = re.split(r"(?m)^(?=### )", text)
+        for line in head.splitlines():
+            if line.startswith("- **miss**"):
+                misses.append(line)
+            elif line.startswith("tgsession-bench "):
+                other.append(line)
+        paragraph = head.strip().split("\n\n")[0] if head.strip() else ""
+        if notes is None and paragraph and not paragraph.startswith("tgsession-bench "):
+            notes = paragraph
+        for part in parts:
+            heading, _, body = part.partition("\n")
+            lines = [l for l in body.splitlines() if l.startswith("|")]
+            table = tables.setdefault(heading, lines[:2])
+            table.extend(lines[2:])
+    out = other + ([notes, ""] if notes else [])
+    if misses:
+        out += ["Misses (a fleet not opened in full within the open budget):", ""] + misses + [""]
+    elif tables:
+        out += ["Every fleet opened in full within the open budget.", ""]
+    for heading, lines in tables.items():
+        out += [heading, ""] + lines + [""]
+    return "\n".join(out)
+
+
 def main():
+    if sys.argv[1:2] == ["--merge-fleet"]:
+        print(merge_fleet(sys.argv[2:]))
+        return
     telethon_path, env_path, out_path = sys.argv[1:4]
     scores = load_jmh(sys.argv[4:])
     with open(env_path) as f:
@@ -314,6 +351,7 @@ def main():
         ("command", "`bench/run.sh`"),
         ("JMH options", f"`{env.get('jmh_args')}`"),
         ("wall time", env.get("wall_time")),
+        ("wall time per suite", env.get("wall_parts") or "-"),
         ("CPU", env.get("cpu")),
         ("cores", env.get("cores")),
         ("memory", env.get("memory")),
@@ -482,9 +520,13 @@ def main():
         out.append(fleet.strip() + "\n")
 
     growth = env.get("growth_md")
-    if growth:
+    growth_dir = env.get("growth_dir_md")
+    if growth or growth_dir:
         out.append("## How cost grows\n")
+    if growth:
         out.append(growth.strip() + "\n")
+    if growth_dir:
+        out.append(growth_dir.strip() + "\n")
 
     out.append("## Against Telethon's SQLiteSession (same machine, same run)\n")
     if telethon is None:
@@ -559,7 +601,7 @@ def main():
         "`singleNamed` (one stored user), `coldPeer` (cold: 50,000 peers stored, 10,000 on the Mongo "
         "emulator; a fresh instance per iteration, so its peer cache starts empty, reads 20,000 "
         "(sqlite), 10,000 (postgres, redis) or 2,000 (mongo) distinct ones once each in a shuffled "
-        "order: every read misses; JMH single shots, shown as reads/s), `warmPeer` (warm: the 5,000 "
+        "order: every read misses; JMH single shots, shown as reads/s; each fork's warm-up shot reads a quarter as many), `warmPeer` (warm: the 5,000 "
         "stored peers read once before measuring, then cycled over: every read a hit where the "
         "backend's cache is on by default), `peerByUsername`, `peerByPhone` (names: always the "
         "store), `coherentRead` (coherence: a second instance B caches a peer with a new hash, then "
@@ -580,7 +622,9 @@ def main():
         "- **Fleet** (`FleetBench`, `FleetLoad`, `FleetProbe`, `FleetRaw`; suite `fleet`): N "
         "sessions opened in one JVM with `Sessions.open` from a URI template (`session=f00000`, ...; "
         "sqlite one `.session` file each in a temporary directory; the Mongo emulator in the same "
-        "JVM), each used once (home DC, 10 realistic peers, an update state), then the workers "
+        "JVM), the first alone, then the others from a few threads (`--open-threads`, 4 by default), "
+        "each used once (home DC, 10 realistic peers, an update state; the open call and the first "
+        "use timed apart), then the workers "
         "(platform threads, and virtual threads when the fleet's JVM is 21+) pick a random session "
         "and peer: `peer(id)` 60%, `peerByUsername` 10%, `cachePeer` with a new hash 25%, "
         "`setUpdateState` 5%, for a bounded time; latencies are every op's, sorted. Per fleet: JVM "
@@ -589,16 +633,19 @@ def main():
         "database, the emulator's established sockets in `/proc/net/tcp`), before, with the fleet "
         "open and after closing it. The raw side: one Jedis `RedisClient`, one `MongoClient`, 8 "
         "pgjdbc connections in a queue, sqlite one connection per file (WAL, `synchronous=NORMAL`), "
-        "a session being a key prefix, a column value or a file. Opening stops at the open budget "
-        "(a row saying `K of N` is a miss of that fleet size). `DirectoryGrowth`: one store grown "
-        "through `Sessions.store(uri).open(name)`; `list` of the first page and of everything, "
-        "`summary`, `open`, `delete` (medians of 20) at each size; skipped for a provider without "
-        "capability DIRECTORY.\n"
+        "a session being a key prefix, a column value or a file; its first use is one transaction, "
+        "pipeline or bulk write. Opening stops at the open budget (a row saying `K of N` is a miss "
+        "of that fleet size, listed above the tables). One JVM per backend.\n"
+        "- **Directory growth** (`DirectoryGrowth`, run by `bench/growth.sh --directory`, not by "
+        "this script): one store filled to 1,000, 10,000 and 100,000 sessions (how, per backend, "
+        "in its note above); `list` of the first page and of everything, `summary`, `open`, "
+        "`delete` (medians of 20) at each size; skipped for a provider without capability "
+        "DIRECTORY.\n"
         "- **How cost grows** (`Growth`, run by `bench/growth.sh`, not by this script): one pass per "
         "size, see its own note above.\n"
-        "- `BenchmarkSetupTest`, `RealisticSetupTest`, `GrowthTest` and `FleetBenchTest` run in `mvn verify`: every "
+        "- `BenchmarkSetupTest`, `RealisticSetupTest`, `GrowthTest`, `FleetBenchTest` and `FleetOpenTest` run in `mvn verify`: every "
         "benchmark's setup, one call of each method and its teardown, against each backend, and the "
-        "growth runner on tiny sizes; no timing is checked.\n"
+        "growth runners and the fleet's open phase and fills on tiny sizes; no timing is checked.\n"
         "- Source: `session-bench/src/main/java/dev/tgsession/bench`. Raw JMH output: "
         "`bench/target/jmh-BACKEND-PAIR[-ROUND].json` and `.log`."
     )

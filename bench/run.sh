@@ -4,8 +4,10 @@
 #
 # usage: bench/run.sh
 # environment:
-#   JMH_ARGS    JMH options (default: the short configuration below; all suites take about 25-30
-#               minutes on 2 busy cores; kill -TERM the script to stop early with a partial report)
+#   JMH_ARGS    JMH options of the easy and lease suites (default "-f 1 -wi 1 -w 1s -i 2 -r 1s"); the
+#               default suites (realistic, fleet) take about 25 minutes on 2 busy cores, build
+#               included; kill -TERM the script to stop early with a partial report. Each step's
+#               wall time goes to bench/target/timings.tsv, each suite's to the Run table.
 #   BACKENDS    which backends to run (default: memory sqlite postgres redis mongo; postgres needs
 #               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
@@ -14,23 +16,27 @@
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
 #               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost;
 #               fleet = FleetBench (N sessions in one JVM against the raw drivers with one shared
-#               pool) and DirectoryGrowth (Sessions.store as a store grows). Sections of suites not
-#               run are kept from the previous bench/results.md, as is the startup section.
+#               pool; DirectoryGrowth too when DIRECTORY_ARGS is set). Sections of suites not run
+#               are kept from the previous bench/results.md, as is the startup section.
 #   REAL_JMH_ARGS JMH options of the realistic suite (default "-f 3 -wi 1 -w 1s -i 2 -r 1s": each
 #               ratio from 3 forks of each side, reported with the spread of the per-fork ratios)
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
 #   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 1)
-#   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 6
-#               --open-budget 30"; smaller fleets: --sessions 200)
+#   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 5
+#               --open-budget 30 --open-threads 4": each fleet opened by 4 threads after its first
+#               session, 30 s at most; smaller fleets: --sessions 200)
 #   FLEET_JAVA  the java that runs the fleet (default: a JDK 21+ under /usr/lib/jvm when there is
 #               one, so virtual threads are measured beside platform threads; else java)
-#   DIRECTORY_ARGS DirectoryGrowth options (default "--growth 1000,10000,100000 --growth-budget 60";
-#               empty to skip)
+#   DIRECTORY_ARGS DirectoryGrowth options for the fleet suite (default empty: skipped; the
+#               directory's growth to 100,000 sessions is bench/growth.sh --directory, which takes
+#               longer than this script's 30 minutes allow; its table comes from GROWTH_DIR_MD)
 #   JMH_JAVA_OPTS JVM options of the JMH launcher (e.g. -Djmh.ignoreLock=true when another JMH
 #               run holds /tmp/jmh.lock; its load then shows in the numbers)
 #   RUN_NOTE    a sentence for results.md about the run (e.g. what else loaded the machine)
 #   GROWTH_MD   the "How cost grows" table to put into results.md (default: bench/growth.md, written
 #               by bench/growth.sh; not re-measured here: it takes long)
+#   GROWTH_DIR_MD the "directory of one store as it grows" table (default: bench/growth-directory.md,
+#               written by bench/growth.sh --directory; not re-measured here)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -57,8 +63,8 @@ JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
 SUITES=${SUITES:-"realistic fleet"}
 REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
-FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 6 --open-budget 30"}
-DIRECTORY_ARGS=${DIRECTORY_ARGS-"--growth 1000,10000,100000 --growth-budget 60"}
+FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 5 --open-budget 30 --open-threads 4"}
+DIRECTORY_ARGS=${DIRECTORY_ARGS:-}
 if [[ -z ${FLEET_JAVA:-} ]]; then
   FLEET_JAVA=java
   for home in /usr/lib/jvm/*; do
@@ -69,21 +75,38 @@ if [[ -z ${FLEET_JAVA:-} ]]; then
   done
 fi
 has_suite() { [[ " $SUITES " == *" $1 "* ]]; }
+# Where the time goes: one line per step (build, each JMH run, fleet, growth, Telethon) and per
+# suite, in seconds, to bench/target/timings.tsv; the suites' also into results.md's Run table.
+: >"$out/timings.tsv"
+timed() { # kind, name, command...: runs the command and appends its wall time
+  local kind=$1 name=$2 t0 rc=0
+  shift 2
+  t0=$(date +%s)
+  "$@" || rc=$?
+  printf '%s\t%s\t%s\n' "$kind" "$name" "$(($(date +%s) - t0))" >>"$out/timings.tsv"
+  return $rc
+}
 TELETHON_ARGS=${TELETHON_ARGS:-"1 3"}
 
 # The jar is built from the committed tree (HEAD), copied to bench/target/src, so results belong to
 # a commit and uncommitted work in the checkout cannot break or change them. Files are copied only
 # when their content changed, so Maven recompiles only what a new commit touched.
 jar=bench/target/src/session-bench/target/benchmarks.jar
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+build() {
   echo "== building $jar from HEAD ($(git rev-parse --short HEAD))"
   rm -rf "$out/head" && mkdir -p "$out/head" "$out/src"
   git archive HEAD | tar -x -C "$out/head"
   rsync -rc --delete --exclude '/*/target/' --exclude '/target/' "$out/head/" "$out/src/"
   rm -rf "$out/head"
   # shellcheck disable=SC2086
-  (cd "$out/src" && mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests) \
+  # no coverage, javadoc or source jars: the benchmarks need the classes only
+  (cd "$out/src" && mvn -B -q ${MAVEN_ARGS:-} -pl session-bench -am package -DskipTests \
+    -Djacoco.skip -Dmaven.javadoc.skip -Dmaven.source.skip) \
     >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; exit 1; }
+}
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  timed step build build
+  echo "== built in $(cut -f3 "$out/timings.tsv" | tail -1) s"
 fi
 
 # Telethon's SQLiteSession on the same workload, right after our sqlite benchmarks.
@@ -91,7 +114,7 @@ run_telethon() {
   [[ -z $stopped ]] || return 0
   echo "== Telethon (/usr/bin/python3)"
   # shellcheck disable=SC2086
-  if ! /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
+  if ! timed step telethon /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
     echo "Telethon benchmark failed: $(tail -3 "$out/telethon.err")" >&2
     : >"$out/telethon.json"
   fi
@@ -110,9 +133,9 @@ jmh() { # name, include pattern, backend (empty: none), JMH options (default JMH
   local params=()
   [[ -n $3 ]] && params=(-p backend="$3")
   # shellcheck disable=SC2086
-  java ${JMH_JAVA_OPTS:-} -jar "$jar" "$2" "${params[@]}" ${4:-$JMH_ARGS} \
-    -rf json -rff "$out/jmh-$1.json" 2>&1 | tee "$out/jmh-$1.log" \
-    | grep --line-buffered -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' || true
+  timed jmh "$1" java ${JMH_JAVA_OPTS:-} -jar "$jar" "$2" "${params[@]}" ${4:-$JMH_ARGS} \
+    -rf json -rff "$out/jmh-$1.json" >"$out/jmh-$1.log" 2>&1 || true
+  grep -E '^# (Benchmark:|Parameters)|^# Run complete|ERROR|Exception' "$out/jmh-$1.log" || true
   # a run whose every benchmark failed is reported as "not measured", not the end of the whole run
   [[ -s "$out/jmh-$1.json" ]] || echo "JMH run $1 wrote no results: see $out/jmh-$1.log" >&2
 }
@@ -183,13 +206,21 @@ run_fleet() {
   fleet_backends=$(for b in $BACKENDS; do [[ $b != memory ]] && echo "$b"; done | paste -sd,)
   [[ -n $fleet_backends ]] || return 0
   echo "== fleet ($FLEET_JAVA): $FLEET_ARGS; backends $fleet_backends"
-  # shellcheck disable=SC2086
-  "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.FleetBench --backends "$fleet_backends" $FLEET_ARGS \
-    >"$out/fleet.md" 2>"$out/fleet.log" || echo "FleetBench failed: $(tail -3 "$out/fleet.log")" >&2
+  # one JVM per backend, so a backend's leftovers (threads, pools) do not load the next one's
+  # fleet, and its wall time is its own line in timings.tsv
+  local b tables=()
+  for b in ${fleet_backends//,/ }; do
+    [[ -z $stopped ]] || break
+    # shellcheck disable=SC2086
+    timed fleet "$b" "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.FleetBench --backends "$b" $FLEET_ARGS \
+      >"$out/fleet-$b.md" 2>"$out/fleet-$b.log" || echo "FleetBench $b failed: $(tail -3 "$out/fleet-$b.log")" >&2
+    tables+=("$out/fleet-$b.md")
+  done
+  /usr/bin/python3 bench/report.py --merge-fleet "${tables[@]}" >"$out/fleet.md"
   [[ -z $stopped && -n $DIRECTORY_ARGS ]] || return 0
   echo "== directory growth: $DIRECTORY_ARGS"
   # shellcheck disable=SC2086
-  "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.DirectoryGrowth --backends "$fleet_backends" \
+  timed step directory "$FLEET_JAVA" -cp "$jar" dev.tgsession.bench.DirectoryGrowth --backends "$fleet_backends" \
     $DIRECTORY_ARGS >>"$out/fleet.md" 2>"$out/directory.log" \
     || echo "DirectoryGrowth failed: $(tail -3 "$out/directory.log")" >&2
 }
@@ -197,20 +228,31 @@ run_fleet() {
 # Suites in the order SUITES names them, each over every backend (the fleet once over all).
 rm -f "$out/fleet.md"
 for suite in $SUITES; do
-  if [[ $suite == fleet ]]; then
+  case $suite in easy | realistic | lease | fleet) ;; *)
+    echo "unknown suite $suite (expected easy, realistic, lease, fleet)" >&2
+    exit 2
+    ;;
+  esac
+done
+run_suite() { # suite
+  if [[ $1 == fleet ]]; then
     run_fleet
-    continue
+    return
   fi
   for backend in $BACKENDS; do
     configure "$backend"
-    echo "== JMH $suite $backend: $JMH_ARGS"
-    case $suite in
+    echo "== JMH $1 $backend"
+    case $1 in
       easy) run_easy ;;
       realistic) run_realistic ;;
       lease) run_lease ;;
-      *) echo "unknown suite $suite (expected easy, realistic, lease, fleet)" >&2; exit 2 ;;
     esac
   done
+}
+for suite in $SUITES; do
+  [[ -z $stopped ]] || break
+  timed suite "$suite" run_suite "$suite"
+  echo "== suite $suite: $(tail -1 "$out/timings.tsv" | cut -f3) s"
 done
 if [[ " $BACKENDS " != *" sqlite "* ]] && has_suite easy; then
   run_telethon
@@ -230,7 +272,19 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
 RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
-RUN_WALL="$(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $( (( finished - started <= 1800 )) && echo met || echo '**MISSED**'))"
+mins() { printf '%d min %d s' $(($1 / 60)) $(($1 % 60)); }
+# the 30-minute target is for a whole run of the default suites (realistic and fleet, every backend)
+if [[ -n $stopped || $SUITES != "realistic fleet" || $BACKENDS != "memory sqlite postgres redis mongo" ]]; then
+  verdict="not judged: not a whole run of the default suites"
+elif (( finished - started <= 1800 )); then
+  verdict=met
+else
+  verdict='**MISSED**'
+fi
+RUN_WALL="$(mins $((finished - started))) (build, JMH, fleet and Telethon as run; target <= 30 min for the default suites: $verdict)"
+RUN_WALL_PARTS=$(awk -F'\t' '$1 == "suite" || ($1 == "step" && $2 == "build") {
+  printf "%s%s %d min %d s", sep, ($1 == "suite" ? "suite " $2 : $2), $3 / 60, $3 % 60; sep = "; " }' \
+  "$out/timings.tsv")
 RUN_CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 RUN_CORES=$(nproc)
 RUN_MEM="$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
@@ -254,9 +308,10 @@ RUN_NOTE="${RUN_NOTE:-}${stopped:+ **Partial run: $stopped.**}"
 RUN_PGJDBC=$(prop postgresql.version)
 RUN_POSTGRES=$(psql -h 127.0.0.1 -U postgres -At -c 'SHOW server_version' postgres 2>/dev/null || true)
 RUN_GROWTH_MD=$(cat "$GROWTH_MD" 2>/dev/null || true)
+RUN_GROWTH_DIR_MD=$(cat "${GROWTH_DIR_MD:-bench/growth-directory.md}" 2>/dev/null || true)
 RUN_FLEET_MD=$( [[ -s $out/fleet.md ]] && { grep -v '^tgsession-bench mongo server: ' "$out/fleet.md"; echo; echo "Load average (1 min) at each row in its last column; fleet run by \`$FLEET_JAVA\`, wall time of the whole bench/run.sh below in Run."; } || true)
 RUN_SUITES=$SUITES
-export RUN_FLEET_MD RUN_SUITES
+export RUN_FLEET_MD RUN_SUITES RUN_WALL_PARTS RUN_GROWTH_DIR_MD
 
 /usr/bin/python3 - "$out/env.json" <<'PY'
 import json, os, sys
@@ -275,8 +330,11 @@ env["coherence"] = [line for line in os.environ.get("RUN_COHERENCE", "").splitli
 env["growth_md"] = os.environ.get("RUN_GROWTH_MD", "")
 env["fleet_md"] = os.environ.get("RUN_FLEET_MD", "")
 env["suites"] = os.environ.get("RUN_SUITES", "")
+env["wall_parts"] = os.environ.get("RUN_WALL_PARTS", "")
+env["growth_dir_md"] = os.environ.get("RUN_GROWTH_DIR_MD", "")
 json.dump(env, open(sys.argv[1], "w"), indent=1)
 PY
 
 /usr/bin/python3 bench/report.py "$out/telethon.json" "$out/env.json" bench/results.md "$out"/jmh-*.json
-echo "== wrote bench/results.md in $(( (finished - started) / 60 )) min $(( (finished - started) % 60 )) s"
+echo "== per suite: $RUN_WALL_PARTS (each step: $out/timings.tsv)"
+echo "== wrote bench/results.md in $(mins $((finished - started)))"

@@ -3,8 +3,10 @@ package dev.tgsession.bench;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -45,6 +47,14 @@ abstract class FleetRaw implements AutoCloseable {
   abstract @Nullable Long byUsername(int s, String username) throws Exception;
 
   abstract void state(int s, int pts, int date, int seq) throws Exception;
+
+  /**
+   * The first use of session {@code s}: the peers and the update state written in the fewest round
+   * trips the driver offers (one transaction, one pipeline, one bulk write and one update), as a
+   * host writing what an account's first update brought would do.
+   */
+  abstract void useOnce(int s, long[] ids, long[] hashes, @Nullable String[] usernames, int pts)
+      throws Exception;
 
   @Override
   public abstract void close() throws SQLException;
@@ -135,6 +145,39 @@ abstract class FleetRaw implements AutoCloseable {
           st.setInt(2, date);
           st.setInt(3, seq);
           st.executeUpdate();
+        }
+      }
+    }
+
+    @Override
+    void useOnce(int s, long[] ids, long[] hashes, @Nullable String[] usernames, int pts)
+        throws SQLException {
+      Connection c = file(s);
+      synchronized (c) {
+        c.setAutoCommit(false);
+        try (PreparedStatement peers =
+                c.prepareStatement(
+                    "INSERT INTO peers (id, hash, username) VALUES (?, ?, ?) ON CONFLICT(id) DO"
+                        + " UPDATE SET hash = excluded.hash, username = excluded.username");
+            PreparedStatement state =
+                c.prepareStatement("INSERT OR REPLACE INTO state VALUES (0, ?, ?, ?)")) {
+          for (int k = 0; k < ids.length; k++) {
+            peers.setLong(1, ids[k]);
+            peers.setLong(2, hashes[k]);
+            peers.setString(3, usernames[k]);
+            peers.addBatch();
+          }
+          peers.executeBatch();
+          state.setInt(1, pts);
+          state.setInt(2, 1_700_000_000);
+          state.setInt(3, 1);
+          state.executeUpdate();
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
         }
       }
     }
@@ -248,6 +291,44 @@ abstract class FleetRaw implements AutoCloseable {
     }
 
     @Override
+    void useOnce(int s, long[] ids, long[] hashes, @Nullable String[] usernames, int pts)
+        throws Exception {
+      with(
+          c -> {
+            c.setAutoCommit(false);
+            try (PreparedStatement peers =
+                    c.prepareStatement(
+                        "INSERT INTO raw_peers VALUES (?, ?, ?, ?) ON CONFLICT (s, id) DO UPDATE"
+                            + " SET hash = excluded.hash, username = excluded.username");
+                PreparedStatement state =
+                    c.prepareStatement(
+                        "INSERT INTO raw_state VALUES (?, ?, ?, ?) ON CONFLICT (s) DO UPDATE SET"
+                            + " pts = excluded.pts, date = excluded.date, seq = excluded.seq")) {
+              for (int k = 0; k < ids.length; k++) {
+                peers.setInt(1, s);
+                peers.setLong(2, ids[k]);
+                peers.setLong(3, hashes[k]);
+                peers.setString(4, usernames[k]);
+                peers.addBatch();
+              }
+              peers.executeBatch();
+              state.setInt(1, s);
+              state.setInt(2, pts);
+              state.setInt(3, 1_700_000_000);
+              state.setInt(4, 1);
+              state.executeUpdate();
+              c.commit();
+              return null;
+            } catch (SQLException e) {
+              c.rollback();
+              throw e;
+            } finally {
+              c.setAutoCommit(true);
+            }
+          });
+    }
+
+    @Override
     public void close() throws SQLException {
       for (Connection c : all) {
         c.close();
@@ -300,20 +381,33 @@ abstract class FleetRaw implements AutoCloseable {
 
     @Override
     void state(int s, int pts, int date, int seq) {
-      redis.hset(
-          key(s, "state"),
-          java.util.Map.of(
-                  "pts",
-                  String.valueOf(pts),
-                  "date",
-                  String.valueOf(date),
-                  "seq",
-                  String.valueOf(seq))
-              .entrySet()
-              .stream()
-              .collect(
-                  java.util.stream.Collectors.toMap(
-                      e -> RedisRaw.bytes(e.getKey()), e -> RedisRaw.bytes(e.getValue()))));
+      redis.hset(key(s, "state"), stateFields(pts, date, seq));
+    }
+
+    @Override
+    void useOnce(int s, long[] ids, long[] hashes, @Nullable String[] usernames, int pts) {
+      try (var pipeline = redis.pipelined()) {
+        for (int k = 0; k < ids.length; k++) {
+          byte[] field = RedisRaw.id(ids[k]);
+          pipeline.hset(key(s, "peers"), field, RedisRaw.id(hashes[k]));
+          String username = usernames[k];
+          if (username != null) {
+            pipeline.hset(key(s, "usernames"), RedisRaw.bytes(username), field);
+          }
+        }
+        pipeline.hset(key(s, "state"), stateFields(pts, 1_700_000_000, 1));
+        pipeline.sync();
+      }
+    }
+
+    private static java.util.Map<byte[], byte[]> stateFields(int pts, int date, int seq) {
+      return java.util.Map.of(
+          RedisRaw.bytes("pts"),
+          RedisRaw.bytes(String.valueOf(pts)),
+          RedisRaw.bytes("date"),
+          RedisRaw.bytes(String.valueOf(date)),
+          RedisRaw.bytes("seq"),
+          RedisRaw.bytes(String.valueOf(seq)));
     }
 
     @Override
@@ -365,6 +459,24 @@ abstract class FleetRaw implements AutoCloseable {
           Filters.eq("_id", s),
           new Document("_id", s).append("pts", pts).append("date", date).append("seq", seq),
           UPSERT);
+    }
+
+    @Override
+    void useOnce(int s, long[] ids, long[] hashes, @Nullable String[] usernames, int pts) {
+      List<ReplaceOneModel<Document>> writes = new ArrayList<>(ids.length);
+      for (int k = 0; k < ids.length; k++) {
+        String id = s + ":" + ids[k];
+        writes.add(
+            new ReplaceOneModel<>(
+                Filters.eq("_id", id),
+                new Document("_id", id)
+                    .append("s", s)
+                    .append("h", hashes[k])
+                    .append("u", usernames[k]),
+                UPSERT));
+      }
+      peers.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+      state(s, pts, 1_700_000_000, 1);
     }
 
     @Override

@@ -174,7 +174,7 @@ public class MongoRaw extends RawBench {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  @Warmup(batchSize = MongoRealistic.COLD_READS)
+  @Warmup(batchSize = MongoRealistic.COLD_WARMUP_READS)
   @Measurement(batchSize = MongoRealistic.COLD_READS)
   public @Nullable RawPeer coldPeer() {
     return get(Realistic.peerId(cursor.nextCold()).botApiDialogId());

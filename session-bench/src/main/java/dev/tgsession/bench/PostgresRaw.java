@@ -207,7 +207,7 @@ public class PostgresRaw extends RawBench {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  @Warmup(batchSize = PostgresRealistic.COLD_READS)
+  @Warmup(batchSize = PostgresRealistic.COLD_WARMUP_READS)
   @Measurement(batchSize = PostgresRealistic.COLD_READS)
   public @Nullable RawPeer coldPeer() throws SQLException {
     PreparedStatement select = freshById;

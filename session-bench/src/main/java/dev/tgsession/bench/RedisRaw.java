@@ -176,7 +176,7 @@ public class RedisRaw extends RawBench {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  @Warmup(batchSize = RedisRealistic.COLD_READS)
+  @Warmup(batchSize = RedisRealistic.COLD_WARMUP_READS)
   @Measurement(batchSize = RedisRealistic.COLD_READS)
   public @Nullable RawPeer coldPeer() {
     return get(Realistic.peerId(cursor.nextCold()).botApiDialogId());

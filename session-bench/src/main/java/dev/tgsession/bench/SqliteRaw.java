@@ -223,7 +223,7 @@ public class SqliteRaw extends RawBench {
   @Benchmark
   @BenchmarkMode(Mode.SingleShotTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
-  @Warmup(batchSize = SqliteRealistic.COLD_READS)
+  @Warmup(batchSize = SqliteRealistic.COLD_WARMUP_READS)
   @Measurement(batchSize = SqliteRealistic.COLD_READS)
   public @Nullable RawPeer coldPeer() throws SQLException {
     PreparedStatement select = freshById;

@@ -32,7 +32,7 @@ class FleetBenchTest {
       assumeTrue(
           System.getenv(Store.POSTGRES_ENV) != null, "no " + Store.POSTGRES_ENV + " to run on");
     }
-    FleetBench bench = new FleetBench(2, 200, 60, false);
+    FleetBench bench = new FleetBench(2, 200, 60, false, 2);
     bench.ours(backend, 5);
     bench.raw(backend, 5);
     String label = FleetBench.label(backend);
@@ -44,10 +44,31 @@ class FleetBenchTest {
         .hasSize(2)
         .allSatisfy(
             l -> assertThat(l).matches(".* \\| [+-]\\d+, [+-][\\d,]+, (\\+0|-) \\| [0-9.?]+ \\|$"));
+    // the open time alone and the first use's, apart: ours has a first open and a p50 and p99
+    assertThat(cost.lines().filter(l -> l.contains("| tgsession `Sessions.open` | 5 |")))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .matches(
+                        ".* \\| [0-9.,]+ ms / [0-9.,]+ ms / [0-9.,]+ ms \\| [0-9.,]+ ms / [0-9.,]+ ms \\| .*"));
+    assertThat(bench.misses).isEmpty();
+    assertThat(bench.notes(List.of(5), 60)).contains("Every fleet opened in full");
     // the load rows: 5 sessions, 2 platform workers, no failed op (errors column 0)
     assertThat(bench.load.toString().lines().filter(l -> l.contains("| 5 | 2 platform |")))
         .hasSize(2)
         .allSatisfy(l -> assertThat(l).matches(".* \\| 0 \\| [0-9.?]+ \\|$"));
+  }
+
+  @Test
+  @DisplayName("a fleet the open budget stops is a miss, in its row and in the notes")
+  void openBudgetMiss() throws Exception {
+    FleetBench bench = new FleetBench(2, 100, 0, false, 2);
+    bench.ours(Store.SQLITE, 50);
+    assertThat(bench.cost.toString())
+        .contains("| sqlite | tgsession `Sessions.open` | 1 of 50 (**miss**: open budget 0 s) |");
+    assertThat(bench.misses).singleElement().asString().contains("1 of 50 opened");
+    assertThat(bench.notes(List.of(50), 0)).contains("- **miss**: sqlite, tgsession");
   }
 
   @Test
@@ -130,6 +151,46 @@ class FleetBenchTest {
     }
     String out = captured.toString(StandardCharsets.UTF_8);
     assertThat(out).containsAnyOf("| sqlite | 3 |", "| sqlite | not run: its provider lacks");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"--sqlite-copy", "--fill-threads"})
+  @DisplayName("the directory growth's fast fills make the sessions the store lists, and say how")
+  void directoryGrowthFills(String fill) throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      DirectoryGrowth.main(
+          fill.equals("--sqlite-copy")
+              ? new String[] {"--growth", "30,60", "--backends", "sqlite", fill}
+              : new String[] {"--growth", "30,60", "--backends", "sqlite,redis", fill, "3"});
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    // a row at each size; the row is written only when list counted exactly that many sessions
+    if (fill.equals("--sqlite-copy")) {
+      assertThat(out)
+          .contains("| sqlite | 30 | copies of one file made through the API, renamed |")
+          .contains("| sqlite | 60 | copies of one file made through the API, renamed |");
+    } else {
+      assertThat(out)
+          .contains("| sqlite | 30 | API, 3 threads |", "| sqlite | 60 | API, 3 threads |")
+          .containsAnyOf("| redis | 60 | API, 3 threads |", "| redis | not run");
+    }
+  }
+
+  @Test
+  @DisplayName("the directory growth refuses an unknown option and no fill threads")
+  void directoryGrowthOptions() {
+    assertThatThrownBy(() -> DirectoryGrowth.main(new String[] {"--fill", "x"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--sqlite-copy")
+        .hasMessageContaining("'--fill'");
+    assertThatThrownBy(() -> DirectoryGrowth.main(new String[] {"--fill-threads", "0"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 fill thread");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -121,15 +122,26 @@ final class SessionFile {
   }
 
   /**
-   * Opens a read-write connection with the busy timeout, switched to WAL and synchronous=NORMAL.
+   * Opens a read-write connection with the busy timeout, switched to WAL and synchronous=NORMAL. A
+   * file that holds nothing yet (a session being created) is switched with synchronous=OFF: its
+   * conversion writes a rollback journal, and syncing that journal, the directory and the file for
+   * a database that holds nothing (four fsyncs, most of a new session's opening) protects nothing;
+   * a file with content is switched under NORMAL.
    */
   static Connection openReadWrite(Path file, int busyTimeoutMillis) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(busyTimeoutMillis);
     Connection connection = open(file, config);
     try (Statement statement = connection.createStatement()) {
+      boolean empty;
+      try (ResultSet pages = statement.executeQuery("PRAGMA page_count")) {
+        empty = pages.next() && pages.getLong(1) == 0;
+      }
+      statement.execute(empty ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = NORMAL");
       switchToWal(statement, busyTimeoutMillis);
-      statement.execute("PRAGMA synchronous = NORMAL");
+      if (empty) {
+        statement.execute("PRAGMA synchronous = NORMAL");
+      }
     } catch (SQLException e) {
       connection.close();
       throw e;

@@ -410,14 +410,16 @@ public final class FleetBench {
     String row =
         String.format(
             Locale.ROOT,
-            "| %s | %s | %s | %+d | %+,d (%.2f) | %s | %.1f KB | %s / %s / %s | %s / %s | %,.0f /s |"
-                + " %+d, %+d, %s | %s |",
+            "| %s | %s | %s | %+d | %s | %s | %.1f KB | %s / %s / %s | %s / %s | %,.0f /s |"
+                + " %+d, %s, %s | %s |",
             label(backend),
             path,
             sessions,
             opened.threads() - before.threads(),
-            fds,
-            open == 0 ? 0.0 : (double) fds / open,
+            opened.fds() < 0 || before.fds() < 0
+                ? "? (could not be counted: the process was at its descriptor limit)"
+                : String.format(
+                    Locale.ROOT, "%+,d (%.2f)", fds, open == 0 ? 0.0 : (double) fds / open),
             connections(opened.connections(), before.connections()),
             heapKb,
             noOpen ? "-" : ms(result.first()),
@@ -427,7 +429,9 @@ public final class FleetBench {
             ms(FleetLoad.percentile(uses, 0.99)),
             result.rate(),
             closed.threads() - before.threads(),
-            closed.fds() - before.fds(),
+            closed.fds() < 0 || before.fds() < 0
+                ? "?"
+                : String.format(Locale.ROOT, "%+d", closed.fds() - before.fds()),
             connections(closed.connections(), before.connections()),
             loadAverage());
     System.err.println(row);

@@ -43,7 +43,11 @@ record FleetProbe(int threads, long fds, long heap, long connections) {
         connections(store, backend));
   }
 
-  /** Open file descriptors of this process, or -1 where {@code /proc/self/fd} is missing. */
+  /**
+   * Open file descriptors of this process, or -1 where {@code /proc/self/fd} is missing or cannot
+   * be listed (a process at its descriptor limit cannot open the directory: the fleet's row then
+   * says so instead of the run ending).
+   */
   static long descriptors() {
     Path fd = Path.of("/proc/self/fd");
     if (!Files.isDirectory(fd)) {
@@ -51,8 +55,8 @@ record FleetProbe(int threads, long fds, long heap, long connections) {
     }
     try (Stream<Path> entries = Files.list(fd)) {
       return entries.count() - 1; // the directory stream's own descriptor
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
     }
   }
 

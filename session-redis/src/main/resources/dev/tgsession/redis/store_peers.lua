@@ -213,40 +213,30 @@ end
 local records, owners, phone_owners = {}, {}, {}
 local stored_records, stored_owners, stored_phone_owners = {}, {}, {}
 
-local function record_of(id)
-  local r = records[id]
-  if r == nil then
-    r = stored_records[id]
-    if r == nil then
-      r = redis.call('HGET', info, id)
-      stored_records[id] = r
+-- The value of key in hash: what this script wrote (written), else what was read from it
+-- (stored), else read now and remembered.
+local function lookup(written, stored, hash, key)
+  local v = written[key]
+  if v == nil then
+    v = stored[key]
+    if v == nil then
+      v = redis.call('HGET', hash, key)
+      stored[key] = v
     end
   end
-  return r
+  return v
+end
+
+local function record_of(id)
+  return lookup(records, stored_records, info, id)
 end
 
 local function owner_of(name)
-  local o = owners[name]
-  if o == nil then
-    o = stored_owners[name]
-    if o == nil then
-      o = redis.call('HGET', usernames, name)
-      stored_owners[name] = o
-    end
-  end
-  return o
+  return lookup(owners, stored_owners, usernames, name)
 end
 
 local function phone_owner_of(phone)
-  local o = phone_owners[phone]
-  if o == nil then
-    o = stored_phone_owners[phone]
-    if o == nil then
-      o = redis.call('HGET', phones, phone)
-      stored_phone_owners[phone] = o
-    end
-  end
-  return o
+  return lookup(phone_owners, stored_phone_owners, phones, phone)
 end
 
 -- Rewrites the record of another stored peer (one that loses a claim); a missing record is left

@@ -153,13 +153,22 @@ final class SqliteDirectory implements SessionStore {
         return null; // created, not yet written: a session from its first write on
       }
       Instant updatedAt = lastWrite(file);
-      try (Connection connection = SessionFile.openReadOnly(file, busyTimeoutMillis)) {
-        Schema.Contents contents = FileInspection.requireUsable(connection, file);
-        if (contents.isEmpty()) {
-          return null;
-        }
-        return summarize(
-            name, connection, contents, updatedAt, SqliteLeaseStore.peek(file, busyTimeoutMillis));
+      try {
+        return SqliteFileOpener.readSettled(
+            file,
+            busyTimeoutMillis,
+            connection -> {
+              Schema.Contents contents = FileInspection.requireUsable(connection, file);
+              if (contents.isEmpty()) {
+                return null;
+              }
+              return summarize(
+                  name,
+                  connection,
+                  contents,
+                  updatedAt,
+                  SqliteLeaseStore.peek(file, busyTimeoutMillis));
+            });
       } catch (SQLException e) {
         throw SqliteFileOpener.inspectionFailure(file, e, busyTimeoutMillis);
       }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 
@@ -109,12 +110,31 @@ final class SqliteFileOpener {
   }
 
   private static Schema.Contents inspect(Path file, int busyTimeoutMillis) throws SQLException {
+    return readSettled(
+        file, busyTimeoutMillis, inspector -> FileInspection.requireUsable(inspector, file));
+  }
+
+  /** What {@link #readSettled} reads from a read-only connection. */
+  @FunctionalInterface
+  interface Reading<T> {
+    T read(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Reads {@code file} on a read-only connection, all in one read transaction, so that what is read
+   * is one snapshot of the file. An unlocked (immutable) read can still catch a concurrent creator
+   * writing or checkpointing the first pages, and see a torn file: a damaged-looking page, or
+   * tables not yet there beside a header already written. So a refusal from the first read (an
+   * {@link SQLException} or an {@link IncompatibleSessionException}) is not the answer: the file is
+   * read again, under SQLite's locks when another connection has side files open (a read-only
+   * connection to a WAL file creates -wal and -shm otherwise), after a short pause if not; the
+   * second read's verdict stands.
+   */
+  static <T> T readSettled(Path file, int busyTimeoutMillis, Reading<T> reading)
+      throws SQLException {
     try (Connection inspector = SessionFile.openReadOnly(file, busyTimeoutMillis)) {
-      return FileInspection.requireUsable(inspector, file);
-    } catch (SQLException unlocked) {
-      // An immutable read can catch a concurrent creator writing the first pages: read again
-      // before calling the file damaged; under SQLite's locks only when another connection has
-      // side files open (a read-only connection to a WAL file creates -wal and -shm otherwise).
+      return inOneSnapshot(inspector, reading);
+    } catch (SQLException | IncompatibleSessionException unlocked) {
       boolean inUse =
           Files.exists(file.resolveSibling(file.getFileName() + "-wal"))
               || Files.exists(file.resolveSibling(file.getFileName() + "-journal"));
@@ -125,10 +145,22 @@ final class SqliteFileOpener {
           inUse
               ? SessionFile.openLockedReadOnly(file, busyTimeoutMillis)
               : SessionFile.openReadOnly(file, busyTimeoutMillis)) {
-        return FileInspection.requireUsable(inspector, file);
-      } catch (SQLException again) {
+        return inOneSnapshot(inspector, reading);
+      } catch (SQLException | RuntimeException again) {
         again.addSuppressed(unlocked);
         throw again;
+      }
+    }
+  }
+
+  private static <T> T inOneSnapshot(Connection connection, Reading<T> reading)
+      throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("BEGIN");
+      try {
+        return reading.read(connection);
+      } finally {
+        statement.execute("COMMIT"); // a read transaction: ends it, writes nothing
       }
     }
   }

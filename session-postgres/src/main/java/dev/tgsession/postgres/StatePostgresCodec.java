@@ -33,39 +33,42 @@ final class StatePostgresCodec {
 
   private StatePostgresCodec() {}
 
+  /**
+   * The home DC and the DC options, in one round trip (what opening a session reads): one row per
+   * stored DC, or one row of nulls when there is none, each carrying the home DC.
+   */
+  private static final String LOAD_DCS =
+      """
+      SELECT s.home_dc, d.dc_id, d.ipv4, d.ipv4_port, d.ipv6, d.ipv6_port, d.auth_key
+      FROM (SELECT CAST(? AS text) AS session) k
+      LEFT JOIN tgsession_session s ON s.session = k.session
+      LEFT JOIN tgsession_dc d ON d.session = k.session""";
+
   static StoredDcs loadDcs(Connection connection, String name, String where) throws SQLException {
     int home = 0;
-    try (PreparedStatement statement =
-        connection.prepareStatement("SELECT home_dc FROM tgsession_session WHERE session = ?")) {
-      statement.setString(1, name);
-      try (ResultSet result = statement.executeQuery()) {
-        if (result.next()) {
-          home = result.getInt(1);
-        }
-      }
-    }
     Map<Integer, DcOption> options = new HashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "SELECT dc_id, ipv4, ipv4_port, ipv6, ipv6_port, auth_key FROM tgsession_dc"
-                + " WHERE session = ?")) {
+    try (PreparedStatement statement = connection.prepareStatement(LOAD_DCS)) {
       statement.setString(1, name);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          DcOption option = dcOption(result, name, where);
-          options.put(option.id(), option);
+          home = result.getInt(1); // 0 when the session has no row
+          if (result.getObject(2) != null) {
+            DcOption option = dcOption(result, name, where);
+            options.put(option.id(), option);
+          }
         }
       }
     }
     return new StoredDcs(home, options);
   }
 
+  /** The DC option in columns 2 to 7 of {@code row}. */
   private static DcOption dcOption(ResultSet row, String name, String where) throws SQLException {
-    int id = row.getInt(1);
+    int id = row.getInt(2);
     try {
-      InetSocketAddress ipv4 = new InetSocketAddress(address(row.getBytes(2), 4), row.getInt(3));
-      InetSocketAddress ipv6 = new InetSocketAddress(address(row.getBytes(4), 16), row.getInt(5));
-      byte[] key = row.getBytes(6);
+      InetSocketAddress ipv4 = new InetSocketAddress(address(row.getBytes(3), 4), row.getInt(4));
+      InetSocketAddress ipv6 = new InetSocketAddress(address(row.getBytes(5), 16), row.getInt(6));
+      byte[] key = row.getBytes(7);
       return new DcOption(id, ipv4, ipv6, key == null ? null : AuthKey.of(key));
     } catch (IllegalArgumentException | UnknownHostException e) {
       throw new IncompatibleSessionException(

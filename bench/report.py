@@ -690,7 +690,9 @@ def keep_sections(new, old_path, suites):
         if ran is not None and suite is not None and suite not in ran:
             kept = next((p for h, p in old_parts if h.startswith(heading.split(" (")[0])), None)
             if kept is not None:
-                part = kept.rstrip("\n") + "\n\n(Kept from the previous results.md: suite `" + suite + "` not run this time.)\n\n"
+                # the note once, however many runs in a row kept the section
+                kept = re.sub(r"(\n\n\(Kept from the previous results\.md: [^\n]*\))+\s*$", "", kept.rstrip("\n"))
+                part = kept + "\n\n(Kept from the previous results.md: suite `" + suite + "` not run this time.)\n\n"
         result.append(part)
     new_headings = {h.split(" (")[0] for h, _ in new_parts}
     for heading, part in old_parts:

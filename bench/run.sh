@@ -109,9 +109,11 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo "== built in $(cut -f3 "$out/timings.tsv" | tail -1) s"
 fi
 
-# Telethon's SQLiteSession on the same workload, right after our sqlite benchmarks.
+# Telethon's SQLiteSession on the same workloads (easy and realistic), right after our sqlite
+# benchmarks.
 run_telethon() {
-  [[ -z $stopped ]] || return 0
+  [[ -z $stopped && -z ${telethon_ran:-} ]] || return 0 # once a run: after sqlite's first suite
+  telethon_ran=1
   echo "== Telethon (/usr/bin/python3)"
   # shellcheck disable=SC2086
   if ! timed step telethon /usr/bin/python3 bench/telethon_bench.py $TELETHON_ARGS >"$out/telethon.json" 2>"$out/telethon.err"; then
@@ -123,7 +125,7 @@ run_telethon() {
 # Each of our benchmarks runs right beside the baseline it is compared with, in one JMH run per
 # pair (one right after the other, seconds apart), so a ratio compares two measurements that
 # saw the same load on a shared machine rather than ones minutes apart.
-rm -f "$out"/jmh-*.json "$out"/jmh-*.log
+rm -f "$out"/jmh-*.json "$out"/jmh-*.log "$out/telethon.json"
 # SIGTERM or SIGINT (kill PID, Ctrl-C) stops the run after the JMH run in progress and still writes
 # the report from what finished, marked as a partial run.
 stopped=""
@@ -191,6 +193,9 @@ run_realistic() { # backend
     while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
     jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" "" "$REAL_JMH_ARGS"
   done
+  if [[ $backend == sqlite ]]; then
+    run_telethon # the same peers, in Telethon's SQLiteSession
+  fi
 }
 
 run_lease() { # backend

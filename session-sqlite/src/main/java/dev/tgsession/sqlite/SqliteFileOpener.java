@@ -157,11 +157,19 @@ final class SqliteFileOpener {
       throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("BEGIN");
+      T result;
       try {
-        return reading.read(connection);
-      } finally {
-        statement.execute("COMMIT"); // a read transaction: ends it, writes nothing
+        result = reading.read(connection);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          statement.execute("ROLLBACK");
+        } catch (SQLException ending) {
+          e.addSuppressed(ending);
+        }
+        throw e;
       }
+      statement.execute("COMMIT"); // a read transaction: ends it, writes nothing
+      return result;
     }
   }
 

@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * starts a new one, and a shared daemon thread ends an idle one, so another connection's truncating
  * checkpoint (an erasing write) waits that long at most, in its busy handler, and the WAL can be
  * restarted. A read that follows the previous one by more than that runs in autocommit, as before:
- * a session read now and then (a fleet's) never holds one. Every write, and every use of the writer
- * that is not a read, ends it first. Guarded by the writer's lock, except {@link #endIfIdle}'s
- * scheduling.
+ * a session read now and then (a fleet's) never holds one. So does a read less than that after the
+ * header last changed: a connection that just committed may be about to checkpoint (an erasing
+ * write truncates the WAL right after its commit), and a reader that holds a snapshot nearly all
+ * the time could keep its checkpoint waiting, where short autocommit reads leave it gaps. Every
+ * write, and every use of the writer that is not a read, ends it first. Guarded by the writer's
+ * lock, except {@link #endIfIdle}'s scheduling.
  */
 final class HeldRead {
 
@@ -50,6 +53,8 @@ final class HeldRead {
   private WalIndex.@Nullable Stamp stamp;
   private long deadline;
   private long lastRead;
+  private WalIndex.@Nullable Stamp lastHeader;
+  private long changedAt;
   private boolean readBefore;
 
   /**
@@ -74,13 +79,19 @@ final class HeldRead {
       }
       end(writer);
     }
-    boolean close = readBefore && now - lastRead < HOLD_NANOS;
+    WalIndex.Stamp header = index.read(); // before the snapshot: unchanged means none since
+    if (!header.equals(lastHeader)) {
+      lastHeader = header;
+      changedAt = now;
+    }
+    boolean hold = readBefore && now - lastRead < HOLD_NANOS && now - changedAt >= HOLD_NANOS;
     readBefore = true;
     lastRead = now;
-    if (!close) {
-      return; // a read now and then runs in autocommit
+    if (!hold) {
+      // a read now and then, or one soon after a commit (its writer may be about to checkpoint),
+      // runs in autocommit
+      return;
     }
-    WalIndex.Stamp header = index.read(); // before the snapshot: unchanged means none since
     writer.run(SqliteConnections.Control.BEGIN_READ);
     stamp = header;
     deadline = now + HOLD_NANOS;

@@ -43,6 +43,8 @@ final class SqliteConnections {
   /** A transaction's statements. */
   enum Control implements Sql {
     BEGIN("BEGIN IMMEDIATE"),
+    /** A read transaction, whose snapshot the first query takes (see {@link HeldRead}). */
+    BEGIN_READ("BEGIN"),
     COMMIT("COMMIT"),
     ROLLBACK("ROLLBACK");
 
@@ -92,6 +94,10 @@ final class SqliteConnections {
   private int depth;
 
   private volatile @Nullable WriteObserver observer;
+
+  /** The writer's read transaction held between reads (guarded by writeLock); null: none. */
+  private @Nullable HeldRead held;
+
   private volatile Fencing fencing = () -> -1;
 
   /**
@@ -131,12 +137,26 @@ final class SqliteConnections {
   <T> T read(String operation, Work<T> work) {
     SqliteConnection connection = writer;
     if (connection != null && writeLock.tryLock()) {
+      HeldRead hold = depth == 0 ? held : null; // inside a write of this thread: part of it
+      boolean healthy = false;
       try {
         requireOpen();
-        return work.run(connection);
+        if (hold != null) {
+          hold.beforeRead(connection);
+        }
+        T result = work.run(connection);
+        healthy = true;
+        return result;
       } catch (SQLException e) {
         throw failure(operation, e);
       } finally {
+        if (hold != null) {
+          if (healthy) {
+            hold.afterRead();
+          } else {
+            endQuietly(hold, connection);
+          }
+        }
         writeLock.unlock();
       }
     }
@@ -201,6 +221,7 @@ final class SqliteConnections {
         work.run(connection); // joins the transaction around it, which erases and checkpoints
         return false;
       }
+      endHeld(connection);
       boolean wasOn;
       try (ResultSet rows = connection.prepare(Erasing.SECURE_DELETE).executeQuery()) {
         wasOn = rows.next() && rows.getInt(1) != 0;
@@ -238,6 +259,7 @@ final class SqliteConnections {
         // a write inside another's transaction (see replaceStore) joins it: fenced by it, one unit
         return work.run(connection);
       }
+      endHeld(connection);
       boolean fenced = fence != null && fence.leased();
       WriteObserver current = observer;
       if (!transaction && !fenced) {
@@ -293,9 +315,66 @@ final class SqliteConnections {
       return null;
     }
     try {
-      return closed ? null : work.run(connection);
+      if (closed) {
+        return null;
+      }
+      if (depth == 0) {
+        endHeld(connection);
+      }
+      return work.run(connection);
     } catch (SQLException e) {
       return null;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Keeps the writer's read transaction open between reads that follow each other closely, while
+   * {@code index} shows no commit (see {@link HeldRead}).
+   */
+  void holdReads(WalIndex index) {
+    if (writer == null) {
+      return;
+    }
+    writeLock.lock();
+    try {
+      held = new HeldRead(index, this::endHeldIfIdle);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void endHeld(SqliteConnection connection) throws SQLException {
+    HeldRead hold = held;
+    if (hold != null) {
+      hold.end(connection);
+    }
+  }
+
+  private static void endQuietly(HeldRead hold, SqliteConnection connection) {
+    try {
+      hold.end(connection);
+    } catch (SQLException ignored) {
+      // the read's own failure is what is thrown; a broken connection fails the next use too
+    }
+  }
+
+  /** Run by {@link HeldRead}'s thread: ends the held transaction once it is past its deadline. */
+  private void endHeldIfIdle() {
+    HeldRead hold = held;
+    SqliteConnection connection = writer;
+    if (hold == null || connection == null) {
+      return;
+    }
+    if (!writeLock.tryLock()) {
+      hold.retryLater();
+      return;
+    }
+    try {
+      if (!closed && depth == 0 && hold.expired()) {
+        endQuietly(hold, connection);
+      }
     } finally {
       writeLock.unlock();
     }
@@ -370,6 +449,10 @@ final class SqliteConnections {
     if (writer != null) {
       writeLock.lock();
       try {
+        HeldRead hold = held;
+        if (hold != null) {
+          endQuietly(hold, writer);
+        }
         writer.close();
       } catch (SQLException e) {
         failure = e;

@@ -91,8 +91,12 @@ final class SqliteFileOpener {
       Schema.migrate(connection);
       SqliteConnections connections =
           new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
+      WalIndex index = peerCache == PeerCache.none() ? null : use.index();
       SqliteCoherence coherence =
-          peerCache == PeerCache.none() ? null : new SqliteCoherence(connections, use.index());
+          peerCache == PeerCache.none() ? null : new SqliteCoherence(connections, index);
+      if (index != null) {
+        connections.holdReads(index);
+      }
       return new SqliteSession(description, connections, peerCache, coherence, false);
     } catch (SQLException | RuntimeException e) {
       if (connection != null) {

@@ -74,10 +74,13 @@ final class HeldRead {
     long now = System.nanoTime();
     WalIndex.Stamp held = stamp;
     if (held != null) {
-      if (now - deadline < 0 && index.unchangedSince(held)) {
+      if (now - deadline < 0 && index.unchangedSince(held) && !index.erasing()) {
         return;
       }
       end(writer);
+    }
+    if (index.erasing()) {
+      return; // an erasing write's checkpoint is waiting for read transactions to end
     }
     WalIndex.Stamp header = index.read(); // before the snapshot: unchanged means none since
     if (!header.equals(lastHeader)) {

@@ -222,6 +222,28 @@ final class SqliteConnections {
         return false;
       }
       endHeld(connection);
+      WalIndex index = use.index(); // other sessions of this JVM stop holding read transactions
+      if (index != null) {
+        index.eraseBegins();
+      }
+      try {
+        return erase(operation, fence, work, connection);
+      } finally {
+        if (index != null) {
+          index.eraseEnds();
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private boolean erase(
+      String operation, WriteFence fence, Work<?> work, SqliteConnection connection)
+      throws SQLException {
+    {
       boolean wasOn;
       try (ResultSet rows = connection.prepare(Erasing.SECURE_DELETE).executeQuery()) {
         wasOn = rows.next() && rows.getInt(1) != 0;
@@ -237,10 +259,6 @@ final class SqliteConnections {
       try (ResultSet rows = connection.prepare(Erasing.CHECKPOINT).executeQuery()) {
         return rows.next() && rows.getInt(1) == 0;
       }
-    } catch (SQLException e) {
-      throw failure(operation, e);
-    } finally {
-      writeLock.unlock();
     }
   }
 

@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,9 @@ final class WalIndex {
   record Stamp(long w0, long w1, long w2, long w3, long w4, long w5) {}
 
   private final MappedByteBuffer header;
+
+  /** Erasing writes of this JVM under way on the file (see {@link #eraseBegins}). */
+  private final AtomicInteger erasers = new AtomicInteger();
 
   private WalIndex(MappedByteBuffer header) {
     this.header = header;
@@ -184,6 +188,26 @@ final class WalIndex {
   /** How many files of this JVM are in use (for tests). */
   static synchronized int filesInUse() {
     return FILES.size();
+  }
+
+  /**
+   * Marks an erasing write of this JVM under way on the file until {@link #eraseEnds}: its
+   * truncating checkpoint waits for every read transaction on the WAL, so the read transactions
+   * other sessions of this JVM hold between reads ({@link HeldRead}) end at their next read and are
+   * not begun again meanwhile.
+   */
+  void eraseBegins() {
+    erasers.incrementAndGet();
+  }
+
+  /** Ends what {@link #eraseBegins} marked. */
+  void eraseEnds() {
+    erasers.decrementAndGet();
+  }
+
+  /** Whether an erasing write of this JVM is under way on the file. */
+  boolean erasing() {
+    return erasers.get() > 0;
   }
 
   /** The header now. */

@@ -139,6 +139,27 @@ final class RedisCalls implements AutoCloseable {
     return call(what, () -> transaction(commands), null);
   }
 
+  /**
+   * Whether {@link #writeTogether} may be used: one server, and writes that wait for no replica
+   * ({@code WAIT} follows each write on its connection, see {@link #write}).
+   */
+  boolean canWriteTogether() {
+    return cluster == null && waitReplicas == 0;
+  }
+
+  /**
+   * Runs idempotent commands, writes among them, as one transaction (see {@link #readTogether});
+   * only where {@link #canWriteTogether}.
+   *
+   * @return the commands' replies, in order
+   */
+  List<Object> writeTogether(String what, CommandArguments... commands) {
+    if (!canWriteTogether()) {
+      throw new IllegalStateException("expected one server and no wait-replicas for a transaction");
+    }
+    return call(what, () -> transaction(commands), null);
+  }
+
   private List<Object> transaction(CommandArguments[] commands) {
     try (Connection connection = connection()) {
       connection.sendCommand(Protocol.Command.MULTI);

@@ -88,6 +88,7 @@ final class RedisSession extends AbstractSession {
   private final RedisWrites writes;
   private final StateRedisCodec state;
   private final RedisPeerReads reads;
+  private final RedisRecache recache;
 
   /** The keys a replacement is staged under, and the thread staging it ({@link #replaceStore}). */
   private final RedisKeys staged;
@@ -124,6 +125,7 @@ final class RedisSession extends AbstractSession {
     this.writes = new RedisWrites(calls, keys.leaseToken);
     this.state = new StateRedisCodec(keys.tag() + " in " + description);
     this.reads = new RedisPeerReads(calls, keys, state);
+    this.recache = new RedisRecache(calls);
     this.staged = keys.staged();
     calls.describe(description);
   }
@@ -327,7 +329,8 @@ final class RedisSession extends AbstractSession {
    * Peers known by id and access hash only (the most common write) are one {@code HSET} of their
    * hashes and times per call (fenced: run by {@code fenced.lua}): a known hash replaces the stored
    * one and nothing else of the peer changes, exactly the merge. Any other batch goes through
-   * {@code store_peers.lua} as id, hash and info triples.
+   * {@code store_peers.lua} as id, hash and info triples, except the peers {@link RedisRecache}
+   * finds re-cached with the record already stored (one transaction, no script).
    */
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
@@ -343,8 +346,12 @@ final class RedisSession extends AbstractSession {
       int to = Math.min(size, from + PEERS_PER_CALL);
       if (batch.hashesOnly()) {
         writes.hset(fence, what, into.peers, batch.values(from, to, time));
-      } else {
-        List<byte[]> args = batch.args(from, to, time);
+        continue;
+      }
+      int[] changed = recache.attempt(what, into, batch, from, to, time, fence);
+      if (changed == null || changed.length > 0) {
+        List<byte[]> args =
+            changed == null ? batch.args(from, to, time) : batch.args(changed, time);
         writes.script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }

@@ -29,10 +29,11 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
- * or one script call, so concurrent writers never lose each other's data: a batch of peers known by
- * id and access hash only is one {@code HSET} (it replaces exactly the hashes and the times they
- * were cached), anything else is merged and its claims enforced inside {@code store_peers.lua}.
+ * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command,
+ * one transaction or one script call, so concurrent writers never lose each other's data: a batch
+ * of peers known by id and access hash only is one {@code HSET} (it replaces exactly the hashes and
+ * the times they were cached), anything else is merged and its claims enforced inside {@code
+ * store_peers.lua}, but for the peers {@link RedisRecache} finds re-cached as they are stored.
  */
 final class RedisSession extends AbstractSession {
 

@@ -328,6 +328,29 @@ final class PeerRedisCodec {
       return values;
     }
 
+    /** Whether every peer from {@code from} to {@code to} comes with its access hash. */
+    boolean hashesKnown(int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (hashes.get(i).length == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The arguments of {@code store_peers.lua} for the peers at {@code indexes}. */
+    List<byte[]> args(int[] indexes, byte[] time) {
+      List<byte[]> args = new ArrayList<>(3 * indexes.length + 1);
+      for (int i : indexes) {
+        args.add(ids.get(i));
+        args.add(hashes.get(i));
+        byte[] info = infos.get(i);
+        args.add(info == null ? NO_INFO : info);
+      }
+      args.add(time);
+      return args;
+    }
+
     /** The arguments of {@code store_peers.lua} for peers {@code from} to {@code to}. */
     List<byte[]> args(int from, int to, byte[] time) {
       List<byte[]> args = new ArrayList<>(3 * (to - from) + 1);

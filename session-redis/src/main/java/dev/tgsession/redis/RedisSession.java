@@ -29,10 +29,11 @@ import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command
- * or one script call, so concurrent writers never lose each other's data: a batch of peers known by
- * id and access hash only is one {@code HSET} (it replaces exactly the hashes and the times they
- * were cached), anything else is merged and its claims enforced inside {@code store_peers.lua}.
+ * A session kept in a fixed set of Redis keys ({@link RedisKeys}). Every operation is one command,
+ * one transaction or one script call, so concurrent writers never lose each other's data: a batch
+ * of peers known by id and access hash only is one {@code HSET} (it replaces exactly the hashes and
+ * the times they were cached), anything else is merged and its claims enforced inside {@code
+ * store_peers.lua}, but for the peers {@link RedisRecache} finds re-cached as they are stored.
  */
 final class RedisSession extends AbstractSession {
 
@@ -60,12 +61,8 @@ final class RedisSession extends AbstractSession {
   private static final String LAYOUT_FIELD = "layout";
   private static final byte[] LAYOUT_KEY = bytes(LAYOUT_FIELD);
   private static final byte[] LAYOUT_VALUE = bytes(LAYOUT);
-  private static final byte[] BY_ID = bytes("id");
-  private static final byte[] BY_FIELD = bytes("field");
-  private static final byte[] BY_STRING = bytes("string");
   private static final RedisScript STORE_PEERS = RedisScript.load("store_peers");
   private static final RedisScript STORE_PEERS_FENCED = STORE_PEERS.fenced();
-  private static final RedisScript LOOKUP_PEER = RedisScript.load("lookup_peer");
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
   private static final RedisScript REPLACE_STATE = RedisScript.load("replace_state");
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
@@ -91,6 +88,8 @@ final class RedisSession extends AbstractSession {
   private final RedisLeaseStore leases;
   private final RedisWrites writes;
   private final StateRedisCodec state;
+  private final RedisPeerReads reads;
+  private final RedisRecache recache;
 
   /** The keys a replacement is staged under, and the thread staging it ({@link #replaceStore}). */
   private final RedisKeys staged;
@@ -126,6 +125,8 @@ final class RedisSession extends AbstractSession {
     this.leases = new RedisLeaseStore(calls, keys, description);
     this.writes = new RedisWrites(calls, keys.leaseToken);
     this.state = new StateRedisCodec(keys.tag() + " in " + description);
+    this.reads = new RedisPeerReads(calls, keys, state);
+    this.recache = new RedisRecache(calls);
     this.staged = keys.staged();
     calls.describe(description);
   }
@@ -302,12 +303,12 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected @Nullable PeerInfo loadPeer(PeerId id) {
-    return lookup("read peer " + id, null, BY_ID, PeerRedisCodec.id(id));
+    return reads.peer(id);
   }
 
   @Override
   protected PeerInfo.@Nullable User loadSelfUser() {
-    PeerInfo self = lookup("read the self user", keys.self, BY_STRING, null);
+    PeerInfo self = reads.self();
     if (self != null && !(self instanceof PeerInfo.User)) {
       throw new IncompatibleSessionException(
           "expected the self user of " + description() + " to be a user, found peer " + self);
@@ -317,37 +318,20 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected @Nullable PeerInfo loadPeerByUsername(String username) {
-    return lookup("look up a peer by username", keys.usernames, BY_FIELD, bytes(username));
+    return reads.byUsername(username);
   }
 
   @Override
   protected @Nullable PeerInfo loadPeerByPhone(String phone) {
-    return lookup("look up a user by phone", keys.phones, BY_FIELD, bytes(phone));
-  }
-
-  /**
-   * Reads a peer with {@code lookup_peer.lua}: by its id ({@code index} null), through a field of
-   * an index hash, or through the self user's string key.
-   */
-  private @Nullable PeerInfo lookup(
-      String what, byte @Nullable [] index, byte[] mode, byte @Nullable [] argument) {
-    List<byte[]> scriptKeys =
-        index == null ? List.of(keys.peers, keys.info) : List.of(keys.peers, keys.info, index);
-    List<byte[]> args = argument == null ? List.of(mode) : List.of(mode, argument);
-    Object result = calls.read(what, redis -> LOOKUP_PEER.run(redis, scriptKeys, args));
-    if (!(result instanceof List<?> parts) || parts.size() != 3) {
-      return null;
-    }
-    PeerId id = PeerRedisCodec.id((byte[]) parts.get(0));
-    byte[] info = (byte[]) parts.get(2);
-    return PeerRedisCodec.decode(id, (byte[]) parts.get(1), info.length == 0 ? null : info);
+    return reads.byPhone(phone);
   }
 
   /**
    * Peers known by id and access hash only (the most common write) are one {@code HSET} of their
    * hashes and times per call (fenced: run by {@code fenced.lua}): a known hash replaces the stored
    * one and nothing else of the peer changes, exactly the merge. Any other batch goes through
-   * {@code store_peers.lua} as id, hash and info triples.
+   * {@code store_peers.lua} as id, hash and info triples, except the peers {@link RedisRecache}
+   * finds re-cached with the record already stored (one transaction, no script).
    */
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
@@ -363,8 +347,12 @@ final class RedisSession extends AbstractSession {
       int to = Math.min(size, from + PEERS_PER_CALL);
       if (batch.hashesOnly()) {
         writes.hset(fence, what, into.peers, batch.values(from, to, time));
-      } else {
-        List<byte[]> args = batch.args(from, to, time);
+        continue;
+      }
+      int[] changed = recache.attempt(what, into, batch, from, to, time, fence);
+      if (changed == null || changed.length > 0) {
+        List<byte[]> args =
+            changed == null ? batch.args(from, to, time) : batch.args(changed, time);
         writes.script(fence, what, STORE_PEERS, STORE_PEERS_FENCED, scriptKeys, args);
       }
     }
@@ -382,22 +370,7 @@ final class RedisSession extends AbstractSession {
 
   @Override
   protected @Nullable Instant loadPeerCachedAt(PeerId id) {
-    byte[] field = PeerRedisCodec.id(id);
-    byte[] stored =
-        calls.read("read when peer " + id + " was cached", redis -> redis.hget(keys.peers, field));
-    if (stored == null) {
-      return null;
-    }
-    byte[] time = PeerRedisCodec.time(stored);
-    if (time == null) { // written by 0.3.0: the time is in the cached hash
-      time =
-          calls.read(
-              "read when peer " + id + " was cached", redis -> redis.hget(keys.cached, field));
-    }
-    // Stored before times were kept: as old as can be (and pruned first).
-    return time == null
-        ? Instant.EPOCH
-        : StateRedisCodec.instant(parseLong(time, "the time peer " + id + " was cached"));
+    return reads.cachedAt(id);
   }
 
   /** One script ({@code prune.lua}): the old peers and their usernames and phones, never self. */

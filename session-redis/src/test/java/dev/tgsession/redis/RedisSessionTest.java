@@ -82,6 +82,10 @@ class RedisSessionTest {
     return session;
   }
 
+  private static PeerInfo.User stored(Session session, long id) {
+    return (PeerInfo.User) session.peer(PeerId.user(id)).orElseThrow();
+  }
+
   private static PeerInfo.User user(long id, long hash) {
     return PeerInfo.User.of(id, hash);
   }
@@ -286,7 +290,7 @@ class RedisSessionTest {
     void peerCacheSavesRoundTrips() {
       Session session = open("session=cached");
       session.cachePeer(new PeerInfo.User(1, new PeerAuth(1), false, false, null, null));
-      Map<String, Long> twoLookups = Map.of("evalsha", 2L, "hget", 4L);
+      Map<String, Long> twoLookups = Map.of("multi", 2L, "hget", 4L, "exec", 2L);
       assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1))))).isEqualTo(twoLookups);
       session.cachePeer(new PeerInfo.User(1, new PeerAuth(2), null, null, null, null));
       assertThat(calls(() -> repeat(20, i -> session.peer(PeerId.user(1))))).isEqualTo(twoLookups);
@@ -297,8 +301,9 @@ class RedisSessionTest {
 
     @Test
     @DisplayName(
-        "peer() is one EVALSHA, cachePeer() and cachePeers() of id and hash one HSET, any other one"
-            + " EVALSHA, setUpdateState() one HSET")
+        "peer() is one transaction of two HGETs (no script), peerByUsername, peerByPhone and the"
+            + " self user one EVALSHA, cachePeer() and cachePeers() of id and hash one HSET, any"
+            + " other one EVALSHA, setUpdateState() one HSET")
     void oneCommandEach() {
       Session session = open("session=hot&peer-cache=0");
       session.cachePeer(
@@ -306,8 +311,7 @@ class RedisSessionTest {
       session.peerByUsername("one"); // the scripts are now known to the server
 
       Map<String, Long> reads = calls(() -> repeat(20, i -> session.peer(PeerId.user(1 + i % 2))));
-      assertThat(reads).containsEntry("evalsha", 20L);
-      assertThat(reads.keySet()).isSubsetOf("evalsha", "hget");
+      assertThat(reads).isEqualTo(Map.of("multi", 20L, "hget", 40L, "exec", 20L));
 
       assertThat(calls(() -> repeat(20, i -> session.cachePeer(user(1 + i % 3, i)))))
           .as("a peer known by id and hash, stored or new: its hash and the time it was cached")
@@ -339,7 +343,11 @@ class RedisSessionTest {
                               new PeerInfo.User(
                                   2 + i, new PeerAuth(i), true, null, List.of("u" + i), null))));
       assertThat(caching).containsEntry("evalsha", 20L);
-      assertThat(caching.keySet()).isSubsetOf("evalsha", "hget", "hmget", "hset", "hdel", "get");
+      assertThat(caching.keySet())
+          .as(
+              "new users: a transaction first (then none for the next %d calls)",
+              RedisRecache.BACKOFF)
+          .isSubsetOf("evalsha", "hget", "hmget", "hset", "hdel", "get", "multi", "exec");
 
       Map<String, Long> batch =
           calls(
@@ -385,11 +393,108 @@ class RedisSessionTest {
                             u.id(), new PeerAuth(-u.id()), u.bot(), null, u.usernames(), u.phone());
                   })
               .toList();
+      // The first batch was all new: the next calls skip the transaction and run the script.
+      for (int i = 0; i < RedisRecache.BACKOFF; i++) {
+        assertThat(calls(() -> session.cachePeers(rehashed)))
+            .isEqualTo(Map.of("evalsha", 1L, "hset", 1L, "hmget", 1L));
+      }
       assertThat(calls(() -> session.cachePeers(rehashed)))
-          .isEqualTo(Map.of("evalsha", 1L, "hset", 1L, "hmget", 1L));
+          .as("then one transaction: no script")
+          .isEqualTo(Map.of("multi", 1L, "hset", 1L, "hmget", 1L, "exec", 1L));
       assertThat(session.peerByUsername("n40"))
           .contains(new PeerInfo.User(40, new PeerAuth(-40), true, null, List.of("n40"), "155540"));
       assertThat(session.peerByPhone("155541").map(PeerInfo::peerId)).contains(PeerId.user(41));
+      assertThat(calls(() -> session.cachePeer(rehashed.get(6))))
+          .as("a single user likewise")
+          .isEqualTo(Map.of("multi", 1L, "hset", 1L, "hmget", 1L, "exec", 1L));
+    }
+
+    @Test
+    @DisplayName(
+        "re-caching named users some of whose records changed: one transaction for all, then the"
+            + " script for the changed ones only, which claim as always")
+    void changedRecordsGoThroughTheScript() {
+      Session session = open("session=rechange&peer-cache=0");
+      List<PeerInfo.User> users = new ArrayList<>();
+      for (long id = 1; id <= 10; id++) {
+        users.add(new PeerInfo.User(id, new PeerAuth(id), false, null, List.of("c" + id), null));
+      }
+      users.add(new PeerInfo.User(11, new PeerAuth(11), false, null, List.of("c11"), "15550011"));
+      session.cachePeers(List.copyOf(users));
+      for (int i = 0; i < RedisRecache.BACKOFF; i++) {
+        session.cachePeer(users.get(0)); // past the backoff of the all-new batch
+      }
+      List<PeerInfo> next = new ArrayList<>();
+      for (PeerInfo.User u : users) {
+        next.add(
+            new PeerInfo.User(
+                u.id(), new PeerAuth(100 + u.id()), false, null, u.usernames(), u.phone()));
+      }
+      // user 2 takes user 3's name, user 4 takes user 11's phone, user 5 becomes a bot
+      next.set(1, new PeerInfo.User(2, new PeerAuth(102), false, null, List.of("c3"), null));
+      next.set(3, new PeerInfo.User(4, new PeerAuth(104), false, null, List.of("c4"), "15550011"));
+      next.set(4, new PeerInfo.User(5, new PeerAuth(105), true, null, List.of("c5"), null));
+      next.remove(2); // user 3 is not in the batch
+      next.remove(next.size() - 1); // nor user 11
+      Map<String, Long> counts = calls(() -> session.cachePeers(next));
+      assertThat(counts).containsEntry("multi", 1L).containsEntry("exec", 1L);
+      assertThat(counts).containsEntry("evalsha", 1L);
+      for (long id = 1; id <= 10; id++) {
+        if (id != 3) {
+          assertThat(stored(session, id).auth()).isEqualTo(new PeerAuth(100 + id));
+        }
+      }
+      assertThat(session.peerByUsername("c3").map(PeerInfo::peerId)).contains(PeerId.user(2));
+      assertThat(stored(session, 3).usernames()).isEmpty();
+      assertThat(stored(session, 3).auth()).isEqualTo(new PeerAuth(3));
+      assertThat(session.peerByUsername("c2")).isEmpty();
+      assertThat(session.peerByPhone("15550011").map(PeerInfo::peerId)).contains(PeerId.user(4));
+      assertThat(stored(session, 11).phone()).isNull();
+      assertThat(stored(session, 5).bot()).isTrue();
+      assertThat(stored(session, 6))
+          .isEqualTo(new PeerInfo.User(6, new PeerAuth(106), false, null, List.of("c6"), null));
+    }
+
+    @Test
+    @DisplayName(
+        "a stream of new named users tries the transaction less and less often (after 1, 8, 16,"
+            + " 32, then every 64 calls), and re-caching known users again brings it back")
+    void newPeersBackOff() {
+      Session session = open("session=rebackoff&peer-cache=0");
+      session.cachePeer(user(999, 1)); // the layout mark (mark.lua) is behind us
+      Map<String, Long> counts =
+          calls(
+              () ->
+                  repeat(
+                      130,
+                      i ->
+                          session.cachePeer(
+                              new PeerInfo.User(
+                                  1 + i, new PeerAuth(i), false, null, List.of("b" + i), null))));
+      assertThat(counts).containsEntry("evalsha", 130L).containsEntry("multi", 5L);
+      PeerInfo.User known = new PeerInfo.User(1, new PeerAuth(7), false, null, List.of("b0"), null);
+      int scripted = 0;
+      while (!calls(() -> session.cachePeer(known)).containsKey("multi")) {
+        scripted++;
+      }
+      assertThat(scripted).isLessThanOrEqualTo(RedisRecache.MAX_BACKOFF);
+      assertThat(calls(() -> session.cachePeer(known)))
+          .isEqualTo(Map.of("multi", 1L, "hset", 1L, "hmget", 1L, "exec", 1L));
+      assertThat(stored(session, 1).auth()).isEqualTo(new PeerAuth(7));
+    }
+
+    @Test
+    @DisplayName(
+        "with a lease, named writes run the fenced script: no transaction (it could not compare"
+            + " the token before writing)")
+    void leaseKeepsTheScript() {
+      Session session = open("session=relessee&peer-cache=0&lease=30");
+      PeerInfo.User user = new PeerInfo.User(1, new PeerAuth(1), false, null, List.of("l1"), null);
+      for (int i = 0; i <= RedisRecache.BACKOFF; i++) {
+        session.cachePeer(user);
+      }
+      Map<String, Long> counts = calls(() -> session.cachePeer(user));
+      assertThat(counts).containsEntry("evalsha", 1L).doesNotContainKey("multi");
     }
 
     @Test
@@ -603,6 +708,29 @@ class RedisSessionTest {
           .hasMessageContaining("'prefix' or 'session'");
       assertThatThrownBy(() -> session.peer(PeerId.user(1)))
           .isInstanceOf(IncompatibleSessionException.class);
+    }
+
+    @Test
+    @DisplayName(
+        "a peer read refused inside its transaction (info of another type) leaves the pooled"
+            + " connections in step: the next reads answer their own commands")
+    void refusedTransactionKeepsConnectionsInStep() {
+      Session session = open("session=instep&peer-cache=0");
+      session.cachePeer(user(1, 11));
+      raw.set("{tgsession:instep}:info", "somebody else's");
+      for (int i = 0; i < 5; i++) {
+        assertThatThrownBy(() -> session.peer(PeerId.user(1)))
+            .isInstanceOf(IncompatibleSessionException.class)
+            .hasMessageContaining("{tgsession:instep}");
+      }
+      raw.del("{tgsession:instep}:info");
+      for (int i = 0; i < 5; i++) {
+        session.cachePeer(user(1, 20 + i));
+        assertThat(session.peer(PeerId.user(1)).orElseThrow().authOrAmbient())
+            .isEqualTo(new PeerAuth(20 + i));
+        assertThat(session.peer(PeerId.user(2))).isEmpty();
+        assertThat(session.peerCount()).isEqualTo(1);
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -353,15 +354,7 @@ final class PeerRedisCodec {
 
     /** The arguments of {@code store_peers.lua} for peers {@code from} to {@code to}. */
     List<byte[]> args(int from, int to, byte[] time) {
-      List<byte[]> args = new ArrayList<>(3 * (to - from) + 1);
-      for (int i = from; i < to; i++) {
-        args.add(ids.get(i));
-        args.add(hashes.get(i));
-        byte[] info = infos.get(i);
-        args.add(info == null ? NO_INFO : info);
-      }
-      args.add(time);
-      return args;
+      return args(IntStream.range(from, to).toArray(), time);
     }
   }
 }

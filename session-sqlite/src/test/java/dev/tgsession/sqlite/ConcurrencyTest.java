@@ -53,16 +53,8 @@ class ConcurrencyTest {
   void twoJvmsAndTwoInstances() throws Exception {
     Path file = dir.resolve("shared.session");
     String uri = "sqlite:" + file;
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process child =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                SessionWorker.class.getName(),
-                uri,
-                "2",
-                Integer.toString(ROUNDS))
+        ChildJvm.of(SessionWorker.class, uri, "2", Integer.toString(ROUNDS))
             .redirectErrorStream(true)
             .start();
     List<String> childOutput = new ArrayList<>();

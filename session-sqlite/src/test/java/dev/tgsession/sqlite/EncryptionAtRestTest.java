@@ -318,16 +318,8 @@ class EncryptionAtRestTest {
       assertKeys(session);
     }
     for (int round = 0; round < 3; round++) {
-      String java = ProcessHandle.current().info().command().orElse("java");
       Process looper =
-          new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  RekeyLoop.class.getName(),
-                  file.toString(),
-                  keyA,
-                  keyB)
+          ChildJvm.of(RekeyLoop.class, file.toString(), keyA, keyB)
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       try {

@@ -161,15 +161,8 @@ class HeldReadTest {
     try (Session a = Sessions.open(uri())) {
       a.cachePeer(user(5, 1000, List.of("x_5"), "15550005"));
       Path log = dir.resolve("writer.log");
-      String java = ProcessHandle.current().info().command().orElse("java");
       Process child =
-          new ProcessBuilder(
-                  java,
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  SqliteCoherenceTest.PeerWriter.class.getName(),
-                  uri(),
-                  "2000")
+          ChildJvm.of(SqliteCoherenceTest.PeerWriter.class, uri(), "2000")
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();

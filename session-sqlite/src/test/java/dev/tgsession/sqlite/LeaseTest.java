@@ -194,12 +194,8 @@ class LeaseTest {
 
   /** Starts a JVM that opens {@code uri}, writes user 77 and waits for commands on stdin. */
   private static Process startHolder(String uri) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
-        new ProcessBuilder(
-                java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(), uri)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        ChildJvm.of(Holder.class, uri).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String ready = out.readLine();

@@ -110,17 +110,8 @@ class SqliteCoherenceTest {
   }
 
   private static void runWriter(String uri, long hash) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process child =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                PeerWriter.class.getName(),
-                uri,
-                Long.toString(hash))
-            .redirectErrorStream(true)
-            .start();
+        ChildJvm.of(PeerWriter.class, uri, Long.toString(hash)).redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(output).isZero();

@@ -160,34 +160,23 @@ public final class DirectoryGrowth {
     @Override
     public int fill(Store store, SessionStore dir, int from, int to, long deadline)
         throws Exception {
-      AtomicInteger next = new AtomicInteger(from);
       AtomicInteger done = new AtomicInteger(from);
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      List<Thread> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Thread worker =
-            new Thread(
-                () -> {
-                  while (failure.get() == null && System.nanoTime() - deadline < 0) {
-                    int s = next.getAndIncrement();
-                    if (s >= to) {
-                      return;
-                    }
-                    try {
-                      create(dir, name(s));
-                      done.incrementAndGet();
-                    } catch (RuntimeException | Error e) {
-                      failure.compareAndSet(null, e);
-                    }
-                  }
-                },
-                "directory-fill-" + t);
-        workers.add(worker);
-        worker.start();
-      }
-      for (Thread worker : workers) {
-        worker.join();
-      }
+      IndexWorkers.run(
+          "directory-fill",
+          threads,
+          from,
+          to,
+          deadline,
+          () -> failure.get() != null,
+          s -> {
+            try {
+              create(dir, name(s));
+              done.incrementAndGet();
+            } catch (RuntimeException | Error e) {
+              failure.compareAndSet(null, e);
+            }
+          });
       if (failure.get() != null) {
         throw new IllegalStateException(
             "could not create a session: " + failure.get(), failure.get());

@@ -3,7 +3,6 @@ package dev.tgsession.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -56,7 +55,6 @@ final class FleetOpen<T> {
   private final Object[] opened;
   private final long[] opens;
   private final long[] uses;
-  private final AtomicInteger next = new AtomicInteger(1);
   private final AtomicReference<@Nullable String> failure = new AtomicReference<>();
 
   private FleetOpen(Opener<T> opener, int n) {
@@ -82,26 +80,8 @@ final class FleetOpen<T> {
     long deadline = started + budgetNanos;
     openOne(0);
     if (failure.get() == null) {
-      List<Thread> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        Thread worker =
-            new Thread(
-                () -> {
-                  while (failure.get() == null && System.nanoTime() - deadline < 0) {
-                    int s = next.getAndIncrement();
-                    if (s >= n) {
-                      return;
-                    }
-                    openOne(s);
-                  }
-                },
-                "fleet-open-" + t);
-        workers.add(worker);
-        worker.start();
-      }
-      for (Thread worker : workers) {
-        worker.join();
-      }
+      IndexWorkers.run(
+          "fleet-open", threads, 1, n, deadline, () -> failure.get() != null, this::openOne);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     List<T> list = new ArrayList<>();

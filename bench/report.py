@@ -103,6 +103,10 @@ REALISTIC = [
      {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
     ("singleNamed", "write, names", "cachePeer of 1 stored named user, new hash",
      {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
+    ("updateStatePrimary", "write, state", "setUpdateState: pts, date and seq of the common sequence",
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
+    ("updateStateChannel", "write, state", "setUpdateState: one channel's pts (500 channels)",
+     {"sqlite": 0.9, "postgres": 0.9, "redis": 0.9, "mongo": 0.9}),
     ("coldPeer", "cold", "peer(id), every read a miss (fresh instance per iteration)",
      {"sqlite": 0.7, "postgres": 0.7, "redis": 0.7, "mongo": 0.7}),
     ("warmPeer", "warm", "peer(id) over a 5,000-peer working set, all hits",
@@ -118,6 +122,8 @@ REALISTIC_BASELINE = {
         "batch100Named": "100 upserts (unique username, phone), 1 transaction",
         "batch100New": "100 upserts, 1 transaction",
         "singleNamed": "1 upsert, autocommit",
+        "updateStatePrimary": "1 UPDATE of the one-row table, autocommit",
+        "updateStateChannel": "1 upsert, autocommit",
         "coldPeer": "PK select, fresh connection per iteration",
         "warmPeer": "PK select",
         "peerByUsername": "select on UNIQUE username",
@@ -128,6 +134,8 @@ REALISTIC_BASELINE = {
         "batch100Named": "100 upserts (unique username, phone), 1 transaction",
         "batch100New": "100 upserts, 1 transaction",
         "singleNamed": "1 upsert, autocommit",
+        "updateStatePrimary": "1 UPDATE of the state row, autocommit",
+        "updateStateChannel": "1 upsert, autocommit",
         "coldPeer": "PK select",
         "warmPeer": "PK select",
         "peerByUsername": "select on UNIQUE username",
@@ -138,6 +146,8 @@ REALISTIC_BASELINE = {
         "batch100Named": "pipeline: HSET peer + username/phone index fields",
         "batch100New": "pipeline: HSET peer + index fields",
         "singleNamed": "pipeline of 2-3 HSET",
+        "updateStatePrimary": "1 HSET of 3 fields",
+        "updateStateChannel": "1 HSET",
         "coldPeer": "1 HGET",
         "warmPeer": "1 HGET",
         "peerByUsername": "HGET index, HGET peer",
@@ -148,6 +158,8 @@ REALISTIC_BASELINE = {
         "batch100Named": "bulkWrite of 100 upserts + bulkWrite of name docs",
         "batch100New": "the same for new users",
         "singleNamed": "upsert + name docs (2 bulkWrites)",
+        "updateStatePrimary": "1 updateOne of the state document",
+        "updateStateChannel": "1 updateOne of the state document",
         "coldPeer": "find by _id",
         "warmPeer": "find by _id",
         "peerByUsername": "find name doc, find peer",
@@ -496,8 +508,8 @@ def main():
         out.append("")
 
     out.append("## Lease cost (write path with `lease=60` against without, same run)\n")
-    out.append("| backend | benchmark | one op | without lease ops/s | with lease=60 ops/s | ratio | target | verdict |")
-    out.append("|---|---|---|---:|---:|---:|---|---|")
+    out.append("| backend | benchmark | one op | without lease ops/s | with lease=60 ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+    out.append("|---|---|---|---:|---:|---:|---|---|---|")
     for backend in LEASE_BACKENDS:
         for method, op in (("cachePeer", "1 stored named user, new hash"), ("cachePeers", "batch of 100 named users")):
             without = scores.get(("LeaseCost", f"{method}[lease=none]", backend))
@@ -510,7 +522,9 @@ def main():
             targets.append((f"{label} `LeaseCost.{method}` lease=60 >= {LEASE_TARGET:g}x no lease: {ratio_text(ratio)}", v))
             out.append(
                 f"| {label} | `{method}` | {op} | {fmt_err(without)} | {fmt_err(with_lease)}"
-                f" | {ratio_text(ratio)} | >= {LEASE_TARGET:g}x | {v} |"
+                f" | {ratio_text(ratio)}"
+                f" | {spread_text(fork_spread(('LeaseCost', f'{method}[lease=60]', backend), ('LeaseCost', f'{method}[lease=none]', backend)))}"
+                f" | >= {LEASE_TARGET:g}x | {v} |"
             )
     out.append("")
 
@@ -634,7 +648,13 @@ def main():
         "stored peers read once before measuring, then cycled over: every read a hit where the "
         "backend's cache is on by default), `peerByUsername`, `peerByPhone` (names: always the "
         "store), `coherentRead` (coherence: a second instance B caches a peer with a new hash, then "
-        "A reads it by id; a read that misses B's hash is counted stale and listed above).\n"
+        "A reads it by id; a read that misses B's hash is counted stale and listed above), "
+        "`updateStatePrimary` (`setUpdateState(Primary)`: a new pts, date and seq, as a client "
+        "writes after each update it applied) and `updateStateChannel` (`setUpdateState(Channel)`: a "
+        "new pts of one of the working set's 500 channels; the raw baselines keep the same state in "
+        "grammers' `update_state` and `channel_state` tables (SQLite), a one-row state table and a "
+        "channel table (PostgreSQL), a state hash and a channel hash (Redis), one state document "
+        "(Mongo)).\n"
         "- The raw baselines do the same logical work with the same columns and constraints: "
         "SQLite one table `peer(peer_id PRIMARY KEY, hash, kind, bot, username UNIQUE, phone "
         "UNIQUE)`, WAL, `synchronous = NORMAL`, upserts that keep a stored bot flag and phone when the "

@@ -4,15 +4,15 @@
 #
 # usage: bench/run.sh
 # environment:
-#   JMH_ARGS    JMH options of the easy and lease suites (default "-f 1 -wi 1 -w 1s -i 2 -r 1s"); the
-#               default suites (realistic, fleet) take about 25 minutes on 2 busy cores, build
+#   JMH_ARGS    JMH options of the easy suite (default "-f 1 -wi 1 -w 1s -i 2 -r 1s"); the
+#               default suites (realistic, lease, fleet) take about 25 minutes on 2 cores, build
 #               included; kill -TERM the script to stop early with a partial report. Each step's
 #               wall time goes to bench/target/timings.tsv, each suite's to the Run table.
 #   BACKENDS    which backends to run (default: memory sqlite postgres redis mongo; postgres needs
 #               a server: TGSESSION_TEST_POSTGRES_URI or postgres@127.0.0.1:5432 with trust auth)
 #   MAVEN_ARGS  extra Maven options (e.g. -o when offline)
 #   SKIP_BUILD  1 to reuse the jar of the last build (bench/target/src/session-bench/target)
-#   SUITES      which suites to run, in this order (default: realistic fleet): easy = SessionBench* against
+#   SUITES      which suites to run, in this order (default: realistic lease fleet): easy = SessionBench* against
 #               *DriverBench (ids and hashes, warm); realistic = <Backend>Realistic against
 #               <Backend>Raw (names, phones, bots; cold, warm, coherence); lease = LeaseCost;
 #               fleet = FleetBench (N sessions in one JVM against the raw drivers with one shared
@@ -21,6 +21,8 @@
 #   REAL_JMH_ARGS JMH options of the realistic suite (default "-f 3 -wi 1 -w 1s -i 2 -r 1s": each
 #               ratio from 3 forks of each side, reported with the spread of the per-fork ratios)
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
+#   LEASE_JMH_ARGS JMH options of the lease suite (default: REAL_JMH_ARGS, so each ratio of a write
+#               with a lease to one without comes from 3 forks of each, with their spread)
 #   REAL_ROUNDS how often the realistic named-batch pair runs, likewise (default 1)
 #   FLEET_ARGS  FleetBench options (default "--sessions 1000,10000 --threads 64 --seconds 5
 #               --open-budget 30 --open-threads 4": each fleet opened by 4 threads after its first
@@ -61,8 +63,9 @@ fi
 
 JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
-SUITES=${SUITES:-"realistic fleet"}
+SUITES=${SUITES:-"realistic lease fleet"}
 REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
+LEASE_JMH_ARGS=${LEASE_JMH_ARGS:-$REAL_JMH_ARGS}
 FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 5 --open-budget 30 --open-threads 4"}
 DIRECTORY_ARGS=${DIRECTORY_ARGS:-}
 if [[ -z ${FLEET_JAVA:-} ]]; then
@@ -187,6 +190,7 @@ run_easy() { # backend
 run_realistic() { # backend
   [[ -n $class ]] || return 0
   methods="batch100Named coldPeer warmPeer peerByUsername peerByPhone singleNamed batch100New coherentRead"
+  methods="$methods updateStatePrimary updateStateChannel"
   for _ in $(seq 2 "${REAL_ROUNDS:-1}"); do methods="$methods batch100Named"; done
   for method in $methods; do
     n=1
@@ -200,7 +204,7 @@ run_realistic() { # backend
 
 run_lease() { # backend
   [[ -n $class ]] || return 0
-  jmh "$backend-lease" '\.LeaseCost\.' "$backend"
+  jmh "$backend-lease" '\.LeaseCost\.' "$backend" "$LEASE_JMH_ARGS"
 }
 
 # The fleet suite runs once over the backends (memory has no fleet): FleetBench, then
@@ -276,10 +280,10 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
+RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS; lease: $LEASE_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
 mins() { printf '%d min %d s' $(($1 / 60)) $(($1 % 60)); }
-# the 30-minute target is for a whole run of the default suites (realistic and fleet, every backend)
-if [[ -n $stopped || $SUITES != "realistic fleet" || $BACKENDS != "memory sqlite postgres redis mongo" ]]; then
+# the 30-minute target is for a whole run of the default suites (realistic, lease and fleet, every backend)
+if [[ -n $stopped || $SUITES != "realistic lease fleet" || $BACKENDS != "memory sqlite postgres redis mongo" ]]; then
   verdict="not judged: not a whole run of the default suites"
 elif (( finished - started <= 1800 )); then
   verdict=met

@@ -39,6 +39,7 @@ public class MongoRaw extends RawBench {
   private MongoClient client;
   private MongoCollection<Document> peers;
   private MongoCollection<Document> names;
+  private MongoCollection<Document> state;
 
   @Override
   String backend() {
@@ -55,6 +56,7 @@ public class MongoRaw extends RawBench {
     client = MongoClients.create(store.mongoConnectionString());
     peers = client.getDatabase(store.database()).getCollection("raw_peers");
     names = client.getDatabase(store.database()).getCollection("raw_names");
+    state = client.getDatabase(store.database()).getCollection("raw_state");
   }
 
   @Override
@@ -138,6 +140,32 @@ public class MongoRaw extends RawBench {
   @Benchmark
   public void singleNamed() {
     write(List.of(Realistic.peer(cursor.nextUser(), cursor.nextHash())));
+  }
+
+  /** One {@code updateOne} of the state document's pts, date and seq. */
+  @Benchmark
+  public long updateStatePrimary() {
+    int pts = cursor.nextPts();
+    return state
+        .updateOne(
+            Filters.eq("_id", "state"),
+            Updates.combine(
+                Updates.set("pts", pts),
+                Updates.set("date", Realistic.date(pts)),
+                Updates.set("seq", pts)),
+            UPSERT)
+        .getModifiedCount();
+  }
+
+  /** One {@code updateOne} of a channel's pts in the state document. */
+  @Benchmark
+  public long updateStateChannel() {
+    return state
+        .updateOne(
+            Filters.eq("_id", "state"),
+            Updates.set("channels." + cursor.nextChannel(), cursor.nextPts()),
+            UPSERT)
+        .getModifiedCount();
   }
 
   /** One {@code find} by {@code _id} over the 5,000-peer working set. */

@@ -34,6 +34,16 @@ public class PostgresRaw extends RawBench {
           + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash, kind = excluded.kind,"
           + " bot = coalesce(excluded.bot, peer.bot), username = excluded.username,"
           + " phone = coalesce(excluded.phone, peer.phone)";
+  static final String STATE_DDL =
+      "CREATE TABLE update_state (id smallint PRIMARY KEY, pts integer NOT NULL,"
+          + " qts integer NOT NULL, date integer NOT NULL, seq integer NOT NULL)";
+  static final String CHANNEL_DDL =
+      "CREATE TABLE channel_state (peer_id bigint PRIMARY KEY, pts integer NOT NULL)";
+  static final String UPDATE_STATE =
+      "UPDATE update_state SET pts = ?, date = ?, seq = ? WHERE id = 1";
+  static final String UPSERT_CHANNEL =
+      "INSERT INTO channel_state (peer_id, pts) VALUES (?, ?)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET pts = excluded.pts";
   static final String COLUMNS = "peer_id, hash, kind, bot, username, phone";
   static final String BY_ID = "SELECT " + COLUMNS + " FROM peer WHERE peer_id = ?";
   static final String BY_USERNAME = "SELECT " + COLUMNS + " FROM peer WHERE username = ?";
@@ -41,6 +51,8 @@ public class PostgresRaw extends RawBench {
 
   private Connection writer;
   private PreparedStatement upsert;
+  private PreparedStatement updateState;
+  private PreparedStatement upsertChannel;
   private Connection reader;
   private PreparedStatement byId;
   private PreparedStatement byUsername;
@@ -63,8 +75,13 @@ public class PostgresRaw extends RawBench {
     writer = store.postgres().connect();
     try (Statement statement = writer.createStatement()) {
       statement.execute(DDL);
+      statement.execute(STATE_DDL);
+      statement.execute(CHANNEL_DDL);
+      statement.execute("INSERT INTO update_state VALUES (1, 0, 0, 0, 0)");
     }
     upsert = writer.prepareStatement(UPSERT);
+    updateState = writer.prepareStatement(UPDATE_STATE);
+    upsertChannel = writer.prepareStatement(UPSERT_CHANNEL);
     reader = store.postgres().connect();
     byId = reader.prepareStatement(BY_ID);
     byUsername = reader.prepareStatement(BY_USERNAME);
@@ -147,6 +164,24 @@ public class PostgresRaw extends RawBench {
     } finally {
       writer.setAutoCommit(true);
     }
+  }
+
+  /** One update of the state row's pts, date and seq, in autocommit. */
+  @Benchmark
+  public int updateStatePrimary() throws SQLException {
+    int pts = cursor.nextPts();
+    updateState.setInt(1, pts);
+    updateState.setInt(2, Realistic.date(pts));
+    updateState.setInt(3, pts);
+    return updateState.executeUpdate();
+  }
+
+  /** One upsert of a channel's pts, in autocommit. */
+  @Benchmark
+  public int updateStateChannel() throws SQLException {
+    upsertChannel.setLong(1, cursor.nextChannel());
+    upsertChannel.setInt(2, cursor.nextPts());
+    return upsertChannel.executeUpdate();
   }
 
   /** 100 upserts in one transaction (one JDBC batch): one op = 100. */

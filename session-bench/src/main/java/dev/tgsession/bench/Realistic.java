@@ -81,6 +81,11 @@ final class Realistic {
     return isChannel(i) ? CHANNEL_BASE + i : USER_BASE + i;
   }
 
+  /** The date (unix seconds) of the update that brought {@code pts}: one update a second. */
+  static int date(int pts) {
+    return 1_765_000_000 + pts;
+  }
+
   /** The Bot API dialog id of peer {@code i}. */
   static PeerId peerId(int i) {
     return isChannel(i) ? PeerId.channel(bareId(i)) : PeerId.user(bareId(i));

@@ -3,6 +3,7 @@ package dev.tgsession.bench;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
+import dev.tgsession.UpdateState;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -177,6 +178,22 @@ public abstract class RealisticBench {
   @Benchmark
   public void singleNamed() {
     session.cachePeer(Realistic.peer(cursor.nextUser(), cursor.nextHash()));
+  }
+
+  /**
+   * One write of the common updates sequence (pts, date and seq), as a client makes after each
+   * update it applied.
+   */
+  @Benchmark
+  public void updateStatePrimary() {
+    int pts = cursor.nextPts();
+    session.setUpdateState(new UpdateState.Primary(pts, Realistic.date(pts), pts));
+  }
+
+  /** One write of a channel's pts, over the working set's 500 channels. */
+  @Benchmark
+  public void updateStateChannel() {
+    session.setUpdateState(new UpdateState.Channel(cursor.nextChannel(), cursor.nextPts()));
   }
 
   /** {@code peer(id)} over the 5,000-peer working set, all read once before: all hits. */

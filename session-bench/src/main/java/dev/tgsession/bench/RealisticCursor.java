@@ -16,6 +16,8 @@ final class RealisticCursor {
   private int warm;
   private int cold;
   private long newUsers;
+  private int channel;
+  private int pts;
   private long hash = 1L << 50;
   private final int[] coldOrder;
 
@@ -62,6 +64,18 @@ final class RealisticCursor {
     int i = coldOrder[cold];
     cold = cold + 1 == coldOrder.length ? 0 : cold + 1;
     return i;
+  }
+
+  /** The bare id of the next channel of the working set (one peer in ten is a channel). */
+  long nextChannel() {
+    int i = channel * 10 + 9;
+    channel = i + 10 >= Realistic.WORKING_SET ? 0 : channel + 1;
+    return Realistic.bareId(i);
+  }
+
+  /** A pts (and seq) not written before: each update-state write moves the state on. */
+  int nextPts() {
+    return ++pts;
   }
 
   /** The number of the next user never stored before. */

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,6 +30,11 @@ public class RedisRaw extends RawBench {
   private static final byte[] PEERS = bytes("{raw}:peers");
   private static final byte[] USERNAMES = bytes("{raw}:usernames");
   private static final byte[] PHONES = bytes("{raw}:phones");
+  private static final byte[] STATE = bytes("{raw}:state");
+  private static final byte[] CHANNELS = bytes("{raw}:channels");
+  private static final byte[] PTS = bytes("pts");
+  private static final byte[] DATE = bytes("date");
+  private static final byte[] SEQ = bytes("seq");
 
   private RedisClient redis;
 
@@ -142,6 +148,20 @@ public class RedisRaw extends RawBench {
     write(List.of(Realistic.peer(cursor.nextUser(), cursor.nextHash())));
   }
 
+  /** One {@code HSET} of the state's pts, date and seq fields. */
+  @Benchmark
+  public long updateStatePrimary() {
+    int pts = cursor.nextPts();
+    return redis.hset(
+        STATE, Map.of(PTS, number(pts), DATE, number(Realistic.date(pts)), SEQ, number(pts)));
+  }
+
+  /** One {@code HSET} of a channel's pts. */
+  @Benchmark
+  public long updateStateChannel() {
+    return redis.hset(CHANNELS, id(cursor.nextChannel()), number(cursor.nextPts()));
+  }
+
   /** One {@code HGET} over the 5,000-peer working set. */
   @Benchmark
   public @Nullable RawPeer warmPeer() {
@@ -184,6 +204,10 @@ public class RedisRaw extends RawBench {
 
   static byte[] id(long value) {
     return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+  }
+
+  static byte[] number(int value) {
+    return ByteBuffer.allocate(Integer.BYTES).putInt(value).array();
   }
 
   static byte[] bytes(String text) {

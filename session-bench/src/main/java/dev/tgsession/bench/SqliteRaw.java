@@ -35,6 +35,15 @@ public class SqliteRaw extends RawBench {
           + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash, kind = excluded.kind,"
           + " bot = coalesce(excluded.bot, bot), username = excluded.username,"
           + " phone = coalesce(excluded.phone, phone)";
+  static final String STATE_DDL =
+      "CREATE TABLE update_state (pts INTEGER NOT NULL, qts INTEGER NOT NULL,"
+          + " date INTEGER NOT NULL, seq INTEGER NOT NULL)";
+  static final String CHANNEL_DDL =
+      "CREATE TABLE channel_state (peer_id INTEGER PRIMARY KEY, pts INTEGER NOT NULL)";
+  static final String UPDATE_STATE = "UPDATE update_state SET pts = ?, date = ?, seq = ?";
+  static final String UPSERT_CHANNEL =
+      "INSERT INTO channel_state (peer_id, pts) VALUES (?, ?)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET pts = excluded.pts";
   static final String COLUMNS = "peer_id, hash, kind, bot, username, phone";
   static final String BY_ID = "SELECT " + COLUMNS + " FROM peer WHERE peer_id = ?";
   static final String BY_USERNAME = "SELECT " + COLUMNS + " FROM peer WHERE username = ?";
@@ -43,6 +52,8 @@ public class SqliteRaw extends RawBench {
   private Path file;
   private Connection writer;
   private PreparedStatement upsert;
+  private PreparedStatement updateState;
+  private PreparedStatement upsertChannel;
   private Connection reader;
   private PreparedStatement byId;
   private PreparedStatement byUsername;
@@ -66,8 +77,13 @@ public class SqliteRaw extends RawBench {
     writer = SqliteDriverBench.open(file);
     try (Statement statement = writer.createStatement()) {
       statement.execute(DDL);
+      statement.execute(STATE_DDL);
+      statement.execute(CHANNEL_DDL);
+      statement.execute("INSERT INTO update_state VALUES (0, 0, 0, 0)");
     }
     upsert = writer.prepareStatement(UPSERT);
+    updateState = writer.prepareStatement(UPDATE_STATE);
+    upsertChannel = writer.prepareStatement(UPSERT_CHANNEL);
     reader = SqliteDriverBench.open(file);
     byId = reader.prepareStatement(BY_ID);
     byUsername = reader.prepareStatement(BY_USERNAME);
@@ -182,6 +198,24 @@ public class SqliteRaw extends RawBench {
   public int singleNamed() throws SQLException {
     bind(Realistic.peer(cursor.nextUser(), cursor.nextHash()));
     return upsert.executeUpdate();
+  }
+
+  /** One update of pts, date and seq (grammers' one-row table), in autocommit. */
+  @Benchmark
+  public int updateStatePrimary() throws SQLException {
+    int pts = cursor.nextPts();
+    updateState.setInt(1, pts);
+    updateState.setInt(2, Realistic.date(pts));
+    updateState.setInt(3, pts);
+    return updateState.executeUpdate();
+  }
+
+  /** One upsert of a channel's pts, in autocommit. */
+  @Benchmark
+  public int updateStateChannel() throws SQLException {
+    upsertChannel.setLong(1, cursor.nextChannel());
+    upsertChannel.setInt(2, cursor.nextPts());
+    return upsertChannel.executeUpdate();
   }
 
   /** A primary-key select over the 5,000-peer working set. */

@@ -3,8 +3,10 @@ package dev.tgsession.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.tgsession.ChannelState;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Sessions;
+import dev.tgsession.UpdatesState;
 import dev.tgsession.tck.server.TestServers;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -77,6 +79,15 @@ class RealisticSetupTest {
       bench.batch100New();
       bench.singleNamed();
       assertThat(bench.session().peerCount()).isEqualTo(STORED + Realistic.BATCH);
+      bench.updateStatePrimary();
+      bench.updateStateChannel();
+      bench.updateStatePrimary();
+      // pts 1 (primary), 2 (the first channel), 3 (primary): the state holds the last of each
+      UpdatesState state = bench.session().updatesState();
+      assertThat(state.pts()).isEqualTo(3);
+      assertThat(state.seq()).isEqualTo(3);
+      assertThat(state.date()).isEqualTo(Realistic.date(3));
+      assertThat(state.channels()).containsExactly(new ChannelState(Realistic.bareId(9), 2));
       assertThat(bench.warmPeer()).isPresent();
       assertThat(bench.peerByUsername()).isPresent();
       assertThat(bench.peerByPhone()).isPresent();
@@ -103,6 +114,8 @@ class RealisticSetupTest {
       assertThat(raw.batch100Named()).hasSize(Realistic.BATCH);
       assertThat(raw.batch100New()).hasSize(Realistic.BATCH);
       assertThat(raw.singleNamed()).isEqualTo(1);
+      assertThat(raw.updateStatePrimary()).isEqualTo(1);
+      assertThat(raw.updateStateChannel()).isEqualTo(1);
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
@@ -122,6 +135,9 @@ class RealisticSetupTest {
       raw.batch100Named();
       raw.batch100New();
       raw.singleNamed();
+      // a new hash gets three new fields, then a new channel one
+      assertThat(raw.updateStatePrimary()).isEqualTo(3);
+      assertThat(raw.updateStateChannel()).isEqualTo(1);
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
@@ -141,6 +157,10 @@ class RealisticSetupTest {
       raw.batch100Named();
       raw.batch100New();
       raw.singleNamed();
+      // the first write upserts the state document (nothing modified), the next modify it
+      assertThat(raw.updateStatePrimary()).isZero();
+      assertThat(raw.updateStateChannel()).isEqualTo(1);
+      assertThat(raw.updateStatePrimary()).isEqualTo(1);
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
@@ -160,6 +180,8 @@ class RealisticSetupTest {
       assertThat(raw.batch100Named()).hasSize(Realistic.BATCH);
       assertThat(raw.batch100New()).hasSize(Realistic.BATCH);
       assertThat(raw.singleNamed()).isEqualTo(1);
+      assertThat(raw.updateStatePrimary()).isEqualTo(1);
+      assertThat(raw.updateStateChannel()).isEqualTo(1);
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();

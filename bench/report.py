@@ -346,6 +346,10 @@ def main():
         method = BASELINES[role][backend] + suffix
         return f"{DRIVER_CLASS[backend]}.{method}", scores.get((DRIVER_CLASS[backend], method, None))
 
+    def easy_spread(cls, method, role, backend, suffix=""):
+        base_method = BASELINES[role][backend] + suffix
+        return spread_text(fork_spread((cls, method, backend), (DRIVER_CLASS[backend], base_method, None)))
+
     targets = []  # (text, verdict)
     out = []
     out.append("# tgsession benchmark results\n")
@@ -399,8 +403,8 @@ def main():
         "an access hash only (100 of 5,000 with a username), hits read warm. Kept for continuity; the "
         "realistic workload below is what a bot meets.\n"
     )
-    out.append("| backend | benchmark | one op | ops/s | baseline | baseline ops/s | ratio | target | verdict |")
-    out.append("|---|---|---|---:|---|---:|---:|---|---|")
+    out.append("| backend | benchmark | one op | ops/s | baseline | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+    out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
     for backend in BACKENDS:
         for method, op, role, target, absolute in SINGLE_THREAD:
             score = session(method, backend)
@@ -425,13 +429,14 @@ def main():
             out.append(
                 f"| {label} | `{method}` | {op} | {fmt_err(score)} | {base_label}"
                 f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
+                f" | {easy_spread('SessionBench', method, role, backend) if name else ''}"
                 f" | {target_text} | {v} |"
             )
     out.append("")
 
     out.append("## Easy path, 4 threads on one session\n")
-    out.append("| backend | benchmark | one op | ops/s | baseline (4 threads) | baseline ops/s | ratio | target | verdict |")
-    out.append("|---|---|---|---:|---|---:|---:|---|---|")
+    out.append("| backend | benchmark | one op | ops/s | baseline (4 threads) | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+    out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
     for backend in FOUR_THREAD_BACKENDS:
         for method, op, role, target in FOUR_THREADS:
             score = scores.get(("SessionBench4T", method, backend))
@@ -447,6 +452,7 @@ def main():
                 f"| {BACKEND_LABEL[backend]} | `{method}` | {op} | {fmt_err(score)}"
                 f" | {BASELINE_LABEL[role][backend] if name else ''}"
                 f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
+                f" | {easy_spread('SessionBench4T', method, role, backend, '4T') if name else ''}"
                 f" | {f'>= {target:g}x' if name else ''} | {v} |"
             )
     out.append("")

@@ -4,7 +4,7 @@
 #
 # usage: bench/run.sh
 # environment:
-#   JMH_ARGS    JMH options of the easy suite (default "-f 1 -wi 1 -w 1s -i 2 -r 1s"); the
+#   JMH_ARGS    JMH options of the easy suite (default "-f 3 -wi 1 -w 1s -i 2 -r 1s": 3 forks a side); the
 #               default suites (realistic, lease, fleet) take about 25 minutes on 2 cores, build
 #               included; kill -TERM the script to stop early with a partial report. Each step's
 #               wall time goes to bench/target/timings.tsv, each suite's to the Run table.
@@ -61,7 +61,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-JMH_ARGS=${JMH_ARGS:-"-f 1 -wi 1 -w 1s -i 2 -r 1s"}
+JMH_ARGS=${JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
 BACKENDS=${BACKENDS:-"memory sqlite postgres redis mongo"}
 SUITES=${SUITES:-"realistic lease fleet"}
 REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}

@@ -65,6 +65,11 @@ public class MongoRaw extends RawBench {
   }
 
   @Override
+  @Nullable RawPeer freshRead(long dialogId) {
+    return get(dialogId);
+  }
+
+  @Override
   void disconnect() {
     if (client != null) {
       client.close();

@@ -6,14 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -73,6 +76,9 @@ public abstract class RawBench {
   /** After each iteration of {@code coldPeer}. */
   void closeFreshReader() throws Exception {}
 
+  /** A primary-key read of one peer through the fresh reader (or the driver's one client). */
+  abstract @Nullable RawPeer freshRead(long dialogId) throws Exception;
+
   /** Runs the setup {@code params}' benchmark method needs. */
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws Exception {
@@ -87,7 +93,7 @@ public abstract class RawBench {
     store = Store.start(backend());
     try {
       connect();
-      boolean cold = method.equals(RealisticBench.COLD) || method.equals(RealisticBench.ALL);
+      boolean cold = RealisticBench.storesCold(method);
       int stored = cold ? Math.max(coldStored, Realistic.WORKING_SET) : Realistic.WORKING_SET;
       ArrayList<PeerInfo> chunk = new ArrayList<>(Realistic.POPULATE_CHUNK);
       for (int i = 0; i < stored; i++) {
@@ -103,12 +109,33 @@ public abstract class RawBench {
     }
   }
 
-  /** For {@code coldPeer}: a fresh reader per iteration where the driver has one to refresh. */
+  /**
+   * For {@code coldPeer} and {@code warmAfterScan}: a fresh reader per iteration where the driver
+   * has one to refresh; for {@code warmAfterScan} it then reads what ours reads before measuring
+   * (the working set twice, then the scan).
+   */
   @Setup(Level.Iteration)
   public void openFresh() throws Exception {
-    if (method.equals(RealisticBench.COLD) || method.equals(RealisticBench.ALL)) {
+    if (RealisticBench.readsFresh(method)) {
       openFreshReader();
+      if (method.equals(RealisticBench.AFTER_SCAN) || method.equals(RealisticBench.ALL)) {
+        for (int i : Realistic.workingSetThenScan(coldStored)) {
+          if (freshRead(Realistic.peerId(i).botApiDialogId()) == null) {
+            throw new IllegalStateException("expected stored peer " + i + ", found none");
+          }
+        }
+      }
     }
+  }
+
+  /** 200,000 primary-key reads of random working-set peers right after the scan (single shot). */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(batchSize = RealisticBench.AFTER_SCAN_READS)
+  @Measurement(batchSize = RealisticBench.AFTER_SCAN_READS)
+  public @Nullable RawPeer warmAfterScan() throws Exception {
+    return freshRead(Realistic.peerId(cursor.nextRandomWarm()).botApiDialogId());
   }
 
   /** Closes it. */

@@ -81,6 +81,20 @@ final class Realistic {
     return isChannel(i) ? CHANNEL_BASE + i : USER_BASE + i;
   }
 
+  /**
+   * What {@code warmAfterScan} reads before measuring: the working set twice (peers {@code 0 ..
+   * WORKING_SET-1}, a session that has been serving them), then every other stored peer once (the
+   * scan: {@code WORKING_SET .. stored-1}).
+   */
+  static int[] workingSetThenScan(int stored) {
+    int scanned = Math.max(0, stored - WORKING_SET);
+    int[] order = new int[2 * WORKING_SET + scanned];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i < 2 * WORKING_SET ? i % WORKING_SET : i - WORKING_SET;
+    }
+    return order;
+  }
+
   /** The date (unix seconds) of the update that brought {@code pts}: one update a second. */
   static int date(int pts) {
     return 1_765_000_000 + pts;

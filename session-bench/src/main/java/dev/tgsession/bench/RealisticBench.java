@@ -10,12 +10,14 @@ import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
@@ -39,6 +41,20 @@ public abstract class RealisticBench {
 
   static final String COHERENT = "coherentRead";
   static final String WARM = "warmPeer";
+  static final String AFTER_SCAN = "warmAfterScan";
+
+  /** Reads of one {@code warmAfterScan} shot: 200,000 random reads over the working set. */
+  static final int AFTER_SCAN_READS = 200_000;
+
+  /** Whether {@code method}'s setup stores the cold peers too. */
+  static boolean storesCold(String method) {
+    return method.equals(COLD) || method.equals(AFTER_SCAN) || method.equals(ALL);
+  }
+
+  /** Whether {@code method} reads through a fresh instance (or connection) per iteration. */
+  static boolean readsFresh(String method) {
+    return storesCold(method);
+  }
 
   /** Every part of the setup: what the setup test asks for. */
   static final String ALL = "*";
@@ -80,7 +96,7 @@ public abstract class RealisticBench {
     store = Store.start(backend());
     try {
       session = Sessions.open(uri());
-      boolean cold = method.equals(COLD) || method.equals(ALL);
+      boolean cold = storesCold(method);
       Realistic.populate(
           session, 0, cold ? Math.max(coldStored, Realistic.WORKING_SET) : Realistic.WORKING_SET);
       if (method.equals(COHERENT) || method.equals(ALL)) {
@@ -108,11 +124,24 @@ public abstract class RealisticBench {
     return uri + (uri.indexOf('?') >= 0 ? "&" : "?") + extra;
   }
 
-  /** For {@code coldPeer}: a fresh instance per iteration, so its peer cache starts empty. */
+  /**
+   * For {@code coldPeer} and {@code warmAfterScan}: a fresh instance per iteration, so its peer
+   * cache starts empty; for {@code warmAfterScan} it then reads the working set twice (a session
+   * that has been serving it) and every other stored peer once (the scan, more than its cache
+   * holds) before the measured reads.
+   */
   @Setup(Level.Iteration)
   public void openFresh() {
-    if (method.equals(COLD) || method.equals(ALL)) {
-      fresh = Sessions.open(uri());
+    if (readsFresh(method)) {
+      Session reader = Sessions.open(uri());
+      fresh = reader;
+      if (method.equals(AFTER_SCAN) || method.equals(ALL)) {
+        for (int i : Realistic.workingSetThenScan(coldStored)) {
+          if (reader.peer(Realistic.peerId(i)).isEmpty()) {
+            throw new IllegalStateException("expected stored peer " + i + ", found none");
+          }
+        }
+      }
     }
   }
 
@@ -236,6 +265,26 @@ public abstract class RealisticBench {
       staleReads++;
     }
     return read;
+  }
+
+  /**
+   * {@code peer(id)} of a random working-set peer by an instance that read its working set twice
+   * and has just read every other stored peer once (a scan of 45,000 peers on the sqlite,
+   * PostgreSQL and Redis backends, over four times the default peer cache): 200,000 reads over the
+   * 5,000 peers per shot. What a session's working set costs right after a walk over all dialogs:
+   * whatever of it the scan pushed out must come back within a few reads.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(batchSize = AFTER_SCAN_READS)
+  @Measurement(batchSize = AFTER_SCAN_READS)
+  public Optional<PeerInfo> warmAfterScan() {
+    Session reader = fresh;
+    if (reader == null) {
+      throw new IllegalStateException("expected the fresh instance of warmAfterScan");
+    }
+    return reader.peer(Realistic.peerId(cursor.nextRandomWarm()));
   }
 
   /** One cold {@code peer(id)}: a peer the iteration's fresh instance has not read yet. */

@@ -18,6 +18,7 @@ final class RealisticCursor {
   private long newUsers;
   private int channel;
   private int pts;
+  private long random = 7;
   private long hash = 1L << 50;
   private final int[] coldOrder;
 
@@ -57,6 +58,12 @@ final class RealisticCursor {
     int i = warm;
     warm = i + 1 == Realistic.WORKING_SET ? 0 : i + 1;
     return i;
+  }
+
+  /** A random index of the working set (a fixed sequence: both sides read the same peers). */
+  int nextRandomWarm() {
+    random = random * 6364136223846793005L + 1442695040888963407L;
+    return (int) Long.remainderUnsigned(random >>> 16, Realistic.WORKING_SET);
   }
 
   /** The index of the next cold peer, in the shuffled order. */

@@ -59,6 +59,11 @@ public class RedisRaw extends RawBench {
   }
 
   @Override
+  @Nullable RawPeer freshRead(long dialogId) {
+    return get(dialogId);
+  }
+
+  @Override
   void disconnect() {
     if (redis != null) {
       redis.close();

@@ -138,6 +138,16 @@ public class SqliteRaw extends RawBench {
   }
 
   @Override
+  @Nullable RawPeer freshRead(long dialogId) throws SQLException {
+    PreparedStatement select = freshById;
+    if (select == null) {
+      throw new IllegalStateException("expected the fresh reader");
+    }
+    select.setLong(1, dialogId);
+    return read(select);
+  }
+
+  @Override
   void disconnect() throws SQLException {
     for (Connection c : new Connection[] {reader, writer}) {
       if (c != null) {

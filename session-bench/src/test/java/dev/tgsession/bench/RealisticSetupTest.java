@@ -94,9 +94,10 @@ class RealisticSetupTest {
       // A has read every working-set peer (its cache is warm); B's write must still be seen
       assertThat(bench.coherentRead()).isPresent();
       assertThat(bench.staleOfCoherent()).containsExactly(0L, 1L);
-      bench.openFresh();
+      bench.openFresh(); // with ALL, the scan too
       for (int k = 0; k < 3; k++) {
         assertThat(bench.coldRead()).isPresent();
+        assertThat(bench.warmAfterScan()).isPresent();
       }
       bench.closeFresh();
     } finally {
@@ -119,6 +120,7 @@ class RealisticSetupTest {
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
+      assertThat(raw.warmAfterScan()).isNotNull();
       raw.closeFresh();
     } finally {
       raw.tearDown();
@@ -141,6 +143,7 @@ class RealisticSetupTest {
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
+      assertThat(raw.warmAfterScan()).isNotNull();
       raw.closeFresh();
     } finally {
       raw.tearDown();
@@ -164,6 +167,7 @@ class RealisticSetupTest {
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
+      assertThat(raw.warmAfterScan()).isNotNull();
       raw.closeFresh();
     } finally {
       raw.tearDown();
@@ -185,6 +189,7 @@ class RealisticSetupTest {
       checkReads(raw.warmPeer(), raw.peerByUsername(), raw.peerByPhone(), raw.coherentRead());
       raw.openFresh();
       assertThat(raw.coldPeer()).isNotNull();
+      assertThat(raw.warmAfterScan()).isNotNull();
       raw.closeFresh();
     } finally {
       raw.tearDown();

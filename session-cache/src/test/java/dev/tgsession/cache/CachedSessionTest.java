@@ -188,6 +188,42 @@ class CachedSessionTest {
   }
 
   @Test
+  @DisplayName(
+      "a working set read three times survives a scan five times the cache; what it lost comes back on the next read")
+  void scanResistance() {
+    int size = 1000;
+    int workingSet = 500;
+    int scanned = 5 * size;
+    for (int i = 1; i <= workingSet + scanned; i++) {
+      session.store.cachePeer(user(i, i, "u" + i)); // stored, not cached
+    }
+    for (int round = 0; round < 3; round++) {
+      for (int i = 1; i <= workingSet; i++) {
+        assertThat(session.peer(PeerId.user(i))).isPresent();
+      }
+    }
+    int loads = session.loads.get();
+    assertThat(loads).as("store reads of three passes over the working set").isEqualTo(workingSet);
+    for (int i = workingSet + 1; i <= workingSet + scanned; i++) {
+      assertThat(session.peer(PeerId.user(i))).isPresent();
+    }
+    int afterScan = session.loads.get();
+    assertThat(afterScan - loads).as("store reads of the scan").isEqualTo(scanned);
+    for (int i = 1; i <= workingSet; i++) {
+      assertThat(session.peer(PeerId.user(i))).isPresent();
+    }
+    int firstPass = session.loads.get() - afterScan;
+    for (int i = 1; i <= workingSet; i++) {
+      assertThat(session.peer(PeerId.user(i))).isPresent();
+    }
+    int secondPass = session.loads.get() - afterScan - firstPass;
+    assertThat(firstPass).as("working-set misses right after the scan").isLessThan(workingSet / 10);
+    assertThat(secondPass)
+        .as("working-set misses on the next pass (first: %d)", firstPass)
+        .isZero();
+  }
+
+  @Test
   @DisplayName("the cache holds at most its maximum size")
   void bounded() {
     CaffeinePeerCache cache = CaffeinePeerCache.of(100, Duration.ofMinutes(1));

@@ -51,8 +51,7 @@ public class PostgresRaw extends RawBench {
 
   private Connection writer;
   private PreparedStatement upsert;
-  private PreparedStatement updateState;
-  private PreparedStatement upsertChannel;
+  private JdbcStateWrites state;
   private Connection reader;
   private PreparedStatement byId;
   private PreparedStatement byUsername;
@@ -80,8 +79,7 @@ public class PostgresRaw extends RawBench {
       statement.execute("INSERT INTO update_state VALUES (1, 0, 0, 0, 0)");
     }
     upsert = writer.prepareStatement(UPSERT);
-    updateState = writer.prepareStatement(UPDATE_STATE);
-    upsertChannel = writer.prepareStatement(UPSERT_CHANNEL);
+    state = new JdbcStateWrites(writer, UPDATE_STATE, UPSERT_CHANNEL);
     reader = store.postgres().connect();
     byId = reader.prepareStatement(BY_ID);
     byUsername = reader.prepareStatement(BY_USERNAME);
@@ -179,19 +177,13 @@ public class PostgresRaw extends RawBench {
   /** One update of the state row's pts, date and seq, in autocommit. */
   @Benchmark
   public int updateStatePrimary() throws SQLException {
-    int pts = cursor.nextPts();
-    updateState.setInt(1, pts);
-    updateState.setInt(2, Realistic.date(pts));
-    updateState.setInt(3, pts);
-    return updateState.executeUpdate();
+    return state.primary(cursor);
   }
 
   /** One upsert of a channel's pts, in autocommit. */
   @Benchmark
   public int updateStateChannel() throws SQLException {
-    upsertChannel.setLong(1, cursor.nextChannel());
-    upsertChannel.setInt(2, cursor.nextPts());
-    return upsertChannel.executeUpdate();
+    return state.channel(cursor);
   }
 
   /** 100 upserts in one transaction (one JDBC batch): one op = 100. */

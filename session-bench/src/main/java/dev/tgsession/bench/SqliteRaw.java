@@ -52,8 +52,7 @@ public class SqliteRaw extends RawBench {
   private Path file;
   private Connection writer;
   private PreparedStatement upsert;
-  private PreparedStatement updateState;
-  private PreparedStatement upsertChannel;
+  private JdbcStateWrites state;
   private Connection reader;
   private PreparedStatement byId;
   private PreparedStatement byUsername;
@@ -82,8 +81,7 @@ public class SqliteRaw extends RawBench {
       statement.execute("INSERT INTO update_state VALUES (0, 0, 0, 0)");
     }
     upsert = writer.prepareStatement(UPSERT);
-    updateState = writer.prepareStatement(UPDATE_STATE);
-    upsertChannel = writer.prepareStatement(UPSERT_CHANNEL);
+    state = new JdbcStateWrites(writer, UPDATE_STATE, UPSERT_CHANNEL);
     reader = SqliteDriverBench.open(file);
     byId = reader.prepareStatement(BY_ID);
     byUsername = reader.prepareStatement(BY_USERNAME);
@@ -213,19 +211,13 @@ public class SqliteRaw extends RawBench {
   /** One update of pts, date and seq (grammers' one-row table), in autocommit. */
   @Benchmark
   public int updateStatePrimary() throws SQLException {
-    int pts = cursor.nextPts();
-    updateState.setInt(1, pts);
-    updateState.setInt(2, Realistic.date(pts));
-    updateState.setInt(3, pts);
-    return updateState.executeUpdate();
+    return state.primary(cursor);
   }
 
   /** One upsert of a channel's pts, in autocommit. */
   @Benchmark
   public int updateStateChannel() throws SQLException {
-    upsertChannel.setLong(1, cursor.nextChannel());
-    upsertChannel.setInt(2, cursor.nextPts());
-    return upsertChannel.executeUpdate();
+    return state.channel(cursor);
   }
 
   /** A primary-key select over the 5,000-peer working set. */

@@ -202,7 +202,7 @@ def spread_text(spread):
     if spread is None:
         return "n/a"
     low, high, runs = spread
-    return f"{low:.2f}-{high:.2f}x ({runs} forks)"
+    return f"{low:.2f}-{high:.2f}x ({runs} fork{'' if runs == 1 else 's'})"
 
 
 def t999(df):
@@ -664,8 +664,7 @@ def main():
         "twice, as a session that has been serving it, then every other stored peer once, 45,000 peers, over "
         "four times the default peer cache of 10,000; then, measured as a JMH single shot, 200,000 random "
         "reads over the working set: whatever the scan pushed out must come back within a few reads; run on "
-        "sqlite and Redis, whose peer cache is on by default; no warm-up shot, as the reads before each "
-        "shot warm the JIT), `coherentRead` (coherence: a second instance B caches a peer with a new hash, then "
+        "sqlite and Redis, whose peer cache is on by default), `coherentRead` (coherence: a second instance B caches a peer with a new hash, then "
         "A reads it by id; a read that misses B's hash is counted stale and listed above), "
         "`updateStatePrimary` (`setUpdateState(Primary)`: a new pts, date and seq, as a client "
         "writes after each update it applied) and `updateStateChannel` (`setUpdateState(Channel)`: a "
@@ -675,7 +674,9 @@ def main():
         "(Mongo)).\n"
         "- The raw baselines do the same logical work with the same columns and constraints: "
         "SQLite one table `peer(peer_id PRIMARY KEY, hash, kind, bot, username UNIQUE, phone "
-        "UNIQUE)`, WAL, `synchronous = NORMAL`, upserts that keep a stored bot flag and phone when the "
+        "UNIQUE)`, WAL, `synchronous = NORMAL`, sqlite-jdbc's default connection settings (its generated "
+        "keys on, as a hand-written client gets them: each `INSERT` also prepares and runs `SELECT "
+        "last_insert_rowid()`; ours turns them off), upserts that keep a stored bot flag and phone when the "
         "new one is unknown, 100 per commit, a fresh connection per cold iteration; PostgreSQL the "
         "same table and upserts through pgjdbc (one session per database, so no session column); "
         "Redis a record per peer in one hash plus `usernames` and `phones` index hashes, written by a "

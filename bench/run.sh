@@ -198,10 +198,7 @@ run_realistic() { # backend
   for method in $methods; do
     n=1
     while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
-    args=$REAL_JMH_ARGS
-    # each warmAfterScan shot opens a fresh instance and scans first, which warms the JIT too
-    [[ $method == warmAfterScan ]] && args=${args/-wi 1/-wi 0}
-    jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" "" "$args"
+    jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" "" "$REAL_JMH_ARGS"
   done
   if [[ $backend == sqlite ]]; then
     run_telethon # the same peers, in Telethon's SQLiteSession

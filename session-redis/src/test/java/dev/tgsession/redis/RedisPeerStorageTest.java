@@ -197,7 +197,19 @@ class RedisPeerStorageTest {
         "batches of mostly new peers, whose names and phones are often held by stored peers, give"
             + " what the in-memory session gives")
     void newPeersSameAsMemory() {
-      Session redis = open("session=random-new&peer-cache=0");
+      newPeersSameAsMemory("session=random-new&peer-cache=0");
+    }
+
+    @Test
+    @DisplayName(
+        "with a lease (re-caches and batches behind the fence), the same batches give what the"
+            + " in-memory session gives")
+    void newPeersSameAsMemoryLeased() {
+      newPeersSameAsMemory("session=random-new-leased&peer-cache=0&lease=30&owner=t");
+    }
+
+    private void newPeersSameAsMemory(String options) {
+      Session redis = open(options);
       Session memory = Sessions.open("memory:");
       opened.add(memory);
       Random random = new Random(28);

@@ -267,6 +267,7 @@ final class PeerRedisCodec {
    * that cannot be encoded changes nothing stored.
    */
   record Batch(
+      List<PeerInfo> peers,
       List<byte[]> ids,
       List<byte[]> hashes,
       List<byte @Nullable []> infos,
@@ -296,7 +297,7 @@ final class PeerRedisCodec {
           self |= user.self() != null;
         }
       }
-      return new Batch(ids, hashes, infos, hashesOnly, names, phones, self);
+      return new Batch(List.copyOf(peers), ids, hashes, infos, hashesOnly, names, phones, self);
     }
 
     /**
@@ -321,10 +322,7 @@ final class PeerRedisCodec {
     Map<byte[], byte[]> values(int from, int to, byte[] time) {
       Map<byte[], byte[]> values = new LinkedHashMap<>(2 * (to - from));
       for (int i = from; i < to; i++) {
-        byte[] hash = hashes.get(i);
-        byte[] value = Arrays.copyOf(hash, hash.length + time.length);
-        System.arraycopy(time, 0, value, hash.length, time.length);
-        values.put(ids.get(i), value);
+        values.put(ids.get(i), value(hashes.get(i), time));
       }
       return values;
     }
@@ -339,17 +337,51 @@ final class PeerRedisCodec {
       return true;
     }
 
-    /** The arguments of {@code store_peers.lua} for the peers at {@code indexes}. */
+    /**
+     * The arguments of {@code store_peers.lua} for the peers at {@code indexes}: per peer its id,
+     * its {@code peers} value (access hash and time, or empty when the hash is unknown) and its
+     * info record; then a (username, id) pair per username and a (phone, id) pair per phone those
+     * records hold, so the script can write the claims of new records without decoding them; then
+     * the numbers of both kinds of pairs and the time.
+     */
     List<byte[]> args(int[] indexes, byte[] time) {
-      List<byte[]> args = new ArrayList<>(3 * indexes.length + 1);
+      List<byte[]> args = new ArrayList<>(5 * indexes.length + 3);
       for (int i : indexes) {
         args.add(ids.get(i));
-        args.add(hashes.get(i));
+        byte[] hash = hashes.get(i);
+        args.add(hash.length == 0 ? NO_HASH : value(hash, time));
         byte[] info = infos.get(i);
         args.add(info == null ? NO_INFO : info);
       }
+      int usernames = 0;
+      for (int i : indexes) {
+        List<String> names = infos.get(i) == null ? null : peers.get(i).usernames();
+        if (names != null) {
+          for (String name : names) {
+            args.add(name.getBytes(StandardCharsets.US_ASCII));
+            args.add(ids.get(i));
+            usernames++;
+          }
+        }
+      }
+      int phones = 0;
+      for (int i : indexes) {
+        if (peers.get(i) instanceof PeerInfo.User user && user.phone() != null) {
+          args.add(user.phone().getBytes(StandardCharsets.US_ASCII));
+          args.add(ids.get(i));
+          phones++;
+        }
+      }
+      args.add(StateRedisCodec.number(usernames));
+      args.add(StateRedisCodec.number(phones));
       args.add(time);
       return args;
+    }
+
+    private static byte[] value(byte[] hash, byte[] time) {
+      byte[] value = Arrays.copyOf(hash, hash.length + time.length);
+      System.arraycopy(time, 0, value, hash.length, time.length);
+      return value;
     }
 
     /** The arguments of {@code store_peers.lua} for peers {@code from} to {@code to}. */

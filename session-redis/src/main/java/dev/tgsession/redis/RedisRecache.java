@@ -1,6 +1,7 @@
 package dev.tgsession.redis;
 
 import dev.tgsession.spi.WriteFence;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import redis.clients.jedis.Protocol;
  *
  * <p>What a reader can see differs from the script alone only for those others: between the two
  * round trips, their new access hash beside their stored record, as after a hash-only write of
- * them. Not tried on a cluster, with {@code wait-replicas} or under a lease (the script compares
- * the lease token before writing), nor for peers without an access hash (the script keeps the
- * stored one).
+ * them. Under a lease the same two commands run in {@code recache.lua} behind the fence (the token
+ * compared before anything is written), since a transaction cannot compare it. Not tried on a
+ * cluster or with {@code wait-replicas} without a lease, nor for peers without an access hash (the
+ * script keeps the stored one).
  */
 final class RedisRecache {
 
@@ -36,7 +38,11 @@ final class RedisRecache {
 
   static final int MAX_BACKOFF = 64;
 
+  private static final RedisScript RECACHE = RedisScript.load("recache");
+  private static final RedisScript RECACHE_FENCED = RECACHE.fenced();
+
   private final RedisCalls calls;
+  private final RedisWrites writes;
 
   /*
    * Attempts left to skip, and the attempts in a row that found most records new or changed. Hints
@@ -46,8 +52,9 @@ final class RedisRecache {
   private int skip;
   private int misses;
 
-  RedisRecache(RedisCalls calls) {
+  RedisRecache(RedisCalls calls, RedisWrites writes) {
     this.calls = calls;
+    this.writes = writes;
   }
 
   /**
@@ -65,22 +72,38 @@ final class RedisRecache {
       int to,
       byte[] time,
       WriteFence fence) {
-    if (fence.lease() != null || !calls.canWriteTogether() || !batch.hashesKnown(from, to)) {
+    boolean leased = fence.lease() != null;
+    if ((!leased && !calls.canWriteTogether()) || !batch.hashesKnown(from, to)) {
       return null;
     }
     if (skip > 0) {
       skip--;
       return null;
     }
-    CommandArguments hset = new CommandArguments(Protocol.Command.HSET).key(into.peers);
-    for (Map.Entry<byte[], byte[]> field : batch.values(from, to, time).entrySet()) {
-      hset.add(field.getKey()).add(field.getValue());
+    Map<byte[], byte[]> values = batch.values(from, to, time);
+    List<?> stored;
+    if (leased) {
+      List<byte[]> args = new ArrayList<>(2 * values.size());
+      values.forEach(
+          (id, value) -> {
+            args.add(id);
+            args.add(value);
+          });
+      stored =
+          (List<?>)
+              writes.script(
+                  fence, what, RECACHE, RECACHE_FENCED, List.of(into.peers, into.info), args);
+    } else {
+      CommandArguments hset = new CommandArguments(Protocol.Command.HSET).key(into.peers);
+      for (Map.Entry<byte[], byte[]> field : values.entrySet()) {
+        hset.add(field.getKey()).add(field.getValue());
+      }
+      CommandArguments hmget = new CommandArguments(Protocol.Command.HMGET).key(into.info);
+      for (int i = from; i < to; i++) {
+        hmget.add(batch.ids().get(i));
+      }
+      stored = (List<?>) calls.writeTogether(what, hset, hmget).get(1);
     }
-    CommandArguments hmget = new CommandArguments(Protocol.Command.HMGET).key(into.info);
-    for (int i = from; i < to; i++) {
-      hmget.add(batch.ids().get(i));
-    }
-    List<?> stored = (List<?>) calls.writeTogether(what, hset, hmget).get(1);
     int[] changed = new int[to - from];
     int count = 0;
     for (int i = from; i < to; i++) {

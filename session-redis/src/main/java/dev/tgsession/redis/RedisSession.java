@@ -126,7 +126,7 @@ final class RedisSession extends AbstractSession {
     this.writes = new RedisWrites(calls, keys.leaseToken);
     this.state = new StateRedisCodec(keys.tag() + " in " + description);
     this.reads = new RedisPeerReads(calls, keys, state);
-    this.recache = new RedisRecache(calls);
+    this.recache = new RedisRecache(calls, writes);
     this.staged = keys.staged();
     calls.describe(description);
   }

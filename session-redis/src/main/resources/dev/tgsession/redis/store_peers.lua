@@ -1,9 +1,11 @@
 -- Applies a batch of peers (reduced by PeerBatch, so claims never collide within it) atomically.
 -- KEYS: peers, info, usernames, phones, self (a key the batch does not need is given as peers).
--- ARGV: one triple per peer: 8-byte id, access hash (8 bytes, or empty when unknown), info record
--- (empty when the peer knows none of its components); last, the time they are cached at (epoch
--- nanoseconds, 19 decimal digits), recorded for every peer of the batch (a merge that changes
--- nothing too).
+-- ARGV: one triple per peer: 8-byte id, its new peers value (the 8-byte access hash followed by
+-- the time, or empty when the hash is unknown), info record (empty when the peer knows none of its
+-- components); then the claims the records carry, as the session encoded them: a (username, id)
+-- pair per username of every record, a (phone, id) pair per phone; then the number of username
+-- pairs and of phone pairs (decimal); last, the time they are cached at (epoch nanoseconds, 19
+-- decimal digits), recorded for every peer of the batch (a merge that changes nothing too).
 -- peers value: the access hash (8 bytes, or none) followed by the time (19 digits); 0.3.0 wrote the
 -- hash alone (0 or 8 bytes, the time in the cached hash), which is read as before and replaced by
 -- the next write of the peer.
@@ -15,13 +17,19 @@
 -- 2. Info records that claim nothing (bot, channel kind): HGET or one HMGET of the stored records,
 --    merged on the bytes (a known component replaces, an unknown one keeps; the stored usernames
 --    and phone stay as they are), one HSET of those that change.
--- 3. Info records that claim usernames, a phone or the self flag, in order, against the stored
---    records, usernames and phones read with one HMGET each; what they change is kept in tables
---    (read before the stored values) and written at the end with one HSET (and HDEL) per hash.
+-- 3. Info records that claim usernames, a phone or the self flag: one HMGET of the stored records;
+--    those equal to the stored ones are done. When every other one is new (no stored record), does
+--    not know the self flag, and claims only usernames and phones nobody holds (one HMGET each of
+--    the session's pairs), the records and pairs are written as they are (one HSET per hash), the
+--    records never decoded. Otherwise, in order, against the stored records, usernames and phones;
+--    what they change is kept in tables (read before the stored values) and written at the end
+--    with one HSET (and HDEL) per hash.
 -- Steps 1 and 2 touch only the batch's own peers and components a claim never takes from another
 -- peer, so applying them first gives the same result as the batch's order.
 local peers, info, usernames, phones, selfkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local cached_at = table.remove(ARGV)
+local phone_pairs = tonumber(table.remove(ARGV))
+local name_pairs = tonumber(table.remove(ARGV))
 
 local function incompatible(r)
   error({err = 'TGSESSION_INCOMPATIBLE expected a peer record of version 1, found version '
@@ -32,23 +40,30 @@ local function malformed(what)
   error({err = 'expected ' .. what .. '; the session sent a malformed batch'})
 end
 
-if #ARGV % 3 ~= 0 then
-  malformed('triples of id, hash and info, found ' .. #ARGV .. ' arguments')
+if not name_pairs or not phone_pairs then
+  malformed('the numbers of username and phone pairs')
+end
+-- the triples end at last, the username pairs start at last + 1, the phone pairs at phones_at
+local last = #ARGV - 2 * (name_pairs + phone_pairs)
+local phones_at = last + 1 + 2 * name_pairs
+if last < 0 or last % 3 ~= 0 then
+  malformed('triples of id, hash and info, then ' .. name_pairs .. ' username and ' .. phone_pairs
+    .. ' phone pairs, found ' .. #ARGV .. ' arguments')
 end
 
 -- 1. access hashes and times, one HSET: a known hash replaces the stored one, an unknown one
 --    keeps it (read with one HMGET); the field marks the peer as stored.
 local values, h, unknown = {}, 0, {}
-for i = 1, #ARGV, 3 do
+for i = 1, last, 3 do
   local hash = ARGV[i + 1]
-  if #hash == 8 then
+  if #hash == 27 then
     values[h + 1] = ARGV[i]
-    values[h + 2] = hash .. cached_at
+    values[h + 2] = hash
     h = h + 2
   elseif #hash == 0 then
     unknown[#unknown + 1] = ARGV[i]
   else
-    malformed('an 8-byte access hash or none, found ' .. #hash .. ' bytes')
+    malformed('an 8-byte access hash and the time, or none, found ' .. #hash .. ' bytes')
   end
 end
 if #unknown > 0 then
@@ -93,7 +108,7 @@ end
 
 -- 2. info records that claim nothing; the others are kept for step 3
 local plain_ids, plain_records, claiming = {}, {}, {}
-for i = 1, #ARGV, 3 do
+for i = 1, last, 3 do
   local r = ARGV[i + 2]
   if #r > 0 then
     local version, known = string.byte(r, 1, 2)
@@ -135,7 +150,7 @@ elseif count > 1 then
   end
 end
 if #claiming == 0 then
-  return #ARGV / 3
+  return last / 3
 end
 
 -- A claiming record equal byte for byte to the stored one changes nothing: its claims are already
@@ -155,7 +170,64 @@ for j, i in ipairs(claiming) do
   end
 end
 if #changed == 0 then
-  return #ARGV / 3
+  return last / 3
+end
+
+-- Step 3. What this script wrote, read before what was stored: records by id, owners by username
+-- and by phone (false: released).
+local records, owners, phone_owners = {}, {}, {}
+local stored_records, stored_owners, stored_phone_owners = {}, {}, {}
+
+-- The fresh records: new ones (no stored record) that do not know the self flag. Their claims are
+-- exactly the session's pairs of them, and nothing of theirs is stored to merge or release.
+local fresh, all_fresh = {}, true
+for _, j in ipairs(changed) do
+  local i = claiming[j]
+  if before[j] or bit.band(string.byte(ARGV[i + 2], 2), 4) ~= 0 then
+    all_fresh = false
+    break
+  end
+  fresh[ARGV[i]] = true
+end
+
+-- Reads the owners of the usernames or phones of the fresh records' pairs (count pairs from ARGV
+-- index from) into stored; returns those pairs as HSET arguments and whether nobody holds any.
+local function unheld(from, count, hash, stored)
+  local fields, set = {}, {}
+  for k = from, from + 2 * count - 1, 2 do
+    if fresh[ARGV[k + 1]] then
+      fields[#fields + 1] = ARGV[k]
+      set[#set + 1] = ARGV[k]
+      set[#set + 1] = ARGV[k + 1]
+    end
+  end
+  if #fields == 0 then
+    return set, true
+  end
+  local held = redis.call('HMGET', hash, unpack(fields))
+  local free = true
+  for j = 1, #fields do
+    stored[fields[j]] = held[j]
+    if held[j] then free = false end
+  end
+  return set, free
+end
+
+if all_fresh then
+  local name_set, names_free = unheld(last + 1, name_pairs, usernames, stored_owners)
+  local phone_set, phones_free = unheld(phones_at, phone_pairs, phones, stored_phone_owners)
+  if names_free and phones_free then
+    if #name_set > 0 then redis.call('HSET', usernames, unpack(name_set)) end
+    if #phone_set > 0 then redis.call('HSET', phones, unpack(phone_set)) end
+    local set = {}
+    for _, j in ipairs(changed) do
+      local i = claiming[j]
+      set[#set + 1] = ARGV[i]
+      set[#set + 1] = ARGV[i + 2]
+    end
+    redis.call('HSET', info, unpack(set))
+    return last / 3
+  end
 end
 
 local function decode(r)
@@ -208,12 +280,7 @@ local function encode(p)
   return table.concat(parts)
 end
 
--- Step 3. What this script wrote, read before what was stored: records by id, owners by username
--- and by phone (false: released).
-local records, owners, phone_owners = {}, {}, {}
-local stored_records, stored_owners, stored_phone_owners = {}, {}, {}
-
--- The value of key in hash: what this script wrote (written), else what was read from it
+-- Otherwise the general way. The value of key in hash: what this script wrote (written), else what was read from it
 -- (stored), else read now and remembered.
 local function lookup(written, stored, hash, key)
   local v = written[key]
@@ -327,14 +394,19 @@ for _, j in ipairs(changed) do
   end
   if incoming.phone then numbers[#numbers + 1] = incoming.phone end
 end
-if #names > 0 then
-  local stored = redis.call('HMGET', usernames, unpack(names))
-  for j, name in ipairs(names) do stored_owners[name] = stored[j] end
+-- the owners not read yet (the fresh records' were, above)
+local function read_owners(hash, fields, stored)
+  local unread = {}
+  for _, field in ipairs(fields) do
+    if stored[field] == nil then unread[#unread + 1] = field end
+  end
+  if #unread > 0 then
+    local held = redis.call('HMGET', hash, unpack(unread))
+    for j, field in ipairs(unread) do stored[field] = held[j] end
+  end
 end
-if #numbers > 0 then
-  local stored = redis.call('HMGET', phones, unpack(numbers))
-  for j, phone in ipairs(numbers) do stored_phone_owners[phone] = stored[j] end
-end
+read_owners(usernames, names, stored_owners)
+read_owners(phones, numbers, stored_phone_owners)
 for _, c in ipairs(changing) do
   local i = c[1]
   -- an earlier record of the batch may have changed this one's stored record: compare again
@@ -365,4 +437,4 @@ flush(usernames, owners)
 flush(phones, phone_owners)
 flush(info, records)
 
-return #ARGV / 3
+return last / 3

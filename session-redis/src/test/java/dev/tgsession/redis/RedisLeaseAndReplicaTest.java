@@ -102,6 +102,13 @@ class RedisLeaseAndReplicaTest {
           List.of(
               s -> s.cachePeer(PeerInfo.User.of(2, 2)),
               s -> s.cachePeer(new PeerInfo.User(3, null, true, null, List.of("fenced"), null)),
+              s ->
+                  s.cachePeers(
+                      List.of(
+                          new PeerInfo.User(
+                              1, new PeerAuth(7), false, null, List.of("renamed"), null),
+                          new PeerInfo.User(
+                              4, new PeerAuth(4), null, null, List.of("four"), null))),
               s -> s.setUpdateState(new UpdateState.Primary(9, 9, 9)),
               s -> s.setUpdateState(new UpdateState.Channel(5, 9)),
               s -> s.setUpdateState(new UpdateState.All(new UpdatesState(9, 9, 9, 9, List.of()))),

@@ -192,6 +192,50 @@ class RedisPeerStorageTest {
       }
     }
 
+    @Test
+    @DisplayName(
+        "batches of mostly new peers, whose names and phones are often held by stored peers, give"
+            + " what the in-memory session gives")
+    void newPeersSameAsMemory() {
+      newPeersSameAsMemory("session=random-new&peer-cache=0");
+    }
+
+    @Test
+    @DisplayName(
+        "with a lease (re-caches and batches behind the fence), the same batches give what the"
+            + " in-memory session gives")
+    void newPeersSameAsMemoryLeased() {
+      newPeersSameAsMemory("session=random-new-leased&peer-cache=0&lease=30&owner=t");
+    }
+
+    private void newPeersSameAsMemory(String options) {
+      Session redis = open(options);
+      Session memory = Sessions.open("memory:");
+      opened.add(memory);
+      Random random = new Random(28);
+      long next = 1000;
+      for (int round = 0; round < 60; round++) {
+        List<PeerInfo> batch = new ArrayList<>();
+        int size = 1 + random.nextInt(30);
+        for (int i = 0; i < size; i++) {
+          // a new user (sometimes the self user) most of the time, else a stored or random one
+          batch.add(
+              random.nextInt(4) == 0
+                  ? randomPeer(random)
+                  : new PeerInfo.User(
+                      next++,
+                      new PeerAuth(random.nextLong()),
+                      random.nextBoolean(),
+                      random.nextInt(10) == 0 ? Boolean.TRUE : null,
+                      names(random),
+                      random.nextInt(3) == 0 ? "1555" + random.nextInt(8) : null));
+        }
+        redis.cachePeers(batch);
+        memory.cachePeers(batch);
+        assertThat(everything(redis)).as("after round %d", round).isEqualTo(everything(memory));
+      }
+    }
+
     private PeerInfo randomPeer(Random random) {
       long id = 1 + random.nextInt(25);
       PeerAuth auth = random.nextInt(4) == 0 ? null : new PeerAuth(random.nextLong());

@@ -42,7 +42,7 @@ final class PeerWrites {
   private final SqliteConnection connection;
   private final Map<PeerSql, PreparedStatement> batched = new EnumMap<>(PeerSql.class);
 
-  /** The {@code [id, hash]} pairs of {@link PeerSql#UPSERT_HASHES}, a JSON array being built. */
+  /** The {@code "id":hash} members of {@link PeerSql#UPSERT_HASHES}, a JSON object being built. */
   private final StringBuilder hashes = new StringBuilder();
 
   private PeerWrites(SqliteConnection connection) {
@@ -228,11 +228,10 @@ final class PeerWrites {
   /** Queues the raw upsert of {@code peer}'s access hash (see {@link PeerSql#UPSERT_HASHES}). */
   private void hash(PeerInfo peer) {
     hashes
-        .append(hashes.length() == 0 ? "[[" : ",[")
+        .append(hashes.length() == 0 ? "{\"" : ",\"")
         .append(peer.peerId().botApiDialogId())
-        .append(',')
-        .append(Objects.requireNonNull(peer.auth()).accessHash())
-        .append(']');
+        .append("\":")
+        .append(Objects.requireNonNull(peer.auth()).accessHash());
   }
 
   private void add(PeerInfo peer) throws SQLException {
@@ -298,7 +297,7 @@ final class PeerWrites {
     for (PeerSql sql : ORDER) {
       if (sql == PeerSql.UPSERT_HASH && hashes.length() > 0) {
         PreparedStatement upsert = connection.prepare(PeerSql.UPSERT_HASHES);
-        upsert.setString(1, hashes.append(']').toString());
+        upsert.setString(1, hashes.append('}').toString());
         changed += upsert.executeUpdate();
         continue;
       }

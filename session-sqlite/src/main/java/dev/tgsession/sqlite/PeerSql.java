@@ -87,11 +87,12 @@ enum PeerSql implements Sql {
 
   /**
    * {@link #UPSERT_HASH} for a batch in one statement (one native call instead of one per peer). ?1
-   * the peers as a JSON array of {@code [id, hash]} pairs.
+   * the peers as a JSON object from each id (a key, so text) to its hash: SQLite parses it once,
+   * where {@code [id, hash]} pairs took two {@code ->>} parses per peer (15% of the statement).
    */
   UPSERT_HASHES(
       "INSERT INTO peer_info (peer_id, hash, subtype)"
-          + " SELECT j.value ->> 0, j.value ->> 1, NULL FROM json_each(?1) j WHERE true"
+          + " SELECT CAST(j.key AS INTEGER), j.value, NULL FROM json_each(?1) j WHERE true"
           + " ON CONFLICT (peer_id) DO UPDATE SET hash = excluded.hash"),
 
   /** grammers' row of a record that holds nothing but its id, if there is none. ?1 id. */

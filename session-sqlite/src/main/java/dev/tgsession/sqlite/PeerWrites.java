@@ -7,11 +7,13 @@ import dev.tgsession.spi.PeerMerge;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a batch reduced by {@link dev.tgsession.spi.PeerBatch#reduce}. Each statement runs as one
@@ -40,7 +42,7 @@ final class PeerWrites {
   private final SqliteConnection connection;
   private final Map<PeerSql, PreparedStatement> batched = new EnumMap<>(PeerSql.class);
 
-  /** The {@code [id, hash]} pairs of {@link PeerSql#UPSERT_HASHES}, a JSON array being built. */
+  /** The {@code "id":hash} members of {@link PeerSql#UPSERT_HASHES}, a JSON object being built. */
   private final StringBuilder hashes = new StringBuilder();
 
   private PeerWrites(SqliteConnection connection) {
@@ -77,7 +79,11 @@ final class PeerWrites {
    * Writes the batch inside the caller's transaction, and records every peer of it as cached at
    * {@code cachedAtMillis} (also those whose rows hold nothing new); returns the rows changed.
    */
-  static int write(SqliteConnection connection, List<PeerInfo> batch, long cachedAtMillis)
+  static int write(
+      SqliteConnection connection,
+      List<PeerInfo> batch,
+      long cachedAtMillis,
+      @Nullable StoredPeers remembered)
       throws SQLException {
     PeerWrites writes = new PeerWrites(connection);
     try {
@@ -88,20 +94,25 @@ final class PeerWrites {
         touch.executeUpdate();
       } else {
         PreparedStatement touch = connection.prepare(PeerSql.TOUCH_MANY);
-        touch.setString(1, ids(batch, true));
+        touch.setString(1, ids(batch));
         touch.setLong(2, cachedAtMillis);
         touch.executeUpdate();
       }
-      Map<PeerId, PeerInfo> stored = stored(connection, batch);
+      Map<PeerId, PeerInfo> stored = stored(connection, batch, remembered);
+      boolean claims = false;
       for (PeerInfo peer : batch) {
         if (PeerSqliteCodec.plain(peer) != null) {
           // its raw statement whatever is stored: it claims nothing and merges nothing in SQL
           writes.add(peer);
+          if (remembered != null) {
+            remembered.forget(peer.peerId()); // its row after the raw statement is not decoded here
+          }
           continue;
         }
         PeerInfo before = stored.get(peer.peerId());
         if (before == null) {
           writes.add(peer);
+          claims = true;
           continue;
         }
         PeerInfo merged = PeerMerge.merge(before, peer);
@@ -112,11 +123,20 @@ final class PeerWrites {
         if (auth != null && !auth.isAmbient() && sameExceptAuth(merged, before)) {
           // only a new access hash: the raw upsert (its names, phone and flags are stored already)
           writes.hash(merged);
+          if (remembered != null) {
+            remembered.put(merged); // what its row decodes to after the upsert
+          }
           continue;
         }
         writes.add(peer);
+        claims = true;
       }
-      return writes.execute();
+      int changed = writes.execute();
+      if (claims && remembered != null) {
+        // our rows merge in SQL, and a claim may change another peer's row: not known exactly now
+        remembered.clear();
+      }
+      return changed;
     } catch (SQLException | RuntimeException e) {
       // the statements are reused: leave no queued rows behind for the next batch
       for (PreparedStatement statement : writes.batched.values()) {
@@ -135,44 +155,50 @@ final class PeerWrites {
    * transaction, so that a peer that brings nothing new is skipped and one that brings only an
    * access hash takes the raw upsert.
    */
-  private static Map<PeerId, PeerInfo> stored(SqliteConnection connection, List<PeerInfo> batch)
+  private static Map<PeerId, PeerInfo> stored(
+      SqliteConnection connection, List<PeerInfo> batch, @Nullable StoredPeers remembered)
       throws SQLException {
     Map<PeerId, PeerInfo> stored = new HashMap<>();
-    PreparedStatement select;
-    if (batch.size() == 1) {
-      PeerInfo peer = batch.get(0);
+    List<PeerInfo> unknown = new ArrayList<>(batch.size());
+    for (PeerInfo peer : batch) {
       if (PeerSqliteCodec.plain(peer) != null) {
-        return stored;
+        continue;
       }
+      PeerInfo known = remembered == null ? null : remembered.get(peer.peerId());
+      if (known != null) {
+        stored.put(known.peerId(), known);
+      } else {
+        unknown.add(peer);
+      }
+    }
+    if (unknown.isEmpty()) {
+      return stored;
+    }
+    PreparedStatement select;
+    if (unknown.size() == 1) {
       select = connection.prepare(PeerSql.BY_ID);
-      select.setLong(1, peer.peerId().botApiDialogId());
+      select.setLong(1, unknown.get(0).peerId().botApiDialogId());
     } else {
-      String ids = ids(batch, false);
-      if (ids.equals("[]")) {
-        return stored;
-      }
       select = connection.prepare(PeerSql.BY_IDS);
-      select.setString(1, ids);
+      select.setString(1, ids(unknown));
     }
     try (ResultSet rows = select.executeQuery()) {
       while (rows.next()) {
         PeerInfo peer = PeerSqliteCodec.decode(rows);
         stored.put(peer.peerId(), peer);
+        if (remembered != null) {
+          remembered.put(peer);
+        }
       }
     }
     return stored;
   }
 
-  /**
-   * The batch's peer ids as a JSON array: all with {@code all}, else only those whose stored row
-   * matters (not the plain records, which take their raw statement whatever is stored).
-   */
-  private static String ids(List<PeerInfo> batch, boolean all) {
-    StringBuilder ids = new StringBuilder(batch.size() * 12).append('[');
-    for (PeerInfo peer : batch) {
-      if (all || PeerSqliteCodec.plain(peer) == null) {
-        ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
-      }
+  /** The peers' ids as a JSON array. */
+  private static String ids(List<PeerInfo> peers) {
+    StringBuilder ids = new StringBuilder(peers.size() * 12).append('[');
+    for (PeerInfo peer : peers) {
+      ids.append(ids.length() == 1 ? "" : ",").append(peer.peerId().botApiDialogId());
     }
     return ids.append(']').toString();
   }
@@ -202,11 +228,10 @@ final class PeerWrites {
   /** Queues the raw upsert of {@code peer}'s access hash (see {@link PeerSql#UPSERT_HASHES}). */
   private void hash(PeerInfo peer) {
     hashes
-        .append(hashes.length() == 0 ? "[[" : ",[")
+        .append(hashes.length() == 0 ? "{\"" : ",\"")
         .append(peer.peerId().botApiDialogId())
-        .append(',')
-        .append(Objects.requireNonNull(peer.auth()).accessHash())
-        .append(']');
+        .append("\":")
+        .append(Objects.requireNonNull(peer.auth()).accessHash());
   }
 
   private void add(PeerInfo peer) throws SQLException {
@@ -272,7 +297,7 @@ final class PeerWrites {
     for (PeerSql sql : ORDER) {
       if (sql == PeerSql.UPSERT_HASH && hashes.length() > 0) {
         PreparedStatement upsert = connection.prepare(PeerSql.UPSERT_HASHES);
-        upsert.setString(1, hashes.append(']').toString());
+        upsert.setString(1, hashes.append('}').toString());
         changed += upsert.executeUpdate();
         continue;
       }

@@ -100,6 +100,9 @@ final class SqliteConnections {
 
   private volatile Fencing fencing = () -> -1;
 
+  /** What the batches of this session know the file holds (guarded by writeLock). */
+  private final StoredPeers storedPeers = new StoredPeers();
+
   /**
    * @param writer the open writer connection, or null for a read-only session
    * @param temporaryTables for a read-only session of a file that lacks some of our tables (a
@@ -199,7 +202,62 @@ final class SqliteConnections {
    * check and the write are one unit), else in autocommit.
    */
   <T> T write(String operation, WriteFence fence, boolean transaction, Work<T> work) {
-    return write(operation, transaction, fence, work);
+    return write(operation, transaction, fence, work, false);
+  }
+
+  /**
+   * Like {@link #write}, for a write that changes no peer's row (the updates state, the DCs): it
+   * leaves what {@link StoredPeers} remembers alone.
+   */
+  <T> T writeNoPeer(String operation, WriteFence fence, boolean transaction, Work<T> work) {
+    return write(operation, transaction, fence, work, true);
+  }
+
+  /** How many peers {@link StoredPeers} remembers now (for tests). */
+  int storedPeerCount() {
+    writeLock.lock();
+    try {
+      return storedPeers.size();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** A batch of peers written in its own transaction (see {@link #writePeers}). */
+  @FunctionalInterface
+  interface PeerWork<T> {
+    /**
+     * @param stored what the file holds for the peers the session's batches last read or wrote,
+     *     already checked against other connections' commits; null inside another write's
+     *     transaction (then nothing is remembered)
+     */
+    T run(SqliteConnection connection, @Nullable StoredPeers stored) throws SQLException;
+  }
+
+  /**
+   * Runs a batch of peers like {@link #write} in a {@code BEGIN IMMEDIATE} transaction; {@code
+   * work} keeps {@link StoredPeers} exact itself. When it fails, everything remembered is
+   * forgotten.
+   */
+  <T> T writePeers(String operation, WriteFence fence, PeerWork<T> work) {
+    writeLock.lock();
+    try {
+      if (depth > 0) {
+        storedPeers.clear();
+        return write(operation, true, fence, connection -> work.run(connection, null), false);
+      }
+      return write(
+          operation,
+          true,
+          fence,
+          connection -> {
+            storedPeers.begin(connection);
+            return work.run(connection, storedPeers);
+          },
+          true);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /**
@@ -250,7 +308,7 @@ final class SqliteConnections {
       }
       connection.run(Erasing.SECURE_DELETE_ON);
       try {
-        write(operation, true, fence, work);
+        write(operation, true, fence, work, false);
       } finally {
         if (!wasOn) {
           connection.run(Erasing.SECURE_DELETE_OFF);
@@ -264,15 +322,26 @@ final class SqliteConnections {
 
   /** Runs {@code work} in a transaction of its own that no fence checks (the lease's own rows). */
   <T> T writeUnfenced(String operation, Work<T> work) {
-    return write(operation, true, null, work);
+    return write(operation, true, null, work, false);
   }
 
+  /**
+   * @param keepsPeers whether the write leaves {@link StoredPeers} alone: it changes no peer's row,
+   *     or it keeps it exact itself; else it is forgotten before the write begins
+   */
   private <T> T write(
-      String operation, boolean transaction, @Nullable WriteFence fence, Work<T> work) {
+      String operation,
+      boolean transaction,
+      @Nullable WriteFence fence,
+      Work<T> work,
+      boolean keepsPeers) {
     SqliteConnection connection = writer();
     writeLock.lock();
     try {
       requireOpen();
+      if (!keepsPeers) {
+        storedPeers.clear();
+      }
       if (depth > 0) {
         // a write inside another's transaction (see replaceStore) joins it: fenced by it, one unit
         return work.run(connection);
@@ -309,6 +378,7 @@ final class SqliteConnections {
         }
         return result;
       } catch (SQLException | RuntimeException | Error e) {
+        storedPeers.clear();
         try {
           connection.run(Control.ROLLBACK);
         } catch (SQLException rollback) {

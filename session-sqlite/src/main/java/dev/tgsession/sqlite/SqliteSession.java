@@ -326,11 +326,11 @@ final class SqliteSession extends AbstractSession {
           connection -> PeerWrites.writeOne(connection, peer, cachedAt.toEpochMilli()));
       return;
     }
-    connections.write(
+    connections.writePeers(
         "cache peers",
         fence,
-        true,
-        connection -> PeerWrites.write(connection, reducedBatch, cachedAt.toEpochMilli()));
+        (connection, stored) ->
+            PeerWrites.write(connection, reducedBatch, cachedAt.toEpochMilli(), stored));
   }
 
   @Override

@@ -66,7 +66,7 @@ final class StateSqliteCodec {
   /** Applies one change to the stored updates state. */
   void store(UpdateState update, WriteFence fence) {
     if (update instanceof UpdateState.Channel channel) {
-      connections.write(
+      connections.writeNoPeer(
           "store a channel's pts",
           fence,
           false,
@@ -88,7 +88,7 @@ final class StateSqliteCodec {
       updateStateRow(fence, SessionSql.SET_SECONDARY, SessionSql.INSERT_SECONDARY, secondary.qts());
     } else if (update instanceof UpdateState.All all) {
       UpdatesState state = all.state();
-      connections.write(
+      connections.writeNoPeer(
           "store the update state", fence, true, connection -> replace(connection, all.state()));
     }
   }
@@ -101,8 +101,8 @@ final class StateSqliteCodec {
   private void updateStateRow(
       WriteFence fence, SessionSql update, SessionSql insert, int... values) {
     SqliteConnections.Work<Integer> set = connection -> bind(connection, update, values);
-    if (connections.write("store the update state", fence, false, set) == 0) {
-      connections.write(
+    if (connections.writeNoPeer("store the update state", fence, false, set) == 0) {
+      connections.writeNoPeer(
           "store the update state",
           fence,
           true,

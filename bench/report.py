@@ -404,65 +404,74 @@ def main():
     if env.get("note"):
         out.append(env["note"] + "\n")
 
-    out.append("## Easy path, single thread\n")
-    out.append(
-        "The easy path (`SessionBench`, `SessionBench4T` against `*DriverBench`): users with an id and "
-        "an access hash only (100 of 5,000 with a username), hits read warm. Kept for continuity; the "
-        "realistic workload below is what a bot meets.\n"
-    )
-    out.append("| backend | benchmark | one op | ops/s | baseline | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
-    out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
-    for backend in BACKENDS:
-        for method, op, role, target, absolute in SINGLE_THREAD:
-            score = session(method, backend)
-            value = score[0] if score else None
-            name, base = baseline(role, backend)
-            ratio = value / base[0] if value is not None and base else None
-            if absolute is not None:
-                target_text = f">= {fmt(absolute)} ops/s"
-                v = "**not measured**" if value is None else ("met" if value >= absolute else "**MISSED**")
-                targets.append((f"{backend} `{method}` >= {fmt(absolute)} ops/s: {fmt(value)}", v))
-            elif target is not None and name is not None:
-                target_text = f">= {target:g}x"
-                v = verdict(ratio, target)
-                targets.append(
-                    (f"{backend} `{method}` >= {target:g}x {name.split('.')[1]}: {ratio_text(ratio)}", v)
+    suites_run = env.get("suites", "").split()
+    if suites_run and "easy" not in suites_run:
+        out.append("## Easy path, single thread\n")
+        out.append(
+            "Not run this time (`SUITES=easy bench/run.sh` runs it, 3 forks a side). The easy path (ids "
+            "and access hashes only, warm hits) is superseded by the realistic workload below; its "
+            "numbers are not carried over from an earlier run, whose ratios came from one fork each.\n"
+        )
+    else:
+        out.append("## Easy path, single thread\n")
+        out.append(
+            "The easy path (`SessionBench`, `SessionBench4T` against `*DriverBench`): users with an id and "
+            "an access hash only (100 of 5,000 with a username), hits read warm. Kept for continuity; the "
+            "realistic workload below is what a bot meets.\n"
+        )
+        out.append("| backend | benchmark | one op | ops/s | baseline | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+        out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
+        for backend in BACKENDS:
+            for method, op, role, target, absolute in SINGLE_THREAD:
+                score = session(method, backend)
+                value = score[0] if score else None
+                name, base = baseline(role, backend)
+                ratio = value / base[0] if value is not None and base else None
+                if absolute is not None:
+                    target_text = f">= {fmt(absolute)} ops/s"
+                    v = "**not measured**" if value is None else ("met" if value >= absolute else "**MISSED**")
+                    targets.append((f"{backend} `{method}` >= {fmt(absolute)} ops/s: {fmt(value)}", v))
+                elif target is not None and name is not None:
+                    target_text = f">= {target:g}x"
+                    v = verdict(ratio, target)
+                    targets.append(
+                        (f"{backend} `{method}` >= {target:g}x {name.split('.')[1]}: {ratio_text(ratio)}", v)
+                    )
+                else:
+                    target_text = ""
+                    v = "(info)" if value is not None else "**not measured**"
+                label = BACKEND_LABEL[backend]
+                base_label = BASELINE_LABEL[role][backend] if name else ""
+                out.append(
+                    f"| {label} | `{method}` | {op} | {fmt_err(score)} | {base_label}"
+                    f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
+                    f" | {easy_spread('SessionBench', method, role, backend) if name else ''}"
+                    f" | {target_text} | {v} |"
                 )
-            else:
-                target_text = ""
-                v = "(info)" if value is not None else "**not measured**"
-            label = BACKEND_LABEL[backend]
-            base_label = BASELINE_LABEL[role][backend] if name else ""
-            out.append(
-                f"| {label} | `{method}` | {op} | {fmt_err(score)} | {base_label}"
-                f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
-                f" | {easy_spread('SessionBench', method, role, backend) if name else ''}"
-                f" | {target_text} | {v} |"
-            )
-    out.append("")
+        out.append("")
 
-    out.append("## Easy path, 4 threads on one session\n")
-    out.append("| backend | benchmark | one op | ops/s | baseline (4 threads) | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
-    out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
-    for backend in FOUR_THREAD_BACKENDS:
-        for method, op, role, target in FOUR_THREADS:
-            score = scores.get(("SessionBench4T", method, backend))
-            value = score[0] if score else None
-            name, base = baseline(role, backend, "4T")
-            ratio = value / base[0] if value is not None and base else None
-            v = verdict(ratio, target) if name else ("(info)" if value is not None else "**not measured**")
-            if name:
-                targets.append(
-                    (f"{backend} `{method}` >= {target:g}x {name.split('.')[1]}: {ratio_text(ratio)}", v)
+        out.append("## Easy path, 4 threads on one session\n")
+        out.append("| backend | benchmark | one op | ops/s | baseline (4 threads) | baseline ops/s | ratio | per-fork ratios (runs) | target | verdict |")
+        out.append("|---|---|---|---:|---|---:|---:|---|---|---|")
+        for backend in FOUR_THREAD_BACKENDS:
+            for method, op, role, target in FOUR_THREADS:
+                score = scores.get(("SessionBench4T", method, backend))
+                value = score[0] if score else None
+                name, base = baseline(role, backend, "4T")
+                ratio = value / base[0] if value is not None and base else None
+                v = verdict(ratio, target) if name else ("(info)" if value is not None else "**not measured**")
+                if name:
+                    targets.append(
+                        (f"{backend} `{method}` >= {target:g}x {name.split('.')[1]}: {ratio_text(ratio)}", v)
+                    )
+                out.append(
+                    f"| {BACKEND_LABEL[backend]} | `{method}` | {op} | {fmt_err(score)}"
+                    f" | {BASELINE_LABEL[role][backend] if name else ''}"
+                    f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
+                    f" | {easy_spread('SessionBench4T', method, role, backend, '4T') if name else ''}"
+                    f" | {f'>= {target:g}x' if name else ''} | {v} |"
                 )
-            out.append(
-                f"| {BACKEND_LABEL[backend]} | `{method}` | {op} | {fmt_err(score)}"
-                f" | {BASELINE_LABEL[role][backend] if name else ''}"
-                f" | {fmt_err(base) if name else ''} | {ratio_text(ratio) if name else ''}"
-                f" | {easy_spread('SessionBench4T', method, role, backend, '4T') if name else ''}"
-                f" | {f'>= {target:g}x' if name else ''} | {v} |"
-            )
-    out.append("")
+        out.append("")
 
     targets[:] = [("easy path: " + text, v) for text, v in targets]
 
@@ -739,6 +748,10 @@ def sections(text):
     return parts[0], [(p.split("\n", 1)[0], p) for p in parts[1:]]
 
 
+# Suites whose sections are never carried over from an earlier results.md (written as a note instead)
+NOT_KEPT = {"easy"}
+
+
 def keep_sections(new, old_path, suites):
     try:
         with open(old_path) as f:
@@ -755,7 +768,7 @@ def keep_sections(new, old_path, suites):
     result = []
     for heading, part in new_parts:
         suite = suite_of(heading)
-        if ran is not None and suite is not None and suite not in ran:
+        if ran is not None and suite is not None and suite not in ran and suite not in NOT_KEPT:
             kept = next((p for h, p in old_parts if h.startswith(heading.split(" (")[0])), None)
             if kept is not None:
                 # the note once, however many runs in a row kept the section
@@ -769,6 +782,8 @@ def keep_sections(new, old_path, suites):
                 "## Run", "## Targets", "## What the benchmarks do", "## How cost grows"):
             continue
         suite = suite_of(heading)
+        if suite in NOT_KEPT:
+            continue
         if suite is None or (ran is not None and suite not in ran):
             result.append(part)
     return head + "".join(result)

@@ -131,6 +131,13 @@ final class PeerPostgresCodec {
   static final String LOCK_SESSION = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 
   /**
+   * The fence, then the session lock, as one statement (parameters: session, token, lock key): a
+   * fenced write that claims pays for one statement more than an unfenced one, not two.
+   */
+  static final String FENCE_AND_LOCK =
+      "SELECT tgsession_fence(?, ?), pg_advisory_xact_lock(hashtextextended(?, 0))";
+
+  /**
    * Merges the batch (null keeps, non-null replaces), records when each peer was cached, lists the
    * session (its row, from its first write on) and, when any peer's data changed, announces it, in
    * one statement. {@code changed} counts against the rows as they were before the upsert: a peer
@@ -192,8 +199,9 @@ final class PeerPostgresCodec {
   /**
    * Merges a reduced batch, sorted by id (one lock order for every writer: fewer deadlocks), as one
    * pipelined multi-statement (pgjdbc sends the statements together and reads their results after
-   * one Sync): the fence when {@code lease} is not null, the session lock when the batch claims
-   * anything, the claims and the upsert, so a batch costs two round trips with its commit.
+   * one Sync): the fence when {@code lease} is not null and the session lock when the batch claims
+   * anything (one statement when both), the claims and the upsert, so a batch costs two round trips
+   * with its commit. One peer is written by {@link SinglePeerWrite} (two statements of scalars).
    *
    * @return the ids of every peer the write changed (claims included), or null when the fence found
    *     another token (the caller rolls back: nothing of it lands)
@@ -206,14 +214,18 @@ final class PeerPostgresCodec {
       Instant cachedAt,
       @Nullable SessionLease lease)
       throws SQLException {
+    if (batch.size() == 1) {
+      return SinglePeerWrite.write(connection, session, schema, batch.get(0), cachedAt, lease);
+    }
     Set<PeerId> changed = new LinkedHashSet<>(ids(batch));
     Claims claims = claims(batch);
     String prefix = PostgresCoherence.prefix(schema, session);
     List<String> statements = new ArrayList<>();
-    if (lease != null) {
+    if (lease != null && claims.any()) {
+      statements.add(FENCE_AND_LOCK);
+    } else if (lease != null) {
       statements.add(PostgresLeaseStore.FENCE);
-    }
-    if (claims.any()) {
+    } else if (claims.any()) {
       statements.add(LOCK_SESSION);
     }
     if (!claims.listOwners().isEmpty()) {
@@ -237,13 +249,14 @@ final class PeerPostgresCodec {
         statement.setString(++p, lockKey(session));
       }
       if (!claims.listOwners().isEmpty()) {
+        Array usernames = texts(connection, claims.usernames()); // bound twice, built once
         statement.setArray(++p, bigints(connection, claims.usernameOwners()));
-        statement.setArray(++p, texts(connection, claims.usernames()));
+        statement.setArray(++p, usernames);
         statement.setString(++p, session); // held
         statement.setString(++p, session); // stripped
         statement.setArray(++p, bigints(connection, claims.listOwners()));
         statement.setString(++p, session); // gone
-        statement.setArray(++p, texts(connection, claims.usernames()));
+        statement.setArray(++p, usernames);
         statement.setString(++p, session); // released
         statement.setString(++p, session); // claimed
         statement.setString(++p, Schema.CHANNEL);
@@ -280,7 +293,10 @@ final class PeerPostgresCodec {
       statement.execute();
       for (String sql : statements) {
         try (ResultSet result = statement.getResultSet()) {
-          if (sql != PostgresLeaseStore.FENCE && sql != LOCK_SESSION && sql != UPSERT_AND_NOTIFY) {
+          if (sql != PostgresLeaseStore.FENCE
+              && sql != LOCK_SESSION
+              && sql != FENCE_AND_LOCK
+              && sql != UPSERT_AND_NOTIFY) {
             collectIds(result, changed);
           }
         }

@@ -313,6 +313,37 @@ class PostgresSessionTest {
               new PeerInfo.User(8, new PeerAuth(88), true, null, List.of("eight"), "15550008"));
     }
 
+    @Test
+    @DisplayName(
+        "one peer's write takes a username, the phone and the self flag from one other user at"
+            + " once, and announces both in one notification")
+    void singleWriteStripsOneHolderOfEverything() throws Exception {
+      Session session = open(PostgresTestServer.uri("strip-all"));
+      String name = PostgresTestServer.RUN + "-strip-all";
+      session.cachePeer(
+          new PeerInfo.User(1, new PeerAuth(1), null, true, List.of("a", "b"), "15550001"));
+      try (Connection listener = PostgresTestServer.connect();
+          Statement statement = listener.createStatement()) {
+        statement.execute("LISTEN " + Schema.CHANNEL);
+        TimeUnit.MILLISECONDS.sleep(5);
+        session.cachePeer(
+            new PeerInfo.User(2, new PeerAuth(2), false, true, List.of("a"), "15550001"));
+        statement.execute("SELECT 1");
+        assertThat(payloads(listener, name)).singleElement().asString().endsWith("\n2,1");
+      }
+      assertThat(session.peer(PeerId.user(1)).orElseThrow())
+          .isEqualTo(new PeerInfo.User(1, new PeerAuth(1), null, false, List.of("b"), null));
+      assertThat(session.peerByUsername("a").orElseThrow().peerId()).isEqualTo(PeerId.user(2));
+      assertThat(session.peerByPhone("15550001").orElseThrow().peerId()).isEqualTo(PeerId.user(2));
+      assertThat(session.peer(PeerId.selfUser()).orElseThrow().peerId()).isEqualTo(PeerId.user(2));
+      assertThat(
+              query(
+                  "SELECT username || ':' || peer_id FROM tgsession_username WHERE session = '"
+                      + name
+                      + "' ORDER BY username"))
+          .isEqualTo("a:2\nb:1\n");
+    }
+
     private static List<String> payloads(Connection listener, String session) throws SQLException {
       List<String> found = new ArrayList<>();
       org.postgresql.PGNotification[] notifications =

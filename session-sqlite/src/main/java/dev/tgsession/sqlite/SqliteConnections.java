@@ -101,19 +101,23 @@ final class SqliteConnections {
   private volatile Fencing fencing = () -> -1;
 
   /** What the batches of this session know the file holds (guarded by writeLock). */
-  private final StoredPeers storedPeers = new StoredPeers();
+  private final StoredPeers storedPeers;
 
   /**
    * @param writer the open writer connection, or null for a read-only session
    * @param temporaryTables for a read-only session of a file that lacks some of our tables (a
    *     grammers file, an older schema): each reader gets empty temporary ones, so every query runs
+   * @param rememberedPeers how many peers' stored rows the batches may remember ({@link
+   *     StoredPeers}; 0: none)
    */
   SqliteConnections(
       Path file,
       WalIndex.FileUse use,
       int busyTimeoutMillis,
       @Nullable Connection writer,
-      List<String> temporaryTables) {
+      List<String> temporaryTables,
+      int rememberedPeers) {
+    this.storedPeers = new StoredPeers(rememberedPeers);
     this.file = file;
     this.use = use;
     this.busyTimeoutMillis = busyTimeoutMillis;
@@ -242,7 +246,7 @@ final class SqliteConnections {
   <T> T writePeers(String operation, WriteFence fence, PeerWork<T> work) {
     writeLock.lock();
     try {
-      if (depth > 0) {
+      if (depth > 0 || !storedPeers.enabled()) {
         storedPeers.clear();
         return write(operation, true, fence, connection -> work.run(connection, null), false);
       }

@@ -28,10 +28,17 @@ final class SqliteFileOpener {
    * @param readOnly open without writing anything: the file must exist and be a session; no WAL
    *     switch, no migration, no side files created; writes throw {@link IllegalStateException}
    * @param peerCache the cache to keep coherent (ignored when read-only)
+   * @param peerCacheSize its size ({@code peer-cache}): also how many peers' stored rows the
+   *     session's batches may remember (0: none)
    * @throws IncompatibleSessionException if the file is not one this version can use
    */
   static SqliteSession open(
-      String description, Path file, int busyTimeoutMillis, PeerCache peerCache, boolean readOnly) {
+      String description,
+      Path file,
+      int busyTimeoutMillis,
+      PeerCache peerCache,
+      int peerCacheSize,
+      boolean readOnly) {
     if (readOnly) {
       if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(
@@ -44,7 +51,7 @@ final class SqliteFileOpener {
     }
     WalIndex.FileUse use = WalIndex.use(file);
     try {
-      return open(description, file, use, busyTimeoutMillis, peerCache, readOnly);
+      return open(description, file, use, busyTimeoutMillis, peerCache, peerCacheSize, readOnly);
     } catch (RuntimeException | Error e) {
       use.close();
       throw e;
@@ -57,6 +64,7 @@ final class SqliteFileOpener {
       WalIndex.FileUse use,
       int busyTimeoutMillis,
       PeerCache peerCache,
+      int peerCacheSize,
       boolean readOnly) {
     SessionFile.requireSqliteHeader(file, "a session file");
     Schema.Contents contents = null;
@@ -79,7 +87,7 @@ final class SqliteFileOpener {
       }
       SqliteConnections connections =
           new SqliteConnections(
-              file, use, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()));
+              file, use, busyTimeoutMillis, null, Schema.temporaryTables(contents.tables()), 0);
       return new SqliteSession(description, connections, PeerCache.none(), null, true);
     }
     if (peerCache != PeerCache.none()) {
@@ -90,7 +98,7 @@ final class SqliteFileOpener {
       connection = SessionFile.openReadWrite(file, busyTimeoutMillis);
       Schema.migrate(connection);
       SqliteConnections connections =
-          new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of());
+          new SqliteConnections(file, use, busyTimeoutMillis, connection, List.of(), peerCacheSize);
       WalIndex index = peerCache == PeerCache.none() ? null : use.index();
       SqliteCoherence coherence =
           peerCache == PeerCache.none() ? null : new SqliteCoherence(connections, index);

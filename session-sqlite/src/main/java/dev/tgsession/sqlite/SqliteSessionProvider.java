@@ -114,8 +114,9 @@ public final class SqliteSessionProvider implements SessionProvider {
     int busyTimeout = uri.get(BUSY_TIMEOUT);
     boolean readOnly = readOnly(uri);
     PeerCache peerCache = readOnly ? PeerCache.none() : CaffeinePeerCache.fromUri(uri);
+    int peerCacheSize = peerCache == PeerCache.none() ? 0 : uri.get(SharedOptions.PEER_CACHE);
     return SqliteFileOpener.open(
-        uri.toString(), SqliteTarget.file(uri), busyTimeout, peerCache, readOnly);
+        uri.toString(), SqliteTarget.file(uri), busyTimeout, peerCache, peerCacheSize, readOnly);
   }
 
   private static boolean readOnly(SessionUri uri) {

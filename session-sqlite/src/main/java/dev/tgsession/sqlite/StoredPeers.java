@@ -22,12 +22,13 @@ import org.jspecify.annotations.Nullable;
  * forgets them first ({@link SqliteConnections}); the batch path records what it read and what its
  * access-hash-only upserts wrote, and forgets everything after a batch that wrote any other row (a
  * claim of a username, phone or self flag may change another peer's row), and after a failure. At
- * most {@link #CAPACITY} peers, the least recently used forgotten first.
+ * most as many peers as the session's peer cache holds ({@code peer-cache}, default 10,000), the
+ * least recently used forgotten first; none with {@code peer-cache=0}, which keeps no copy of any
+ * peer in the process.
  */
 final class StoredPeers {
 
-  /** The most peers remembered: the default size of the session's peer cache. */
-  static final int CAPACITY = 10_000;
+  private final int capacity;
 
   private enum Pragma implements Sql {
     DATA_VERSION("PRAGMA data_version");
@@ -48,9 +49,19 @@ final class StoredPeers {
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<PeerId, PeerInfo> eldest) {
-          return size() > CAPACITY;
+          return size() > capacity;
         }
       };
+
+  /** Remembers at most {@code capacity} peers (0: none, every batch reads its rows back). */
+  StoredPeers(int capacity) {
+    this.capacity = Math.max(0, capacity);
+  }
+
+  /** Whether it remembers anything at all. */
+  boolean enabled() {
+    return capacity > 0;
+  }
 
   /** The writer's data_version when the entries were last known exact; -1: never. */
   private long version = -1;
@@ -79,7 +90,9 @@ final class StoredPeers {
    * Records what the file holds for this peer now (inside the transaction that read or wrote it).
    */
   void put(PeerInfo peer) {
-    peers.put(peer.peerId(), peer);
+    if (capacity > 0) {
+      peers.put(peer.peerId(), peer);
+    }
   }
 
   /** Forgets this peer (a write changed its row in a way not decoded here). */

@@ -142,6 +142,26 @@ class StoredPeersTest {
     }
   }
 
+  @Test
+  @DisplayName("it remembers at most peer-cache peers, and none with peer-cache=0")
+  void boundedByThePeerCache() {
+    try (SqliteSession session =
+        (SqliteSession) Sessions.open(uri("bounded.session") + "?peer-cache=12")) {
+      session.cachePeers(users(1000));
+      session.cachePeers(users(2000));
+      assertThat(session.connections().storedPeerCount()).isEqualTo(12);
+      session.cachePeers(users(3000));
+      assertHoldsTheBatch(session, 3000);
+    }
+    try (SqliteSession session =
+        (SqliteSession) Sessions.open(uri("off.session") + "?peer-cache=0")) {
+      session.cachePeers(users(1000));
+      session.cachePeers(users(2000));
+      assertThat(session.connections().storedPeerCount()).isZero();
+      assertHoldsTheBatch(session, 2000);
+    }
+  }
+
   /** {@code Renamer URI ID NAME}: caches user ID with the one username NAME, in a second JVM. */
   static final class Renamer {
     private Renamer() {}

@@ -100,7 +100,10 @@ final class SqliteCoherence {
     }
   }
 
-  private static long dataVersion(SqliteConnection writer) throws SQLException {
+  /**
+   * The connection's {@code PRAGMA data_version}: it moves with every other connection's commit.
+   */
+  static long dataVersion(SqliteConnection writer) throws SQLException {
     try (ResultSet rows = writer.prepare(Pragma.DATA_VERSION).executeQuery()) {
       return rows.next() ? rows.getLong(1) : -1;
     }

@@ -2,7 +2,6 @@ package dev.tgsession.sqlite;
 
 import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,21 +29,6 @@ final class StoredPeers {
 
   private final int capacity;
 
-  private enum Pragma implements Sql {
-    DATA_VERSION("PRAGMA data_version");
-
-    private final String text;
-
-    Pragma(String text) {
-      this.text = text;
-    }
-
-    @Override
-    public String text() {
-      return text;
-    }
-  }
-
   private final Map<PeerId, PeerInfo> peers =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -71,10 +55,7 @@ final class StoredPeers {
    * connection committed since they were last known exact.
    */
   void begin(SqliteConnection writer) throws SQLException {
-    long now;
-    try (ResultSet rows = writer.prepare(Pragma.DATA_VERSION).executeQuery()) {
-      now = rows.next() ? rows.getLong(1) : -1;
-    }
+    long now = SqliteCoherence.dataVersion(writer);
     if (now != version || now == -1) {
       peers.clear();
     }

@@ -138,6 +138,21 @@ final class PeerPostgresCodec {
       "SELECT tgsession_fence(?, ?), pg_advisory_xact_lock(hashtextextended(?, 0))";
 
   /**
+   * The merge of an upsert into {@code tgsession_peer AS t} (null keeps, non-null replaces; the
+   * cached time always the new one): the batch's and the single write's one rule.
+   */
+  static final String MERGE =
+      """
+      ON CONFLICT (session, peer_id) DO UPDATE SET
+        hash = COALESCE(EXCLUDED.hash, t.hash),
+        bot = COALESCE(EXCLUDED.bot, t.bot),
+        self = COALESCE(EXCLUDED.self, t.self),
+        kind = COALESCE(EXCLUDED.kind, t.kind),
+        usernames = COALESCE(EXCLUDED.usernames, t.usernames),
+        phone = COALESCE(EXCLUDED.phone, t.phone),
+        cached_at = EXCLUDED.cached_at""";
+
+  /**
    * Merges the batch (null keeps, non-null replaces), records when each peer was cached, lists the
    * session (its row, from its first write on) and, when any peer's data changed, announces it, in
    * one statement. {@code changed} counts against the rows as they were before the upsert: a peer
@@ -164,16 +179,10 @@ final class PeerPostgresCodec {
         SELECT ?, r.id, r.hash, r.bot, r.self, r.kind, string_to_array(r.names, ','), r.phone,
                ?::timestamptz
         FROM r
-        ON CONFLICT (session, peer_id) DO UPDATE SET
-          hash = COALESCE(EXCLUDED.hash, t.hash),
-          bot = COALESCE(EXCLUDED.bot, t.bot),
-          self = COALESCE(EXCLUDED.self, t.self),
-          kind = COALESCE(EXCLUDED.kind, t.kind),
-          usernames = COALESCE(EXCLUDED.usernames, t.usernames),
-          phone = COALESCE(EXCLUDED.phone, t.phone),
-          cached_at = EXCLUDED.cached_at),
+        %s),
       listed AS (INSERT INTO tgsession_session (session) VALUES (?) ON CONFLICT DO NOTHING)
-      SELECT n, pg_notify(?, ?) FROM changed WHERE n > 0""";
+      SELECT n, pg_notify(?, ?) FROM changed WHERE n > 0"""
+          .formatted(MERGE);
 
   /**
    * Deletes the peers of a session last cached before a time, never the self user, with their

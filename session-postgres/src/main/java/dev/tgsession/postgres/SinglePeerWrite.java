@@ -87,14 +87,7 @@ final class SinglePeerWrite {
         SELECT ?, ?::bigint, ?::bigint, ?::boolean, ?::boolean, ?::smallint,
                string_to_array(?::text, ','), ?::text, ?::timestamptz
         WHERE (SELECT count(*) FROM stripped) >= 0
-        ON CONFLICT (session, peer_id) DO UPDATE SET
-          hash = COALESCE(EXCLUDED.hash, t.hash),
-          bot = COALESCE(EXCLUDED.bot, t.bot),
-          self = COALESCE(EXCLUDED.self, t.self),
-          kind = COALESCE(EXCLUDED.kind, t.kind),
-          usernames = COALESCE(EXCLUDED.usernames, t.usernames),
-          phone = COALESCE(EXCLUDED.phone, t.phone),
-          cached_at = EXCLUDED.cached_at),
+        %s),
       listed AS (INSERT INTO tgsession_session (session) VALUES (?) ON CONFLICT DO NOTHING),
       ids AS (
         SELECT array_agg(peer_id) AS a FROM stripped),
@@ -111,7 +104,7 @@ final class SinglePeerWrite {
           ELSE concat_ws(',', CASE WHEN changed.c THEN ?::text END, array_to_string(ids.a, ','))
           END)
       FROM ids, changed WHERE changed.c OR ids.a IS NOT NULL"""
-          .formatted(PostgresCoherence.MAX_IDS);
+          .formatted(PeerPostgresCodec.MERGE, PostgresCoherence.MAX_IDS);
 
   private SinglePeerWrite() {}
 

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code peer-cache}: the most peers kept, default {@value #DEFAULT_SIZE}; 0 turns the cache
  *       off;
  *   <li>{@code peer-cache-ttl}: seconds an entry lives after it was read, default {@value
- *       #DEFAULT_TTL_SECONDS}: it bounds memory and age, not coherence.
+ *       #DEFAULT_TTL_SECONDS} (up to about a tenth of a second more: the clock a hit reads is
+ *       {@link CoarseTicker}'s): it bounds memory and age, not coherence.
  * </ul>
  *
  * <p>Coherence with other instances and processes is the backend's part, not this cache's (see
@@ -55,6 +56,7 @@ public final class CaffeinePeerCache implements PeerCache {
         Caffeine.newBuilder()
             .maximumSize(maximumSize)
             .expireAfterWrite(ttl)
+            .ticker(CoarseTicker.INSTANCE)
             .executor(Runnable::run)
             .removalListener(
                 (PeerId id, PeerInfo peer, RemovalCause cause) -> {

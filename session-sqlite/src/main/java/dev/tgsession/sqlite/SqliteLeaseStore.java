@@ -91,6 +91,22 @@ final class SqliteLeaseStore implements LeaseStore {
   /** Open from the first acquire until the release: the fence reads it on every write. */
   private @Nullable SqliteConnection connection;
 
+  /** This JVM's use of the lease file while {@link #connection} is open. */
+  private WalIndex.@Nullable FileUse use;
+
+  /** The lease file's mapped header, once mapped ({@link #fencingToken}); null: not mapped. */
+  private @Nullable LeaseHeader header;
+
+  private boolean mapTried;
+
+  /** The change counter {@link #knownToken} was read at; {@link LeaseHeader#UNKNOWN}: none. */
+  private long knownCounter = LeaseHeader.UNKNOWN;
+
+  private long knownToken;
+
+  /** How many times the fence asked SQLite for the token (guarded by the lock; for tests). */
+  private long tokenReads;
+
   SqliteLeaseStore(Path sessionFile, String description, int busyTimeoutMillis, boolean readOnly) {
     this.sessionFile = sessionFile;
     this.file = fileOf(sessionFile);
@@ -212,9 +228,45 @@ final class SqliteLeaseStore implements LeaseStore {
       if (c == null) {
         return -1;
       }
-      try (ResultSet rows = c.prepare(LeaseSql.TOKEN).executeQuery()) {
-        return rows.next() ? rows.getLong(1) : -1;
+      long counter = changeCounter();
+      if (counter != LeaseHeader.UNKNOWN && counter == knownCounter) {
+        return knownToken; // no commit to the lease file since the token was read
       }
+      long token;
+      // the counter was read before this query's snapshot: unchanged later means none since
+      try (ResultSet rows = c.prepare(LeaseSql.TOKEN).executeQuery()) {
+        token = rows.next() ? rows.getLong(1) : -1;
+      }
+      tokenReads++;
+      knownCounter = counter;
+      knownToken = token;
+      return token;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The lease file's change counter now, mapping its header on the first call of a connection
+   * (under the lock, between the connection's transactions, when it holds no lock of the file);
+   * {@link LeaseHeader#UNKNOWN} when it is not mapped.
+   */
+  private long changeCounter() {
+    LeaseHeader mapped = header;
+    if (mapped == null && !mapTried) {
+      mapTried = true;
+      WalIndex.FileUse current = use;
+      mapped = current == null ? null : current.whileAlone(() -> LeaseHeader.map(file));
+      header = mapped;
+    }
+    return mapped == null ? LeaseHeader.UNKNOWN : mapped.changeCounter();
+  }
+
+  /** How many times the fence asked SQLite for the token (for tests). */
+  long tokenReads() {
+    lock.lock();
+    try {
+      return tokenReads;
     } finally {
       lock.unlock();
     }
@@ -236,7 +288,8 @@ final class SqliteLeaseStore implements LeaseStore {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    try (Connection raw = SessionFile.openLockedReadOnly(file, busyTimeoutMillis)) {
+    try (WalIndex.FileUse fileUse = WalIndex.use(file);
+        Connection raw = SessionFile.openLockedReadOnly(file, busyTimeoutMillis)) {
       SqliteConnection c = new SqliteConnection(raw);
       try {
         if (!tableExists(c)) {
@@ -267,6 +320,7 @@ final class SqliteLeaseStore implements LeaseStore {
       return;
     }
     SqliteConnection c = null;
+    WalIndex.FileUse fileUse = WalIndex.use(file); // no other use of this JVM maps it meanwhile
     try {
       c = new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
       SqliteConnection connection = c;
@@ -292,13 +346,21 @@ final class SqliteLeaseStore implements LeaseStore {
           // the file is deleted next; a failed close changes nothing there
         }
       }
+      fileUse.close();
     }
   }
 
   private <T> T transaction(String operation, Work<T> work) {
     try {
       if (connection == null) {
-        connection = new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
+        WalIndex.FileUse opening = WalIndex.use(file);
+        try {
+          connection = new SqliteConnection(SessionFile.openReader(file, busyTimeoutMillis));
+        } catch (SQLException | RuntimeException e) {
+          opening.close();
+          throw e;
+        }
+        use = opening;
       }
       SqliteConnection c = connection;
       return inTransaction(c, () -> work.run(c));
@@ -331,12 +393,21 @@ final class SqliteLeaseStore implements LeaseStore {
 
   private void closeConnection() {
     SqliteConnection c = connection;
+    WalIndex.FileUse current = use;
     connection = null;
-    if (c != null) {
-      try {
+    use = null;
+    header = null;
+    mapTried = false;
+    knownCounter = LeaseHeader.UNKNOWN;
+    try {
+      if (c != null) {
         c.close();
-      } catch (SQLException e) {
-        // nothing of the lease depends on a clean close: every change was committed or rolled back
+      }
+    } catch (SQLException e) {
+      // nothing of the lease depends on a clean close: every change was committed or rolled back
+    } finally {
+      if (current != null) {
+        current.close();
       }
     }
   }

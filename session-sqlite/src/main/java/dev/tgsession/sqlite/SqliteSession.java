@@ -88,6 +88,11 @@ final class SqliteSession extends AbstractSession {
     return connections;
   }
 
+  /** The lease file's store (for tests). */
+  SqliteLeaseStore leases() {
+    return leases;
+  }
+
   // ---- DCs ----------------------------------------------------------------------------------
 
   @Override

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -149,6 +150,17 @@ final class WalIndex {
           shared.verified = true;
         }
         return shared.index;
+      }
+    }
+
+    /**
+     * Runs {@code work} while this is the only use of the file in this JVM, holding every other use
+     * off until it returns (so no connection of another use is open while it opens and closes a
+     * descriptor of the file); null when another use exists or this one is closed.
+     */
+    <T> @Nullable T whileAlone(Supplier<@Nullable T> work) {
+      synchronized (WalIndex.class) {
+        return closed || shared.users != 1 ? null : work.get();
       }
     }
 

@@ -83,6 +83,36 @@ class LeaseTest {
   }
 
   @Test
+  @DisplayName(
+      "the fence asks SQLite for the token only after a commit to the lease file, and sees one"
+          + " made by a plain connection at the next write")
+  void fenceReadsTheTokenOnlyAfterACommit() throws Exception {
+    try (SqliteSession a = (SqliteSession) Sessions.open(uri("alpha"))) {
+      TestHooks.stopLeaseRenewal(a); // no renewal commits to the lease file during the test
+      a.cachePeer(PeerInfo.User.of(1, 1));
+      long reads = a.leases().tokenReads();
+      for (int i = 2; i < 12; i++) {
+        a.cachePeer(PeerInfo.User.of(i, i));
+      }
+      assertThat(a.leases().tokenReads())
+          .as("ten writes with no commit to the lease file between them")
+          .isEqualTo(reads);
+      // what a takeover by another process commits: the token moves on (a plain connection)
+      try (Connection other =
+              DriverManager.getConnection(
+                  "jdbc:sqlite:" + SqliteLeaseStore.fileOf(dir.resolve("leased.session")));
+          Statement statement = other.createStatement()) {
+        statement.executeUpdate("UPDATE tgsession_lease SET token = token + 1");
+      }
+      assertThatThrownBy(() -> a.cachePeer(PeerInfo.User.of(99, 99)))
+          .isInstanceOf(SessionLeaseLostException.class);
+      assertThat(a.leases().tokenReads()).isEqualTo(reads + 1);
+      assertThat(a.peer(PeerId.user(99))).as("the refused write rolled back").isEmpty();
+      assertThat(a.peer(PeerId.user(11))).isPresent();
+    }
+  }
+
+  @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   @DisplayName("a holder killed with kill -9 blocks the next owner at most for the lease")
   void killedHolder() throws Exception {

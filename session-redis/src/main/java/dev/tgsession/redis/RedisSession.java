@@ -48,11 +48,18 @@ final class RedisSession extends AbstractSession {
   /**
    * The version of the key layout, kept in the {@code dcs} hash under {@code layout} by every
    * writer, so that a session written in another layout is refused at open instead of mixed up.
-   * Layout 3 keeps the time a peer was cached in its {@code peers} value; layout 2 (0.3.0) kept it
-   * in the {@code cached} hash. Both are read; the first write marks the session 3 (so 0.3.0
-   * refuses it from then on), and each peer's value moves to the new form when it is next written.
+   * Layout 4 names the updates state {@code state{prefix:session}} and {@code
+   * channels{prefix:session}}, outside the peer cache's tracked prefix; layouts 2 and 3 named them
+   * {@code {prefix:session}:state} and {@code :channels}, and are read as they are until the first
+   * write, which renames both and marks the session 4 in one script (migrate.lua; older versions
+   * refuse it from then on). Layout 3 keeps the time a peer was cached in its {@code peers} value;
+   * layout 2 (0.3.0) kept it in the {@code cached} hash, which is still read; each peer's value
+   * moves to the new form when it is next written.
    */
-  static final String LAYOUT = "3";
+  static final String LAYOUT = "4";
+
+  /** The layout 0.4.0 before issue 27's round 7 wrote: the updates state under the old names. */
+  static final String LAYOUT_3 = "3";
 
   /** The layout 0.3.0 wrote, read as it is (see {@link #LAYOUT}). */
   static final String LAYOUT_0_3 = "2";
@@ -70,6 +77,8 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript PRUNE_FENCED = PRUNE.fenced();
   private static final RedisScript MARK = RedisScript.load("mark");
   private static final RedisScript MARK_FENCED = MARK.fenced();
+  private static final RedisScript MIGRATE = RedisScript.load("migrate");
+  private static final RedisScript MIGRATE_FENCED = MIGRATE.fenced();
   private static final RedisScript SWITCH = RedisScript.load("switch");
   private static final RedisScript SWITCH_FENCED = SWITCH.fenced();
   private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
@@ -106,6 +115,12 @@ final class RedisSession extends AbstractSession {
 
   /** Whether this instance wrote the layout version since it opened or cleared the session. */
   private volatile boolean layoutMarked;
+
+  /**
+   * Whether the session was of layout 2 or 3 when opened and this instance has not written it
+   * since: its updates state may still be under the old names ({@link #loadUpdatesState}).
+   */
+  private volatile boolean legacyState;
 
   /**
    * The vault this instance last read or wrote (null: none, plain), which every vault write
@@ -179,7 +194,9 @@ final class RedisSession extends AbstractSession {
   }
 
   private void requireLayout(String layout) {
-    if (!layout.equals(LAYOUT) && !layout.equals(LAYOUT_0_3)) {
+    if (layout.equals(LAYOUT_3) || layout.equals(LAYOUT_0_3)) {
+      legacyState = !layoutMarked;
+    } else if (!layout.equals(LAYOUT)) {
       throw new IncompatibleSessionException(
           "expected tgsession's Redis key layout "
               + LAYOUT
@@ -285,13 +302,32 @@ final class RedisSession extends AbstractSession {
       return;
     }
     byte[] name = bytes(keys.session());
-    writes.script(
-        fence,
-        "write the key layout version",
-        MARK,
-        MARK_FENCED,
-        cluster ? List.of(target().dcs) : List.of(target().dcs, index),
-        List.of(LAYOUT_VALUE, name));
+    RedisKeys into = target();
+    Object marked =
+        writes.script(
+            fence,
+            "write the key layout version",
+            MARK,
+            MARK_FENCED,
+            cluster ? List.of(into.dcs) : List.of(into.dcs, index),
+            List.of(LAYOUT_VALUE, name));
+    if (Long.valueOf(0).equals(marked)) {
+      // Layout 2 or 3: the updates state moves to its layout-4 names with the mark, in one step.
+      List<byte[]> migrated =
+          new ArrayList<>(
+              List.of(into.dcs, into.legacyState, into.state, into.legacyChannels, into.channels));
+      if (!cluster) {
+        migrated.add(index);
+      }
+      writes.script(
+          fence,
+          "move the updates state to key layout " + LAYOUT,
+          MIGRATE,
+          MIGRATE_FENCED,
+          migrated,
+          List.of(LAYOUT_VALUE, name));
+    }
+    legacyState = false;
     if (cluster) {
       calls.writeElsewhere(
           "list the session in the directory", redis -> redis.zadd(index, 0, name));
@@ -429,19 +465,34 @@ final class RedisSession extends AbstractSession {
 
   // ---- updates state ------------------------------------------------------------------------
 
+  /**
+   * Of a session still of layout 2 or 3 (this instance has not written it yet), the old names are
+   * read first: found there, that is the state (another instance's migration renames both at once,
+   * never half); found nowhere, the state was moved meanwhile or never written, and the layout-4
+   * names tell which.
+   */
   @Override
   protected UpdatesState loadUpdatesState() {
-    Object result =
+    if (legacyState) {
+      List<?> old = loadState(keys.legacyState, keys.legacyChannels);
+      if (!StateRedisCodec.absent(old)) {
+        return state.decode(old);
+      }
+    }
+    return state.decode(loadState(keys.state, keys.channels));
+  }
+
+  private List<?> loadState(byte[] stateKey, byte[] channelsKey) {
+    return (List<?>)
         calls.read(
             "read the updates state",
-            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()),
+            redis -> LOAD_STATE.run(redis, List.of(stateKey, channelsKey), List.of()),
             // While the slot migrates, a session without channels has no channels key on either
             // node and the script cannot run (TRYAGAIN) until the migration ends: two reads.
             redis ->
                 List.of(
-                    redis.hmget(keys.state, PTS, QTS, DATE, SEQ),
-                    StateRedisCodec.flatten(redis.hgetAll(keys.channels))));
-    return state.decode((List<?>) result);
+                    redis.hmget(stateKey, PTS, QTS, DATE, SEQ),
+                    StateRedisCodec.flatten(redis.hgetAll(channelsKey))));
   }
 
   @Override
@@ -516,6 +567,7 @@ final class RedisSession extends AbstractSession {
       writes.command(fence, "clear the session", DEL, target().all(), List.of());
     }
     layoutMarked = false;
+    legacyState = false; // the old names went with the rest
     lastVault = null;
   }
 

@@ -164,6 +164,26 @@ class RedisLayoutMigrationTest {
   }
 
   @Test
+  @DisplayName("a replacement (import, copy) over a layout-3 session leaves only layout 4's names")
+  void replacedOverLayoutThree() {
+    writtenInLayout("replaced", "3");
+    Session session = open("session=replaced");
+    UpdatesState imported = new UpdatesState(1, 2, 3, 4, List.of(new ChannelState(9, 9)));
+    SessionData data =
+        new SessionData(4, Map.of(), Map.of(PeerId.user(5), PeerInfo.User.of(5, 55)), imported);
+    dev.tgsession.spi.SessionImport.replace(session, data);
+    assertThat(raw.exists("{tgsession:replaced}:state")).isFalse();
+    assertThat(raw.exists("{tgsession:replaced}:channels")).isFalse();
+    assertThat(raw.hget("{tgsession:replaced}:dcs", "layout")).isEqualTo(RedisSession.LAYOUT);
+    assertThat(session.updatesState()).isEqualTo(imported);
+    session.setUpdateState(new UpdateState.Secondary(7));
+    try (Session again = Sessions.open(server.uri() + "?session=replaced")) {
+      assertThat(again.updatesState()).isEqualTo(new UpdatesState(1, 7, 3, 4, imported.channels()));
+      assertThat(again.peer(PeerId.user(5))).contains(PeerInfo.User.of(5, 55));
+    }
+  }
+
+  @Test
   @DisplayName(
       "a tracking connection on the session's prefix (as the peer cache's) hears of no write of"
           + " the updates state")

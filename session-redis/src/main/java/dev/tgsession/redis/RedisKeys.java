@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The fixed set of keys one session owns. Every key starts with the hash tag {@code
- * {prefix:session}}, so the whole session lives in one cluster slot and scripts may touch any of
- * its keys.
+ * The fixed set of keys one session owns. Every key holds the hash tag {@code {prefix:session}}, so
+ * the whole session lives in one cluster slot and scripts may touch any of its keys. The keys a
+ * peer cache depends on start with it ({@code {prefix:session}:peers}), so the tracking connection
+ * ({@code CLIENT TRACKING ... BCAST PREFIX {prefix:}) hears of their writes; the updates state ends
+ * with it ({@code state{prefix:session}}, layout 4), so its writes, the most frequent of all, make
+ * the server send no invalidation message nobody needs.
  */
 final class RedisKeys {
 
@@ -35,11 +38,24 @@ final class RedisKeys {
    */
   final byte[] dcs;
 
-  /** Hash: {@code pts}, {@code qts}, {@code date}, {@code seq}, decimal. */
+  /**
+   * Hash: {@code pts}, {@code qts}, {@code date}, {@code seq}, decimal. Named {@code
+   * state{prefix:session}} (outside the tracked prefix) since layout 4.
+   */
   final byte[] state;
 
-  /** Hash: decimal bare channel id to decimal pts. */
+  /** Hash: decimal bare channel id to decimal pts; {@code channels{prefix:session}} (layout 4). */
   final byte[] channels;
+
+  /**
+   * Where layouts 2 and 3 kept {@link #state} and {@link #channels}: {@code {prefix:session}:state}
+   * and {@code {prefix:session}:channels}, read until the session's first write by this version
+   * renames them (migrate.lua); deleted with the session.
+   */
+  final byte[] legacyState;
+
+  /** See {@link #legacyState}. */
+  final byte[] legacyChannels;
 
   /**
    * Hash: 8-byte dialog id to the time the peer was last cached (19-digit epoch nanoseconds), for
@@ -81,8 +97,10 @@ final class RedisKeys {
     phones = key("phones");
     self = key("self");
     dcs = key("dcs");
-    state = key("state");
-    channels = key("channels");
+    state = tail("state");
+    channels = tail("channels");
+    legacyState = key("state");
+    legacyChannels = key("channels");
     cached = key("cached");
     extras = key("extras");
     // The lease is the session's, whatever is staged.
@@ -127,7 +145,19 @@ final class RedisKeys {
    * {@code clear()} made under the lease.
    */
   List<byte[]> all() {
-    return List.of(peers, info, usernames, phones, self, dcs, state, channels, cached, extras);
+    return List.of(
+        peers,
+        info,
+        usernames,
+        phones,
+        self,
+        dcs,
+        state,
+        channels,
+        cached,
+        extras,
+        legacyState,
+        legacyChannels);
   }
 
   /** Every key of the session, the lease keys and the staged ones included: for delete. */
@@ -141,5 +171,10 @@ final class RedisKeys {
 
   private byte[] key(String name) {
     return (tag + ":" + infix + name).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A key named before the hash tag: in the slot, outside the tracking's prefix. */
+  private byte[] tail(String name) {
+    return (infix + name + tag).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -45,22 +45,12 @@ final class RedisSession extends AbstractSession {
   /** Peers per script call or command: bounds how long one call blocks the server. */
   static final int PEERS_PER_CALL = 1000;
 
-  /**
-   * The version of the key layout, kept in the {@code dcs} hash under {@code layout} by every
-   * writer, so that a session written in another layout is refused at open instead of mixed up.
-   * Layout 3 keeps the time a peer was cached in its {@code peers} value; layout 2 (0.3.0) kept it
-   * in the {@code cached} hash. Both are read; the first write marks the session 3 (so 0.3.0
-   * refuses it from then on), and each peer's value moves to the new form when it is next written.
-   */
-  static final String LAYOUT = "3";
-
-  /** The layout 0.3.0 wrote, read as it is (see {@link #LAYOUT}). */
-  static final String LAYOUT_0_3 = "2";
+  /** The key layout this version writes ({@link RedisLayout}). */
+  static final String LAYOUT = RedisLayout.VERSION;
 
   private static final byte[] HOME = bytes("home");
-  private static final String LAYOUT_FIELD = "layout";
-  private static final byte[] LAYOUT_KEY = bytes(LAYOUT_FIELD);
-  private static final byte[] LAYOUT_VALUE = bytes(LAYOUT);
+  private static final byte[] LAYOUT_KEY = RedisLayout.FIELD_KEY;
+  private static final byte[] LAYOUT_VALUE = RedisLayout.VALUE;
   private static final RedisScript STORE_PEERS = RedisScript.load("store_peers");
   private static final RedisScript STORE_PEERS_FENCED = STORE_PEERS.fenced();
   private static final RedisScript LOAD_STATE = RedisScript.load("load_state");
@@ -68,8 +58,6 @@ final class RedisSession extends AbstractSession {
   private static final RedisScript REPLACE_STATE_FENCED = REPLACE_STATE.fenced();
   private static final RedisScript PRUNE = RedisScript.load("prune");
   private static final RedisScript PRUNE_FENCED = PRUNE.fenced();
-  private static final RedisScript MARK = RedisScript.load("mark");
-  private static final RedisScript MARK_FENCED = MARK.fenced();
   private static final RedisScript SWITCH = RedisScript.load("switch");
   private static final RedisScript SWITCH_FENCED = SWITCH.fenced();
   private static final RedisScript STORE_VAULT = RedisScript.load("store_vault");
@@ -84,7 +72,6 @@ final class RedisSession extends AbstractSession {
 
   private final RedisCalls calls;
   private final RedisKeys keys;
-  private final String endpoint;
   private final RedisLeaseStore leases;
   private final RedisWrites writes;
   private final StateRedisCodec state;
@@ -96,16 +83,12 @@ final class RedisSession extends AbstractSession {
 
   private volatile @Nullable Thread staging;
 
-  /** The directory's name index; listed in the same script as the layout mark on one server. */
-  private final byte[] index;
-
-  private final boolean cluster;
   private volatile @Nullable RedisCoherence coherence;
   private volatile @Nullable AutoCloseable tracked;
   private volatile boolean untracked;
 
-  /** Whether this instance wrote the layout version since it opened or cleared the session. */
-  private volatile boolean layoutMarked;
+  /** The layout mark and whether the state may still be under layout 3's names. */
+  private final RedisLayout layout;
 
   /**
    * The vault this instance last read or wrote (null: none, plain), which every vault write
@@ -119,15 +102,13 @@ final class RedisSession extends AbstractSession {
     super(description, peerCache);
     this.calls = calls;
     this.keys = keys;
-    this.index = index;
-    this.cluster = calls.isCluster();
-    this.endpoint = calls.endpoint();
     this.leases = new RedisLeaseStore(calls, keys, description);
     this.writes = new RedisWrites(calls, keys.leaseToken);
     this.state = new StateRedisCodec(keys.tag() + " in " + description);
     this.reads = new RedisPeerReads(calls, keys, state);
     this.recache = new RedisRecache(calls, writes);
     this.staged = keys.staged();
+    this.layout = new RedisLayout(calls, writes, keys, index);
     calls.describe(description);
   }
 
@@ -166,8 +147,8 @@ final class RedisSession extends AbstractSession {
     Map<Integer, DcOption> options = new HashMap<>();
     for (Map.Entry<byte[], byte[]> entry : stored.entrySet()) {
       String field = string(entry.getKey());
-      if (field.equals(LAYOUT_FIELD)) {
-        requireLayout(string(entry.getValue()));
+      if (field.equals(RedisLayout.FIELD)) {
+        layout.check(string(entry.getValue()));
       } else if (field.equals("home")) {
         home = parseInt(entry.getValue(), "the home DC id");
       } else if (!field.equals(VAULT_FIELD)) { // the vault is read by loadKeyVault
@@ -178,22 +159,6 @@ final class RedisSession extends AbstractSession {
     return new StoredDcs(home, options);
   }
 
-  private void requireLayout(String layout) {
-    if (!layout.equals(LAYOUT) && !layout.equals(LAYOUT_0_3)) {
-      throw new IncompatibleSessionException(
-          "expected tgsession's Redis key layout "
-              + LAYOUT
-              + " under "
-              + keys.tag()
-              + " in "
-              + endpoint
-              + ", found layout '"
-              + layout
-              + "' (written by another tgsession version); open it with that version, or copy"
-              + " the session with it to a new one");
-    }
-  }
-
   @Override
   protected void storeHomeDcId(int dcId, WriteFence fence) {
     markLayout(fence);
@@ -201,7 +166,7 @@ final class RedisSession extends AbstractSession {
     fields.put(HOME, bytes(Integer.toString(dcId)));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
     writes.hset(fence, "write the home DC", target().dcs, fields);
-    layoutMarked = true;
+    layout.marked = true;
   }
 
   @Override
@@ -220,14 +185,14 @@ final class RedisSession extends AbstractSession {
               DcCodec.encode(option),
               LAYOUT_KEY,
               LAYOUT_VALUE));
-      layoutMarked = true;
+      layout.marked = true;
       return;
     }
     Map<byte[], byte[]> fields = new LinkedHashMap<>();
     fields.put(bytes(Integer.toString(option.id())), DcCodec.encode(option));
     fields.put(LAYOUT_KEY, LAYOUT_VALUE);
     writes.hset(fence, "write DC option " + option.id(), target().dcs, fields);
-    layoutMarked = true;
+    layout.marked = true;
   }
 
   // ---- encryption at rest -------------------------------------------------------------------
@@ -271,32 +236,11 @@ final class RedisSession extends AbstractSession {
         List.of(target().dcs),
         args);
     lastVault = vault;
-    layoutMarked = true;
+    layout.marked = true;
   }
 
-  /**
-   * Before this instance's first write (once, idempotent): writes the layout version and lists the
-   * session in the directory's name index, in one script on one server; on a cluster the index
-   * lives in another slot and is written right after (RedisDirectory rebuilds it if a crash came in
-   * between).
-   */
   private void markLayout(WriteFence fence) {
-    if (layoutMarked) {
-      return;
-    }
-    byte[] name = bytes(keys.session());
-    writes.script(
-        fence,
-        "write the key layout version",
-        MARK,
-        MARK_FENCED,
-        cluster ? List.of(target().dcs) : List.of(target().dcs, index),
-        List.of(LAYOUT_VALUE, name));
-    if (cluster) {
-      calls.writeElsewhere(
-          "list the session in the directory", redis -> redis.zadd(index, 0, name));
-    }
-    layoutMarked = true;
+    layout.mark(fence, target());
   }
 
   // ---- peers --------------------------------------------------------------------------------
@@ -429,19 +373,34 @@ final class RedisSession extends AbstractSession {
 
   // ---- updates state ------------------------------------------------------------------------
 
+  /**
+   * Of a session still of layout 2 or 3 (this instance has not written it yet), the old names are
+   * read first: found there, that is the state (another instance's migration renames both at once,
+   * never half); found nowhere, the state was moved meanwhile or never written, and the layout-4
+   * names tell which.
+   */
   @Override
   protected UpdatesState loadUpdatesState() {
-    Object result =
+    if (layout.legacyState) {
+      List<?> old = loadState(keys.legacyState, keys.legacyChannels);
+      if (!StateRedisCodec.absent(old)) {
+        return state.decode(old);
+      }
+    }
+    return state.decode(loadState(keys.state, keys.channels));
+  }
+
+  private List<?> loadState(byte[] stateKey, byte[] channelsKey) {
+    return (List<?>)
         calls.read(
             "read the updates state",
-            redis -> LOAD_STATE.run(redis, List.of(keys.state, keys.channels), List.of()),
+            redis -> LOAD_STATE.run(redis, List.of(stateKey, channelsKey), List.of()),
             // While the slot migrates, a session without channels has no channels key on either
             // node and the script cannot run (TRYAGAIN) until the migration ends: two reads.
             redis ->
                 List.of(
-                    redis.hmget(keys.state, PTS, QTS, DATE, SEQ),
-                    StateRedisCodec.flatten(redis.hgetAll(keys.channels))));
-    return state.decode((List<?>) result);
+                    redis.hmget(stateKey, PTS, QTS, DATE, SEQ),
+                    StateRedisCodec.flatten(redis.hgetAll(channelsKey))));
   }
 
   @Override
@@ -498,11 +457,14 @@ final class RedisSession extends AbstractSession {
           data, vault, cachedAt, fence); // starts with clearStore: of the staged keys
     } finally {
       staging = null;
+      // The mark above was the staged keys'; until the switch, the live ones are still unmarked
+      // (and perhaps of layout 3): a write before it, or after a failed switch, marks them.
+      layout.marked = false;
     }
     List<byte[]> both = new ArrayList<>(keys.all());
     both.addAll(staged.all());
     writes.script(fence, "switch to the replacement", SWITCH, SWITCH_FENCED, both, List.of());
-    layoutMarked = true;
+    layout.marked = true;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------
@@ -515,7 +477,8 @@ final class RedisSession extends AbstractSession {
     } else {
       writes.command(fence, "clear the session", DEL, target().all(), List.of());
     }
-    layoutMarked = false;
+    layout.marked = false;
+    layout.legacyState = false; // the old names went with the rest
     lastVault = null;
   }
 

@@ -54,6 +54,16 @@ final class StateRedisCodec {
     return flat;
   }
 
+  /** Whether {@code load_state.lua}'s reply found neither hash (no field of either stored). */
+  static boolean absent(List<?> parts) {
+    for (Object field : (List<?>) parts.get(0)) {
+      if (field != null) {
+        return false;
+      }
+    }
+    return ((List<?>) parts.get(1)).isEmpty();
+  }
+
   /** {@code load_state.lua}'s reply: {HMGET of pts, qts, date, seq; the channels flattened}. */
   UpdatesState decode(List<?> parts) {
     List<?> common = (List<?>) parts.get(0);

@@ -110,6 +110,32 @@ class RedisClusterTest {
   }
 
   @Test
+  @DisplayName(
+      "a session of layout 3 moves its updates state to the layout-4 names in its slot, nothing"
+          + " lost")
+  void layoutThreeMoved() {
+    String tag = "{tgsession:" + run + "-old}";
+    try (RedisClusterClient raw = raw()) {
+      Session old = open("-old");
+      old.cachePeer(PeerInfo.User.of(2, 22));
+      old.setUpdateState(new UpdateState.Primary(10, 30, 40));
+      old.setUpdateState(new UpdateState.Channel(7, 5));
+      raw.rename("state" + tag, tag + ":state");
+      raw.rename("channels" + tag, tag + ":channels");
+      raw.hset(tag + ":dcs", "layout", "3");
+      Session session = open("-old");
+      assertThat(session.updatesState().pts()).isEqualTo(10);
+      session.setUpdateState(new UpdateState.Secondary(20));
+      assertThat(raw.hget(tag + ":dcs", "layout")).isEqualTo(RedisSession.LAYOUT);
+      assertThat(raw.exists(tag + ":state")).isFalse();
+      assertThat(raw.hgetAll("state" + tag))
+          .isEqualTo(java.util.Map.of("pts", "10", "qts", "20", "date", "30", "seq", "40"));
+      assertThat(session.updatesState().channels()).hasSize(1);
+      assertThat(session.peer(PeerId.user(2))).contains(PeerInfo.User.of(2, 22));
+    }
+  }
+
+  @Test
   @DisplayName("a cluster has only database 0")
   void databaseZeroOnly() {
     String uri = TestServers.redisClusterUri();

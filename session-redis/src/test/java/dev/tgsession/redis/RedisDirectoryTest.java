@@ -109,7 +109,7 @@ class RedisDirectoryTest {
       assertThat(store.summary("acct-0007")).isEmpty();
       assertThat(names(store, "acct-000")).doesNotContain("acct-0007").hasSize(9);
       assertThat(store.delete("acct-0007")).as("nothing left to remove").isFalse();
-      assertThat(raw.exists("{tgsession:acct-0006}:state")).as("its neighbour").isTrue();
+      assertThat(raw.exists("state{tgsession:acct-0006}")).as("its neighbour").isTrue();
     }
   }
 

@@ -168,7 +168,7 @@ class RedisLeaseAndReplicaTest {
           RedisClient fromReplica = RedisClient.create(URI.create(replica.uri()))) {
         session.cachePeer(new PeerInfo.User(1, new PeerAuth(1), null, null, List.of("r1"), null));
         session.setUpdateState(new UpdateState.Primary(3, 3, 3));
-        assertThat(fromReplica.hget("{tgsession:replicated}:state", "pts"))
+        assertThat(fromReplica.hget("state{tgsession:replicated}", "pts"))
             .as("on the replica when the write returned")
             .isEqualTo("3");
         replica.kill();
@@ -183,7 +183,7 @@ class RedisLeaseAndReplicaTest {
         }
       }
       raw.del("{tgsession:replicated}:peers", "{tgsession:replicated}:info");
-      raw.del("{tgsession:replicated}:usernames", "{tgsession:replicated}:state");
+      raw.del("{tgsession:replicated}:usernames", "state{tgsession:replicated}");
       raw.del("{tgsession:replicated}:dcs");
     }
   }

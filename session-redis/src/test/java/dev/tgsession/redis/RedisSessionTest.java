@@ -142,8 +142,8 @@ class RedisSessionTest {
               tag + ":phones",
               tag + ":self",
               tag + ":dcs",
-              tag + ":state",
-              tag + ":channels");
+              "state" + tag,
+              "channels" + tag);
       assertThat(raw.zrange("{tgsession}:sessions", 0, -1)).contains("layout");
       assertThat(keys().stream().map(JedisClusterCRC16::getSlot).distinct())
           .containsExactly(JedisClusterCRC16.getSlot(tag));
@@ -151,9 +151,9 @@ class RedisSessionTest {
       assertThat(raw.type(tag + ":self")).isEqualTo("string");
       assertThat(raw.hlen(tag + ":peers")).isEqualTo(4);
       assertThat(raw.hlen(tag + ":info")).as("the chat knows nothing but its id").isEqualTo(3);
-      assertThat(raw.hgetAll(tag + ":state"))
+      assertThat(raw.hgetAll("state" + tag))
           .isEqualTo(Map.of("pts", "1", "qts", "2", "date", "3", "seq", "4"));
-      assertThat(raw.hgetAll(tag + ":channels")).isEqualTo(Map.of("104", "44"));
+      assertThat(raw.hgetAll("channels" + tag)).isEqualTo(Map.of("104", "44"));
       assertThat(raw.hget(tag + ":dcs", "home")).isEqualTo("4");
       assertThat(raw.hget(tag + ":dcs", "layout")).isEqualTo(RedisSession.LAYOUT);
     }
@@ -244,7 +244,7 @@ class RedisSessionTest {
       assertThat(a.peerCount()).isEqualTo(4);
 
       Set<String> kept =
-          keys().stream().filter(key -> !key.startsWith("{tgsession:a}")).collect(toSet());
+          keys().stream().filter(key -> !key.contains("{tgsession:a}")).collect(toSet());
       assertThat(kept).hasSize(16);
       Map<String, byte[]> before = dump(kept);
       SessionData bBefore = b.snapshot();
@@ -687,13 +687,13 @@ class RedisSessionTest {
     @Test
     @DisplayName("a session in another key layout is refused at open, and left as it was")
     void otherLayout() {
-      raw.hset("{tgsession:future}:dcs", "layout", "4");
+      raw.hset("{tgsession:future}:dcs", "layout", "5");
       raw.hset("{tgsession:future}:peers", "x", "y");
       assertThatThrownBy(() -> open("session=future"))
           .isInstanceOf(IncompatibleSessionException.class)
           .hasMessageContaining("key layout " + RedisSession.LAYOUT)
-          .hasMessageContaining("found layout '4'");
-      assertThat(raw.hgetAll("{tgsession:future}:dcs")).isEqualTo(Map.of("layout", "4"));
+          .hasMessageContaining("found layout '5'");
+      assertThat(raw.hgetAll("{tgsession:future}:dcs")).isEqualTo(Map.of("layout", "5"));
       assertThat(raw.hgetAll("{tgsession:future}:peers")).isEqualTo(Map.of("x", "y"));
     }
 

@@ -32,7 +32,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class PeerPostgresCodec {
 
-  static final String COLUMNS = "peer_id, hash, bot, self, kind, usernames, phone";
+  /**
+   * The columns {@link #read} decodes. The usernames come as one comma-joined text ('' the empty
+   * list, null unknown), the form the writes send: a username holds no comma, and a text decodes
+   * with less work than a {@code text[]} (no {@code java.sql.Array}, no quoting rules).
+   */
+  static final String COLUMNS =
+      "peer_id, hash, bot, self, kind, array_to_string(usernames, ','), phone";
 
   static final String SELECT = "SELECT " + COLUMNS + " FROM tgsession_peer";
 
@@ -441,8 +447,7 @@ final class PeerPostgresCodec {
       Boolean self = nullableBoolean(row, 4);
       short kind = row.getShort(5);
       boolean kindNull = row.wasNull();
-      Array array = row.getArray(6);
-      List<String> usernames = array == null ? null : Arrays.asList((String[]) array.getArray());
+      List<String> usernames = usernames(row.getString(6));
       String phone = row.getString(7);
       return switch (id.kind()) {
         case USER -> new PeerInfo.User(id.bareId(), auth, bot, self, usernames, phone);
@@ -461,6 +466,14 @@ final class PeerPostgresCodec {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** A comma-joined list of usernames ('' the empty list, null unknown) as a list. */
+  static @Nullable List<String> usernames(@Nullable String joined) {
+    if (joined == null) {
+      return null;
+    }
+    return joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
   }
 
   private static @Nullable Boolean nullableBoolean(ResultSet row, int column) throws SQLException {

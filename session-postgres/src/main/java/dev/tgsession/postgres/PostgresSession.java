@@ -48,6 +48,9 @@ final class PostgresSession extends AbstractSession {
   private final @Nullable NotifiedPeerCache cache;
   private final PostgresLeaseStore leaseStore;
 
+  /** How messages name the server (made once: a peer read passes it to the decoder). */
+  private final String where;
+
   /**
    * The vault this instance last read or wrote (null: plain). A DC or vault write checks, in its
    * transaction, that the table still holds it: an instance left behind by another's encryption,
@@ -71,6 +74,7 @@ final class PostgresSession extends AbstractSession {
     this.name = name;
     this.cache = cache;
     this.leaseStore = new PostgresLeaseStore(connections, name, description);
+    this.where = connections.target().toString();
   }
 
   /**
@@ -227,7 +231,8 @@ final class PostgresSession extends AbstractSession {
   protected @Nullable PeerInfo loadPeerByUsername(String username) {
     return readPeer(
         "look up a peer by username",
-        "SELECT p.peer_id, p.hash, p.bot, p.self, p.kind, p.usernames, p.phone"
+        "SELECT p.peer_id, p.hash, p.bot, p.self, p.kind, array_to_string(p.usernames, ','),"
+            + " p.phone"
             + " FROM tgsession_username u JOIN tgsession_peer p"
             + " ON p.session = u.session AND p.peer_id = u.peer_id"
             + " WHERE u.session = ? AND u.username = ?",
@@ -252,7 +257,7 @@ final class PostgresSession extends AbstractSession {
               statement.setObject(2, argument);
             }
             try (ResultSet result = statement.executeQuery()) {
-              return result.next() ? PeerPostgresCodec.read(result, where()) : null;
+              return result.next() ? PeerPostgresCodec.read(result, where) : null;
             }
           }
         });
@@ -387,7 +392,7 @@ final class PostgresSession extends AbstractSession {
             List<PeerInfo> peers = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
               while (result.next()) {
-                peers.add(PeerPostgresCodec.read(result, where()));
+                peers.add(PeerPostgresCodec.read(result, where));
               }
             }
             return peers;
@@ -584,10 +589,6 @@ final class PostgresSession extends AbstractSession {
   @Override
   protected LeaseStore leaseStore() {
     return leaseStore;
-  }
-
-  private String where() {
-    return connections.target().toString();
   }
 
   private static @Nullable Instant instant(@Nullable Timestamp timestamp) {

@@ -88,6 +88,10 @@ final class Schema {
           """
           INSERT INTO tgsession_session (session)
             SELECT DISTINCT session FROM tgsession_dc ON CONFLICT DO NOTHING""",
+          // A channel write only updates a stored channel row: its session must have a row.
+          """
+          INSERT INTO tgsession_session (session)
+            SELECT DISTINCT session FROM tgsession_channel ON CONFLICT DO NOTHING""",
           """
           CREATE UNIQUE INDEX IF NOT EXISTS tgsession_peer_phone
             ON tgsession_peer (session, phone) WHERE phone IS NOT NULL""",

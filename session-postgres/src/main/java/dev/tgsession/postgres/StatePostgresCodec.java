@@ -164,12 +164,15 @@ final class StatePostgresCodec {
     void bind(PreparedStatement statement, int offset) throws SQLException;
   }
 
+  private static final String PRIMARY = updateSql("pts, date, seq");
+  private static final String SECONDARY = updateSql("qts");
+
   /** The one statement of a Primary, Secondary or Channel update (not of an All). */
   static String singleUpdateSql(UpdateState update) {
     if (update instanceof UpdateState.Primary) {
-      return upsertSql("pts, date, seq");
+      return PRIMARY;
     } else if (update instanceof UpdateState.Secondary) {
-      return upsertSql("qts");
+      return SECONDARY;
     } else if (update instanceof UpdateState.Channel) {
       return UPSERT_CHANNEL;
     }
@@ -179,25 +182,51 @@ final class StatePostgresCodec {
   /** Binds {@link #singleUpdateSql}'s parameters. */
   static Binder singleUpdateBinder(String name, UpdateState update) {
     return (statement, offset) -> {
-      statement.setString(offset + 1, name);
-      if (update instanceof UpdateState.Primary primary) {
-        statement.setInt(offset + 2, primary.pts());
-        statement.setInt(offset + 3, primary.date());
-        statement.setInt(offset + 4, primary.seq());
-      } else if (update instanceof UpdateState.Secondary secondary) {
-        statement.setInt(offset + 2, secondary.qts());
-      } else if (update instanceof UpdateState.Channel channel) {
-        statement.setLong(offset + 2, channel.id());
-        statement.setInt(offset + 3, channel.pts());
-        statement.setString(offset + 4, name);
+      int p = offset;
+      if (update instanceof UpdateState.Channel channel) {
+        // the update; the session row and the channel row when there was none to update
+        statement.setInt(++p, channel.pts());
+        statement.setString(++p, name);
+        statement.setLong(++p, channel.id());
+        statement.setString(++p, name);
+        statement.setString(++p, name);
+        statement.setLong(++p, channel.id());
+        statement.setInt(++p, channel.pts());
+        return;
+      }
+      int[] values =
+          update instanceof UpdateState.Primary primary
+              ? new int[] {primary.pts(), primary.date(), primary.seq()}
+              : new int[] {((UpdateState.Secondary) update).qts()};
+      // the update; the upsert when there was no row to update
+      for (int value : values) {
+        statement.setInt(++p, value);
+      }
+      statement.setString(++p, name);
+      statement.setString(++p, name);
+      for (int value : values) {
+        statement.setInt(++p, value);
       }
     };
   }
 
+  /**
+   * A channel's pts (parameters: pts, session, channel; session; session, channel, pts). A stored
+   * channel row is only updated: its session row exists (the two are written together and deleted
+   * together), so the session row is only inserted with a new channel row. An update is cheaper
+   * than an upsert that finds its row ({@code ON CONFLICT DO UPDATE} locks the row first: one more
+   * WAL record per write).
+   */
   private static final String UPSERT_CHANNEL =
-      "INSERT INTO tgsession_channel (session, channel_id, pts) VALUES (?, ?, ?)"
-          + " ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts;\n"
-          + "INSERT INTO tgsession_session (session) VALUES (?) ON CONFLICT DO NOTHING";
+      """
+      WITH u AS (
+        UPDATE tgsession_channel SET pts = ? WHERE session = ? AND channel_id = ? RETURNING 1),
+      listed AS (
+        INSERT INTO tgsession_session (session) SELECT ? WHERE NOT EXISTS (SELECT FROM u)
+        ON CONFLICT DO NOTHING)
+      INSERT INTO tgsession_channel (session, channel_id, pts)
+      SELECT ?, ?, ? WHERE NOT EXISTS (SELECT FROM u)
+      ON CONFLICT (session, channel_id) DO UPDATE SET pts = EXCLUDED.pts""";
 
   static void storeUpdateState(Connection connection, String name, UpdateState update)
       throws SQLException {
@@ -257,6 +286,32 @@ final class StatePostgresCodec {
             .append(") ON CONFLICT (session) DO UPDATE SET updated_at = EXCLUDED.updated_at, ");
     for (int i = 0; i < names.length; i++) {
       sql.append(i == 0 ? "" : ", ").append(names[i]).append(" = EXCLUDED.").append(names[i]);
+    }
+    return sql.toString();
+  }
+
+  /**
+   * Sets some integer columns of the session row as an update, falling back to an upsert only when
+   * the row is missing (parameters: values, session; session, values). Once the session exists the
+   * update is all that runs: cheaper than an upsert that finds its row, which locks the row first
+   * (one more WAL record per write).
+   */
+  private static String updateSql(String columns) {
+    String[] names = columns.split(", ");
+    StringBuilder sql =
+        new StringBuilder("WITH u AS (UPDATE tgsession_session SET updated_at = now()");
+    for (String column : names) {
+      sql.append(", ").append(column).append(" = ?");
+    }
+    sql.append(
+            " WHERE session = ? RETURNING 1)\nINSERT INTO tgsession_session (session, updated_at, ")
+        .append(columns)
+        .append(") SELECT ?, now()")
+        .append(", ?".repeat(names.length))
+        .append(" WHERE NOT EXISTS (SELECT FROM u) ON CONFLICT (session) DO UPDATE SET")
+        .append(" updated_at = EXCLUDED.updated_at");
+    for (String column : names) {
+      sql.append(", ").append(column).append(" = EXCLUDED.").append(column);
     }
     return sql.toString();
   }

@@ -206,6 +206,40 @@ class PostgresDirectoryTest {
   }
 
   @Test
+  @DisplayName(
+      "a session whose only writes are update states is listed; a stored channel's pts is updated"
+          + " in place; after a delete the next state write lists the session again")
+  void stateWritesList() {
+    Session channels = open("channels");
+    channels.setUpdateState(new UpdateState.Channel(9, 1));
+    assertThat(store.summary(prefix + "channels")).isPresent();
+    channels.setUpdateState(new UpdateState.Channel(9, 2));
+    channels.setUpdateState(new UpdateState.Channel(10, 3));
+    assertThat(channels.updatesState().channels())
+        .extracting(c -> c.id() + ":" + c.pts())
+        .containsExactly("9:2", "10:3");
+
+    Session primary = open("primary");
+    primary.setUpdateState(new UpdateState.Primary(5, 6, 7));
+    primary.setUpdateState(new UpdateState.Secondary(8));
+    assertThat(store.summary(prefix + "primary")).isPresent();
+    assertThat(primary.updatesState().pts()).isEqualTo(5);
+    assertThat(primary.updatesState().qts()).isEqualTo(8);
+
+    assertThat(store.delete(prefix + "channels")).isTrue();
+    assertThat(store.summary(prefix + "channels")).isEmpty();
+    channels.setUpdateState(new UpdateState.Channel(9, 4));
+    assertThat(store.summary(prefix + "channels")).isPresent();
+    assertThat(channels.updatesState().channels())
+        .extracting(c -> c.id() + ":" + c.pts())
+        .containsExactly("9:4");
+    assertThat(store.delete(prefix + "primary")).isTrue();
+    primary.setUpdateState(new UpdateState.Primary(11, 12, 13));
+    assertThat(store.summary(prefix + "primary")).isPresent();
+    assertThat(primary.updatesState().seq()).isEqualTo(13);
+  }
+
+  @Test
   @DisplayName("bad names and store URIs with session= are refused, nothing created")
   void badInput() {
     assertThatThrownBy(() -> store.summary(""))

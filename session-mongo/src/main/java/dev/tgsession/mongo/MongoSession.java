@@ -4,6 +4,7 @@ import static dev.tgsession.mongo.PeerMongoCodec.PEER;
 import static dev.tgsession.mongo.PeerMongoCodec.SELF;
 import static dev.tgsession.mongo.PeerMongoCodec.SESSION;
 
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
@@ -36,10 +37,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
@@ -80,6 +83,12 @@ final class MongoSession extends AbstractSession {
   final MongoCollection<Document> peers;
   final MongoCollection<Document> names;
   private final MongoDocuments documents;
+
+  /**
+   * The {@code at} of this instance's last peer write: each write's is later, so its merges always
+   * modify their documents (see {@link #storePeersUnder}).
+   */
+  private final AtomicLong lastAt = new AtomicLong();
 
   /** Serializes this instance's claiming writes (see {@link MongoClaims}). */
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -357,7 +366,8 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
-    long at = PeerMongoCodec.instantToNanos(cachedAt);
+    long stamp = PeerMongoCodec.instantToNanos(cachedAt);
+    long at = lastAt.updateAndGet(last -> Math.max(last + 1, stamp));
     String what = "cache " + reducedBatch.size() + " peer(s)";
     MongoReplace stage = staging();
     if (stage != null) {
@@ -373,21 +383,39 @@ final class MongoSession extends AbstractSession {
         });
   }
 
+  /**
+   * A batch that claims nothing is its merges in one command. A claiming one splits each claimer's
+   * merge in two upserts, its names first ({@link MongoClaims#namesFirst}); every peer's other
+   * upsert always modifies its document ({@code at} is strictly newer than this instance's last),
+   * so a command that modified no more documents than the batch has peers and inserted none changed
+   * no stored name, and the claims (a holder read, then only what changes hands) are skipped.
+   */
   private void storePeersUnder(
       String what, String k, List<PeerInfo> reducedBatch, long at, WriteFence fence) {
-    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size());
+    boolean claimFree = MongoClaims.claimFree(reducedBatch);
+    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size() * (claimFree ? 1 : 2));
     for (PeerInfo peer : reducedBatch) {
       Bson byId = PeerMongoCodec.byId(k, peer.peerId().botApiDialogId());
-      Bson merge = PeerMongoCodec.mergeUpdate(peer, at);
+      BsonDocument merge = PeerMongoCodec.mergeUpdate(peer, at);
+      if (!claimFree) {
+        BsonDocument names = MongoClaims.namesFirst(merge);
+        if (names != null) {
+          merges.add(new UpdateOneModel<>(byId, names, UPSERT));
+        }
+      }
       merges.add(new UpdateOneModel<>(byId, merge, UPSERT));
     }
-    if (MongoClaims.claimFree(reducedBatch)) {
+    if (claimFree) {
       documents.writePeers(what, k, fence, merges);
       return;
     }
     claimLock.lock();
     try {
-      claims.store(k, reducedBatch, () -> documents.writePeers(what, k, fence, merges));
+      BulkWriteResult written = documents.writePeers(what, k, fence, merges);
+      if (written.getUpserts().isEmpty() && written.getModifiedCount() <= reducedBatch.size()) {
+        return; // no stored name changed: the names records already say what this batch claims
+      }
+      claims.store(k, reducedBatch);
     } finally {
       claimLock.unlock();
     }

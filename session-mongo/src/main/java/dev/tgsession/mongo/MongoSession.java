@@ -8,7 +8,6 @@ import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -71,7 +70,6 @@ import org.jspecify.annotations.Nullable;
 final class MongoSession extends AbstractSession {
 
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
-  private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
 
   private final MongoTarget target;
   private final MongoConnections.Lease client;
@@ -84,10 +82,7 @@ final class MongoSession extends AbstractSession {
   final MongoCollection<Document> names;
   private final MongoDocuments documents;
 
-  /**
-   * The {@code at} of this instance's last peer write: each write's is later, so its merges always
-   * modify their documents (see {@link #storePeersUnder}).
-   */
+  /** The {@code at} of the last peer write: the next is later, so its merges modify documents. */
   private final AtomicLong lastAt = new AtomicLong();
 
   /** Serializes this instance's claiming writes (see {@link MongoClaims}). */
@@ -384,11 +379,10 @@ final class MongoSession extends AbstractSession {
   }
 
   /**
-   * A batch that claims nothing is its merges in one command. A claiming one splits each claimer's
-   * merge in two upserts, its names first ({@link MongoClaims#namesFirst}); every peer's other
-   * upsert always modifies its document ({@code at} is strictly newer than this instance's last),
-   * so a command that modified no more documents than the batch has peers and inserted none changed
-   * no stored name, and the claims (a holder read, then only what changes hands) are skipped.
+   * The merges in one command; a claimer's names go first in an upsert of their own ({@link
+   * MongoClaims#namesFirst}). Every peer's other upsert modifies its document ({@code at} is always
+   * newer), so a command that inserted nothing and modified no more documents than there are peers
+   * changed no stored name: then the claims are skipped.
    */
   private void storePeersUnder(
       String what, String k, List<PeerInfo> reducedBatch, long at, WriteFence fence) {

@@ -379,25 +379,24 @@ final class MongoSession extends AbstractSession {
   }
 
   /**
-   * The merges in one command; a claimer's names go first in an upsert of their own ({@link
-   * MongoClaims#namesFirst}). Every peer's other upsert modifies its document ({@code at} is always
-   * newer), so a command that inserted nothing and modified no more documents than there are peers
-   * changed no stored name: then the claims are skipped.
+   * The merges in one command; a lone claimer's names follow in an upsert of their own ({@link
+   * MongoClaims#namesFirst}). Its first upsert modifies its document ({@code at} is always newer),
+   * so a command that inserted nothing and modified one document changed no stored name: then the
+   * claims are skipped. A batch always claims (two updates per peer cost the emulator more).
    */
   private void storePeersUnder(
       String what, String k, List<PeerInfo> reducedBatch, long at, WriteFence fence) {
     boolean claimFree = MongoClaims.claimFree(reducedBatch);
-    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size() * (claimFree ? 1 : 2));
+    boolean split = !claimFree && reducedBatch.size() == 1; // a batch: 2 updates a peer cost more
+    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size() + 1);
     for (PeerInfo peer : reducedBatch) {
       Bson byId = PeerMongoCodec.byId(k, peer.peerId().botApiDialogId());
       BsonDocument merge = PeerMongoCodec.mergeUpdate(peer, at);
-      if (!claimFree) {
-        BsonDocument names = MongoClaims.namesFirst(merge);
-        if (names != null) {
-          merges.add(new UpdateOneModel<>(byId, names, UPSERT));
-        }
+      BsonDocument names = split ? MongoClaims.namesFirst(merge) : null;
+      merges.add(new UpdateOneModel<>(byId, merge, UPSERT)); // with at: a prune cannot take it
+      if (names != null) {
+        merges.add(new UpdateOneModel<>(byId, names, UPSERT));
       }
-      merges.add(new UpdateOneModel<>(byId, merge, UPSERT));
     }
     if (claimFree) {
       documents.writePeers(what, k, fence, merges);
@@ -406,7 +405,7 @@ final class MongoSession extends AbstractSession {
     claimLock.lock();
     try {
       BulkWriteResult written = documents.writePeers(what, k, fence, merges);
-      if (written.getUpserts().isEmpty() && written.getModifiedCount() <= reducedBatch.size()) {
+      if (split && written.getUpserts().isEmpty() && written.getModifiedCount() <= 1) {
         return; // no stored name changed: the names records already say what this batch claims
       }
       claims.store(k, reducedBatch);

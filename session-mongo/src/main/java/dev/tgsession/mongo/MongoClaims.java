@@ -23,28 +23,39 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The peer writes that claim a username, a phone or the self flag (see {@link MongoSession}): the
- * holders of the claimed names are read (one {@code find} by {@code _id $in}) while the merges are
- * written, then, only where something changes hands, one unordered {@code bulkWrite} on the peers
- * takes each name from its previous holder ({@code $pullAll} by {@code _id}; {@code $unset} of the
- * phone only if it is still that phone) and the self flag from every other user ({@code
- * updateMany}), and one on the names records the new holders.
+ * The peer writes that claim a username, a phone or the self flag (see {@link MongoSession}). Each
+ * claimer's merge writes its names in an upsert of their own ({@link #namesFirst}); only when one
+ * of them changed a stored document (or inserted one) are the claims made: the holders of the
+ * claimed names are read (one {@code find} by {@code _id $in}), then, only where something changes
+ * hands, one unordered {@code bulkWrite} on the peers takes each name from its previous holder
+ * ({@code $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still that phone) and
+ * the self flag from every other user ({@code updateMany}), and one on the names records the new
+ * holders.
+ *
+ * <p>A peer whose stored names already equal the new ones is skipped: its names were claimed when
+ * they were stored, and a name taken from it since was pulled from its document, so its next write
+ * that names it again changes the document and claims it back. If the claims fail after the merges
+ * landed, the claimers are marked {@value #PENDING} (best effort), which their next names upsert
+ * removes, so it counts as a change and claims again.
  *
  * <p>The holder read is a read-modify-write. One instance runs its claiming writes one at a time
  * (its caller holds a lock), so its threads never race each other. Another instance claiming the
  * same name for another peer at the same moment can leave the name in both peers' {@code usernames}
  * (or {@code phone}), or in neither; the name document always names exactly one holder, the claim
- * whose write reached it last, and lookups check that the holder still lists the name.
+ * whose write reached it last, and lookups check that the holder still lists the name. Such a pair
+ * stays as it is until one of the two peers is written with other names.
  */
 final class MongoClaims {
+
+  /** Set on claimers whose claims failed after their merges landed (see the class comment). */
+  static final String PENDING = "claimsPending";
 
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
   private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
@@ -52,17 +63,8 @@ final class MongoClaims {
   /** Name ids per holder {@code find} (a 10,000-entry {@code $in} is well under 16 MB). */
   private static final int HOLDER_CHUNK = 10_000;
 
-  /**
-   * Runs the holder reads of claiming batches next to their merges: daemon threads, created on
-   * demand and gone after a minute idle.
-   */
-  private static final ExecutorService HOLDER_READS =
-      Executors.newCachedThreadPool(
-          task -> {
-            Thread thread = new Thread(task, "tgsession-mongo-holders");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** The fields a claim depends on: written first, in an upsert of their own. */
+  private static final List<String> NAME_FIELDS = List.of(USERNAMES, PHONE, SELF);
 
   private final MongoCollection<Document> peers;
   private final MongoCollection<Document> names;
@@ -87,22 +89,52 @@ final class MongoClaims {
   }
 
   /**
-   * Writes a claiming batch under physical key {@code key}: {@code writeMerges} writes the merges
-   * (fenced by the caller) while the holders are read; then the takes and the new holders.
+   * Moves the name fields out of {@code merge}'s {@code $set} into an update of their own that also
+   * removes {@value #PENDING}; null if it sets none.
    */
-  void store(String key, List<PeerInfo> batch, Runnable writeMerges) {
+  static @Nullable BsonDocument namesFirst(BsonDocument merge) {
+    BsonDocument set = merge.getDocument("$set");
+    BsonDocument names = new BsonDocument();
+    for (String field : NAME_FIELDS) {
+      BsonValue value = set.remove(field);
+      if (value != null) {
+        names.append(field, value);
+      }
+    }
+    return names.isEmpty()
+        ? null
+        : new BsonDocument("$set", names)
+            .append("$unset", new BsonDocument(PENDING, new BsonString("")));
+  }
+
+  /**
+   * Makes the claims of a batch whose merges are written under physical key {@code key}; if they
+   * fail, marks its claimers {@value #PENDING} (best effort) and rethrows.
+   */
+  void store(String key, List<PeerInfo> batch) {
+    try {
+      claim(key, batch);
+    } catch (RuntimeException e) {
+      List<WriteModel<Document>> marks = new ArrayList<>();
+      for (PeerInfo peer : batch) {
+        marks.add(
+            new UpdateOneModel<>(
+                PeerMongoCodec.byId(key, peer.peerId().botApiDialogId()),
+                Updates.set(PENDING, true)));
+      }
+      try {
+        peers.bulkWrite(marks, UNORDERED);
+      } catch (RuntimeException markFailed) {
+        e.addSuppressed(markFailed);
+      }
+      throw e;
+    }
+  }
+
+  private void claim(String key, List<PeerInfo> batch) {
     Claims claims = new Claims(key, batch);
     String what = "cache " + batch.size() + " peer(s)";
-    CompletableFuture<Map<Document, Long>> holdersRead =
-        claims.names.isEmpty()
-            ? CompletableFuture.completedFuture(Map.of())
-            : CompletableFuture.supplyAsync(() -> holders(what, claims.names), HOLDER_READS);
-    try {
-      writeMerges.run();
-    } finally {
-      awaitQuietly(holdersRead);
-    }
-    Map<Document, Long> holders = joined(holdersRead);
+    Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
     List<WriteModel<Document>> takes = new ArrayList<>();
     Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
     List<WriteModel<Document>> nameWrites = new ArrayList<>();
@@ -146,27 +178,6 @@ final class MongoClaims {
     }
     if (!nameWrites.isEmpty()) {
       failures.run(what, () -> names.bulkWrite(nameWrites, UNORDERED));
-    }
-  }
-
-  /** Waits for a read, whatever its outcome (so none is left running after a failed write). */
-  private static void awaitQuietly(CompletableFuture<?> read) {
-    try {
-      read.join();
-    } catch (RuntimeException e) {
-      // reported by joined(), or superseded by the write's failure
-    }
-  }
-
-  /** The read's value, or the exception it threw. */
-  private static <T> T joined(CompletableFuture<T> read) {
-    try {
-      return read.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 

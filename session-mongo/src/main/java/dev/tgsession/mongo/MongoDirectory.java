@@ -304,10 +304,7 @@ final class MongoDirectory implements SessionStore {
           () -> {
             sessions.updateOne(
                 Filters.eq("_id", name), Updates.max(StateMongoCodec.FENCE, token), upsert);
-            peers.updateOne(
-                Filters.eq("_id", PeerMongoCodec.markValue(key)),
-                Updates.max(PeerMongoCodec.FENCE, token),
-                upsert);
+            MongoGate.raise(peers, Filters.eq("_id", PeerMongoCodec.markValue(key)), token);
           });
     }
     return removed;

@@ -35,14 +35,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Fencing is in the write. A leased write of the session document carries {@code fence <= token}
  * in its filter (atomic: one document). A peer write is one ordered command whose first operation
- * checks the generation's marker (not retired, {@code fence <= token}); MongoDB stops an ordered
- * command at its first error, so nothing after a failed check is written. Each leased merge also
- * carries the peer document's own {@code fence <= token}, so a write never lands on a peer a newer
- * holder wrote. A new lease holder raises both fences before its open returns ({@link
- * #raiseFence}). mongo-java-server (the emulator the tests use) does not stop an ordered command at
- * its first error: there, peers the new holder has not written yet can still take a paused holder's
- * write; the check before the command ({@link MongoLeaseStore#confirmHeld}) narrows that to a pause
- * between check and write.
+ * checks the generation's marker (not retired, no higher token raised: {@link MongoGate}); MongoDB
+ * stops an ordered command at its first error, so nothing after a failed check is written. Each
+ * leased merge also carries the peer document's own {@code fence <= token}, so a write never lands
+ * on a peer a newer holder wrote. A new lease holder raises both fences before its open returns
+ * ({@link #raiseFence}). mongo-java-server (the emulator the tests use) does not stop an ordered
+ * command at its first error: there, peers the new holder has not written yet can still take a
+ * paused holder's write; the check before the command ({@link MongoLeaseStore#confirmHeld}) narrows
+ * that to a pause between check and write.
  */
 final class MongoDocuments {
 
@@ -167,24 +167,19 @@ final class MongoDocuments {
   }
 
   /**
-   * The first operation of every peer write: matches the key's marker when its generation is live
-   * and the fence allows the token, else its upsert hits the marker's {@code _id} and the ordered
-   * command stops before any write.
+   * The first operation of every peer write, by the marker's {@code _id} alone (the emulator scans
+   * for anything more): {@code $set} of {@code retired.live}, which fails (PathNotViable) once a
+   * replace has set {@code retired} to {@code true}, and with a lease of the token's {@link
+   * MongoGate#writePaths}, one of which fails once a higher token raised the fence. A failure stops
+   * the ordered command before any write.
    */
   private static WriteModel<Document> markCheck(String key, WriteFence fence) {
     Bson byId = Filters.eq(ID, PeerMongoCodec.markValue(key));
-    if (!fence.leased()) {
-      // A filter on _id alone (the emulator scans for anything more): setting a field inside
-      // 'retired' fails (PathNotViable) once a replace has set 'retired' to true.
-      return new UpdateOneModel<>(
-          byId, Updates.set(PeerMongoCodec.RETIRED + ".live", true), UPSERT);
+    Document set = new Document(PeerMongoCodec.RETIRED + ".live", true);
+    if (fence.leased()) {
+      set.putAll(MongoGate.writePaths(fence.token()));
     }
-    Bson filter =
-        Filters.and(
-            byId,
-            Filters.ne(PeerMongoCodec.RETIRED, true),
-            Filters.not(Filters.gt(PeerMongoCodec.FENCE, fence.token())));
-    return new UpdateOneModel<>(filter, Updates.setOnInsert(PeerMongoCodec.FENCE, 0L), UPSERT);
+    return new UpdateOneModel<>(byId, new Document("$set", set), UPSERT);
   }
 
   /** Writes {@code writes} under {@code key} in one ordered command after the marker check. */
@@ -228,10 +223,7 @@ final class MongoDocuments {
         "raise the lease fence",
         () -> {
           sessions.updateOne(sessionFilter, Updates.max(StateMongoCodec.FENCE, token));
-          peers.updateOne(
-              Filters.eq(ID, PeerMongoCodec.markValue(key())),
-              Updates.max(PeerMongoCodec.FENCE, token),
-              UPSERT);
+          MongoGate.raise(peers, Filters.eq(ID, PeerMongoCodec.markValue(key())), token);
         });
   }
 

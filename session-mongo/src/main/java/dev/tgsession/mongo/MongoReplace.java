@@ -77,10 +77,12 @@ final class MongoReplace {
 
   /** Creates the new generation's marker, fenced like the session. */
   void begin(WriteFence fence) {
-    session.peers.updateOne(
-        Filters.eq(PeerMongoCodec.ID, PeerMongoCodec.markValue(key())),
-        Updates.max(PeerMongoCodec.FENCE, fence.token()),
-        UPSERT);
+    Bson marker = Filters.eq(PeerMongoCodec.ID, PeerMongoCodec.markValue(key()));
+    if (fence.leased()) {
+      MongoGate.raise(session.peers, marker, fence.token());
+    } else {
+      session.peers.updateOne(marker, Updates.max(PeerMongoCodec.FENCE, fence.token()), UPSERT);
+    }
   }
 
   void set(Document fields) {

@@ -4,10 +4,10 @@ import static dev.tgsession.mongo.PeerMongoCodec.PEER;
 import static dev.tgsession.mongo.PeerMongoCodec.SELF;
 import static dev.tgsession.mongo.PeerMongoCodec.SESSION;
 
+import com.mongodb.bulk.BulkWriteResult;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -36,10 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.bson.BsonDocument;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.Binary;
@@ -68,7 +70,6 @@ import org.jspecify.annotations.Nullable;
 final class MongoSession extends AbstractSession {
 
   private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
-  private static final BulkWriteOptions ORDERED = new BulkWriteOptions().ordered(true);
 
   private final MongoTarget target;
   private final MongoConnections.Lease client;
@@ -80,6 +81,9 @@ final class MongoSession extends AbstractSession {
   final MongoCollection<Document> peers;
   final MongoCollection<Document> names;
   private final MongoDocuments documents;
+
+  /** The {@code at} of the last peer write: the next is later, so its merges modify documents. */
+  private final AtomicLong lastAt = new AtomicLong();
 
   /** Serializes this instance's claiming writes (see {@link MongoClaims}). */
   private final ReentrantLock claimLock = new ReentrantLock();
@@ -357,7 +361,8 @@ final class MongoSession extends AbstractSession {
 
   @Override
   protected void storePeers(List<PeerInfo> reducedBatch, Instant cachedAt, WriteFence fence) {
-    long at = PeerMongoCodec.instantToNanos(cachedAt);
+    long stamp = PeerMongoCodec.instantToNanos(cachedAt);
+    long at = lastAt.updateAndGet(last -> Math.max(last + 1, stamp));
     String what = "cache " + reducedBatch.size() + " peer(s)";
     MongoReplace stage = staging();
     if (stage != null) {
@@ -373,21 +378,37 @@ final class MongoSession extends AbstractSession {
         });
   }
 
+  /**
+   * The merges in one command; a lone claimer's names follow in an upsert of their own ({@link
+   * MongoClaims#namesFirst}). Its first upsert modifies its document ({@code at} is always newer),
+   * so a command that inserted nothing and modified one document changed no stored name: then the
+   * claims are skipped. A batch always claims (two updates per peer cost the emulator more).
+   */
   private void storePeersUnder(
       String what, String k, List<PeerInfo> reducedBatch, long at, WriteFence fence) {
-    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size());
+    boolean claimFree = MongoClaims.claimFree(reducedBatch);
+    boolean split = !claimFree && reducedBatch.size() == 1; // a batch: 2 updates a peer cost more
+    List<WriteModel<Document>> merges = new ArrayList<>(reducedBatch.size() + 1);
     for (PeerInfo peer : reducedBatch) {
       Bson byId = PeerMongoCodec.byId(k, peer.peerId().botApiDialogId());
-      Bson merge = PeerMongoCodec.mergeUpdate(peer, at);
-      merges.add(new UpdateOneModel<>(byId, merge, UPSERT));
+      BsonDocument merge = PeerMongoCodec.mergeUpdate(peer, at);
+      BsonDocument names = split ? MongoClaims.namesFirst(merge) : null;
+      merges.add(new UpdateOneModel<>(byId, merge, UPSERT)); // with at: a prune cannot take it
+      if (names != null) {
+        merges.add(new UpdateOneModel<>(byId, names, UPSERT));
+      }
     }
-    if (MongoClaims.claimFree(reducedBatch)) {
+    if (claimFree) {
       documents.writePeers(what, k, fence, merges);
       return;
     }
     claimLock.lock();
     try {
-      claims.store(k, reducedBatch, () -> documents.writePeers(what, k, fence, merges));
+      BulkWriteResult written = documents.writePeers(what, k, fence, merges);
+      if (split && written.getUpserts().isEmpty() && written.getModifiedCount() <= 1) {
+        return; // no stored name changed: the names records already say what this batch claims
+      }
+      claims.store(k, reducedBatch);
     } finally {
       claimLock.unlock();
     }

@@ -13,7 +13,6 @@ import org.bson.BsonDocument;
 import org.bson.BsonInt64;
 import org.bson.BsonString;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -177,7 +176,7 @@ final class PeerMongoCodec {
    * components only, so a null keeps what is stored; {@code at} is the time it was cached; {@code
    * $currentDate} stamps a self claim.
    */
-  static Bson mergeUpdate(PeerInfo peer, long atNanos) {
+  static BsonDocument mergeUpdate(PeerInfo peer, long atNanos) {
     BsonDocument set =
         new BsonDocument(KIND, new BsonString(kindName(peer))).append(AT, new BsonInt64(atNanos));
     BsonDocument update = new BsonDocument("$set", set);

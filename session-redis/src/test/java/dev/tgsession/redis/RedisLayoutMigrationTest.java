@@ -10,25 +10,18 @@ import dev.tgsession.SessionData;
 import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.tck.server.RedisServerProcess;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
 /**
  * Key layout 4 (the updates state named {@code state{prefix:session}}, outside the tracked prefix)
@@ -36,42 +29,10 @@ import redis.clients.jedis.RedisClient;
  * {prefix:session}:state}: read as they are, moved by the first write, nothing lost.
  */
 @DisplayName("Redis key layout 4")
-class RedisLayoutMigrationTest {
+class RedisLayoutMigrationTest extends OneServerTest {
 
   private static final UpdatesState STATE =
       new UpdatesState(10, 20, 30, 40, List.of(new ChannelState(1001, 5)));
-
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private final List<Session> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(URI.create(server.uri()));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    raw.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void emptyServer() {
-    raw.flushAll();
-  }
-
-  @AfterEach
-  void closeSessions() {
-    opened.forEach(Session::close);
-  }
-
-  private Session open(String options) {
-    Session session = Sessions.open(server.uri() + "?" + options);
-    opened.add(session);
-    return session;
-  }
 
   /**
    * A session as a version before layout 4 left it: written in full, then its updates state put

@@ -7,8 +7,6 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.Sessions;
-import dev.tgsession.tck.server.RedisServerProcess;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,14 +17,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
 /**
  * How peers are stored since layout 3 (the time inside the {@code peers} value), what happens to a
@@ -35,39 +29,7 @@ import redis.clients.jedis.RedisClient;
  * gives.
  */
 @DisplayName("Redis peer storage")
-class RedisPeerStorageTest {
-
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private final List<Session> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(URI.create(server.uri()));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    raw.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void emptyServer() {
-    raw.flushAll();
-  }
-
-  @AfterEach
-  void closeSessions() {
-    opened.forEach(Session::close);
-  }
-
-  private Session open(String options) {
-    Session session = Sessions.open(server.uri() + "?" + options);
-    opened.add(session);
-    return session;
-  }
+class RedisPeerStorageTest extends OneServerTest {
 
   @Nested
   @DisplayName("a session written by 0.3.0 (layout 2)")

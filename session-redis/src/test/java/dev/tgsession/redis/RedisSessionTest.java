@@ -10,11 +10,8 @@ import dev.tgsession.PeerId;
 import dev.tgsession.PeerInfo;
 import dev.tgsession.Session;
 import dev.tgsession.SessionData;
-import dev.tgsession.Sessions;
 import dev.tgsession.UpdateState;
 import dev.tgsession.UpdatesState;
-import dev.tgsession.tck.server.RedisServerProcess;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,17 +26,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -48,39 +40,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * own, so it may list every key and reset the command statistics.
  */
 @DisplayName("Redis session")
-class RedisSessionTest {
-
-  private static RedisServerProcess server;
-  private static RedisClient raw;
-  private final List<Session> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startServer() {
-    server = RedisServerProcess.start();
-    raw = RedisClient.create(URI.create(server.uri()));
-  }
-
-  @AfterAll
-  static void stopServer() {
-    raw.close();
-    server.close();
-  }
-
-  @BeforeEach
-  void emptyServer() {
-    raw.flushAll();
-  }
-
-  @AfterEach
-  void closeSessions() {
-    opened.forEach(Session::close);
-  }
-
-  private Session open(String options) {
-    Session session = Sessions.open(server.uri() + "?" + options);
-    opened.add(session);
-    return session;
-  }
+class RedisSessionTest extends OneServerTest {
 
   private static PeerInfo.User stored(Session session, long id) {
     return (PeerInfo.User) session.peer(PeerId.user(id)).orElseThrow();

@@ -23,6 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
 import org.bson.BsonValue;
@@ -63,7 +68,19 @@ final class MongoClaims {
   /** Name ids per holder {@code find} (a 10,000-entry {@code $in} is well under 16 MB). */
   private static final int HOLDER_CHUNK = 10_000;
 
-  /** The fields a claim depends on: written first, in an upsert of their own. */
+  /**
+   * Runs the holder reads of claiming batches next to their merges: daemon threads, created on
+   * demand and gone after a minute idle.
+   */
+  private static final ExecutorService HOLDER_READS =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "tgsession-mongo-holders");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /** The fields a claim depends on: written in an upsert of their own. */
   private static final List<String> NAME_FIELDS = List.of(USERNAMES, PHONE, SELF);
 
   private final MongoCollection<Document> peers;
@@ -112,8 +129,40 @@ final class MongoClaims {
    * fail, marks its claimers {@value #PENDING} (best effort) and rethrows.
    */
   void store(String key, List<PeerInfo> batch) {
+    Claims claims = new Claims(key, batch);
+    store(key, batch, claims, () -> holders(batch, claims));
+  }
+
+  /**
+   * Writes a claiming batch's merges ({@code writeMerges}, fenced by the caller) while the holders
+   * of its names are read on another thread, one round trip instead of two; then makes its claims
+   * as {@link #store(String, List)} does. For batches, which always claim: a lone claimer's write
+   * first learns whether it changed a name, and claims only then.
+   */
+  void storeBeside(String key, List<PeerInfo> batch, Runnable writeMerges) {
+    Claims claims = new Claims(key, batch);
+    CompletableFuture<Map<Document, Long>> read =
+        claims.names.isEmpty()
+            ? CompletableFuture.completedFuture(Map.of())
+            : CompletableFuture.supplyAsync(() -> holders(batch, claims), HOLDER_READS);
     try {
-      claim(key, batch);
+      writeMerges.run();
+    } finally {
+      awaitQuietly(read);
+    }
+    store(key, batch, claims, () -> joined(read));
+  }
+
+  private Map<Document, Long> holders(List<PeerInfo> batch, Claims claims) {
+    return claims.names.isEmpty()
+        ? Map.of()
+        : holders("cache " + batch.size() + " peer(s)", claims.names);
+  }
+
+  private void store(
+      String key, List<PeerInfo> batch, Claims claims, Supplier<Map<Document, Long>> holders) {
+    try {
+      claim(key, batch, claims, holders.get());
     } catch (RuntimeException e) {
       List<WriteModel<Document>> marks = new ArrayList<>();
       for (PeerInfo peer : batch) {
@@ -131,10 +180,8 @@ final class MongoClaims {
     }
   }
 
-  private void claim(String key, List<PeerInfo> batch) {
-    Claims claims = new Claims(key, batch);
+  private void claim(String key, List<PeerInfo> batch, Claims claims, Map<Document, Long> holders) {
     String what = "cache " + batch.size() + " peer(s)";
-    Map<Document, Long> holders = claims.names.isEmpty() ? Map.of() : holders(what, claims.names);
     List<WriteModel<Document>> takes = new ArrayList<>();
     Map<Long, List<String>> lostUsernames = new LinkedHashMap<>();
     List<WriteModel<Document>> nameWrites = new ArrayList<>();
@@ -236,6 +283,26 @@ final class MongoClaims {
           }
         }
       }
+    }
+  }
+
+  /** Waits for a read, whatever its outcome (so none is left running after a failed write). */
+  private static void awaitQuietly(CompletableFuture<?> read) {
+    try {
+      read.join();
+    } catch (RuntimeException e) {
+      // reported by joined(), or superseded by the write's failure
+    }
+  }
+
+  private static <T> T joined(CompletableFuture<T> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 }

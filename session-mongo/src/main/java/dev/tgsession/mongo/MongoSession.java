@@ -379,10 +379,9 @@ final class MongoSession extends AbstractSession {
   }
 
   /**
-   * The merges in one command; a lone claimer's names follow in an upsert of their own ({@link
-   * MongoClaims#namesFirst}). Its first upsert modifies its document ({@code at} is always newer),
-   * so a command that inserted nothing and modified one document changed no stored name: then the
-   * claims are skipped. A batch always claims (two updates per peer cost the emulator more).
+   * The merges in one command. A batch always claims, its holders read beside the merges. A lone
+   * claimer's names follow in an upsert of their own ({@link MongoClaims#namesFirst}) after its
+   * merge, which always modifies ({@code at} only grows): modified 1, inserted 0 = no name changed.
    */
   private void storePeersUnder(
       String what, String k, List<PeerInfo> reducedBatch, long at, WriteFence fence) {
@@ -404,11 +403,14 @@ final class MongoSession extends AbstractSession {
     }
     claimLock.lock();
     try {
-      BulkWriteResult written = documents.writePeers(what, k, fence, merges);
-      if (split && written.getUpserts().isEmpty() && written.getModifiedCount() <= 1) {
-        return; // no stored name changed: the names records already say what this batch claims
+      if (!split) {
+        claims.storeBeside(k, reducedBatch, () -> documents.writePeers(what, k, fence, merges));
+      } else {
+        BulkWriteResult written = documents.writePeers(what, k, fence, merges);
+        if (!written.getUpserts().isEmpty() || written.getModifiedCount() > 1) {
+          claims.store(k, reducedBatch); // a new peer, or its names changed too
+        }
       }
-      claims.store(k, reducedBatch);
     } finally {
       claimLock.unlock();
     }

@@ -677,7 +677,7 @@ def main():
         "backend's cache is on by default), `peerByUsername`, `peerByPhone` (names: always the "
         "store), `warmAfterScan` (warm after a scan: a fresh instance reads the 5,000-peer working set "
         "twice, as a session that has been serving it, then every other stored peer once, 45,000 peers, over "
-        "four times the default peer cache of 10,000; then, measured as a JMH single shot after the same warm-up shots, 200,000 random "
+        "four times the default peer cache of 10,000; then, measured as a JMH single shot after `SCAN_WARMUPS` (2) warm-up shots of the same, 200,000 random "
         "reads over the working set: whatever the scan pushed out must come back within a few reads; run on "
         "sqlite and Redis, whose peer cache is on by default), `coherentRead` (coherence: a second instance B caches a peer with a new hash, then "
         "A reads it by id; a read that misses B's hash is counted stale and listed above), "

@@ -20,9 +20,11 @@
 #               are kept from the previous bench/results.md, as is the startup section.
 #   REAL_JMH_ARGS JMH options of the realistic suite (default "-f 3 -wi 1 -w 1s -i 2 -r 1s": each
 #               ratio from 3 forks of each side, reported with the spread of the per-fork ratios)
-#   SHOT_WARMUPS warm-up shots per fork of the realistic single-shot methods (coldPeer,
-#               warmAfterScan; default 4): a cold read means an empty peer cache, not a JIT that has
-#               not compiled the read path yet, which a process serving sessions has long done
+#   SHOT_WARMUPS warm-up shots per fork of the realistic single shot coldPeer (default 4): a cold
+#               read means an empty peer cache, not a JIT that has not compiled the read path yet,
+#               which a process serving sessions has long done
+#   SCAN_WARMUPS the same for warmAfterScan (default 2: each shot rescans 45,000 peers, and the
+#               third shot of a fork is within a few percent of the steady state)
 #   ROUNDS      how often the easy-path write pairs run, interleaved and pooled (default 2)
 #   LEASE_JMH_ARGS JMH options of the lease suite (default: REAL_JMH_ARGS, so each ratio of a write
 #               with a lease to one without comes from 3 forks of each, with their spread)
@@ -70,6 +72,7 @@ SUITES=${SUITES:-"realistic fleet"}
 REAL_JMH_ARGS=${REAL_JMH_ARGS:-"-f 3 -wi 1 -w 1s -i 2 -r 1s"}
 LEASE_JMH_ARGS=${LEASE_JMH_ARGS:-$REAL_JMH_ARGS}
 SHOT_WARMUPS=${SHOT_WARMUPS:-4}
+SCAN_WARMUPS=${SCAN_WARMUPS:-2}
 FLEET_ARGS=${FLEET_ARGS:-"--sessions 1000,10000 --threads 64 --seconds 5 --open-budget 30 --open-threads 4"}
 DIRECTORY_ARGS=${DIRECTORY_ARGS:-}
 if [[ -z ${FLEET_JAVA:-} ]]; then
@@ -204,8 +207,10 @@ run_realistic() { # backend
     while [[ -e "$out/jmh-$backend-real-$method-$n.json" ]]; do n=$((n + 1)); done
     args=$REAL_JMH_ARGS
     if [[ $method == coldPeer || $method == warmAfterScan ]]; then
-      # single shots: SHOT_WARMUPS warm-up shots instead of REAL_JMH_ARGS' -wi
-      args="$(sed -E 's/(^| )-wi +[0-9]+//' <<<"$args") -wi $SHOT_WARMUPS"
+      # single shots: SHOT_WARMUPS (SCAN_WARMUPS) warm-up shots instead of REAL_JMH_ARGS' -wi
+      warmups=$SHOT_WARMUPS
+      [[ $method == warmAfterScan ]] && warmups=$SCAN_WARMUPS
+      args="$(sed -E 's/(^| )-wi +[0-9]+//' <<<"$args") -wi $warmups"
     fi
     jmh "$backend-real-$method-$n" "\\.${class}(Raw|Realistic)\\.${method}\$" "" "$args"
   done
@@ -292,7 +297,7 @@ export RUN_DATE RUN_COMMIT RUN_JMH_ARGS RUN_WALL RUN_CPU RUN_CORES RUN_MEM RUN_O
   RUN_LOAD_AFTER RUN_JAVA RUN_JMH RUN_COHERENCE RUN_GROWTH_MD RUN_NOTE RUN_PGJDBC RUN_POSTGRES RUN_SQLITE_JDBC RUN_JEDIS RUN_MONGODB RUN_MONGO_SERVER RUN_REDIS
 RUN_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 RUN_COMMIT="$(git rev-parse --short HEAD) (the jar is built from the committed tree)"
-RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS (single shots -wi $SHOT_WARMUPS); lease: $LEASE_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
+RUN_JMH_ARGS="$JMH_ARGS; realistic: $REAL_JMH_ARGS (single shots: coldPeer -wi $SHOT_WARMUPS, warmAfterScan -wi $SCAN_WARMUPS); lease: $LEASE_JMH_ARGS; fleet: $FLEET_ARGS on $("$FLEET_JAVA" -version 2>&1 | sed -n 2p) (backends: $BACKENDS; suites: $SUITES; one JMH run per pair of ours and its baseline; easy write pairs ${ROUNDS:-2}x, realistic named batch ${REAL_ROUNDS:-1}x, pooled)"
 mins() { printf '%d min %d s' $(($1 / 60)) $(($1 % 60)); }
 # the 30-minute target is for a whole run of the default suites (realistic and fleet, every backend)
 if [[ -n $stopped || $SUITES != "realistic fleet" || $BACKENDS != "memory sqlite postgres redis mongo" ]]; then

@@ -35,14 +35,15 @@ import org.bson.Document;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The peer writes that claim a username, a phone or the self flag (see {@link MongoSession}). Each
- * claimer's merge writes its names in an upsert of their own ({@link #namesFirst}); only when one
- * of them changed a stored document (or inserted one) are the claims made: the holders of the
- * claimed names are read (one {@code find} by {@code _id $in}), then, only where something changes
- * hands, one unordered {@code bulkWrite} on the peers takes each name from its previous holder
- * ({@code $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still that phone) and
- * the self flag from every other user ({@code updateMany}), and one on the names records the new
- * holders.
+ * The peer writes that claim a username, a phone or the self flag (see {@link MongoSession}). A
+ * batch always claims, reading the holders of the claimed names (one {@code find} by {@code _id
+ * $in}) beside its merges ({@link #storeBeside}). A lone claimer's merge writes its names in an
+ * upsert of their own after the rest ({@link #namesFirst}), and it claims only when that changed a
+ * stored document (or inserted one), reading the holders after its write. Then, only where
+ * something changes hands, one unordered {@code bulkWrite} on the peers takes each name from its
+ * previous holder ({@code $pullAll} by {@code _id}; {@code $unset} of the phone only if it is still
+ * that phone) and the self flag from every other user ({@code updateMany}), and one on the names
+ * records the new holders.
  *
  * <p>A peer whose stored names already equal the new ones is skipped: its names were claimed when
  * they were stored, and a name taken from it since was pulled from its document, so its next write

@@ -50,7 +50,7 @@ final class RedisKeys {
   /**
    * Where layouts 2 and 3 kept {@link #state} and {@link #channels}: {@code {prefix:session}:state}
    * and {@code {prefix:session}:channels}, read until the session's first write by this version
-   * renames them (migrate.lua); deleted with the session.
+   * renames them (mark.lua); deleted with the session.
    */
   final byte[] legacyState;
 

@@ -15,9 +15,10 @@ import java.util.List;
  * channels{prefix:session}}, outside the peer cache's tracked prefix ({@link RedisKeys}); layouts 2
  * and 3 named them {@code {prefix:session}:state} and {@code :channels}. A session of layout 2 or 3
  * is read as it is until this instance's first write, which renames both keys and marks the session
- * 4 in one script ({@code migrate.lua}); older versions refuse it from then on. Layout 3 keeps the
- * time a peer was cached in its {@code peers} value; layout 2 (0.3.0) kept it in the {@code cached}
- * hash, which is still read; each peer's value moves to the new form when it is next written.
+ * 4 in the script that marks it ({@code mark.lua}); older versions refuse it from then on. Layout 3
+ * keeps the time a peer was cached in its {@code peers} value; layout 2 (0.3.0) kept it in the
+ * {@code cached} hash, which is still read; each peer's value moves to the new form when it is next
+ * written.
  */
 final class RedisLayout {
 
@@ -38,8 +39,6 @@ final class RedisLayout {
 
   private static final RedisScript MARK = RedisScript.load("mark");
   private static final RedisScript MARK_FENCED = MARK.fenced();
-  private static final RedisScript MIGRATE = RedisScript.load("migrate");
-  private static final RedisScript MIGRATE_FENCED = MIGRATE.fenced();
 
   private final RedisCalls calls;
   private final RedisWrites writes;
@@ -87,37 +86,21 @@ final class RedisLayout {
    * Before this instance's first write (once, idempotent): writes the layout version and lists the
    * session in the directory's name index, in one script on one server; on a cluster the index
    * lives in another slot and is written right after (RedisDirectory rebuilds it if a crash came in
-   * between). A session of layout 2 or 3 ({@code mark.lua} leaves it alone) is moved and marked by
-   * {@code migrate.lua} instead, in one step.
+   * between). A session of layout 2 or 3 is moved by the same script, in the same step.
    */
   void mark(WriteFence fence, RedisKeys into) {
     if (marked) {
       return;
     }
     byte[] name = keys.session().getBytes(StandardCharsets.UTF_8);
-    Object done =
-        writes.script(
-            fence,
-            "write the key layout version",
-            MARK,
-            MARK_FENCED,
-            cluster ? List.of(into.dcs) : List.of(into.dcs, index),
-            List.of(VALUE, name));
-    if (Long.valueOf(0).equals(done)) {
-      List<byte[]> moved =
-          new ArrayList<>(
-              List.of(into.dcs, into.legacyState, into.state, into.legacyChannels, into.channels));
-      if (!cluster) {
-        moved.add(index);
-      }
-      writes.script(
-          fence,
-          "move the updates state to key layout " + VERSION,
-          MIGRATE,
-          MIGRATE_FENCED,
-          moved,
-          List.of(VALUE, name));
+    List<byte[]> touched =
+        new ArrayList<>(
+            List.of(into.dcs, into.legacyState, into.state, into.legacyChannels, into.channels));
+    if (!cluster) {
+      touched.add(index);
     }
+    writes.script(
+        fence, "write the key layout version", MARK, MARK_FENCED, touched, List.of(VALUE, name));
     if (into == keys) {
       legacyState = false; // a staged replacement's mark moves nothing of the live session
     }
